@@ -1,0 +1,81 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.hpp"
+#include "http/router.hpp"
+
+namespace anxin::http {
+
+// Reads typed fields from a JSON object, collecting every problem (missing, wrong type, too long,
+// out of range, unknown field) with its JSON path, so one response lists them all.
+//
+//   ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
+//   auto login = in.String("login", {.required = true, .max_len = 64});
+//   ANXIN_RETURN_IF_ERROR(in.Finish());
+//
+// After Finish() returns OK, every required field read is present (its optional has a value).
+class JsonReader {
+ public:
+  struct StringRule {
+    bool required = false;
+    size_t min_len = 0;     // in Unicode code points, after trimming
+    size_t max_len = 200;   // in Unicode code points
+    bool trim = true;       // strip surrounding white space
+  };
+  struct IntRule {
+    bool required = false;
+    int64_t min = INT64_MIN;
+    int64_t max = INT64_MAX;
+  };
+
+  // Parses the request body: checks Content-Type is application/json (415 otherwise, reason
+  // "unsupported_media_type"), that the body is valid UTF-8 and JSON ("malformed_json"), and that
+  // it is an object ("validation_failed" at field "").
+  static Result<JsonReader> Parse(const Request& request);
+
+  // Wraps an already parsed object; `path` is the prefix used in error fields ("holder").
+  JsonReader(const nlohmann::json& object, std::string path);
+
+  std::optional<std::string> String(std::string_view name, StringRule rule);
+  std::optional<int64_t> Int(std::string_view name, IntRule rule);
+  std::optional<bool> Bool(std::string_view name, bool required);
+  // A string that must be one of `allowed`.
+  std::optional<std::string> Enum(std::string_view name, const std::vector<std::string>& allowed, bool required);
+  // An array of strings (each checked against `item`), at most `max_items`.
+  std::optional<std::vector<std::string>> StringList(std::string_view name, StringRule item, size_t max_items,
+                                                     bool required);
+  // A nested object; its errors join this reader's. Returns nullopt when absent or not an object.
+  std::optional<JsonReader> Object(std::string_view name, bool required);
+  // Returns the raw value of `name` (marking it as read), or null when absent.
+  const nlohmann::json* Raw(std::string_view name);
+
+  // Records an error found by the caller (cross-field rules).
+  void AddError(std::string_view name, std::string code, Text message);
+
+  // Reports unknown fields (code "unknown_field") of this reader and nested ones read through it.
+  // Returns OK or a kInvalidArgument "validation_failed" status listing every error.
+  Status Finish();
+
+  [[nodiscard]] const nlohmann::json& json() const { return *object_; }
+
+ private:
+  std::string FieldPath(std::string_view name) const;
+
+  std::shared_ptr<const nlohmann::json> owned_;  // set when this reader parsed the body itself
+  const nlohmann::json* object_;
+  std::string path_;
+  std::set<std::string, std::less<>> read_;
+  std::shared_ptr<std::vector<FieldError>> errors_;
+  std::shared_ptr<std::vector<JsonReader*>> children_unused_;
+};
+
+}  // namespace anxin::http

@@ -1,0 +1,152 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "common/status.hpp"
+
+namespace anxin::storage {
+
+enum class Dialect { kSqlite, kPostgres };
+
+// A bound parameter or a column value. Booleans are stored as 0/1 integers, times as Unix
+// milliseconds, money as integer fen, binary data as base64 text: one schema serves both backends.
+using Value = std::variant<std::monostate, int64_t, std::string>;
+
+// One result row. Columns are addressed by position, in the order of the SELECT list.
+class Row {
+ public:
+  explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
+
+  [[nodiscard]] size_t size() const { return values_.size(); }
+  [[nodiscard]] bool IsNull(size_t i) const;
+  // Returns column `i` as an integer (0 when NULL). Text columns holding digits are parsed (libpq
+  // returns text).
+  [[nodiscard]] int64_t Int(size_t i) const;
+  // Returns column `i` as text ("" when NULL; integers are formatted).
+  [[nodiscard]] std::string Text(size_t i) const;
+  // Returns column `i` as text, or nullopt when NULL.
+  [[nodiscard]] std::optional<std::string> OptText(size_t i) const;
+  // Returns column `i` as an integer, or nullopt when NULL.
+  [[nodiscard]] std::optional<int64_t> OptInt(size_t i) const;
+
+ private:
+  std::vector<Value> values_;
+};
+
+// The work of one transaction. SQL uses `?` placeholders in both dialects (the PostgreSQL backend
+// rewrites them to $1, $2, ...). Statements are prepared once per connection and cached.
+// Errors are translated at this boundary: unique violation -> kAlreadyExists ("conflict"),
+// serialization failure / deadlock / busy -> kAborted, anything else -> kInternal.
+// A Tx is used by one thread at a time and must not outlive the Write/Read call that gave it.
+class Tx {
+ public:
+  virtual ~Tx() = default;
+
+  [[nodiscard]] virtual Dialect dialect() const = 0;
+
+  // Runs a statement that returns rows.
+  virtual Result<std::vector<Row>> Query(std::string_view sql, std::span<const Value> params) = 0;
+  // Runs a statement and returns the number of rows it changed.
+  virtual Result<int64_t> Exec(std::string_view sql, std::span<const Value> params) = 0;
+
+  Result<std::vector<Row>> Query(std::string_view sql, std::initializer_list<Value> params = {}) {
+    return Query(sql, std::span<const Value>(params.begin(), params.size()));
+  }
+  Result<int64_t> Exec(std::string_view sql, std::initializer_list<Value> params = {}) {
+    return Exec(sql, std::span<const Value>(params.begin(), params.size()));
+  }
+  // Runs a query expected to return at most one row.
+  Result<std::optional<Row>> QueryOne(std::string_view sql, std::initializer_list<Value> params = {});
+};
+
+// Counters a backend keeps for /metrics.
+struct DatabaseStats {
+  uint64_t commits = 0;           // physical commits (one per group on SQLite)
+  uint64_t transactions = 0;      // logical write transactions committed
+  uint64_t failed_transactions = 0;
+  uint64_t retries = 0;           // serialization failures retried (PostgreSQL)
+  // Commit latency histogram: counts of commits at or under each bound, in seconds.
+  std::vector<double> commit_latency_bounds;
+  std::vector<uint64_t> commit_latency_counts;
+  double commit_latency_sum_seconds = 0;
+};
+
+using Work = std::function<Status(Tx&)>;
+
+// A database: SQLite (one writer thread with group commit, a pool of readers) or PostgreSQL (a
+// connection pool). Thread-safe.
+class Database {
+ public:
+  virtual ~Database() = default;
+
+  [[nodiscard]] virtual Dialect dialect() const = 0;
+
+  // Runs `work` in a write transaction and returns once its effects are durable on disk, or not
+  // applied at all. If `work` returns an error, none of its writes are kept and that error is
+  // returned. On kAborted conflicts the backend may run `work` again, so `work` must be safe to
+  // repeat (it should only talk to the Tx and to its own captured state).
+  virtual Status Write(const Work& work) = 0;
+
+  // Runs `work` on a read-only snapshot.
+  virtual Status Read(const Work& work) = 0;
+
+  // Returns OK if the database answers a trivial query.
+  virtual Status Ping() = 0;
+
+  [[nodiscard]] virtual DatabaseStats Stats() const = 0;
+
+  // Convenience: runs `fn` (returning Result<T>) in a write transaction and returns its value.
+  template <typename T, typename Fn>
+  Result<T> WriteResult(Fn&& fn) {
+    std::optional<T> out;
+    Status s = Write([&](Tx& tx) -> Status {
+      Result<T> r = fn(tx);
+      if (!r.ok()) return std::move(r).take_status();
+      out = std::move(r).value();
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return std::move(*out);
+  }
+
+  // Convenience: runs `fn` (returning Result<T>) in a read transaction and returns its value.
+  template <typename T, typename Fn>
+  Result<T> ReadResult(Fn&& fn) {
+    std::optional<T> out;
+    Status s = Read([&](Tx& tx) -> Status {
+      Result<T> r = fn(tx);
+      if (!r.ok()) return std::move(r).take_status();
+      out = std::move(r).value();
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return std::move(*out);
+  }
+};
+
+struct DatabaseOptions {
+  // "sqlite:///path/to/file.db", "sqlite::memory:" (tests), or "postgresql://..." / "postgres://...".
+  std::string url;
+  int read_connections = 4;       // SQLite readers / PostgreSQL pool size
+  int max_group_size = 256;       // SQLite: transactions grouped into one commit at most
+  int busy_timeout_ms = 5000;
+};
+
+// Opens the database named by `options.url`. Returns kInvalidArgument for an unknown scheme and
+// kUnavailable when the database cannot be reached.
+Result<std::unique_ptr<Database>> OpenDatabase(const DatabaseOptions& options);
+
+// Applies the numbered schema migrations not yet applied (safe to run concurrently from several
+// nodes on PostgreSQL: they take an advisory lock). Returns the number applied.
+Result<int> Migrate(Database& db);
+
+}  // namespace anxin::storage
