@@ -59,18 +59,27 @@ class FakeClock final : public Clock {
 [[nodiscard]] Date DateOf(int64_t ms);
 // Returns the instant of 00:00 Asia/Shanghai on `date`.
 [[nodiscard]] int64_t StartOfDayMs(const Date& date);
-// Adds calendar days / months (clamping the day to the month's end) / years.
+// Adds calendar days / months (clamping the day to the month's end) / years (Feb 29 + 1 year is
+// Feb 28).
 [[nodiscard]] Date AddDays(const Date& date, int64_t days);
 [[nodiscard]] Date AddMonths(const Date& date, int months);
-// Returns whole years from `birth` to `on` (the insured age on that date).
+[[nodiscard]] Date AddYears(const Date& date, int years);
+// Returns whole years from `birth` to `on` (the insured age on that date). A Feb 29 birthday is
+// reached on Mar 1 in common years. Negative when `on` is before `birth`.
 [[nodiscard]] int AgeOn(const Date& birth, const Date& on);
 
 // Formats `ms` as RFC 3339 in Asia/Shanghai with milliseconds: "2026-11-21T17:32:00.000+08:00".
 [[nodiscard]] std::string FormatTimestamp(int64_t ms);
-// Parses an RFC 3339 timestamp with any offset ("Z" or "+08:00"). kInvalidArgument otherwise.
+// Parses an RFC 3339 timestamp "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+hh:mm|-hh:mm)" into Unix ms
+// (fraction digits beyond milliseconds are truncated). The date must be real; leap seconds are not
+// accepted. Otherwise returns kInvalidArgument "validation_failed" with one FieldError at `field`
+// (code "invalid_format" or "invalid_date"); callers may re-file it under their own JSON path.
 [[nodiscard]] Result<int64_t> ParseTimestamp(std::string_view text);
-// Formats and parses "YYYY-MM-DD".
+[[nodiscard]] Result<int64_t> ParseTimestamp(std::string_view text, std::string_view field);
+// Formats and parses "YYYY-MM-DD" (exactly that shape; the date must be real). Errors as for
+// ParseTimestamp; the one-argument form reports field "date".
 [[nodiscard]] std::string FormatDate(const Date& date);
 [[nodiscard]] Result<Date> ParseDate(std::string_view text);
+[[nodiscard]] Result<Date> ParseDate(std::string_view text, std::string_view field);
 
 }  // namespace anxin

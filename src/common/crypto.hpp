@@ -18,7 +18,10 @@ void InitCrypto();
 class KeyRing {
  public:
   // Reads the key file at `path`, creating it (mode 0600, 32 random bytes hex-encoded) when absent.
-  // Returns kInvalidArgument if the file exists but does not hold a key.
+  // Creation is atomic: the key is written and synced to a temporary file, then linked into place,
+  // so a crash never leaves a partial key and concurrent starters all end up with the same key.
+  // Returns kInvalidArgument ("invalid_key_file") if the file exists but does not hold a key (64 hex
+  // digits, optionally followed by a newline), kInternal if it cannot be read or written.
   static Result<KeyRing> LoadOrCreate(const std::string& path);
   // Builds a key ring from raw key material (tests).
   static KeyRing FromKey(const std::array<uint8_t, 32>& master);
@@ -39,8 +42,12 @@ class KeyRing {
 // Hashes `password` with Argon2id (libsodium, t=2, 19 MiB: OWASP's minimum). Returns the encoded
 // hash string (it carries its own salt and parameters).
 [[nodiscard]] std::string HashPassword(std::string_view password);
-// Returns true if `password` matches `encoded`. Constant time in the password.
+// Returns true if `password` matches `encoded`. Constant time in the password. Returns false for a
+// malformed `encoded`.
 [[nodiscard]] bool VerifyPassword(std::string_view encoded, std::string_view password);
+// Returns true if `encoded` was made with other parameters than HashPassword's current ones (or is
+// malformed), so the caller should re-hash the password after a successful verification.
+[[nodiscard]] bool PasswordNeedsRehash(std::string_view encoded);
 
 // Returns `bytes` random bytes from the CSPRNG as unpadded base64url.
 [[nodiscard]] std::string RandomToken(size_t bytes = 32);
@@ -53,11 +60,16 @@ class KeyRing {
 // Compares two strings in constant time (for equal lengths).
 [[nodiscard]] bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
+// Encodes / decodes standard base64 (RFC 4648 alphabet, with padding). Base64Decode returns
+// kInvalidArgument ("invalid_base64") for anything else, including missing padding and white space.
 std::string Base64Encode(std::string_view data);
 Result<std::string> Base64Decode(std::string_view text);
 
-// Returns a new unique id: 20 characters of Crockford base32, time-ordered (48-bit milliseconds)
-// then 52 random bits, so ids sort by creation and never collide across nodes.
+// Returns a new unique id: 20 characters of Crockford base32, time-ordered (48-bit milliseconds,
+// 10 characters) then 50 random bits (10 characters), so ids sort by creation time (to the
+// millisecond) and do not collide across nodes. Thread-safe.
 [[nodiscard]] std::string NewId();
+// Returns a new unique id for the instant `now_ms` (for services that take their time from a Clock).
+[[nodiscard]] std::string NewId(int64_t now_ms);
 
 }  // namespace anxin

@@ -71,7 +71,8 @@ class [[nodiscard]] Status {
   static Status InvalidField(std::string field, std::string code, Text message);
   // Builds a kNotFound status with reason "not_found" naming the kind of object (e.g. "product").
   static Status NotFound(std::string_view what);
-  // Builds a kInternal status; `detail` goes to the log only, never to the client.
+  // Builds a kInternal status with reason "internal_error" and a generic message; `detail` goes to
+  // the log only (log_detail(), ToString()), never to the client.
   static Status Internal(std::string detail);
 
   [[nodiscard]] bool ok() const { return code_ == StatusCode::kOk; }
@@ -79,8 +80,11 @@ class [[nodiscard]] Status {
   [[nodiscard]] const std::string& reason() const { return reason_; }
   [[nodiscard]] const Text& message() const { return message_; }
   [[nodiscard]] const std::vector<FieldError>& fields() const { return fields_; }
+  // Returns what went wrong for the operators (set by Internal()); never shown to clients.
+  [[nodiscard]] const std::string& log_detail() const { return log_detail_; }
 
-  // Returns a one-line description for logs ("not_found: 产品不存在").
+  // Returns a one-line description for logs ("not_found: 产品不存在"), with the field paths and
+  // codes of a validation failure and the log detail of an internal error.
   [[nodiscard]] std::string ToString() const;
 
  private:
@@ -88,13 +92,14 @@ class [[nodiscard]] Status {
   std::string reason_;
   Text message_;
   std::vector<FieldError> fields_;
+  std::string log_detail_;
 };
 
 // A value of type T or an error Status.
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : data_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : data_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   [[nodiscard]] bool ok() const { return std::holds_alternative<T>(data_); }
@@ -123,15 +128,16 @@ class [[nodiscard]] Result {
 #define ANXIN_CONCAT(a, b) ANXIN_CONCAT_INNER(a, b)
 
 // Returns from the enclosing function if `expr` (a Status) is not OK.
-#define ANXIN_RETURN_IF_ERROR(expr)             \
-  do {                                          \
-    ::anxin::Status anxin_status_ = (expr);     \
+#define ANXIN_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::anxin::Status anxin_status_ = (expr);        \
     if (!anxin_status_.ok()) return anxin_status_; \
   } while (false)
 
 // Evaluates `expr` (a Result<T>); on error returns its Status, else moves the value into `lhs`.
-#define ANXIN_ASSIGN_OR_RETURN(lhs, expr) ANXIN_ASSIGN_OR_RETURN_IMPL(ANXIN_CONCAT(anxin_result_, __LINE__), lhs, expr)
-#define ANXIN_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
-  auto tmp = (expr);                                \
+#define ANXIN_ASSIGN_OR_RETURN(lhs, expr) \
+  ANXIN_ASSIGN_OR_RETURN_IMPL(ANXIN_CONCAT(anxin_result_, __LINE__), lhs, expr)
+#define ANXIN_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)   \
+  auto tmp = (expr);                                  \
   if (!tmp.ok()) return std::move(tmp).take_status(); \
   lhs = std::move(tmp).value()

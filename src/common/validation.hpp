@@ -19,9 +19,10 @@ struct ResidentIdInfo {
   Sex sex = Sex::kMale;
 };
 
-// Validates a resident ID number: format, birth date (real and not after `today`), and check
-// character. A lower-case final 'x' is accepted and upper-cased. Errors are kInvalidArgument with
-// reason "validation_failed" and one FieldError at `field` whose code is one of "invalid_format",
+// Validates a resident ID number (RULES.md §5): format, birth date (real, not after `today`, not
+// before 1800: the standard's own example was born in 1880), and check character. A lower-case
+// final 'x' is accepted and upper-cased. Errors are kInvalidArgument with reason
+// "validation_failed" and one FieldError at `field` whose code is one of "invalid_format",
 // "invalid_birth_date", "invalid_checksum".
 [[nodiscard]] Result<ResidentIdInfo> ParseResidentId(std::string_view number, const Date& today,
                                                      std::string_view field = "id_number");
@@ -40,17 +41,18 @@ struct BankCardCheck {
   std::string digits;
   bool luhn_ok = false;
 };
-[[nodiscard]] Result<BankCardCheck> CheckBankCard(std::string_view number, std::string_view field = "bank_card");
+[[nodiscard]] Result<BankCardCheck> CheckBankCard(std::string_view number,
+                                                  std::string_view field = "bank_card");
 
 // Identity document types the platform accepts for real-name records.
 enum class IdType {
-  kResidentId,         // 居民身份证
-  kHongKongMacauId,    // 港澳居民身份证
-  kTaiwanId,           // 台湾居民身份证
-  kHkMacauPermit,      // 回乡证
-  kTaiwanPermit,       // 台胞证
-  kForeignPassport,    // 外籍护照
-  kForeignPermanentId, // 外国人永久居住证
+  kResidentId,          // 居民身份证
+  kHongKongMacauId,     // 港澳居民身份证
+  kTaiwanId,            // 台湾居民身份证
+  kHkMacauPermit,       // 回乡证
+  kTaiwanPermit,        // 台胞证
+  kForeignPassport,     // 外籍护照
+  kForeignPermanentId,  // 外国人永久居住证
 };
 // "resident_id", "hk_macau_id", "taiwan_id", "hk_macau_permit", "taiwan_permit", "passport",
 // "foreign_permanent_id".
@@ -58,10 +60,16 @@ enum class IdType {
 [[nodiscard]] std::optional<IdType> ParseIdType(std::string_view name);
 
 // Masks for display (RULES.md §6): "110105********002X", "138****5678", "6225 **** **** 7430".
+// MaskIdNumber keeps the first 6 and last 4 of an 18-character number; MaskPhone the first 3 and
+// last 4 of 11 digits; MaskBankCard the first 4 and last 4 digits (spaces ignored) and always shows
+// two masked groups, hiding the length. Any other length keeps at most 2 characters at each end
+// and masks at least half (every character of very short input).
 [[nodiscard]] std::string MaskIdNumber(std::string_view number);
 [[nodiscard]] std::string MaskPhone(std::string_view phone);
 [[nodiscard]] std::string MaskBankCard(std::string_view digits);
-// Masks a personal name for display: "张*", "欧阳**".
+// Masks a personal name for display, one '*' per masked code point: the surname is kept ("张*",
+// "张**"; a common compound surname when the name is longer than it: "欧阳**"); a one-character
+// name becomes "*".
 [[nodiscard]] std::string MaskName(std::string_view name);
 
 // Returns true if `text` is valid UTF-8 (no overlongs, no surrogates).
