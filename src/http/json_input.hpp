@@ -25,11 +25,13 @@ namespace anxin::http {
 // After Finish() returns OK, every required field read is present (its optional has a value).
 class JsonReader {
  public:
+  // Strings must not contain control characters ("invalid_characters"). JSON null counts as
+  // absent for every reader. A required string that is empty after trimming is "required".
   struct StringRule {
     bool required = false;
-    size_t min_len = 0;     // in Unicode code points, after trimming
-    size_t max_len = 200;   // in Unicode code points
-    bool trim = true;       // strip surrounding white space
+    size_t min_len = 0;    // in Unicode code points, after trimming
+    size_t max_len = 200;  // in Unicode code points
+    bool trim = true;      // strip surrounding white space (including U+3000 and U+00A0)
   };
   struct IntRule {
     bool required = false;
@@ -49,8 +51,10 @@ class JsonReader {
   std::optional<int64_t> Int(std::string_view name, IntRule rule);
   std::optional<bool> Bool(std::string_view name, bool required);
   // A string that must be one of `allowed`.
-  std::optional<std::string> Enum(std::string_view name, const std::vector<std::string>& allowed, bool required);
-  // An array of strings (each checked against `item`), at most `max_items`.
+  std::optional<std::string> Enum(std::string_view name, const std::vector<std::string>& allowed,
+                                  bool required);
+  // An array of strings (each checked against `item`, errors at "name[i]"), at most `max_items`
+  // ("too_many_items"); a required list must not be empty.
   std::optional<std::vector<std::string>> StringList(std::string_view name, StringRule item, size_t max_items,
                                                      bool required);
   // A nested object; its errors join this reader's. Returns nullopt when absent or not an object.
@@ -68,14 +72,31 @@ class JsonReader {
   [[nodiscard]] const nlohmann::json& json() const { return *object_; }
 
  private:
-  std::string FieldPath(std::string_view name) const;
+  // One JSON object being read: the fields read so far and the nested readers opened from it, so
+  // Finish() can report unknown fields at every level. Shared by copies of a reader.
+  struct Node {
+    const nlohmann::json* object = nullptr;
+    std::string path;
+    std::set<std::string, std::less<>> read;
+    std::vector<std::shared_ptr<Node>> children;
+    bool unknown_reported = false;
+  };
 
-  std::shared_ptr<const nlohmann::json> owned_;  // set when this reader parsed the body itself
+  JsonReader(std::shared_ptr<const nlohmann::json> owned, const nlohmann::json* object, std::string path,
+             std::shared_ptr<std::vector<FieldError>> errors);
+
+  std::string FieldPath(std::string_view name) const;
+  // Returns the value of `name` (marking it read), or null when absent or JSON null.
+  const nlohmann::json* Lookup(std::string_view name);
+  // Checks one string value against `rule`; records errors at `field`. Returns the cleaned value.
+  std::optional<std::string> CheckString(const nlohmann::json& value, const std::string& field,
+                                         const StringRule& rule);
+  static void ReportUnknown(Node& node, std::vector<FieldError>& errors);
+
+  std::shared_ptr<const nlohmann::json> owned_;  // set when a reader parsed the body itself
   const nlohmann::json* object_;
-  std::string path_;
-  std::set<std::string, std::less<>> read_;
-  std::shared_ptr<std::vector<FieldError>> errors_;
-  std::shared_ptr<std::vector<JsonReader*>> children_unused_;
+  std::shared_ptr<Node> node_;
+  std::shared_ptr<std::vector<FieldError>> errors_;  // shared with nested readers
 };
 
 }  // namespace anxin::http

@@ -18,7 +18,10 @@ namespace anxin::http {
 // A request as the router and handlers see it: no Beast types beyond the server.
 struct Request {
   std::string method;  // "GET", "POST", ...
-  std::string path;    // decoded path without the query ("/api/v1/products/TRAVEL01")
+  // Path without the query, as received ("/api/v1/products/TRAVEL01"): still percent-encoded, so
+  // that "%2F" stays inside one segment. The router decodes each segment when matching, and
+  // `path_params` hold decoded values.
+  std::string path;
   std::map<std::string, std::string> query;        // decoded query parameters
   std::map<std::string, std::string> headers;      // lower-case names
   std::map<std::string, std::string> path_params;  // from the route pattern ("code" -> "TRAVEL01")
@@ -65,8 +68,8 @@ struct Route {
   // Runs on the I/O thread instead of the worker pool. Only for handlers that never block
   // (no database, no hashing): /healthz, /metrics, /openapi.json.
   bool inline_handler = false;
-  std::string summary;  // one line for OpenAPI
-  std::string tag;      // OpenAPI tag ("identity", "products", ...)
+  std::string summary;             // one line for OpenAPI
+  std::string tag;                 // OpenAPI tag ("identity", "products", ...)
   nlohmann::json request_schema;   // JSON Schema of the body, or null
   nlohmann::json response_schema;  // JSON Schema of the success body, or null
   int success_status = 200;
@@ -120,11 +123,16 @@ class Router {
   };
   [[nodiscard]] Match Find(std::string_view method, std::string_view path, Request* request) const;
 
-  // Runs the full pipeline for a matched request: authentication, permission check, handler,
-  // error rendering. Never throws; exceptions become a logged 500.
+  // Runs the full pipeline for a matched request: authentication (401 "unauthenticated" with
+  // WWW-Authenticate: Bearer when the token is missing, or the Authenticator's error), permission
+  // check (403 "permission_denied"), Idempotency-Key on POST (400 "invalid_idempotency_key" unless
+  // 1-255 printable ASCII; IdempotencyGuard Begin/Finish when a guard is set; a replayed response
+  // carries "Idempotent-Replayed: true"), handler, error rendering. Never throws; exceptions
+  // become a logged 500 "internal_error" without details. Thread-safe.
   Response Dispatch(const Route& route, Request& request) const;
 
-  // Handles a request end to end (match + dispatch), including 404 and 405.
+  // Handles a request end to end (match + dispatch), including 404 "not_found" and 405
+  // "method_not_allowed" (with an Allow header).
   Response Handle(Request& request) const;
 
  private:
@@ -132,10 +140,17 @@ class Router {
   std::unique_ptr<Impl> impl_;
 };
 
-// Renders `status` as an application/problem+json response in `request.lang`.
+// Renders `status` as an application/problem+json response in `request.lang`:
+// {type: "https://anxin.dev/problems/<code>", title, status, code, detail, errors: [{field, code,
+// message}], request_id}. `code` is status.reason() (or the StatusCode name when empty). A kInternal
+// status is always rendered as the generic "internal_error": its detail is for the log only.
 Response ProblemResponse(const Status& status, const Request& request);
 
-// Maps a status code to its HTTP status. The one mapping table.
+// Maps a status code to its HTTP status. The one mapping table: kInvalidArgument 400 (reason
+// "idempotency_key_reused" 422, "unsupported_media_type" 415, "method_not_allowed" 405),
+// kNotFound 404, kAlreadyExists / kFailedPrecondition / kAborted 409, kPermissionDenied 403,
+// kUnauthenticated 401, kResourceExhausted 429 ("payload_too_large" 413, "header_too_large" 431),
+// kUnavailable 503, kInternal 500.
 int HttpStatusFor(const Status& status);
 
 }  // namespace anxin::http
