@@ -45,7 +45,13 @@ class Row {
 // The work of one transaction. SQL uses `?` placeholders in both dialects (the PostgreSQL backend
 // rewrites them to $1, $2, ...). Statements are prepared once per connection and cached.
 // Errors are translated at this boundary: unique violation -> kAlreadyExists ("conflict"),
-// serialization failure / deadlock / busy -> kAborted, anything else -> kInternal.
+// serialization failure / deadlock / busy -> kAborted ("conflict_retry"), lost connection or disk
+// failure -> kUnavailable, anything else -> kInternal.
+// After a statement fails, the transaction is spent on both backends (PostgreSQL aborts it): later
+// statements return kInternal ("tx_aborted") and the work must return an error; work that returns
+// OK after a failed statement gets kInternal from Write/Read and nothing of it is kept. Expected
+// duplicates are handled in SQL (`ON CONFLICT ... DO NOTHING`), not by catching kAlreadyExists and
+// carrying on.
 // A Tx is used by one thread at a time and must not outlive the Write/Read call that gave it.
 class Tx {
  public:
@@ -64,16 +70,22 @@ class Tx {
   Result<int64_t> Exec(std::string_view sql, std::initializer_list<Value> params = {}) {
     return Exec(sql, std::span<const Value>(params.begin(), params.size()));
   }
-  // Runs a query expected to return at most one row.
+  // Runs a query expected to return at most one row: returns that row, nullopt when there is none,
+  // or kInternal when there are several.
   Result<std::optional<Row>> QueryOne(std::string_view sql, std::initializer_list<Value> params = {});
+  Result<std::optional<Row>> QueryOne(std::string_view sql, std::span<const Value> params);
+
+  // Runs a script of several statements without parameters (migrations), in this transaction.
+  // Scripts must not contain BEGIN/COMMIT.
+  virtual Status ExecScript(std::string_view sql) = 0;
 };
 
 // Counters a backend keeps for /metrics.
 struct DatabaseStats {
-  uint64_t commits = 0;           // physical commits (one per group on SQLite)
-  uint64_t transactions = 0;      // logical write transactions committed
+  uint64_t commits = 0;       // physical commits (one per group on SQLite)
+  uint64_t transactions = 0;  // logical write transactions committed
   uint64_t failed_transactions = 0;
-  uint64_t retries = 0;           // serialization failures retried (PostgreSQL)
+  uint64_t retries = 0;  // serialization failures retried (PostgreSQL)
   // Commit latency histogram: counts of commits at or under each bound, in seconds.
   std::vector<double> commit_latency_bounds;
   std::vector<uint64_t> commit_latency_counts;
@@ -93,7 +105,9 @@ class Database {
   // Runs `work` in a write transaction and returns once its effects are durable on disk, or not
   // applied at all. If `work` returns an error, none of its writes are kept and that error is
   // returned. On kAborted conflicts the backend may run `work` again, so `work` must be safe to
-  // repeat (it should only talk to the Tx and to its own captured state).
+  // repeat (it should only talk to the Tx and to its own captured state). Keep `work` to database
+  // calls: on SQLite it runs on the single writer thread and delays every other write, so do slow
+  // computation (password hashing) before calling Write. Must not call Write itself.
   virtual Status Write(const Work& work) = 0;
 
   // Runs `work` on a read-only snapshot.
@@ -134,10 +148,12 @@ class Database {
 };
 
 struct DatabaseOptions {
-  // "sqlite:///path/to/file.db", "sqlite::memory:" (tests), or "postgresql://..." / "postgres://...".
+  // "sqlite:///abs/path.db", "sqlite:relative/path.db", "sqlite::memory:" (tests: a private
+  // temporary file, deleted when the Database is destroyed), or "postgresql://..." / "postgres://..."
+  // (a libpq connection URI).
   std::string url;
-  int read_connections = 4;       // SQLite readers / PostgreSQL pool size
-  int max_group_size = 256;       // SQLite: transactions grouped into one commit at most
+  int read_connections = 4;  // SQLite readers / PostgreSQL pool size
+  int max_group_size = 256;  // SQLite: transactions grouped into one commit at most
   int busy_timeout_ms = 5000;
 };
 

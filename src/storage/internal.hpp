@@ -1,0 +1,57 @@
+#pragma once
+
+// Pieces shared by the storage backends; not part of the module's API.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.hpp"
+#include "storage/database.hpp"
+
+namespace anxin::storage::internal {
+
+// A unique or primary-key violation: kAlreadyExists, reason "conflict".
+Status ConflictStatus();
+// A lock or serialization conflict the caller may retry: kAborted, reason "conflict_retry".
+Status RetryStatus();
+// The database cannot be reached or its disk failed: kUnavailable, reason "storage_unavailable".
+// `detail` is logged, never shown.
+Status UnavailableStatus(std::string_view detail);
+// A statement ran on a transaction spoiled by an earlier failed statement: kInternal ("tx_aborted").
+Status TxAbortedStatus();
+// Work returned OK although one of its statements failed: kInternal.
+Status IgnoredErrorStatus(const Status& first_error);
+
+// Runs `work` on `tx`, turning an exception it throws into kInternal.
+Status RunWork(const Work& work, Tx& tx);
+
+// Returns `db` wrapped so that `cleanup` runs after it is destroyed (temporary files, test schemas).
+std::unique_ptr<Database> WithCleanup(std::unique_ptr<Database> db, std::function<void()> cleanup);
+
+// Thread-safe commit counters behind Database::Stats().
+class StatsRecorder {
+ public:
+  StatsRecorder();
+
+  // Records one physical commit that took `latency` and made `transactions` logical ones durable.
+  void RecordCommit(std::chrono::steady_clock::duration latency, uint64_t transactions);
+  void RecordFailures(uint64_t transactions);
+  void RecordRetry();
+
+  [[nodiscard]] DatabaseStats Snapshot() const;
+
+ private:
+  mutable std::mutex mu_;
+  DatabaseStats stats_;  // guarded by mu_
+};
+
+// Returns the bounds (seconds) of the commit latency histogram.
+const std::vector<double>& CommitLatencyBounds();
+
+}  // namespace anxin::storage::internal

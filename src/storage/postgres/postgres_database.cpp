@@ -1,0 +1,412 @@
+#include "storage/postgres/postgres_database.hpp"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "storage/internal.hpp"
+#include "storage/postgres/placeholders.hpp"
+
+namespace anxin::storage::postgres {
+namespace {
+
+constexpr int kMaxWriteAttempts = 8;
+constexpr size_t kMaxPreparedStatements = 512;
+
+// Type OIDs (pg_type.h) of the columns we turn into integers, and of the parameters we send as int8.
+constexpr Oid kBoolOid = 16;
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kInt2Oid = 21;
+constexpr Oid kInt4Oid = 23;
+constexpr Oid kOidOid = 26;
+constexpr Oid kNumericOid = 1700;
+
+struct ResultDeleter {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+// A statement's outcome, with whether PostgreSQL asks for the transaction to be retried.
+struct Outcome {
+  Status status;
+  bool retryable = false;
+};
+
+// Translates a libpq result (null when libpq could not even send the query) into the storage
+// error contract.
+Outcome Translate(PGconn* conn, const PGresult* result, std::string_view sql) {
+  const ExecStatusType state = result != nullptr ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  if (state == PGRES_COMMAND_OK || state == PGRES_TUPLES_OK || state == PGRES_EMPTY_QUERY) return {};
+  const char* code = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string sqlstate = code != nullptr ? code : "";
+  std::string detail = "postgres " + (sqlstate.empty() ? std::string("error") : sqlstate) + ": " +
+                       (result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(conn));
+  while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+  if (!sql.empty()) detail += " in: " + std::string(sql);
+  if (PQstatus(conn) != CONNECTION_OK || sqlstate.starts_with("08") || sqlstate.starts_with("57") ||
+      sqlstate.starts_with("53") || (sqlstate.empty() && result == nullptr)) {
+    return {internal::UnavailableStatus(detail)};
+  }
+  if (sqlstate == "23505") return {internal::ConflictStatus()};
+  if (sqlstate == "40001" || sqlstate == "40P01") return {internal::RetryStatus(), true};
+  if (sqlstate == "55P03") return {internal::RetryStatus()};  // lock_not_available
+  return {Status::Internal(detail)};
+}
+
+std::optional<int64_t> ParseInt(std::string_view text) {
+  int64_t out = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  return out;
+}
+
+// Converts column `c` of row `r` into a Value: integers (and booleans, and whole numerics such as
+// SUM(bigint)) become int64, as on SQLite; everything else stays text.
+Value ColumnValue(const PGresult* result, int r, int c) {
+  if (PQgetisnull(result, r, c) != 0) return std::monostate();
+  std::string_view text(PQgetvalue(result, r, c), static_cast<size_t>(PQgetlength(result, r, c)));
+  switch (PQftype(result, c)) {
+    case kBoolOid:
+      return static_cast<int64_t>(text == "t" ? 1 : 0);
+    case kInt2Oid:
+    case kInt4Oid:
+    case kInt8Oid:
+    case kOidOid:
+    case kNumericOid:
+      if (std::optional<int64_t> n = ParseInt(text)) return *n;
+      break;
+    default:
+      break;
+  }
+  return std::string(text);
+}
+
+// One libpq connection and its prepared statements. Used by one thread at a time.
+class Connection {
+ public:
+  ~Connection() { PQfinish(conn_); }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  static Result<std::unique_ptr<Connection>> Connect(const std::string& url) {
+    std::unique_ptr<Connection> conn(new Connection(PQconnectdb(url.c_str())));
+    if (conn->conn_ == nullptr) return internal::UnavailableStatus("libpq could not allocate a connection");
+    if (PQstatus(conn->conn_) != CONNECTION_OK) {
+      return internal::UnavailableStatus(std::string("cannot connect to PostgreSQL: ") +
+                                         PQerrorMessage(conn->conn_));
+    }
+    if (PQsetClientEncoding(conn->conn_, "UTF8") != 0) {
+      return Status::Internal(std::string("cannot set client encoding: ") + PQerrorMessage(conn->conn_));
+    }
+    // Durability: a COMMIT must not return before it is flushed. Keep the server's setting unless
+    // it is "off", which we override for our sessions.
+    ResultPtr sync(PQexec(conn->conn_, "SHOW synchronous_commit"));
+    ANXIN_RETURN_IF_ERROR(Translate(conn->conn_, sync.get(), "SHOW synchronous_commit").status);
+    if (PQntuples(sync.get()) == 1 && std::string_view(PQgetvalue(sync.get(), 0, 0)) == "off") {
+      ANXIN_RETURN_IF_ERROR(conn->Run("SET synchronous_commit TO on").status);
+    }
+    return conn;
+  }
+
+  [[nodiscard]] PGconn* handle() const { return conn_; }
+  [[nodiscard]] bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+
+  // Runs a command without parameters; returns its outcome and command tag ("COMMIT", "ROLLBACK").
+  Outcome Run(const char* sql, std::string* tag = nullptr) {
+    ResultPtr result(PQexec(conn_, sql));
+    Outcome outcome = Translate(conn_, result.get(), sql);
+    if (tag != nullptr && result != nullptr) *tag = PQcmdStatus(result.get());
+    return outcome;
+  }
+
+  // Runs `sql` (with `?` placeholders) as a cached prepared statement.
+  Result<ResultPtr> Execute(std::string_view sql, std::span<const Value> params, Outcome& outcome) {
+    std::string signature;
+    signature.reserve(params.size());
+    std::vector<Oid> types(params.size(), 0);
+    for (size_t i = 0; i < params.size(); ++i) {
+      if (std::holds_alternative<int64_t>(params[i])) {
+        types[i] = kInt8Oid;
+        signature += 'i';
+      } else {
+        signature += std::holds_alternative<std::string>(params[i]) ? 't' : 'n';
+      }
+    }
+    std::string key = std::string(sql) + '\x1f' + signature;
+    auto it = prepared_.find(key);
+    if (it == prepared_.end()) {
+      RewrittenSql rewritten = RewritePlaceholders(sql);
+      if (rewritten.parameters != static_cast<int>(params.size())) {
+        outcome.status =
+            Status::Internal("statement wants " + std::to_string(rewritten.parameters) + " parameters, got " +
+                             std::to_string(params.size()) + ": " + std::string(sql));
+        return outcome.status;
+      }
+      if (prepared_.size() >= kMaxPreparedStatements) {
+        outcome = Run("DEALLOCATE ALL");
+        if (!outcome.status.ok()) return outcome.status;
+        prepared_.clear();
+      }
+      std::string name = "anxin_" + std::to_string(++statement_counter_);
+      ResultPtr prepared(PQprepare(conn_, name.c_str(), rewritten.sql.c_str(), static_cast<int>(types.size()),
+                                   types.data()));
+      outcome = Translate(conn_, prepared.get(), sql);
+      if (!outcome.status.ok()) return outcome.status;
+      it = prepared_.emplace(std::move(key), std::move(name)).first;
+    }
+    std::vector<std::string> formatted(params.size());
+    std::vector<const char*> values(params.size(), nullptr);
+    for (size_t i = 0; i < params.size(); ++i) {
+      if (const auto* n = std::get_if<int64_t>(&params[i])) {
+        formatted[i] = std::to_string(*n);
+        values[i] = formatted[i].c_str();
+      } else if (const auto* s = std::get_if<std::string>(&params[i])) {
+        values[i] = s->c_str();
+      }
+    }
+    ResultPtr result(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()), values.data(),
+                                    nullptr, nullptr, 0));
+    outcome = Translate(conn_, result.get(), sql);
+    if (!outcome.status.ok()) return outcome.status;
+    return result;
+  }
+
+ private:
+  explicit Connection(PGconn* conn) : conn_(conn) {}
+
+  PGconn* conn_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL + parameter kinds -> statement name
+  uint64_t statement_counter_ = 0;
+};
+
+class PostgresTx final : public Tx {
+ public:
+  explicit PostgresTx(Connection& conn) : conn_(conn) {}
+
+  using Tx::Exec;
+  using Tx::Query;
+
+  [[nodiscard]] Dialect dialect() const override { return Dialect::kPostgres; }
+
+  Result<std::vector<Row>> Query(std::string_view sql, std::span<const Value> params) override {
+    ANXIN_ASSIGN_OR_RETURN(ResultPtr result, Execute(sql, params));
+    const int rows = PQntuples(result.get());
+    const int columns = PQnfields(result.get());
+    std::vector<Row> out;
+    out.reserve(static_cast<size_t>(rows));
+    for (int r = 0; r < rows; ++r) {
+      std::vector<Value> values;
+      values.reserve(static_cast<size_t>(columns));
+      for (int c = 0; c < columns; ++c) values.push_back(ColumnValue(result.get(), r, c));
+      out.emplace_back(std::move(values));
+    }
+    return out;
+  }
+
+  Result<int64_t> Exec(std::string_view sql, std::span<const Value> params) override {
+    ANXIN_ASSIGN_OR_RETURN(ResultPtr result, Execute(sql, params));
+    return ParseInt(PQcmdTuples(result.get())).value_or(0);
+  }
+
+  Status ExecScript(std::string_view sql) override {
+    if (failure_) return internal::TxAbortedStatus();
+    const std::string script(sql);
+    Outcome outcome = conn_.Run(script.c_str());
+    if (!outcome.status.ok()) Remember(outcome);
+    return outcome.status;
+  }
+
+  [[nodiscard]] const std::optional<Status>& failure() const { return failure_; }
+  [[nodiscard]] bool retryable() const { return retryable_; }
+
+ private:
+  void Remember(const Outcome& outcome) {
+    if (failure_) return;
+    failure_ = outcome.status;
+    retryable_ = outcome.retryable;
+  }
+
+  Result<ResultPtr> Execute(std::string_view sql, std::span<const Value> params) {
+    if (failure_) return internal::TxAbortedStatus();
+    Outcome outcome;
+    Result<ResultPtr> result = conn_.Execute(sql, params, outcome);
+    if (!result.ok()) {
+      outcome.status = result.status();
+      Remember(outcome);
+    }
+    return result;
+  }
+
+  Connection& conn_;
+  std::optional<Status> failure_;
+  bool retryable_ = false;
+};
+
+// Sleeps a few random milliseconds, longer after each attempt, before a retry.
+void Backoff(int attempt) {
+  thread_local std::mt19937 random(std::random_device{}());
+  std::uniform_int_distribution<int> ms(1, 4 * attempt);
+  std::this_thread::sleep_for(std::chrono::milliseconds(ms(random)));
+}
+
+// Appends `param` to the query string of the libpq URI `url`.
+std::string WithParam(const std::string& url, const std::string& param) {
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + param;
+}
+
+class PostgresDatabase final : public Database {
+ public:
+  explicit PostgresDatabase(const DatabaseOptions& options)
+      : url_(options.url.find("connect_timeout=") == std::string::npos
+                 ? WithParam(options.url, "connect_timeout=10")
+                 : options.url),
+        max_connections_(std::max(1, options.read_connections)) {}
+
+  ~PostgresDatabase() override = default;
+  PostgresDatabase(const PostgresDatabase&) = delete;
+  PostgresDatabase& operator=(const PostgresDatabase&) = delete;
+
+  [[nodiscard]] Dialect dialect() const override { return Dialect::kPostgres; }
+
+  Status Write(const Work& work) override {
+    for (int attempt = 1;; ++attempt) {
+      Result<std::unique_ptr<Connection>> begun = Begin("BEGIN ISOLATION LEVEL READ COMMITTED");
+      if (!begun.ok()) {
+        stats_.RecordFailures(1);
+        return std::move(begun).take_status();
+      }
+      std::unique_ptr<Connection> conn = std::move(begun).value();
+      PostgresTx tx(*conn);
+      Status status = internal::RunWork(work, tx);
+      bool retryable = false;
+      if (status.ok() && tx.failure()) status = internal::IgnoredErrorStatus(*tx.failure());
+      if (status.ok()) {
+        std::string tag;
+        const auto start = std::chrono::steady_clock::now();
+        Outcome commit = conn->Run("COMMIT", &tag);
+        const auto latency = std::chrono::steady_clock::now() - start;
+        if (commit.status.ok() && tag == "COMMIT") {
+          stats_.RecordCommit(latency, 1);
+          Release(std::move(conn));
+          return Status::Ok();
+        }
+        status = commit.status.ok() ? Status::Internal("COMMIT answered " + tag) : commit.status;
+        retryable = commit.retryable;
+      } else {
+        (void)conn->Run("ROLLBACK");
+        retryable = tx.retryable();
+      }
+      Release(std::move(conn));
+      if (retryable && attempt < kMaxWriteAttempts) {
+        stats_.RecordRetry();
+        Backoff(attempt);
+        continue;
+      }
+      stats_.RecordFailures(1);
+      return status;
+    }
+  }
+
+  Status Read(const Work& work) override {
+    ANXIN_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn,
+                           Begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+    PostgresTx tx(*conn);
+    Status status = internal::RunWork(work, tx);
+    if (status.ok() && tx.failure()) status = internal::IgnoredErrorStatus(*tx.failure());
+    Outcome end = conn->Run(status.ok() ? "COMMIT" : "ROLLBACK");
+    if (status.ok()) status = std::move(end.status);
+    Release(std::move(conn));
+    return status;
+  }
+
+  Status Ping() override {
+    return Read([](Tx& tx) { return tx.Query("SELECT 1").status(); });
+  }
+
+  [[nodiscard]] DatabaseStats Stats() const override { return stats_.Snapshot(); }
+
+ private:
+  // Takes a pooled connection and begins a transaction on it. A pooled connection the server has
+  // closed in the meantime is replaced once.
+  Result<std::unique_ptr<Connection>> Begin(const char* begin_sql) {
+    Status last;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      ANXIN_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, Acquire());
+      Outcome outcome = conn->Run(begin_sql);
+      if (outcome.status.ok()) return conn;
+      const bool broken = conn->broken();
+      Release(std::move(conn));
+      if (!broken) return outcome.status;
+      last = outcome.status;
+    }
+    return last;
+  }
+
+  Result<std::unique_ptr<Connection>> Acquire() {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return !idle_.empty() || open_ < max_connections_; });
+      if (!idle_.empty()) {
+        std::unique_ptr<Connection> conn = std::move(idle_.back());
+        idle_.pop_back();
+        return conn;
+      }
+      ++open_;
+    }
+    Result<std::unique_ptr<Connection>> conn = Connection::Connect(url_);
+    if (!conn.ok()) {
+      {
+        std::lock_guard lock(mu_);
+        --open_;
+      }
+      cv_.notify_one();
+    }
+    return conn;
+  }
+
+  void Release(std::unique_ptr<Connection> conn) {
+    {
+      std::lock_guard lock(mu_);
+      if (conn->broken() || PQtransactionStatus(conn->handle()) != PQTRANS_IDLE) {
+        --open_;
+        conn.reset();
+      } else {
+        idle_.push_back(std::move(conn));
+      }
+    }
+    cv_.notify_one();
+  }
+
+  // Constant after construction.
+  const std::string url_;
+  const int max_connections_;
+
+  // The pool. Guarded by mu_.
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  int open_ = 0;  // connections in existence, idle or lent out
+
+  internal::StatsRecorder stats_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> OpenPostgresDatabase(const DatabaseOptions& options) {
+  auto db = std::make_unique<PostgresDatabase>(options);
+  ANXIN_RETURN_IF_ERROR(db->Ping());
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+}  // namespace anxin::storage::postgres

@@ -1,0 +1,139 @@
+// PostgreSQL-only behaviour: replacing broken connections, retrying deadlocks, session settings.
+// Runs against the throwaway cluster (ctest fixture `postgres`).
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/database.hpp"
+#include "storage/testing.hpp"
+
+namespace anxin::storage {
+namespace {
+
+class PostgresTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(testing::TestBackendName(), "postgres");
+    Result<std::unique_ptr<Database>> db = testing::OpenTestDatabase(/*migrate=*/false);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+    ASSERT_EQ(db_->dialect(), Dialect::kPostgres);
+    Status created = db_->Write([](Tx& tx) {
+      return tx.ExecScript(
+          "CREATE TABLE acct (id TEXT PRIMARY KEY, balance BIGINT NOT NULL);"
+          "INSERT INTO acct (id, balance) VALUES ('a', 100), ('b', 100);");
+    });
+    ASSERT_TRUE(created.ok()) << created.ToString();
+  }
+
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(PostgresTest, SessionsKeepSynchronousCommitOn) {
+  Result<std::optional<Row>> row =
+      db_->ReadResult<std::optional<Row>>([](Tx& tx) { return tx.QueryOne("SHOW synchronous_commit"); });
+  ASSERT_TRUE(row.ok()) << row.status().ToString();
+  EXPECT_EQ((*row)->Text(0), "on");
+}
+
+TEST_F(PostgresTest, ReadsRunInRepeatableReadReadOnly) {
+  Status s = db_->Read([](Tx& tx) -> Status {
+    ANXIN_ASSIGN_OR_RETURN(std::optional<Row> level, tx.QueryOne("SHOW transaction_isolation"));
+    EXPECT_EQ(level->Text(0), "repeatable read");
+    ANXIN_ASSIGN_OR_RETURN(std::optional<Row> ro, tx.QueryOne("SHOW transaction_read_only"));
+    EXPECT_EQ(ro->Text(0), "on");
+    return Status::Ok();
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  Status w = db_->Write([](Tx& tx) -> Status {
+    ANXIN_ASSIGN_OR_RETURN(std::optional<Row> level, tx.QueryOne("SHOW transaction_isolation"));
+    EXPECT_EQ(level->Text(0), "read committed");
+    return Status::Ok();
+  });
+  EXPECT_TRUE(w.ok()) << w.ToString();
+}
+
+TEST_F(PostgresTest, BrokenPooledConnectionsAreReplaced) {
+  // Used one at a time, the pool holds a single connection: have the server kill it. (Only that
+  // backend: other tests may be using the same cluster.)
+  Result<std::optional<Row>> pid =
+      db_->ReadResult<std::optional<Row>>([](Tx& tx) { return tx.QueryOne("SELECT pg_backend_pid()"); });
+  ASSERT_TRUE(pid.ok()) << pid.status().ToString();
+  const char* url = std::getenv("ANXIN_TEST_PG_URL");
+  ASSERT_NE(url, nullptr);
+  PGconn* admin = PQconnectdb(url);
+  ASSERT_EQ(PQstatus(admin), CONNECTION_OK) << PQerrorMessage(admin);
+  const std::string kill = "SELECT pg_terminate_backend(" + std::to_string((*pid)->Int(0)) + ")";
+  PGresult* killed = PQexec(admin, kill.c_str());
+  EXPECT_EQ(PQresultStatus(killed), PGRES_TUPLES_OK) << PQresultErrorMessage(killed);
+  EXPECT_EQ(std::string(PQgetvalue(killed, 0, 0)), "t");
+  PQclear(killed);
+  PQfinish(admin);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+
+  EXPECT_TRUE(db_->Ping().ok());
+  Status w = db_->Write(
+      [](Tx& tx) { return tx.Exec("UPDATE acct SET balance = balance + 1 WHERE id = 'a'").status(); });
+  EXPECT_TRUE(w.ok()) << w.ToString();
+  Result<std::optional<Row>> new_pid =
+      db_->ReadResult<std::optional<Row>>([](Tx& tx) { return tx.QueryOne("SELECT pg_backend_pid()"); });
+  ASSERT_TRUE(new_pid.ok()) << new_pid.status().ToString();
+  EXPECT_NE((*new_pid)->Int(0), (*pid)->Int(0));
+}
+
+TEST_F(PostgresTest, DeadlockedWritesAreRetriedAndBothSucceed) {
+  const DatabaseStats before = db_->Stats();
+  std::atomic<int> locked_first{0};
+  auto transfer = [&](const std::string& from, const std::string& to) {
+    std::atomic<bool> first_attempt{true};
+    return db_->Write([&, from, to](Tx& tx) -> Status {
+      ANXIN_RETURN_IF_ERROR(tx.Exec("UPDATE acct SET balance = balance - 1 WHERE id = ?", {from}).status());
+      if (first_attempt.exchange(false)) {
+        // Both hold their first row before either asks for its second: a deadlock.
+        locked_first.fetch_add(1);
+        while (locked_first.load() < 2) std::this_thread::yield();
+      }
+      return tx.Exec("UPDATE acct SET balance = balance + 1 WHERE id = ?", {to}).status();
+    });
+  };
+  Status ab;
+  Status ba;
+  std::thread t1([&] { ab = transfer("a", "b"); });
+  std::thread t2([&] { ba = transfer("b", "a"); });
+  t1.join();
+  t2.join();
+  EXPECT_TRUE(ab.ok()) << ab.ToString();
+  EXPECT_TRUE(ba.ok()) << ba.ToString();
+  EXPECT_GE(db_->Stats().retries - before.retries, 1u);
+  Result<std::optional<Row>> sum = db_->ReadResult<std::optional<Row>>(
+      [](Tx& tx) { return tx.QueryOne("SELECT SUM(balance) FROM acct"); });
+  ASSERT_TRUE(sum.ok());
+  EXPECT_EQ((*sum)->Int(0), 200);
+}
+
+TEST_F(PostgresTest, DollarQuotedBodiesKeepTheirQuestionMarks) {
+  Status s = db_->Write([](Tx& tx) {
+    return tx.ExecScript(
+        "CREATE FUNCTION ask(x TEXT) RETURNS TEXT LANGUAGE sql AS $body$ SELECT x || '?' $body$;");
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  Result<std::optional<Row>> row = db_->ReadResult<std::optional<Row>>(
+      [](Tx& tx) { return tx.QueryOne("SELECT ask(?), $$?$$", {std::string("why")}); });
+  ASSERT_TRUE(row.ok()) << row.status().ToString();
+  EXPECT_EQ((*row)->Text(0), "why?");
+  EXPECT_EQ((*row)->Text(1), "?");
+}
+
+TEST(PostgresOpenTest, UnreachableServerIsUnavailable) {
+  DatabaseOptions options;
+  options.url = "postgresql://anxin@127.0.0.1:1/anxin_test?connect_timeout=2";
+  EXPECT_EQ(OpenDatabase(options).status().code(), StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace anxin::storage
