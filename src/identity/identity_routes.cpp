@@ -1,0 +1,606 @@
+// HTTP for identity: parse, authorise, call IdentityService, render. No rules here.
+#include "identity/identity_routes.hpp"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/clock.hpp"
+#include "http/json_input.hpp"
+
+namespace anxin::identity {
+namespace {
+
+using http::Access;
+using http::JsonReader;
+using http::Request;
+using http::Response;
+using http::Route;
+using nlohmann::json;
+
+constexpr const char* kTag = "identity";
+constexpr size_t kMaxPasswordInput = 512;
+
+Actor ActorOf(const Request& request) {
+  Actor actor;
+  actor.principal = request.principal ? &*request.principal : nullptr;
+  actor.request_id = request.request_id;
+  actor.client_address = request.client_address;
+  return actor;
+}
+
+Response NoContent() {
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
+json NullOr(const std::optional<std::string>& value) { return value ? json(*value) : json(nullptr); }
+
+json OrgJson(const Org& org) {
+  return {{"id", org.id},
+          {"code", org.code},
+          {"name", org.name},
+          {"level", std::string(OrgLevelName(org.level))},
+          {"parent_id", org.parent_id.empty() ? json(nullptr) : json(org.parent_id)},
+          {"path", org.path},
+          {"status", std::string(ActiveStateName(org.status))},
+          {"created_at", FormatTimestamp(org.created_at_ms)},
+          {"updated_at", FormatTimestamp(org.updated_at_ms)}};
+}
+
+json UserJson(const UserView& user, bool with_permissions) {
+  json out = {
+      {"id", user.id},
+      {"login", user.login},
+      {"display_name", user.display_name},
+      {"kind", std::string(UserKindName(user.kind))},
+      {"status", std::string(ActiveStateName(user.status))},
+      {"org", user.org ? json{{"id", user.org->id}, {"code", user.org->code}, {"name", user.org->name}}
+                       : json(nullptr)},
+      {"roles", user.roles},
+      {"phone", NullOr(user.phone)},
+      {"id_type", NullOr(user.id_type)},
+      {"id_number", NullOr(user.id_number)},
+      {"locked", user.locked},
+      {"created_at", FormatTimestamp(user.created_at_ms)},
+      {"updated_at", FormatTimestamp(user.updated_at_ms)}};
+  if (with_permissions) out["permissions"] = user.permissions;
+  if (!user.revealed.empty()) out["revealed"] = user.revealed;
+  return out;
+}
+
+json RoleJson(const Role& role) {
+  return {{"code", role.code},
+          {"name_zh", role.name_zh},
+          {"name_en", role.name_en},
+          {"kind", std::string(UserKindName(role.kind))},
+          {"permissions", role.permissions}};
+}
+
+json SessionJson(const SessionView& s) {
+  return {{"id", s.id},
+          {"created_at", FormatTimestamp(s.created_at_ms)},
+          {"last_seen_at", FormatTimestamp(s.last_seen_at_ms)},
+          {"expires_at", FormatTimestamp(s.expires_at_ms)},
+          {"client_address", s.client_address},
+          {"current", s.current}};
+}
+
+template <typename T, typename Fn>
+json PageJson(const Page<T>& page, Fn render) {
+  json items = json::array();
+  for (const T& item : page.items) items.push_back(render(item));
+  return {{"items", std::move(items)}, {"next_after", NullOr(page.next_after)}};
+}
+
+// --- JSON Schemas for the OpenAPI document ------------------------------------------------------
+
+json Str(int max_len = 0) {
+  json s = {{"type", "string"}};
+  if (max_len > 0) s["maxLength"] = max_len;
+  return s;
+}
+json NullableStr() { return {{"type", {"string", "null"}}}; }
+json Enum(std::vector<std::string> values) { return {{"type", "string"}, {"enum", std::move(values)}}; }
+json StrArray() { return {{"type", "array"}, {"items", {{"type", "string"}}}}; }
+json Obj(json properties, std::vector<std::string> required) {
+  json schema = {{"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}};
+  if (!required.empty()) schema["required"] = std::move(required);
+  return schema;
+}
+json Timestamp() { return {{"type", "string"}, {"format", "date-time"}}; }
+
+json OrgSchema() {
+  return Obj({{"id", Str()},
+              {"code", Str(20)},
+              {"name", Str(100)},
+              {"level", Enum({"head_office", "branch", "institution", "outlet"})},
+              {"parent_id", NullableStr()},
+              {"path", Str()},
+              {"status", Enum({"active", "disabled"})},
+              {"created_at", Timestamp()},
+              {"updated_at", Timestamp()}},
+             {"id", "code", "name", "level", "parent_id", "path", "status", "created_at", "updated_at"});
+}
+
+json UserSchema() {
+  json org = {{"type", {"object", "null"}},
+              {"properties", {{"id", Str()}, {"code", Str()}, {"name", Str()}}}};
+  return {{"type", "object"},
+          {"properties",
+           {{"id", Str()},
+            {"login", Str(64)},
+            {"display_name", Str(64)},
+            {"kind", Enum({"staff", "customer"})},
+            {"status", Enum({"active", "disabled"})},
+            {"org", org},
+            {"roles", StrArray()},
+            {"permissions", StrArray()},
+            {"phone", {{"type", {"string", "null"}}, {"description", "masked unless revealed"}}},
+            {"id_type", NullableStr()},
+            {"id_number", {{"type", {"string", "null"}}, {"description", "masked unless revealed"}}},
+            {"revealed", StrArray()},
+            {"locked", {{"type", "boolean"}}},
+            {"created_at", Timestamp()},
+            {"updated_at", Timestamp()}}},
+          {"required", {"id", "login", "display_name", "kind", "status", "org", "roles", "locked"}}};
+}
+
+json PageSchema(json item) {
+  return {{"type", "object"},
+          {"properties",
+           {{"items", {{"type", "array"}, {"items", std::move(item)}}}, {"next_after", NullableStr()}}},
+          {"required", {"items", "next_after"}}};
+}
+
+json RoleSchema() {
+  return Obj({{"code", Str()},
+              {"name_zh", Str()},
+              {"name_en", Str()},
+              {"kind", Enum({"staff", "customer"})},
+              {"permissions", StrArray()}},
+             {"code", "name_zh", "name_en", "kind", "permissions"});
+}
+
+// --- Query parameters ---------------------------------------------------------------------------
+
+Result<int> LimitParam(const Request& request) {
+  auto text = request.Query("limit");
+  if (!text) return 100;
+  int value = 0;
+  bool ok = !text->empty() && text->size() <= 3;
+  for (char c : *text) {
+    ok = ok && c >= '0' && c <= '9';
+    if (ok) value = value * 10 + (c - '0');
+  }
+  if (!ok || value < 1 || value > 500) {
+    return Status::InvalidField("limit", "out_of_range", Text{"limit 须为1-500", "limit must be 1-500"});
+  }
+  return value;
+}
+
+std::optional<std::string> NonEmptyQuery(const Request& request, std::string_view name) {
+  auto value = request.Query(name);
+  if (!value || value->empty()) return std::nullopt;
+  return value;
+}
+
+Status CheckQueryLength(std::string_view name, const std::optional<std::string>& value, size_t max_len) {
+  if (value && value->size() > max_len) {
+    return Status::InvalidField(std::string(name), "too_long",
+                                Text{"查询参数过长", "The query parameter is too long"});
+  }
+  return Status::Ok();
+}
+
+Result<ActiveState> StateOf(const std::string& text) {
+  auto state = ParseActiveState(text);
+  if (!state) return Status::Internal("unchecked state " + text);
+  return *state;
+}
+
+// --- Handlers -----------------------------------------------------------------------------------
+
+void AddSessionRoutes(http::Router& router, IdentityService& service) {
+  json user = UserSchema();
+  router.Add(Route{
+      .method = "POST",
+      .pattern = "/api/v1/sessions",
+      .access = Access::kPublic,
+      .summary = "Log in with login and password; returns a bearer token",
+      .tag = kTag,
+      .request_schema = Obj({{"login", Str(128)}, {"password", Str(static_cast<int>(kMaxPasswordInput))}},
+                            {"login", "password"}),
+      .response_schema = Obj({{"token", Str()}, {"expires_at", Timestamp()}, {"user", user}},
+                             {"token", "expires_at", "user"}),
+      .success_status = 201,
+      .handler = [&service](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
+        auto login = in.String("login", {.required = true, .min_len = 1, .max_len = 128});
+        auto password = in.String(
+            "password", {.required = true, .min_len = 1, .max_len = kMaxPasswordInput, .trim = false});
+        ANXIN_RETURN_IF_ERROR(in.Finish());
+        ANXIN_ASSIGN_OR_RETURN(LoginResult result, service.Login(ActorOf(request), *login, *password));
+        return http::JsonResponse(201, {{"token", result.token},
+                                        {"expires_at", FormatTimestamp(result.expires_at_ms)},
+                                        {"user", UserJson(result.user, true)}});
+      },
+  });
+
+  router.Add(Route{
+      .method = "DELETE",
+      .pattern = "/api/v1/sessions/current",
+      .access = Access::kAuthenticated,
+      .summary = "Log out: revoke the caller's session",
+      .tag = kTag,
+      .success_status = 204,
+      .handler = [&service](Request& request) -> Result<Response> {
+        ANXIN_RETURN_IF_ERROR(service.Logout(ActorOf(request)));
+        return NoContent();
+      },
+  });
+
+  router.Add(Route{
+      .method = "GET",
+      .pattern = "/api/v1/me",
+      .access = Access::kAuthenticated,
+      .summary = "The caller: organisation, roles, permissions (personal data masked)",
+      .tag = kTag,
+      .response_schema = user,
+      .handler = [&service](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(UserView me, service.Me(ActorOf(request)));
+        return http::JsonResponse(200, UserJson(me, true));
+      },
+  });
+
+  router.Add(Route{
+      .method = "POST",
+      .pattern = "/api/v1/me/password",
+      .access = Access::kAuthenticated,
+      .summary = "Change the caller's password; revokes the caller's other sessions",
+      .tag = kTag,
+      .request_schema =
+          Obj({{"current_password", Str(static_cast<int>(kMaxPasswordInput))}, {"new_password", Str(128)}},
+              {"current_password", "new_password"}),
+      .success_status = 204,
+      .handler = [&service](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
+        auto current =
+            in.String("current_password",
+                      {.required = true, .min_len = 1, .max_len = kMaxPasswordInput, .trim = false});
+        auto next = in.String("new_password", {.required = true, .max_len = 128, .trim = false});
+        ANXIN_RETURN_IF_ERROR(in.Finish());
+        ANXIN_RETURN_IF_ERROR(service.ChangeOwnPassword(ActorOf(request), *current, *next));
+        return NoContent();
+      },
+  });
+
+  router.Add(Route{
+      .method = "GET",
+      .pattern = "/api/v1/me/sessions",
+      .access = Access::kPermission,
+      .permission = kPermSessionRead,
+      .summary = "The caller's live sessions",
+      .tag = kTag,
+      .response_schema = {{"type", "object"},
+                          {"properties",
+                           {{"items",
+                             {{"type", "array"},
+                              {"items",
+                               Obj({{"id", Str()},
+                                    {"created_at", Timestamp()},
+                                    {"last_seen_at", Timestamp()},
+                                    {"expires_at", Timestamp()},
+                                    {"client_address", Str()},
+                                    {"current", {{"type", "boolean"}}}},
+                                   {"id", "created_at", "last_seen_at", "expires_at", "current"})}}}}}},
+      .handler = [&service](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(std::vector<SessionView> sessions, service.ListOwnSessions(ActorOf(request)));
+        json items = json::array();
+        for (const SessionView& s : sessions) items.push_back(SessionJson(s));
+        return http::JsonResponse(200, {{"items", std::move(items)}});
+      },
+  });
+}
+
+void AddOrgRoutes(http::Router& router, IdentityService& service) {
+  router.Add(Route{
+      .method = "GET",
+      .pattern = "/api/v1/orgs",
+      .access = Access::kPermission,
+      .permission = kPermOrgRead,
+      .summary = "Organisations in the caller's subtree (optionally the children of parent_id)",
+      .tag = kTag,
+      .response_schema = PageSchema(OrgSchema()),
+      .query_parameters = {"parent_id", "after", "limit"},
+      .handler = [&service](Request& request) -> Result<Response> {
+        OrgListQuery query;
+        query.parent_id = NonEmptyQuery(request, "parent_id");
+        query.after = NonEmptyQuery(request, "after").value_or("");
+        ANXIN_RETURN_IF_ERROR(CheckQueryLength("parent_id", query.parent_id, 64));
+        ANXIN_ASSIGN_OR_RETURN(query.limit, LimitParam(request));
+        ANXIN_ASSIGN_OR_RETURN(Page<Org> page, service.ListOrgs(ActorOf(request), query));
+        return http::JsonResponse(200, PageJson(page, OrgJson));
+      },
+  });
+
+  router.Add(Route{
+      .method = "POST",
+      .pattern = "/api/v1/orgs",
+      .access = Access::kPermission,
+      .permission = kPermOrgWrite,
+      .summary = "Create an organisation under a parent in the caller's subtree",
+      .tag = kTag,
+      .request_schema = Obj({{"code", {{"type", "string"}, {"pattern", "^[A-Z0-9]{2,20}$"}}},
+                             {"name", Str(100)},
+                             {"level", Enum({"branch", "institution", "outlet"})},
+                             {"parent_id", Str(64)}},
+                            {"code", "name", "level", "parent_id"}),
+      .response_schema = OrgSchema(),
+      .success_status = 201,
+      .handler = [&service](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
+        auto code = in.String("code", {.required = true, .max_len = 20});
+        auto name = in.String("name", {.required = true, .min_len = 1, .max_len = 100});
+        auto level = in.Enum("level", {"branch", "institution", "outlet"}, true);
+        auto parent_id = in.String("parent_id", {.required = true, .min_len = 1, .max_len = 64});
+        ANXIN_RETURN_IF_ERROR(in.Finish());
+        NewOrg org{*code, *name, *ParseOrgLevel(*level), *parent_id};
+        ANXIN_ASSIGN_OR_RETURN(Org created, service.CreateOrg(ActorOf(request), org));
+        return http::JsonResponse(201, OrgJson(created));
+      },
+  });
+
+  router.Add(Route{
+      .method = "GET",
+      .pattern = "/api/v1/orgs/{id}",
+      .access = Access::kPermission,
+      .permission = kPermOrgRead,
+      .summary = "One organisation (404 outside the caller's subtree)",
+      .tag = kTag,
+      .response_schema = OrgSchema(),
+      .handler = [&service](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(Org org, service.GetOrg(ActorOf(request), request.path_params["id"]));
+        return http::JsonResponse(200, OrgJson(org));
+      },
+  });
+
+  router.Add(Route{
+      .method = "PATCH",
+      .pattern = "/api/v1/orgs/{id}",
+      .access = Access::kPermission,
+      .permission = kPermOrgWrite,
+      .summary = "Rename, disable or enable an organisation",
+      .tag = kTag,
+      .request_schema = Obj({{"name", Str(100)}, {"status", Enum({"active", "disabled"})}}, {}),
+      .response_schema = OrgSchema(),
+      .handler = [&service](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
+        OrgPatch patch;
+        patch.name = in.String("name", {.min_len = 1, .max_len = 100});
+        auto status = in.Enum("status", {"active", "disabled"}, false);
+        ANXIN_RETURN_IF_ERROR(in.Finish());
+        if (status) {
+          ANXIN_ASSIGN_OR_RETURN(patch.status, StateOf(*status));
+        }
+        ANXIN_ASSIGN_OR_RETURN(Org org,
+                               service.UpdateOrg(ActorOf(request), request.path_params["id"], patch));
+        return http::JsonResponse(200, OrgJson(org));
+      },
+  });
+}
+
+void AddUserRoutes(http::Router& router, IdentityService& service) {
+  router.Add(Route{
+      .method = "GET",
+      .pattern = "/api/v1/users",
+      .access = Access::kPermission,
+      .permission = kPermUserRead,
+      .summary = "Users in the caller's subtree; filters org_id (subtree), role, q (login or name), kind",
+      .tag = kTag,
+      .response_schema = PageSchema(UserSchema()),
+      .query_parameters = {"org_id", "role", "q", "kind", "after", "limit"},
+      .handler = [&service](Request& request) -> Result<Response> {
+        UserListQuery query;
+        query.org_id = NonEmptyQuery(request, "org_id");
+        query.role = NonEmptyQuery(request, "role");
+        query.text = NonEmptyQuery(request, "q");
+        query.after = NonEmptyQuery(request, "after").value_or("");
+        ANXIN_RETURN_IF_ERROR(CheckQueryLength("org_id", query.org_id, 64));
+        ANXIN_RETURN_IF_ERROR(CheckQueryLength("role", query.role, 64));
+        ANXIN_RETURN_IF_ERROR(CheckQueryLength("q", query.text, 64));
+        if (auto kind = NonEmptyQuery(request, "kind")) {
+          auto parsed = ParseUserKind(*kind);
+          if (!parsed) {
+            return Status::InvalidField(
+                "kind", "invalid_value",
+                Text{"kind 须为 staff 或 customer", "kind must be staff or customer"});
+          }
+          query.kind = *parsed;
+        }
+        ANXIN_ASSIGN_OR_RETURN(query.limit, LimitParam(request));
+        ANXIN_ASSIGN_OR_RETURN(Page<UserView> page, service.ListUsers(ActorOf(request), query));
+        return http::JsonResponse(200, PageJson(page, [](const UserView& u) { return UserJson(u, false); }));
+      },
+  });
+
+  router.Add(Route{
+      .method = "POST",
+      .pattern = "/api/v1/users",
+      .access = Access::kPermission,
+      .permission = kPermUserWrite,
+      .summary = "Create a staff user in the caller's subtree with roles",
+      .tag = kTag,
+      .request_schema = Obj({{"login", Str(64)},
+                             {"display_name", Str(64)},
+                             {"org_id", Str(64)},
+                             {"roles", StrArray()},
+                             {"password", Str(128)},
+                             {"phone", Str(20)}},
+                            {"login", "display_name", "org_id", "password"}),
+      .response_schema = UserSchema(),
+      .success_status = 201,
+      .handler = [&service](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
+        auto login = in.String("login", {.required = true, .max_len = 64});
+        auto display_name = in.String("display_name", {.required = true, .min_len = 1, .max_len = 64});
+        auto org_id = in.String("org_id", {.required = true, .min_len = 1, .max_len = 64});
+        auto roles = in.StringList("roles", {.min_len = 1, .max_len = 64}, 20, false);
+        auto password = in.String("password", {.required = true, .max_len = 128, .trim = false});
+        auto phone = in.String("phone", {.max_len = 20});
+        ANXIN_RETURN_IF_ERROR(in.Finish());
+        NewStaffUser user{*login,    *display_name, *org_id, roles.value_or(std::vector<std::string>{}),
+                          *password, phone};
+        ANXIN_ASSIGN_OR_RETURN(UserView created, service.CreateStaffUser(ActorOf(request), user));
+        return http::JsonResponse(201, UserJson(created, false));
+      },
+  });
+
+  router.Add(Route{
+      .method = "GET",
+      .pattern = "/api/v1/users/{id}",
+      .access = Access::kPermission,
+      .permission = kPermUserRead,
+      .summary = "One user, personal data masked; reveal=phone,id_number with purpose needs pii.reveal and "
+                 "is audited",
+      .tag = kTag,
+      .response_schema = UserSchema(),
+      .query_parameters = {"reveal", "purpose"},
+      .handler = [&service](Request& request) -> Result<Response> {
+        RevealRequest reveal;
+        if (auto fields = NonEmptyQuery(request, "reveal")) {
+          size_t start = 0;
+          while (start <= fields->size()) {
+            size_t comma = fields->find(',', start);
+            std::string item =
+                fields->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            if (item == "phone") {
+              reveal.phone = true;
+            } else if (item == "id_number") {
+              reveal.id_number = true;
+            } else {
+              return Status::InvalidField(
+                  "reveal", "invalid_value",
+                  Text{"reveal 只能包含 phone、id_number", "reveal may list phone, id_number"});
+            }
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+          }
+          reveal.purpose = request.Query("purpose").value_or("");
+          if (reveal.purpose.size() > 1000) {
+            return Status::InvalidField("purpose", "invalid_length",
+                                        Text{"用途须为4-200个字符", "The purpose needs 4-200 characters"});
+          }
+        }
+        ANXIN_ASSIGN_OR_RETURN(UserView user,
+                               service.GetUser(ActorOf(request), request.path_params["id"], reveal));
+        return http::JsonResponse(200, UserJson(user, false));
+      },
+  });
+
+  router.Add(Route{
+      .method = "PATCH",
+      .pattern = "/api/v1/users/{id}",
+      .access = Access::kPermission,
+      .permission = kPermUserWrite,
+      .summary = "Change a user's display name, phone (null clears) or status",
+      .tag = kTag,
+      .request_schema =
+          Obj({{"display_name", Str(64)}, {"phone", NullableStr()}, {"status", Enum({"active", "disabled"})}},
+              {}),
+      .response_schema = UserSchema(),
+      .handler = [&service](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
+        UserPatch patch;
+        patch.display_name = in.String("display_name", {.min_len = 1, .max_len = 64});
+        if (const json* phone = in.Raw("phone")) {
+          if (phone->is_null()) {
+            patch.phone = std::optional<std::string>();
+          } else if (phone->is_string() && phone->get_ref<const std::string&>().size() <= 20) {
+            patch.phone = std::optional<std::string>(phone->get<std::string>());
+          } else {
+            in.AddError("phone", "invalid_type",
+                        Text{"须为手机号码或 null", "Must be a mobile number or null"});
+          }
+        }
+        auto status = in.Enum("status", {"active", "disabled"}, false);
+        ANXIN_RETURN_IF_ERROR(in.Finish());
+        if (status) {
+          ANXIN_ASSIGN_OR_RETURN(patch.status, StateOf(*status));
+        }
+        ANXIN_ASSIGN_OR_RETURN(UserView user,
+                               service.UpdateUser(ActorOf(request), request.path_params["id"], patch));
+        return http::JsonResponse(200, UserJson(user, false));
+      },
+  });
+
+  router.Add(Route{
+      .method = "PUT",
+      .pattern = "/api/v1/users/{id}/roles",
+      .access = Access::kPermission,
+      .permission = kPermRoleAssign,
+      .summary = "Replace a user's roles (only a system administrator grants system_admin)",
+      .tag = kTag,
+      .request_schema = Obj({{"roles", StrArray()}}, {"roles"}),
+      .response_schema = UserSchema(),
+      .handler = [&service](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
+        auto roles = in.StringList("roles", {.min_len = 1, .max_len = 64}, 20, true);
+        ANXIN_RETURN_IF_ERROR(in.Finish());
+        ANXIN_ASSIGN_OR_RETURN(UserView user,
+                               service.SetUserRoles(ActorOf(request), request.path_params["id"], *roles));
+        return http::JsonResponse(200, UserJson(user, false));
+      },
+  });
+
+  router.Add(Route{
+      .method = "POST",
+      .pattern = "/api/v1/users/{id}/password",
+      .access = Access::kPermission,
+      .permission = kPermUserWrite,
+      .summary = "Set a new password for a user (administrator reset); revokes the user's sessions",
+      .tag = kTag,
+      .request_schema = Obj({{"new_password", Str(128)}}, {"new_password"}),
+      .success_status = 204,
+      .handler = [&service](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
+        auto password = in.String("new_password", {.required = true, .max_len = 128, .trim = false});
+        ANXIN_RETURN_IF_ERROR(in.Finish());
+        ANXIN_RETURN_IF_ERROR(service.ResetPassword(ActorOf(request), request.path_params["id"], *password));
+        return NoContent();
+      },
+  });
+
+  router.Add(Route{
+      .method = "GET",
+      .pattern = "/api/v1/roles",
+      .access = Access::kPermission,
+      .permission = kPermRoleRead,
+      .summary = "Roles with their permissions",
+      .tag = kTag,
+      .response_schema = {{"type", "object"},
+                          {"properties", {{"items", {{"type", "array"}, {"items", RoleSchema()}}}}},
+                          {"required", {"items"}}},
+      .handler = [&service](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(std::vector<Role> roles, service.ListRoles(ActorOf(request)));
+        json items = json::array();
+        for (const Role& role : roles) items.push_back(RoleJson(role));
+        return http::JsonResponse(200, {{"items", std::move(items)}});
+      },
+  });
+}
+
+}  // namespace
+
+void RegisterIdentityRoutes(http::Router& router, IdentityService& service) {
+  router.SetAuthenticator(&service);
+  AddSessionRoutes(router, service);
+  AddOrgRoutes(router, service);
+  AddUserRoutes(router, service);
+}
+
+}  // namespace anxin::identity

@@ -1,0 +1,1085 @@
+#include "identity/identity_service.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <thread>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "common/validation.hpp"
+
+namespace anxin::identity {
+namespace {
+
+using storage::Tx;
+
+constexpr size_t kMaxPasswordLength = 128;
+constexpr size_t kMaxLoginInput = 128;
+constexpr int kMaxPageSize = 500;
+
+Status InvalidCredentials() {
+  return Status(StatusCode::kUnauthenticated, "invalid_credentials",
+                Text{"登录名或密码错误", "Incorrect login or password"});
+}
+
+Status InvalidToken() {
+  return Status(StatusCode::kUnauthenticated, "invalid_token",
+                Text{"登录已失效，请重新登录", "Your session is not valid; please log in again"});
+}
+
+Status Unauthenticated() {
+  return Status(StatusCode::kUnauthenticated, "unauthenticated", Text{"请先登录", "Please log in first"});
+}
+
+Status Denied(std::string reason = "permission_denied") {
+  return Status(StatusCode::kPermissionDenied, std::move(reason),
+                Text{"没有执行此操作的权限", "You do not have permission to do this"});
+}
+
+bool IsSystem(const Actor& actor) { return actor.principal == nullptr && !actor.system_name.empty(); }
+
+// Returns OK if `actor` may use `permission`: system actors always may; anonymous actors never.
+Status RequirePermission(const Actor& actor, const char* permission) {
+  if (IsSystem(actor)) return Status::Ok();
+  if (actor.principal == nullptr) return Unauthenticated();
+  if (!actor.principal->Has(permission)) return Denied();
+  return Status::Ok();
+}
+
+// Returns true if the actor's data scope covers an object at `path` (system actors: everything).
+bool InScope(const Actor& actor, const std::string& path) {
+  if (IsSystem(actor)) return true;
+  return actor.principal != nullptr && actor.principal->Covers(path);
+}
+
+// Returns true if the actor's scope is the whole tree (a head-office member or a system actor).
+bool HasRootScope(const Actor& actor) {
+  if (IsSystem(actor)) return true;
+  const Principal* p = actor.principal;
+  return p != nullptr && p->kind == UserKind::kStaff && !p->org_path.empty() &&
+         std::count(p->org_path.begin(), p->org_path.end(), '/') == 2;
+}
+
+bool IsSystemAdmin(const Actor& actor) {
+  if (IsSystem(actor)) return true;
+  const Principal* p = actor.principal;
+  return p != nullptr && std::find(p->roles.begin(), p->roles.end(), kRoleSystemAdmin) != p->roles.end();
+}
+
+bool Contains(const std::vector<std::string>& values, std::string_view value) {
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+std::string Trim(std::string_view text) {
+  size_t begin = 0;
+  size_t end = text.size();
+  while (begin < end &&
+         (text[begin] == ' ' || text[begin] == '\t' || text[begin] == '\n' || text[begin] == '\r')) {
+    ++begin;
+  }
+  while (end > begin &&
+         (text[end - 1] == ' ' || text[end - 1] == '\t' || text[end - 1] == '\n' || text[end - 1] == '\r')) {
+    --end;
+  }
+  return std::string(text.substr(begin, end - begin));
+}
+
+std::string LowerAscii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string UpperAscii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+// Checks a human-readable name: valid UTF-8, no control characters, min..max code points.
+// Appends problems to `errors`; returns the trimmed text.
+std::string CheckName(std::string_view field, std::string_view value, size_t max_len,
+                      std::vector<FieldError>& errors) {
+  std::string text = Trim(value);
+  if (!IsValidUtf8(text)) {
+    errors.push_back(
+        {std::string(field), "invalid_format", Text{"包含无效字符", "Contains invalid characters"}});
+    return text;
+  }
+  if (text.empty()) {
+    errors.push_back({std::string(field), "required", Text{"不能为空", "Must not be empty"}});
+    return text;
+  }
+  if (Utf8Length(text) > max_len) {
+    errors.push_back({std::string(field), "too_long",
+                      Text{"不能超过" + std::to_string(max_len) + "个字符",
+                           "At most " + std::to_string(max_len) + " characters"}});
+  }
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) {
+      errors.push_back(
+          {std::string(field), "invalid_format", Text{"包含控制字符", "Contains control characters"}});
+      break;
+    }
+  }
+  return text;
+}
+
+// Logins: 3-64 characters of a-z 0-9 . _ @ -, starting with a letter (so a login is never a
+// phone or ID number); stored lower case.
+std::string CheckLogin(std::string_view value, std::vector<FieldError>& errors) {
+  std::string login = LowerAscii(Trim(value));
+  bool ok = login.size() >= 3 && login.size() <= 64;
+  for (size_t i = 0; ok && i < login.size(); ++i) {
+    char c = login[i];
+    bool letter = c >= 'a' && c <= 'z';
+    ok = letter || (i > 0 && ((c >= '0' && c <= '9') || c == '.' || c == '_' || c == '@' || c == '-'));
+  }
+  if (!ok) {
+    errors.push_back({"login", "invalid_format",
+                      Text{"登录名须为3-64位字母、数字或 . _ @ -，以字母开头",
+                           "3-64 letters, digits or . _ @ -, starting with a letter"}});
+  }
+  return login;
+}
+
+std::string CheckOrgCode(std::string_view value, std::vector<FieldError>& errors) {
+  std::string code = UpperAscii(Trim(value));
+  bool ok = code.size() >= 2 && code.size() <= 20;
+  for (char c : code) ok = ok && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+  if (!ok) {
+    errors.push_back({"code", "invalid_format",
+                      Text{"机构代码须为2-20位大写字母或数字", "2-20 upper-case letters or digits"}});
+  }
+  return code;
+}
+
+// Returns `text` fit for an audit summary: when it holds 11 or more digits (enough for a mobile
+// or resident ID number hidden in a name, login or purpose), every digit is masked, so no clear
+// personal data reaches the audit log (RULES.md §6).
+std::string AuditSafe(std::string_view text) {
+  std::string out(text);
+  if (std::count_if(out.begin(), out.end(), [](char c) { return c >= '0' && c <= '9'; }) < 11) return out;
+  for (char& c : out) {
+    if (c >= '0' && c <= '9') c = '*';
+  }
+  return out;
+}
+
+Status ValidationResult(std::vector<FieldError> errors) {
+  if (errors.empty()) return Status::Ok();
+  return Status::Invalid(std::move(errors));
+}
+
+// Maps a unique violation from the store to a domain reason.
+Status Conflict(const Status& status, std::string reason, Text message) {
+  if (status.code() == StatusCode::kAlreadyExists) {
+    return Status(StatusCode::kAlreadyExists, std::move(reason), std::move(message));
+  }
+  return status;
+}
+
+Status LoginTaken() {
+  return Status(StatusCode::kAlreadyExists, "login_taken",
+                Text{"登录名已被使用", "This login is already taken"});
+}
+
+Status IdNumberTaken() {
+  return Status(StatusCode::kAlreadyExists, "id_number_taken",
+                Text{"该证件号码已登记", "A customer with this ID number already exists"});
+}
+
+int ClampLimit(int limit) { return std::clamp(limit, 1, kMaxPageSize); }
+
+// Validates an identity document number for `id_type` (RULES.md §5) and returns it normalised.
+Result<std::string> NormalizeIdNumber(IdType type, std::string_view number, const Date& today) {
+  if (type == IdType::kResidentId) {
+    ANXIN_ASSIGN_OR_RETURN(ResidentIdInfo info, ParseResidentId(Trim(number), today, "id_number"));
+    return info.number;
+  }
+  std::string text = UpperAscii(Trim(number));
+  bool ok = text.size() >= 5 && text.size() <= 30;
+  for (char c : text)
+    ok = ok && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '(' || c == ')' || c == '-');
+  if (!ok) {
+    return Status::InvalidField("id_number", "invalid_format",
+                                Text{"证件号码格式不正确", "The ID number is not in a valid format"});
+  }
+  return text;
+}
+
+}  // namespace
+
+Sleeper ThreadSleeper() {
+  return [](std::chrono::milliseconds duration) { std::this_thread::sleep_for(duration); };
+}
+
+std::string Argon2PasswordHasher::Hash(std::string_view password) const { return HashPassword(password); }
+
+bool Argon2PasswordHasher::Verify(std::string_view encoded, std::string_view password) const {
+  return VerifyPassword(encoded, password);
+}
+
+Status CheckPasswordPolicy(std::string_view password, std::string_view login, std::string_view field) {
+  const std::string f(field);
+  if (!IsValidUtf8(password)) {
+    return Status::InvalidField(f, "invalid_format",
+                                Text{"密码包含无效字符", "The password has invalid characters"});
+  }
+  size_t length = Utf8Length(password);
+  if (length < 10) {
+    return Status::InvalidField(f, "too_short",
+                                Text{"密码至少10个字符", "The password needs at least 10 characters"});
+  }
+  if (length > kMaxPasswordLength) {
+    return Status::InvalidField(
+        f, "too_long", Text{"密码不能超过128个字符", "The password may have at most 128 characters"});
+  }
+  bool lower = false, upper = false, digit = false, other = false;
+  for (unsigned char c : password) {
+    if (c >= 'a' && c <= 'z') {
+      lower = true;
+    } else if (c >= 'A' && c <= 'Z') {
+      upper = true;
+    } else if (c >= '0' && c <= '9') {
+      digit = true;
+    } else {
+      other = true;
+    }
+  }
+  int classes = int{lower} + int{upper} + int{digit} + int{other};
+  if (classes < 3 && length < 16) {
+    return Status::InvalidField(f, "too_weak",
+                                Text{"密码须包含大写字母、小写字母、数字、符号中的至少三类，或不少于16个字符",
+                                     "Use at least three of: lower case, upper case, digits, symbols; or 16+ "
+                                     "characters"});
+  }
+  if (!login.empty() && LowerAscii(password) == LowerAscii(login)) {
+    return Status::InvalidField(f, "same_as_login",
+                                Text{"密码不能与登录名相同", "The password must differ from the login"});
+  }
+  return Status::Ok();
+}
+
+IdentityService::IdentityService(storage::Database& db, const KeyRing& keys, const Clock& clock,
+                                 const audit::AuditLog& audit, IdentitySettings settings, Sleeper sleeper,
+                                 const PasswordHasher* hasher)
+    : db_(db),
+      keys_(keys),
+      clock_(clock),
+      audit_(audit),
+      settings_(settings),
+      sleeper_(sleeper ? std::move(sleeper) : ThreadSleeper()),
+      hasher_(hasher != nullptr ? *hasher : static_cast<const PasswordHasher&>(argon2_)),
+      store_(MakeSqlIdentityStore()) {}
+
+const std::string& IdentityService::DummyHash() {
+  std::call_once(dummy_once_, [this] { dummy_hash_ = hasher_.Hash(RandomToken(24)); });
+  return dummy_hash_;
+}
+
+// --- Sessions ---------------------------------------------------------------------------------
+
+Status IdentityService::RecordFailedLogin(const Actor& actor, const std::optional<User>& user,
+                                          const std::string& login, std::string_view reason) {
+  const int64_t now = clock_.NowMs();
+  int64_t failures = 1;
+  Status s = db_.Write([&](Tx& tx) -> Status {
+    failures = 1;
+    audit::AuditEntry entry;
+    entry.action = "session.login_failed";
+    entry.object_type = "user";
+    entry.result = "failed";
+    entry.summary = {{"login_hash", keys_.LookupHash("login", login)}, {"reason", std::string(reason)}};
+    if (user) {
+      entry.object_id = user->id;
+      entry.org_id = user->org_id;
+      // Only wrong passwords on a usable account count towards the lock-out; attempts while
+      // locked or disabled could not have succeeded anyway.
+      if (reason == "wrong_password" || reason == "wrong_current_password") {
+        ANXIN_ASSIGN_OR_RETURN(LoginFailure counters,
+                               store_->RecordLoginFailure(tx, user->id, settings_.max_failed_logins,
+                                                          now + settings_.lockout_ms, now));
+        failures = counters.failed_logins;
+        entry.summary["failed_logins"] = counters.failed_logins;
+        if (counters.failed_logins >= settings_.max_failed_logins) entry.summary["locked"] = true;
+      } else {
+        failures = std::max<int64_t>(1, user->failed_logins);
+      }
+    }
+    return audit_.Append(tx, actor, entry);
+  });
+  const int64_t delay = std::min(settings_.failure_delay_step_ms * failures, settings_.failure_delay_cap_ms);
+  if (delay > 0) sleeper_(std::chrono::milliseconds(delay));
+  return s;
+}
+
+Result<LoginResult> IdentityService::Login(const Actor& actor, std::string_view login_input,
+                                           std::string_view password) {
+  const std::string login = LowerAscii(Trim(login_input.substr(0, kMaxLoginInput)));
+  std::optional<User> user;
+  if (!login.empty()) {
+    ANXIN_ASSIGN_OR_RETURN(user, db_.ReadResult<std::optional<User>>(
+                                     [&](Tx& tx) { return store_->FindUserByLogin(tx, login); }));
+  }
+  const bool plausible = !password.empty() && password.size() <= 4 * kMaxPasswordLength;
+  // Unknown logins (and accounts without a password) verify against a dummy hash, so the answer
+  // takes as long as for a real account.
+  const std::string_view candidate = plausible ? password : std::string_view("x");
+  bool password_ok = false;
+  if (!user || user->password_hash.empty()) {
+    (void)hasher_.Verify(DummyHash(), candidate);
+  } else {
+    password_ok = hasher_.Verify(user->password_hash, candidate) && plausible;
+  }
+
+  const int64_t now = clock_.NowMs();
+  std::string_view reason;
+  if (!user) {
+    reason = "unknown_login";
+  } else if (user->locked_until_ms && *user->locked_until_ms > now) {
+    reason = "locked";
+  } else if (user->status != ActiveState::kActive) {
+    reason = "disabled";
+  } else if (!password_ok) {
+    reason = "wrong_password";
+  }
+  if (!reason.empty()) {
+    ANXIN_RETURN_IF_ERROR(RecordFailedLogin(actor, user, login, reason));
+    return InvalidCredentials();
+  }
+
+  const std::string token = RandomToken(32);
+  Session session;
+  session.id = NewId();
+  session.token_hash = Sha256Hex(token);
+  session.user_id = user->id;
+  session.created_at_ms = now;
+  session.last_seen_at_ms = now;
+  session.expires_at_ms = now + settings_.session_lifetime_ms;
+  session.idle_timeout_ms = settings_.idle_timeout_ms;
+  session.client_address = actor.client_address;
+
+  ANXIN_ASSIGN_OR_RETURN(UserView view, db_.WriteResult<UserView>([&](Tx& tx) -> Result<UserView> {
+    ANXIN_RETURN_IF_ERROR(store_->ClearLoginFailures(tx, user->id));
+    ANXIN_RETURN_IF_ERROR(store_->InsertSession(tx, session));
+    std::string org_path;
+    if (!user->org_id.empty()) {
+      ANXIN_ASSIGN_OR_RETURN(std::optional<Org> org, store_->FindOrg(tx, user->org_id));
+      if (org) org_path = org->path;
+    }
+    ANXIN_ASSIGN_OR_RETURN(Principal principal, BuildPrincipal(tx, *user, org_path, session.id));
+    Actor as_user = actor;
+    as_user.principal = &principal;
+    audit::AuditEntry entry{"session.login",
+                            "user",
+                            user->id,
+                            user->org_id,
+                            {{"session_id", session.id}, {"login_hash", keys_.LookupHash("login", login)}}};
+    ANXIN_RETURN_IF_ERROR(audit_.Append(tx, as_user, entry));
+    return ViewOf(tx, *user, {}, true);
+  }));
+  view.locked = false;
+  return LoginResult{token, session.expires_at_ms, std::move(view)};
+}
+
+Status IdentityService::Logout(const Actor& actor) {
+  if (actor.principal == nullptr || actor.principal->session_id.empty()) return Unauthenticated();
+  const Principal& p = *actor.principal;
+  return db_.Write([&](Tx& tx) -> Status {
+    ANXIN_ASSIGN_OR_RETURN(int64_t revoked, store_->RevokeSession(tx, p.session_id, clock_.NowMs()));
+    if (revoked == 0) return InvalidToken();
+    return audit_.Append(tx, actor,
+                         {"session.logout", "user", p.user_id, p.org_id, {{"session_id", p.session_id}}});
+  });
+}
+
+Result<Principal> IdentityService::BuildPrincipal(Tx& tx, const User& user, const std::string& org_path,
+                                                  const std::string& session_id) {
+  Principal p;
+  p.user_id = user.id;
+  p.login = user.login;
+  p.display_name = user.display_name;
+  p.kind = user.kind;
+  p.org_id = user.org_id;
+  p.org_path = user.kind == UserKind::kStaff ? org_path : "";
+  p.session_id = session_id;
+  ANXIN_ASSIGN_OR_RETURN(p.roles, store_->UserRoles(tx, user.id));
+  ANXIN_ASSIGN_OR_RETURN(p.permissions, store_->UserPermissions(tx, user.id));
+  return p;
+}
+
+Result<Principal> IdentityService::AuthenticateToken(std::string_view token) {
+  if (token.empty() || token.size() > 256) return InvalidToken();
+  const std::string token_hash = Sha256Hex(token);
+  const int64_t now = clock_.NowMs();
+  std::optional<Session> session;
+  ANXIN_ASSIGN_OR_RETURN(Principal principal, db_.ReadResult<Principal>([&](Tx& tx) -> Result<Principal> {
+    ANXIN_ASSIGN_OR_RETURN(std::optional<SessionLookup> found,
+                           store_->FindSessionByTokenHash(tx, token_hash));
+    if (!found) return InvalidToken();
+    const Session& s = found->session;
+    if (s.revoked_at_ms || now >= s.expires_at_ms || now - s.last_seen_at_ms >= s.idle_timeout_ms ||
+        found->user.status != ActiveState::kActive) {
+      return InvalidToken();
+    }
+    session = s;
+    return BuildPrincipal(tx, found->user, found->org_path, s.id);
+  }));
+  if (now - session->last_seen_at_ms >= settings_.touch_interval_ms) {
+    ANXIN_RETURN_IF_ERROR(db_.Write([&](Tx& tx) {
+      return store_->TouchSession(tx, session->id, now, now - settings_.touch_interval_ms + 1);
+    }));
+  }
+  return principal;
+}
+
+Result<Principal> IdentityService::Authenticate(std::string_view token, const http::Request& /*request*/) {
+  return AuthenticateToken(token);
+}
+
+Result<UserView> IdentityService::Me(const Actor& actor) {
+  if (actor.principal == nullptr) return Unauthenticated();
+  const std::string id = actor.principal->user_id;
+  return db_.ReadResult<UserView>([&](Tx& tx) -> Result<UserView> {
+    ANXIN_ASSIGN_OR_RETURN(std::optional<User> user, store_->FindUser(tx, id));
+    if (!user) return Unauthenticated();
+    return ViewOf(tx, *user, {}, true);
+  });
+}
+
+Status IdentityService::ChangeOwnPassword(const Actor& actor, std::string_view current_password,
+                                          std::string_view new_password) {
+  if (actor.principal == nullptr) return Unauthenticated();
+  const Principal& p = *actor.principal;
+  ANXIN_ASSIGN_OR_RETURN(std::optional<User> user, db_.ReadResult<std::optional<User>>([&](Tx& tx) {
+    return store_->FindUser(tx, p.user_id);
+  }));
+  if (!user) return Unauthenticated();
+  const bool plausible = !current_password.empty() && current_password.size() <= 4 * kMaxPasswordLength;
+  if (user->password_hash.empty() || !plausible || !hasher_.Verify(user->password_hash, current_password)) {
+    ANXIN_RETURN_IF_ERROR(RecordFailedLogin(actor, user, user->login, "wrong_current_password"));
+    return Status::InvalidField("current_password", "incorrect",
+                                Text{"当前密码不正确", "The current password is not correct"});
+  }
+  ANXIN_RETURN_IF_ERROR(CheckPasswordPolicy(new_password, user->login, "new_password"));
+  if (new_password == current_password) {
+    return Status::InvalidField(
+        "new_password", "same_as_current",
+        Text{"新密码不能与当前密码相同", "The new password must differ from the current one"});
+  }
+  const std::string hash = hasher_.Hash(new_password);
+  return db_.Write([&](Tx& tx) -> Status {
+    const int64_t now = clock_.NowMs();
+    ANXIN_RETURN_IF_ERROR(store_->SetPasswordHash(tx, user->id, hash, now));
+    ANXIN_ASSIGN_OR_RETURN(int64_t revoked, store_->RevokeUserSessions(tx, user->id, p.session_id, now));
+    return audit_.Append(
+        tx, actor, {"user.password_change", "user", user->id, user->org_id, {{"sessions_revoked", revoked}}});
+  });
+}
+
+Result<std::vector<SessionView>> IdentityService::ListOwnSessions(const Actor& actor) {
+  if (actor.principal == nullptr) return Unauthenticated();
+  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermSessionRead));
+  const Principal& p = *actor.principal;
+  const int64_t now = clock_.NowMs();
+  ANXIN_ASSIGN_OR_RETURN(std::vector<Session> sessions, db_.ReadResult<std::vector<Session>>([&](Tx& tx) {
+    return store_->ListLiveSessions(tx, p.user_id, now);
+  }));
+  std::vector<SessionView> views;
+  for (const Session& s : sessions) {
+    if (now - s.last_seen_at_ms >= s.idle_timeout_ms) continue;
+    views.push_back(
+        {s.id, s.created_at_ms, s.last_seen_at_ms, s.expires_at_ms, s.client_address, s.id == p.session_id});
+  }
+  return views;
+}
+
+// --- Organisations ----------------------------------------------------------------------------
+
+Result<Org> IdentityService::OrgInScope(Tx& tx, const Actor& actor, const std::string& id) {
+  ANXIN_ASSIGN_OR_RETURN(std::optional<Org> org, store_->FindOrg(tx, id));
+  if (!org || !InScope(actor, org->path)) return Status::NotFound("org");
+  return std::move(*org);
+}
+
+Result<Org> IdentityService::CreateOrg(const Actor& actor, const NewOrg& request) {
+  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermOrgWrite));
+  std::vector<FieldError> errors;
+  const std::string code = CheckOrgCode(request.code, errors);
+  const std::string name = CheckName("name", request.name, 100, errors);
+  const bool head_office = request.level == OrgLevel::kHeadOffice;
+  if (head_office && !request.parent_id.empty()) {
+    errors.push_back({"parent_id", "not_allowed", Text{"总公司没有上级机构", "A head office has no parent"}});
+  }
+  if (!head_office && request.parent_id.empty()) {
+    errors.push_back(
+        {"parent_id", "required", Text{"请指定上级机构", "The parent organisation is required"}});
+  }
+  ANXIN_RETURN_IF_ERROR(ValidationResult(std::move(errors)));
+  if (head_office && !IsSystem(actor)) return Denied("head_office_system_only");
+
+  return db_.WriteResult<Org>([&](Tx& tx) -> Result<Org> {
+    const int64_t now = clock_.NowMs();
+    Org org;
+    org.id = NewId();
+    org.code = code;
+    org.name = name;
+    org.level = request.level;
+    org.status = ActiveState::kActive;
+    org.created_at_ms = now;
+    org.updated_at_ms = now;
+    if (head_office) {
+      ANXIN_ASSIGN_OR_RETURN(int64_t roots, store_->CountOrgsAtLevel(tx, OrgLevel::kHeadOffice));
+      if (roots > 0) {
+        return Status(StatusCode::kFailedPrecondition, "head_office_exists",
+                      Text{"总公司已存在", "The head office already exists"});
+      }
+      org.path = "/" + org.id + "/";
+    } else {
+      ANXIN_ASSIGN_OR_RETURN(Org parent, OrgInScope(tx, actor, request.parent_id));
+      // The tree nests strictly: head office -> branch -> institution -> outlet.
+      if (ParentLevelOf(request.level) != parent.level) {
+        return Status::InvalidField(
+            "level", "invalid_nesting",
+            Text{"机构层级不匹配：" + std::string(OrgLevelName(request.level)) + " 不能设在 " +
+                     std::string(OrgLevelName(parent.level)) + " 之下",
+                 "A " + std::string(OrgLevelName(request.level)) + " cannot be placed under a " +
+                     std::string(OrgLevelName(parent.level))});
+      }
+      if (parent.status != ActiveState::kActive) {
+        return Status(StatusCode::kFailedPrecondition, "org_disabled",
+                      Text{"上级机构已停用", "The parent organisation is disabled"});
+      }
+      org.parent_id = parent.id;
+      org.path = parent.path + org.id + "/";
+    }
+    ANXIN_ASSIGN_OR_RETURN(std::optional<Org> same_code, store_->FindOrgByCode(tx, code));
+    const Text taken{"机构代码已被使用", "This organisation code is already taken"};
+    if (same_code) return Status(StatusCode::kAlreadyExists, "org_code_taken", taken);
+    ANXIN_RETURN_IF_ERROR(Conflict(store_->InsertOrg(tx, org), "org_code_taken", taken));
+    ANXIN_RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                        {"org.create",
+                                         "org",
+                                         org.id,
+                                         org.id,
+                                         {{"code", AuditSafe(org.code)},
+                                          {"name", AuditSafe(org.name)},
+                                          {"level", std::string(OrgLevelName(org.level))},
+                                          {"parent_id", org.parent_id}}}));
+    return org;
+  });
+}
+
+Result<Org> IdentityService::GetOrg(const Actor& actor, const std::string& id) {
+  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermOrgRead));
+  return db_.ReadResult<Org>([&](Tx& tx) { return OrgInScope(tx, actor, id); });
+}
+
+Result<Page<Org>> IdentityService::ListOrgs(const Actor& actor, const OrgListQuery& query) {
+  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermOrgRead));
+  const int limit = ClampLimit(query.limit);
+  return db_.ReadResult<Page<Org>>([&](Tx& tx) -> Result<Page<Org>> {
+    OrgQuery q;
+    q.scope_path = IsSystem(actor) ? "" : actor.principal->org_path;
+    if (q.scope_path.empty() && !IsSystem(actor)) return Status::NotFound("org");
+    if (query.parent_id) {
+      ANXIN_ASSIGN_OR_RETURN(Org parent, OrgInScope(tx, actor, *query.parent_id));
+      q.parent_id = parent.id;
+    }
+    q.after_id = query.after;
+    q.limit = limit + 1;
+    ANXIN_ASSIGN_OR_RETURN(std::vector<Org> orgs, store_->ListOrgs(tx, q));
+    Page<Org> page;
+    if (static_cast<int>(orgs.size()) > limit) {
+      orgs.resize(limit);
+      page.next_after = orgs.back().id;
+    }
+    page.items = std::move(orgs);
+    return page;
+  });
+}
+
+Result<Org> IdentityService::UpdateOrg(const Actor& actor, const std::string& id, const OrgPatch& patch) {
+  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermOrgWrite));
+  std::vector<FieldError> errors;
+  std::optional<std::string> name;
+  if (patch.name) name = CheckName("name", *patch.name, 100, errors);
+  ANXIN_RETURN_IF_ERROR(ValidationResult(std::move(errors)));
+
+  return db_.WriteResult<Org>([&](Tx& tx) -> Result<Org> {
+    ANXIN_ASSIGN_OR_RETURN(Org org, OrgInScope(tx, actor, id));
+    nlohmann::json changes = nlohmann::json::object();
+    if (name && *name != org.name) {
+      changes["name"] = {{"from", AuditSafe(org.name)}, {"to", AuditSafe(*name)}};
+      org.name = *name;
+    }
+    if (patch.status && *patch.status != org.status) {
+      if (*patch.status == ActiveState::kDisabled) {
+        if (actor.principal != nullptr && actor.principal->org_id == org.id) {
+          return Status(StatusCode::kFailedPrecondition, "cannot_disable_own_org",
+                        Text{"不能停用本人所属机构", "You cannot disable your own organisation"});
+        }
+        ANXIN_ASSIGN_OR_RETURN(int64_t children, store_->CountActiveChildren(tx, org.id));
+        if (children > 0) {
+          return Status(StatusCode::kFailedPrecondition, "org_has_active_children",
+                        Text{"请先停用下级机构", "Disable the organisation's children first"});
+        }
+      } else if (!org.parent_id.empty()) {
+        ANXIN_ASSIGN_OR_RETURN(std::optional<Org> parent, store_->FindOrg(tx, org.parent_id));
+        if (parent && parent->status != ActiveState::kActive) {
+          return Status(StatusCode::kFailedPrecondition, "org_disabled",
+                        Text{"上级机构已停用", "The parent organisation is disabled"});
+        }
+      }
+      changes["status"] = {{"from", std::string(ActiveStateName(org.status))},
+                           {"to", std::string(ActiveStateName(*patch.status))}};
+      org.status = *patch.status;
+    }
+    if (changes.empty()) return org;
+    org.updated_at_ms = clock_.NowMs();
+    ANXIN_RETURN_IF_ERROR(store_->UpdateOrg(tx, org));
+    ANXIN_RETURN_IF_ERROR(audit_.Append(tx, actor, {"org.update", "org", org.id, org.id, changes}));
+    return org;
+  });
+}
+
+Result<std::optional<Org>> IdentityService::FindOrgByCode(const std::string& code) {
+  return db_.ReadResult<std::optional<Org>>(
+      [&](Tx& tx) { return store_->FindOrgByCode(tx, UpperAscii(code)); });
+}
+
+// --- Users ------------------------------------------------------------------------------------
+
+Result<UserView> IdentityService::ViewOf(Tx& tx, const User& user, const RevealRequest& reveal,
+                                         bool with_permissions) {
+  UserView view;
+  view.id = user.id;
+  view.login = user.login;
+  view.display_name = user.display_name;
+  view.kind = user.kind;
+  view.status = user.status;
+  view.locked = user.locked_until_ms && *user.locked_until_ms > clock_.NowMs();
+  view.created_at_ms = user.created_at_ms;
+  view.updated_at_ms = user.updated_at_ms;
+  if (!user.org_id.empty()) {
+    ANXIN_ASSIGN_OR_RETURN(std::optional<Org> org, store_->FindOrg(tx, user.org_id));
+    if (org) view.org = OrgRef{org->id, org->code, org->name};
+  }
+  ANXIN_ASSIGN_OR_RETURN(view.roles, store_->UserRoles(tx, user.id));
+  if (with_permissions) {
+    ANXIN_ASSIGN_OR_RETURN(std::set<std::string> permissions, store_->UserPermissions(tx, user.id));
+    view.permissions.assign(permissions.begin(), permissions.end());
+  }
+  // Personal data is shown masked unless revealed (RULES.md §6).
+  if (user.phone_enc) {
+    ANXIN_ASSIGN_OR_RETURN(std::string phone, keys_.Open(*user.phone_enc));
+    if (reveal.phone) {
+      view.phone = phone;
+      view.revealed.push_back("phone");
+    } else {
+      view.phone = MaskPhone(phone);
+    }
+  }
+  view.id_type = user.id_type;
+  if (user.id_number_enc) {
+    ANXIN_ASSIGN_OR_RETURN(std::string number, keys_.Open(*user.id_number_enc));
+    if (reveal.id_number) {
+      view.id_number = number;
+      view.revealed.push_back("id_number");
+    } else {
+      view.id_number = MaskIdNumber(number);
+    }
+  }
+  return view;
+}
+
+Result<User> IdentityService::UserInScope(Tx& tx, const Actor& actor, const std::string& id) {
+  ANXIN_ASSIGN_OR_RETURN(std::optional<User> user, store_->FindUser(tx, id));
+  if (!user) return Status::NotFound("user");
+  if (user->kind == UserKind::kCustomer) {
+    // Customers belong to no node; only the head office (or the system) sees them.
+    if (!HasRootScope(actor)) return Status::NotFound("user");
+    return std::move(*user);
+  }
+  ANXIN_ASSIGN_OR_RETURN(std::optional<Org> org, store_->FindOrg(tx, user->org_id));
+  if (!org || !InScope(actor, org->path)) return Status::NotFound("user");
+  return std::move(*user);
+}
+
+Status IdentityService::CheckGrantable(Tx& tx, const Actor& actor, UserKind kind,
+                                       const std::vector<std::string>& roles,
+                                       const std::vector<std::string>& current_roles) {
+  ANXIN_ASSIGN_OR_RETURN(std::vector<Role> all, store_->ListRoles(tx));
+  std::vector<FieldError> errors;
+  std::set<std::string> seen;
+  for (size_t i = 0; i < roles.size(); ++i) {
+    const std::string field = "roles[" + std::to_string(i) + "]";
+    auto it = std::find_if(all.begin(), all.end(), [&](const Role& r) { return r.code == roles[i]; });
+    if (it == all.end()) {
+      errors.push_back({field, "unknown_role", Text{"角色不存在", "No such role"}});
+    } else if (it->kind != kind) {
+      errors.push_back({field, "role_kind_mismatch",
+                        Text{"该角色不适用于此类用户", "This role does not apply to this kind of user"}});
+    } else if (!seen.insert(roles[i]).second) {
+      errors.push_back({field, "duplicate", Text{"角色重复", "The role is listed twice"}});
+    }
+  }
+  ANXIN_RETURN_IF_ERROR(ValidationResult(std::move(errors)));
+  // Only a system administrator may grant or withdraw system_admin.
+  if (Contains(roles, kRoleSystemAdmin) != Contains(current_roles, kRoleSystemAdmin) &&
+      !IsSystemAdmin(actor)) {
+    return Denied("cannot_grant_system_admin");
+  }
+  return Status::Ok();
+}
+
+Result<UserView> IdentityService::CreateStaffUser(const Actor& actor, const NewStaffUser& request) {
+  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermUserWrite));
+  if (!request.roles.empty()) ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermRoleAssign));
+  std::vector<FieldError> errors;
+  const std::string login = CheckLogin(request.login, errors);
+  const std::string display_name = CheckName("display_name", request.display_name, 64, errors);
+  std::optional<std::string> phone;
+  if (request.phone) {
+    auto normalized = NormalizeMobile(*request.phone, "phone");
+    if (normalized.ok()) {
+      phone = *normalized;
+    } else {
+      for (const FieldError& e : normalized.status().fields()) errors.push_back(e);
+    }
+  }
+  Status policy = CheckPasswordPolicy(request.password, login, "password");
+  for (const FieldError& e : policy.fields()) errors.push_back(e);
+  ANXIN_RETURN_IF_ERROR(ValidationResult(std::move(errors)));
+  const std::string password_hash = hasher_.Hash(request.password);
+
+  return db_.WriteResult<UserView>([&](Tx& tx) -> Result<UserView> {
+    ANXIN_ASSIGN_OR_RETURN(Org org, OrgInScope(tx, actor, request.org_id));
+    if (org.status != ActiveState::kActive) {
+      return Status(StatusCode::kFailedPrecondition, "org_disabled",
+                    Text{"机构已停用", "The organisation is disabled"});
+    }
+    ANXIN_RETURN_IF_ERROR(CheckGrantable(tx, actor, UserKind::kStaff, request.roles, {}));
+    ANXIN_ASSIGN_OR_RETURN(std::optional<User> existing, store_->FindUserByLogin(tx, login));
+    if (existing) return LoginTaken();
+    const int64_t now = clock_.NowMs();
+    User user;
+    user.id = NewId();
+    user.login = login;
+    user.display_name = display_name;
+    user.kind = UserKind::kStaff;
+    user.org_id = org.id;
+    user.status = ActiveState::kActive;
+    user.password_hash = password_hash;
+    if (phone) {
+      user.phone_enc = keys_.Seal(*phone);
+      user.phone_hash = keys_.LookupHash("phone", *phone);
+    }
+    user.created_at_ms = now;
+    user.updated_at_ms = now;
+    ANXIN_RETURN_IF_ERROR(Conflict(store_->InsertUser(tx, user), "login_taken", LoginTaken().message()));
+    ANXIN_RETURN_IF_ERROR(store_->ReplaceUserRoles(tx, user.id, request.roles));
+    ANXIN_RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                        {"user.create",
+                                         "user",
+                                         user.id,
+                                         org.id,
+                                         {{"login", AuditSafe(user.login)},
+                                          {"kind", "staff"},
+                                          {"org_code", AuditSafe(org.code)},
+                                          {"roles", request.roles},
+                                          {"has_phone", phone.has_value()}}}));
+    return ViewOf(tx, user, {}, false);
+  });
+}
+
+Result<UserView> IdentityService::CreateCustomer(const Actor& actor, const NewCustomer& request) {
+  if (actor.principal != nullptr) {
+    if (actor.principal->kind != UserKind::kStaff) return Denied();
+    ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermUserWrite));
+  }
+  std::vector<FieldError> errors;
+  std::string login;
+  if (request.login.empty()) {
+    login = "c" + LowerAscii(NewId());
+  } else {
+    login = CheckLogin(request.login, errors);
+  }
+  const std::string display_name = CheckName("display_name", request.display_name, 64, errors);
+  std::string phone;
+  auto normalized = NormalizeMobile(request.phone, "phone");
+  if (normalized.ok()) {
+    phone = *normalized;
+  } else {
+    for (const FieldError& e : normalized.status().fields()) errors.push_back(e);
+  }
+  std::optional<IdType> id_type;
+  std::string id_number;
+  if (request.id_type.has_value() != request.id_number.has_value()) {
+    errors.push_back({request.id_type ? "id_number" : "id_type", "required",
+                      Text{"证件类型和证件号码须同时提供", "Give both the ID type and the ID number"}});
+  } else if (request.id_type) {
+    id_type = ParseIdType(*request.id_type);
+    if (!id_type) {
+      errors.push_back({"id_type", "invalid_value", Text{"不支持的证件类型", "Unsupported ID type"}});
+    } else {
+      auto number = NormalizeIdNumber(*id_type, *request.id_number, clock_.Today());
+      if (number.ok()) {
+        id_number = *number;
+      } else {
+        for (const FieldError& e : number.status().fields()) errors.push_back(e);
+      }
+    }
+  }
+  if (request.password) {
+    Status policy = CheckPasswordPolicy(*request.password, login, "password");
+    for (const FieldError& e : policy.fields()) errors.push_back(e);
+  }
+  ANXIN_RETURN_IF_ERROR(ValidationResult(std::move(errors)));
+  const std::string password_hash = request.password ? hasher_.Hash(*request.password) : std::string();
+
+  return db_.WriteResult<UserView>([&](Tx& tx) -> Result<UserView> {
+    ANXIN_ASSIGN_OR_RETURN(std::optional<User> existing, store_->FindUserByLogin(tx, login));
+    if (existing) return LoginTaken();
+    const int64_t now = clock_.NowMs();
+    User user;
+    user.id = NewId();
+    user.login = login;
+    user.display_name = display_name;
+    user.kind = UserKind::kCustomer;
+    user.status = ActiveState::kActive;
+    user.password_hash = password_hash;
+    user.phone_enc = keys_.Seal(phone);
+    user.phone_hash = keys_.LookupHash("phone", phone);
+    if (id_type) {
+      user.id_type = std::string(IdTypeName(*id_type));
+      user.id_number_enc = keys_.Seal(id_number);
+      user.id_number_hash = keys_.LookupHash("id_number", id_number);
+      ANXIN_ASSIGN_OR_RETURN(std::optional<User> holder,
+                             store_->FindUserByIdNumberHash(tx, *user.id_type, *user.id_number_hash));
+      if (holder) return IdNumberTaken();
+    }
+    user.created_at_ms = now;
+    user.updated_at_ms = now;
+    Status inserted = store_->InsertUser(tx, user);
+    if (inserted.code() == StatusCode::kAlreadyExists) {
+      // Either unique index: report the one that is actually taken.
+      ANXIN_ASSIGN_OR_RETURN(std::optional<User> again, store_->FindUserByLogin(tx, login));
+      return again ? LoginTaken() : IdNumberTaken();
+    }
+    ANXIN_RETURN_IF_ERROR(inserted);
+    ANXIN_RETURN_IF_ERROR(store_->ReplaceUserRoles(tx, user.id, {kRoleCustomer}));
+    ANXIN_RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                        {"user.create",
+                                         "user",
+                                         user.id,
+                                         "",
+                                         {{"login", AuditSafe(user.login)},
+                                          {"kind", "customer"},
+                                          {"id_type", user.id_type.value_or("")},
+                                          {"has_id_number", id_type.has_value()}}}));
+    return ViewOf(tx, user, {}, false);
+  });
+}
+
+Result<UserView> IdentityService::GetUser(const Actor& actor, const std::string& id,
+                                          const RevealRequest& reveal) {
+  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermUserRead));
+  if (!reveal.phone && !reveal.id_number) {
+    return db_.ReadResult<UserView>([&](Tx& tx) -> Result<UserView> {
+      ANXIN_ASSIGN_OR_RETURN(User user, UserInScope(tx, actor, id));
+      return ViewOf(tx, user, {}, false);
+    });
+  }
+  // RULES.md §6: clear personal data needs the permission and a stated purpose, and every access
+  // is recorded with who and why.
+  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermPiiReveal));
+  const std::string purpose = Trim(reveal.purpose);
+  if (!IsValidUtf8(purpose) || Utf8Length(purpose) < 4 || Utf8Length(purpose) > 200) {
+    return Status::InvalidField("purpose", purpose.empty() ? "required" : "invalid_length",
+                                Text{"请填写查看明文的用途（4-200个字符）",
+                                     "State the purpose of revealing personal data (4-200 characters)"});
+  }
+  return db_.WriteResult<UserView>([&](Tx& tx) -> Result<UserView> {
+    ANXIN_ASSIGN_OR_RETURN(User user, UserInScope(tx, actor, id));
+    ANXIN_ASSIGN_OR_RETURN(UserView view, ViewOf(tx, user, reveal, false));
+    ANXIN_RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                        {"pii.reveal",
+                                         "user",
+                                         user.id,
+                                         user.org_id,
+                                         {{"fields", view.revealed}, {"purpose", AuditSafe(purpose)}}}));
+    return view;
+  });
+}
+
+Result<Page<UserView>> IdentityService::ListUsers(const Actor& actor, const UserListQuery& query) {
+  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermUserRead));
+  if (!IsSystem(actor) && actor.principal->kind != UserKind::kStaff) return Denied();
+  if (query.kind == UserKind::kCustomer && !HasRootScope(actor)) return Denied("customers_out_of_scope");
+  const int limit = ClampLimit(query.limit);
+  return db_.ReadResult<Page<UserView>>([&](Tx& tx) -> Result<Page<UserView>> {
+    UserQuery q;
+    q.kind = query.kind;
+    q.scope_path = IsSystem(actor) ? "" : actor.principal->org_path;
+    if (query.org_id) {
+      ANXIN_ASSIGN_OR_RETURN(Org org, OrgInScope(tx, actor, *query.org_id));
+      q.scope_path = org.path;
+    }
+    q.role = query.role;
+    q.text = query.text;
+    q.after_id = query.after;
+    q.limit = limit + 1;
+    ANXIN_ASSIGN_OR_RETURN(std::vector<User> users, store_->ListUsers(tx, q));
+    Page<UserView> page;
+    if (static_cast<int>(users.size()) > limit) {
+      users.resize(limit);
+      page.next_after = users.back().id;
+    }
+    for (const User& user : users) {
+      ANXIN_ASSIGN_OR_RETURN(UserView view, ViewOf(tx, user, {}, false));
+      page.items.push_back(std::move(view));
+    }
+    return page;
+  });
+}
+
+Result<UserView> IdentityService::UpdateUser(const Actor& actor, const std::string& id,
+                                             const UserPatch& patch) {
+  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermUserWrite));
+  std::vector<FieldError> errors;
+  std::optional<std::string> display_name;
+  if (patch.display_name) display_name = CheckName("display_name", *patch.display_name, 64, errors);
+  std::optional<std::optional<std::string>> phone;
+  if (patch.phone) {
+    if (*patch.phone) {
+      auto normalized = NormalizeMobile(**patch.phone, "phone");
+      if (normalized.ok()) {
+        phone = std::optional<std::string>(*normalized);
+      } else {
+        for (const FieldError& e : normalized.status().fields()) errors.push_back(e);
+      }
+    } else {
+      phone = std::optional<std::string>();
+    }
+  }
+  ANXIN_RETURN_IF_ERROR(ValidationResult(std::move(errors)));
+
+  return db_.WriteResult<UserView>([&](Tx& tx) -> Result<UserView> {
+    ANXIN_ASSIGN_OR_RETURN(User user, UserInScope(tx, actor, id));
+    ANXIN_ASSIGN_OR_RETURN(std::vector<std::string> roles, store_->UserRoles(tx, user.id));
+    if (Contains(roles, kRoleSystemAdmin) && !IsSystemAdmin(actor)) return Denied("target_is_system_admin");
+    nlohmann::json changes = nlohmann::json::object();
+    if (display_name && *display_name != user.display_name) {
+      changes["display_name"] = {{"from", AuditSafe(user.display_name)}, {"to", AuditSafe(*display_name)}};
+      user.display_name = *display_name;
+    }
+    if (phone) {
+      if (*phone) {
+        std::string hash = keys_.LookupHash("phone", **phone);
+        if (user.phone_hash != hash) {
+          changes["phone"] = "changed";
+          user.phone_enc = keys_.Seal(**phone);
+          user.phone_hash = hash;
+        }
+      } else if (user.phone_enc) {
+        changes["phone"] = "cleared";
+        user.phone_enc.reset();
+        user.phone_hash.reset();
+      }
+    }
+    if (patch.status && *patch.status != user.status) {
+      if (*patch.status == ActiveState::kDisabled && actor.principal != nullptr &&
+          actor.principal->user_id == user.id) {
+        return Status(StatusCode::kFailedPrecondition, "cannot_disable_self",
+                      Text{"不能停用本人账号", "You cannot disable your own account"});
+      }
+      changes["status"] = {{"from", std::string(ActiveStateName(user.status))},
+                           {"to", std::string(ActiveStateName(*patch.status))}};
+      user.status = *patch.status;
+    }
+    if (!changes.empty()) {
+      const int64_t now = clock_.NowMs();
+      user.updated_at_ms = now;
+      ANXIN_RETURN_IF_ERROR(store_->UpdateUserProfile(tx, user));
+      if (user.status == ActiveState::kDisabled) {
+        ANXIN_ASSIGN_OR_RETURN(int64_t revoked, store_->RevokeUserSessions(tx, user.id, "", now));
+        changes["sessions_revoked"] = revoked;
+      }
+      ANXIN_RETURN_IF_ERROR(audit_.Append(tx, actor, {"user.update", "user", user.id, user.org_id, changes}));
+    }
+    return ViewOf(tx, user, {}, false);
+  });
+}
+
+Result<UserView> IdentityService::SetUserRoles(const Actor& actor, const std::string& id,
+                                               const std::vector<std::string>& roles) {
+  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermRoleAssign));
+  return db_.WriteResult<UserView>([&](Tx& tx) -> Result<UserView> {
+    ANXIN_ASSIGN_OR_RETURN(User user, UserInScope(tx, actor, id));
+    ANXIN_ASSIGN_OR_RETURN(std::vector<std::string> current, store_->UserRoles(tx, user.id));
+    ANXIN_RETURN_IF_ERROR(CheckGrantable(tx, actor, user.kind, roles, current));
+    std::set<std::string> before(current.begin(), current.end());
+    std::set<std::string> after(roles.begin(), roles.end());
+    if (before != after) {
+      ANXIN_RETURN_IF_ERROR(store_->ReplaceUserRoles(tx, user.id, roles));
+      ANXIN_RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                          {"user.roles",
+                                           "user",
+                                           user.id,
+                                           user.org_id,
+                                           {{"from", std::vector<std::string>(before.begin(), before.end())},
+                                            {"to", std::vector<std::string>(after.begin(), after.end())}}}));
+    }
+    return ViewOf(tx, user, {}, false);
+  });
+}
+
+Status IdentityService::ResetPassword(const Actor& actor, const std::string& id,
+                                      std::string_view new_password) {
+  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermUserWrite));
+  ANXIN_ASSIGN_OR_RETURN(User target,
+                         db_.ReadResult<User>([&](Tx& tx) { return UserInScope(tx, actor, id); }));
+  ANXIN_RETURN_IF_ERROR(CheckPasswordPolicy(new_password, target.login, "new_password"));
+  const std::string hash = hasher_.Hash(new_password);
+  return db_.Write([&](Tx& tx) -> Status {
+    ANXIN_ASSIGN_OR_RETURN(User user, UserInScope(tx, actor, id));
+    ANXIN_ASSIGN_OR_RETURN(std::vector<std::string> roles, store_->UserRoles(tx, user.id));
+    if (Contains(roles, kRoleSystemAdmin) && !IsSystemAdmin(actor)) return Denied("target_is_system_admin");
+    const int64_t now = clock_.NowMs();
+    ANXIN_RETURN_IF_ERROR(store_->SetPasswordHash(tx, user.id, hash, now));
+    ANXIN_ASSIGN_OR_RETURN(int64_t revoked, store_->RevokeUserSessions(tx, user.id, "", now));
+    return audit_.Append(
+        tx, actor, {"user.password_reset", "user", user.id, user.org_id, {{"sessions_revoked", revoked}}});
+  });
+}
+
+Result<std::vector<Role>> IdentityService::ListRoles(const Actor& actor) {
+  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermRoleRead));
+  return db_.ReadResult<std::vector<Role>>([&](Tx& tx) { return store_->ListRoles(tx); });
+}
+
+Result<std::optional<UserView>> IdentityService::FindCustomerByIdNumber(const std::string& id_type,
+                                                                        const std::string& id_number) {
+  auto type = ParseIdType(id_type);
+  if (!type)
+    return Status::InvalidField("id_type", "invalid_value", Text{"不支持的证件类型", "Unsupported ID type"});
+  ANXIN_ASSIGN_OR_RETURN(std::string number, NormalizeIdNumber(*type, id_number, clock_.Today()));
+  const std::string hash = keys_.LookupHash("id_number", number);
+  return db_.ReadResult<std::optional<UserView>>([&](Tx& tx) -> Result<std::optional<UserView>> {
+    ANXIN_ASSIGN_OR_RETURN(std::optional<User> user,
+                           store_->FindUserByIdNumberHash(tx, std::string(IdTypeName(*type)), hash));
+    if (!user || user->kind != UserKind::kCustomer) return std::optional<UserView>();
+    ANXIN_ASSIGN_OR_RETURN(UserView view, ViewOf(tx, *user, {}, false));
+    return std::optional<UserView>(std::move(view));
+  });
+}
+
+}  // namespace anxin::identity

@@ -1,0 +1,266 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit/audit_log.hpp"
+#include "common/actor.hpp"
+#include "common/clock.hpp"
+#include "common/crypto.hpp"
+#include "common/principal.hpp"
+#include "common/status.hpp"
+#include "http/router.hpp"
+#include "identity/identity.hpp"
+#include "identity/identity_store.hpp"
+#include "storage/database.hpp"
+
+namespace anxin::identity {
+
+// Every permission identity itself checks. Later modules add theirs in migrations.
+inline constexpr const char* kPermOrgRead = "org.read";
+inline constexpr const char* kPermOrgWrite = "org.write";
+inline constexpr const char* kPermUserRead = "user.read";
+inline constexpr const char* kPermUserWrite = "user.write";
+inline constexpr const char* kPermRoleRead = "role.read";
+inline constexpr const char* kPermRoleAssign = "role.assign";
+inline constexpr const char* kPermPiiReveal = "pii.reveal";
+inline constexpr const char* kPermSessionRead = "session.read";
+// The role that holds every permission; only its holders may grant it.
+inline constexpr const char* kRoleSystemAdmin = "system_admin";
+inline constexpr const char* kRoleCustomer = "customer";
+
+// Session and login policy. Defaults: 12 h absolute lifetime, 30 min idle timeout, last_seen_at
+// written at most once a minute, 5 consecutive failures lock the login for 15 min, each failure
+// delays the answer by 200 ms x failures (at most 2 s).
+struct IdentitySettings {
+  int64_t session_lifetime_ms = 12LL * 3600 * 1000;
+  int64_t idle_timeout_ms = 30LL * 60 * 1000;
+  int64_t touch_interval_ms = 60LL * 1000;
+  int max_failed_logins = 5;
+  int64_t lockout_ms = 15LL * 60 * 1000;
+  int64_t failure_delay_step_ms = 200;
+  int64_t failure_delay_cap_ms = 2000;
+};
+
+// Waits; injected so tests need not.
+using Sleeper = std::function<void(std::chrono::milliseconds)>;
+// Returns a sleeper that blocks the calling thread.
+Sleeper ThreadSleeper();
+
+// Hashes and checks passwords. The default is Argon2id (anxin::HashPassword); tests may inject a
+// cheaper one. Implementations must be thread-safe.
+class PasswordHasher {
+ public:
+  virtual ~PasswordHasher() = default;
+  [[nodiscard]] virtual std::string Hash(std::string_view password) const = 0;
+  [[nodiscard]] virtual bool Verify(std::string_view encoded, std::string_view password) const = 0;
+};
+
+// Argon2id through libsodium (crypto.hpp).
+class Argon2PasswordHasher final : public PasswordHasher {
+ public:
+  [[nodiscard]] std::string Hash(std::string_view password) const override;
+  [[nodiscard]] bool Verify(std::string_view encoded, std::string_view password) const override;
+};
+
+// Checks `password` against the policy: at least 10 characters, and at least 3 of the classes
+// lower case, upper case, digit, other, unless it has 16 or more characters; at most 128
+// characters; not the login itself (case-insensitive). Returns kInvalidArgument at `field` with
+// code "too_short", "too_long", "too_weak" or "same_as_login".
+Status CheckPasswordPolicy(std::string_view password, std::string_view login,
+                           std::string_view field = "password");
+
+// --- Requests -----------------------------------------------------------------------------------
+
+struct NewOrg {
+  std::string code;
+  std::string name;
+  OrgLevel level = OrgLevel::kBranch;
+  std::string parent_id;  // empty only for the head office
+};
+
+struct OrgPatch {
+  std::optional<std::string> name;
+  std::optional<ActiveState> status;
+};
+
+struct OrgListQuery {
+  std::optional<std::string> parent_id;
+  std::string after;
+  int limit = 100;
+};
+
+struct NewStaffUser {
+  std::string login;
+  std::string display_name;
+  std::string org_id;
+  std::vector<std::string> roles;
+  std::string password;
+  std::optional<std::string> phone;
+};
+
+struct NewCustomer {
+  std::string login;  // empty: the normalised phone number
+  std::string display_name;
+  std::string phone;
+  std::optional<std::string> id_type;    // IdTypeName(); required with id_number
+  std::optional<std::string> id_number;  // validated per type (RULES.md §5)
+  std::optional<std::string> password;   // absent: the customer cannot log in with a password yet
+};
+
+struct UserPatch {
+  std::optional<std::string> display_name;
+  std::optional<std::optional<std::string>> phone;  // set, or clear with nullopt inside
+  std::optional<ActiveState> status;
+};
+
+struct UserListQuery {
+  UserKind kind = UserKind::kStaff;
+  std::optional<std::string> org_id;  // users of this node's subtree
+  std::optional<std::string> role;
+  std::optional<std::string> text;
+  std::string after;
+  int limit = 100;
+};
+
+// Which personal data to show in clear, and why (RULES.md §6: every access is logged with who
+// and why).
+struct RevealRequest {
+  bool phone = false;
+  bool id_number = false;
+  std::string purpose;
+};
+
+struct LoginResult {
+  std::string token;  // shown once; only its SHA-256 is stored
+  int64_t expires_at_ms = 0;
+  UserView user;
+};
+
+// Users, organisations, roles and sessions. Every change is audited in its own transaction.
+// Staff see and touch only their organisation's subtree; objects outside it answer kNotFound so
+// their existence is not revealed. Thread-safe.
+//
+// Authorisation: a call whose actor has a principal checks that principal's permissions and
+// scope; a system actor (Actor::System, e.g. the CLI or the demo seed) is unrestricted.
+class IdentityService final : public http::Authenticator {
+ public:
+  // `hasher` defaults to Argon2id; when given it must outlive the service, as must `db`, `keys`,
+  // `clock` and `audit`.
+  IdentityService(storage::Database& db, const KeyRing& keys, const Clock& clock,
+                  const audit::AuditLog& audit, IdentitySettings settings, Sleeper sleeper = ThreadSleeper(),
+                  const PasswordHasher* hasher = nullptr);
+
+  // --- Sessions ---
+
+  // Logs in with `login` and `password`. Returns the new session's token. Every failure (unknown
+  // login, wrong password, disabled or locked account) is the same kUnauthenticated
+  // "invalid_credentials" and takes about the same time; failures are delayed increasingly and
+  // the fifth consecutive one locks the login for `lockout_ms`. Audited as session.login or
+  // session.login_failed (the login only as a keyed hash).
+  Result<LoginResult> Login(const Actor& actor, std::string_view login, std::string_view password);
+  // Revokes the caller's session. kUnauthenticated without a session.
+  Status Logout(const Actor& actor);
+  // Resolves a bearer token: kUnauthenticated "invalid_token" if unknown, revoked, past its
+  // absolute expiry, idle too long, or the user is disabled. Writes last_seen_at at most once per
+  // `touch_interval_ms`.
+  Result<Principal> AuthenticateToken(std::string_view token);
+  // http::Authenticator.
+  Result<Principal> Authenticate(std::string_view token, const http::Request& request) override;
+
+  // Returns the caller with org, roles and permissions; personal data masked.
+  Result<UserView> Me(const Actor& actor);
+  // Changes the caller's password after checking `current_password` (a wrong one counts as a
+  // failed login and is kInvalidArgument at "current_password", code "incorrect"). Revokes the
+  // caller's other sessions.
+  Status ChangeOwnPassword(const Actor& actor, std::string_view current_password,
+                           std::string_view new_password);
+  // Returns the caller's live sessions (session.read).
+  Result<std::vector<SessionView>> ListOwnSessions(const Actor& actor);
+
+  // --- Organisations ---
+
+  // Creates a node under `parent_id` (org.write; the parent in the caller's subtree, else
+  // kNotFound). Levels nest strictly (kInvalidArgument "invalid_nesting" at "level"); codes are
+  // [A-Z0-9]{2,20} and unique (kAlreadyExists "org_code_taken"); the parent must be active
+  // (kFailedPrecondition "org_disabled"). A head office is created only by a system actor and only
+  // once (kFailedPrecondition "head_office_exists").
+  Result<Org> CreateOrg(const Actor& actor, const NewOrg& request);
+  Result<Org> GetOrg(const Actor& actor, const std::string& id);
+  Result<Page<Org>> ListOrgs(const Actor& actor, const OrgListQuery& query);
+  // Renames or disables/enables a node. A node with active children cannot be disabled
+  // (kFailedPrecondition "org_has_active_children"), nor can the caller's own node.
+  Result<Org> UpdateOrg(const Actor& actor, const std::string& id, const OrgPatch& patch);
+  // Returns the node with `code` (no scope check: for the CLI, seeds and jobs).
+  Result<std::optional<Org>> FindOrgByCode(const std::string& code);
+
+  // --- Users ---
+
+  // Creates a staff user in the caller's subtree with `roles` (user.write; granting roles also
+  // needs role.assign). Only holders of system_admin may grant system_admin (kPermissionDenied
+  // "cannot_grant_system_admin"). Login taken: kAlreadyExists "login_taken".
+  Result<UserView> CreateStaffUser(const Actor& actor, const NewStaffUser& request);
+  // Creates a customer with the customer role. Staff callers need user.write; system and
+  // anonymous actors (sign-up flows of later issues) are allowed. The ID number must be unique per
+  // type (kAlreadyExists "id_number_taken").
+  Result<UserView> CreateCustomer(const Actor& actor, const NewCustomer& request);
+  // Returns a user in the caller's scope, masked. With `reveal` set, needs pii.reveal and a
+  // purpose of 4-200 characters, and writes a pii.reveal audit record naming the fields and
+  // purpose. Customers are in scope of staff at the head office only.
+  Result<UserView> GetUser(const Actor& actor, const std::string& id, const RevealRequest& reveal = {});
+  Result<Page<UserView>> ListUsers(const Actor& actor, const UserListQuery& query);
+  // Changes display name, phone or status (user.write). Disabling revokes the user's sessions;
+  // callers cannot disable themselves.
+  Result<UserView> UpdateUser(const Actor& actor, const std::string& id, const UserPatch& patch);
+  // Replaces the user's roles (role.assign). Roles must exist and fit the user's kind.
+  Result<UserView> SetUserRoles(const Actor& actor, const std::string& id,
+                                const std::vector<std::string>& roles);
+  // Sets a new password chosen by an administrator (user.write), clears the lock and revokes the
+  // user's sessions.
+  Status ResetPassword(const Actor& actor, const std::string& id, std::string_view new_password);
+  // Returns every role with its permissions (role.read).
+  Result<std::vector<Role>> ListRoles(const Actor& actor);
+  // Returns the customer with this ID number, if any (no scope check: for later services).
+  Result<std::optional<UserView>> FindCustomerByIdNumber(const std::string& id_type,
+                                                         const std::string& id_number);
+
+  [[nodiscard]] const IdentitySettings& settings() const { return settings_; }
+
+ private:
+  Result<Principal> BuildPrincipal(storage::Tx& tx, const User& user, const std::string& org_path,
+                                   const std::string& session_id);
+  Result<UserView> ViewOf(storage::Tx& tx, const User& user, const RevealRequest& reveal,
+                          bool with_permissions);
+  Result<Org> OrgInScope(storage::Tx& tx, const Actor& actor, const std::string& id);
+  Result<User> UserInScope(storage::Tx& tx, const Actor& actor, const std::string& id);
+  Status CheckGrantable(storage::Tx& tx, const Actor& actor, UserKind kind,
+                        const std::vector<std::string>& roles, const std::vector<std::string>& current_roles);
+  Status RecordFailedLogin(const Actor& actor, const std::optional<User>& user, const std::string& login,
+                           std::string_view reason);
+  const std::string& DummyHash();
+
+  // Constant after construction.
+  storage::Database& db_;
+  const KeyRing& keys_;
+  const Clock& clock_;
+  const audit::AuditLog& audit_;
+  const IdentitySettings settings_;
+  const Sleeper sleeper_;
+  Argon2PasswordHasher argon2_;
+  const PasswordHasher& hasher_;
+  std::unique_ptr<IdentityStore> store_;
+
+  // A hash of a random password, verified against for unknown logins so they take as long as known
+  // ones. Computed once on first use.
+  std::once_flag dummy_once_;
+  std::string dummy_hash_;
+};
+
+}  // namespace anxin::identity

@@ -1,0 +1,713 @@
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "identity/demo_seed.hpp"
+#include "identity/identity_test_support.hpp"
+
+namespace anxin::identity {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::UnorderedElementsAre;
+
+constexpr int64_t kMinute = 60 * 1000;
+
+class IdentityServiceTest : public IdentityTestBase {
+ protected:
+  void SetUp() override {
+    IdentityTestBase::SetUp();
+    BuildTree();
+  }
+
+  std::string FirstFieldCode(const Status& status) {
+    return status.fields().empty() ? "" : status.fields()[0].code;
+  }
+};
+
+// --- Organisation tree ----------------------------------------------------------------------------
+
+TEST_F(IdentityServiceTest, CreatesTheHeadOfficeOnlyOnce) {
+  Result<Org> second =
+      service_->CreateOrg(Actor::System("test"), {"HQ2", "第二总公司", OrgLevel::kHeadOffice, ""});
+  EXPECT_EQ(second.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(second.status().reason(), "head_office_exists");
+}
+
+TEST_F(IdentityServiceTest, OnlyTheSystemCreatesAHeadOffice) {
+  Result<Org> org = service_->CreateOrg(As("admin"), {"HQ2", "第二总公司", OrgLevel::kHeadOffice, ""});
+  EXPECT_EQ(org.status().code(), StatusCode::kPermissionDenied);
+}
+
+TEST_F(IdentityServiceTest, MaterialisesThePathFromTheRoot) {
+  Org outlet = Must(service_->GetOrg(Actor::System("test"), org_["BJ0101"]));
+  EXPECT_EQ(outlet.path,
+            "/" + org_["HQ"] + "/" + org_["BJ"] + "/" + org_["BJ01"] + "/" + org_["BJ0101"] + "/");
+  EXPECT_EQ(outlet.parent_id, org_["BJ01"]);
+  EXPECT_EQ(outlet.level, OrgLevel::kOutlet);
+}
+
+TEST_F(IdentityServiceTest, LevelsMustNestStrictly) {
+  struct Case {
+    OrgLevel level;
+    const char* parent_code;
+    bool ok;
+  };
+  const Case cases[] = {
+      {OrgLevel::kBranch, "HQ", true},         {OrgLevel::kInstitution, "BJ", true},
+      {OrgLevel::kOutlet, "BJ01", true},       {OrgLevel::kBranch, "BJ", false},
+      {OrgLevel::kInstitution, "HQ", false},   {OrgLevel::kOutlet, "BJ", false},
+      {OrgLevel::kOutlet, "BJ0101", false},    {OrgLevel::kBranch, "BJ01", false},
+      {OrgLevel::kInstitution, "BJ01", false},
+  };
+  int n = 0;
+  for (const Case& c : cases) {
+    std::string code = "NEST" + std::to_string(++n);
+    Result<Org> org =
+        service_->CreateOrg(Actor::System("test"), {code, "测试机构", c.level, org_[c.parent_code]});
+    SCOPED_TRACE(std::string(OrgLevelName(c.level)) + " under " + c.parent_code);
+    if (c.ok) {
+      EXPECT_TRUE(org.ok()) << org.status().ToString();
+    } else {
+      EXPECT_EQ(org.status().code(), StatusCode::kInvalidArgument);
+      EXPECT_EQ(FirstFieldCode(org.status()), "invalid_nesting");
+    }
+  }
+}
+
+TEST_F(IdentityServiceTest, OrgCodesAreTwoToTwentyLettersOrDigits) {
+  struct Case {
+    const char* code;
+    bool ok;
+  };
+  const Case cases[] = {{"B", false}, {"BJ-03", false}, {"北京", false}, {"ABCDEFGHIJKLMNOPQRSTU", false},
+                        {"", false},  {"BJ03", true},   {"bj04", true},  {"ABCDEFGHIJKLMNOPQRST", true}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.code);
+    Result<Org> org =
+        service_->CreateOrg(Actor::System("test"), {c.code, "测试", OrgLevel::kInstitution, org_["BJ"]});
+    if (c.ok) {
+      ASSERT_TRUE(org.ok()) << org.status().ToString();
+      EXPECT_EQ(org->code, std::string(c.code) == "bj04" ? "BJ04" : c.code);
+    } else {
+      EXPECT_EQ(org.status().code(), StatusCode::kInvalidArgument);
+      EXPECT_EQ(org.status().fields().at(0).field, "code");
+    }
+  }
+}
+
+TEST_F(IdentityServiceTest, DuplicateOrgCodeIsAlreadyExists) {
+  Result<Org> org =
+      service_->CreateOrg(Actor::System("test"), {"BJ01", "重复", OrgLevel::kInstitution, org_["SH"]});
+  EXPECT_EQ(org.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(org.status().reason(), "org_code_taken");
+}
+
+TEST_F(IdentityServiceTest, CannotDisableAnOrgWithActiveChildren) {
+  Result<Org> org = service_->UpdateOrg(As("admin"), org_["BJ01"], {std::nullopt, ActiveState::kDisabled});
+  EXPECT_EQ(org.status().reason(), "org_has_active_children");
+  ASSERT_TRUE(service_->UpdateOrg(As("admin"), org_["BJ0101"], {std::nullopt, ActiveState::kDisabled}).ok());
+  Org renamed =
+      Must(service_->UpdateOrg(As("admin"), org_["BJ01"], {"北京朝阳中心支公司", ActiveState::kDisabled}));
+  EXPECT_EQ(renamed.name, "北京朝阳中心支公司");
+  EXPECT_EQ(renamed.status, ActiveState::kDisabled);
+  Result<Org> child = service_->CreateOrg(As("admin"), {"BJ0102", "新网点", OrgLevel::kOutlet, org_["BJ01"]});
+  EXPECT_EQ(child.status().reason(), "org_disabled");
+}
+
+// --- Subtree scope ----------------------------------------------------------------------------------
+
+TEST_F(IdentityServiceTest, BranchAdminListsOnlyItsSubtree) {
+  Page<Org> page = Must(service_->ListOrgs(As("bj.admin"), {}));
+  std::vector<std::string> codes;
+  for (const Org& org : page.items) codes.push_back(org.code);
+  EXPECT_THAT(codes, UnorderedElementsAre("BJ", "BJ01", "BJ0101"));
+
+  Page<UserView> users = Must(service_->ListUsers(As("bj.admin"), {}));
+  std::vector<std::string> logins;
+  for (const UserView& u : users.items) logins.push_back(u.login);
+  EXPECT_THAT(logins, UnorderedElementsAre("bj.admin", "seller.bj01"));
+}
+
+TEST_F(IdentityServiceTest, BranchAdminCannotSeeOrTouchTheOtherBranch) {
+  Actor bj = As("bj.admin");
+  EXPECT_EQ(service_->GetOrg(bj, org_["SH"]).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(service_->GetOrg(bj, org_["HQ"]).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(service_->UpdateOrg(bj, org_["SH01"], {"改名", std::nullopt}).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(
+      service_->CreateOrg(bj, {"SH09", "上海新支公司", OrgLevel::kInstitution, org_["SH"]}).status().code(),
+      StatusCode::kNotFound);
+  EXPECT_EQ(service_->ListOrgs(bj, {.parent_id = org_["SH"]}).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(service_->GetUser(bj, user_["sh.staff"]).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(service_->UpdateUser(bj, user_["sh.staff"], {.status = ActiveState::kDisabled}).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(service_->ResetPassword(bj, user_["sh.staff"], "Another-Pass-77").code(), StatusCode::kNotFound);
+  EXPECT_EQ(service_->SetUserRoles(bj, user_["sh.staff"], {"cashier"}).status().code(),
+            StatusCode::kNotFound);
+  NewStaffUser in_sh{"new.sh", "新员工", org_["SH01"], {"seller"}, kPassword, std::nullopt};
+  EXPECT_EQ(service_->CreateStaffUser(bj, in_sh).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(service_->ListUsers(bj, {.org_id = org_["SH"]}).status().code(), StatusCode::kNotFound);
+  // An id that does not exist answers the same.
+  EXPECT_EQ(service_->GetUser(bj, "NOSUCHUSER").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(IdentityServiceTest, BranchAdminManagesItsOwnSubtree) {
+  Actor bj = As("bj.admin");
+  Org outlet = Must(service_->CreateOrg(bj, {"BJ0102", "朝阳第二网点", OrgLevel::kOutlet, org_["BJ01"]}));
+  NewStaffUser u{"seller2.bj", "销售二", outlet.id, {"seller"}, kPassword, "13912345678"};
+  UserView created = Must(service_->CreateStaffUser(bj, u));
+  EXPECT_EQ(created.org->code, "BJ0102");
+  EXPECT_THAT(created.roles, ElementsAre("seller"));
+  EXPECT_EQ(created.phone, "139****5678");
+  UserView fetched = Must(service_->GetUser(bj, created.id));
+  EXPECT_EQ(fetched.login, "seller2.bj");
+}
+
+TEST_F(IdentityServiceTest, CustomersAreVisibleOnlyFromTheHeadOffice) {
+  UserView customer = Must(service_->CreateCustomer(
+      Actor::System("test"), {"cust1", "李四", "13800138000", std::nullopt, std::nullopt, std::nullopt}));
+  EXPECT_TRUE(service_->GetUser(As("admin"), customer.id).ok());
+  EXPECT_EQ(service_->GetUser(As("bj.admin"), customer.id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(service_->ListUsers(As("bj.admin"), {.kind = UserKind::kCustomer}).status().code(),
+            StatusCode::kPermissionDenied);
+  Page<UserView> customers = Must(service_->ListUsers(As("admin"), {.kind = UserKind::kCustomer}));
+  ASSERT_EQ(customers.items.size(), 1u);
+  EXPECT_EQ(customers.items[0].login, "cust1");
+}
+
+TEST_F(IdentityServiceTest, ListsUsersByRoleAndText) {
+  Page<UserView> sellers = Must(service_->ListUsers(As("admin"), {.role = "seller"}));
+  std::vector<std::string> logins;
+  for (const UserView& u : sellers.items) logins.push_back(u.login);
+  EXPECT_THAT(logins, UnorderedElementsAre("seller.bj01", "sh.staff"));
+
+  Page<UserView> admins = Must(service_->ListUsers(As("admin"), {.text = "ADMIN"}));
+  logins.clear();
+  for (const UserView& u : admins.items) logins.push_back(u.login);
+  EXPECT_THAT(logins, UnorderedElementsAre("admin", "bj.admin", "sh.admin"));
+
+  // Wildcards in the text are literal.
+  EXPECT_TRUE(Must(service_->ListUsers(As("admin"), {.text = "%"})).items.empty());
+}
+
+TEST_F(IdentityServiceTest, PagesUsersByCursor) {
+  Page<UserView> first = Must(service_->ListUsers(As("admin"), {.limit = 4}));
+  ASSERT_EQ(first.items.size(), 4u);
+  ASSERT_TRUE(first.next_after.has_value());
+  Page<UserView> second = Must(service_->ListUsers(As("admin"), {.after = *first.next_after, .limit = 4}));
+  EXPECT_EQ(second.items.size(), 2u);
+  EXPECT_FALSE(second.next_after.has_value());
+}
+
+// --- Personal data ------------------------------------------------------------------------------------
+
+TEST_F(IdentityServiceTest, StoresPersonalDataEncryptedWithLookupHashes) {
+  // RULES.md §6: ID numbers and phones are encrypted at rest and looked up by keyed hash.
+  UserView customer =
+      Must(service_->CreateCustomer(Actor::System("test"), {"zhangsan", "张三", "+86 138-0013-8000",
+                                                            "resident_id", "11010519491231002x", kPassword}));
+  std::optional<storage::Row> row = QueryRow(
+      "SELECT phone_enc, phone_hash, id_number_enc, id_number_hash, id_type, password_hash FROM users WHERE "
+      "id = ?",
+      {customer.id});
+  ASSERT_TRUE(row.has_value());
+  for (size_t i = 0; i < row->size(); ++i) {
+    EXPECT_THAT(row->Text(i), Not(HasSubstr("13800138000")));
+    EXPECT_THAT(row->Text(i), Not(HasSubstr("11010519491231002X")));
+    EXPECT_THAT(row->Text(i), Not(HasSubstr(kPassword)));
+  }
+  EXPECT_EQ(row->Text(1), keys_.LookupHash("phone", "13800138000"));
+  EXPECT_EQ(row->Text(3), keys_.LookupHash("id_number", "11010519491231002X"));
+  EXPECT_EQ(row->Text(4), "resident_id");
+  EXPECT_EQ(Must(keys_.Open(row->Text(0))), "13800138000");
+  EXPECT_EQ(Must(keys_.Open(row->Text(2))), "11010519491231002X");
+  // Shown masked (RULES.md §6).
+  EXPECT_EQ(customer.phone, "138****8000");
+  EXPECT_EQ(customer.id_number, "110105********002X");
+  EXPECT_THAT(customer.roles, ElementsAre("customer"));
+
+  std::optional<UserView> found = Must(service_->FindCustomerByIdNumber("resident_id", "11010519491231002X"));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->id, customer.id);
+}
+
+TEST_F(IdentityServiceTest, RejectsInvalidCustomerData) {
+  struct Case {
+    NewCustomer customer;
+    const char* field;
+    const char* code;
+  };
+  const Case cases[] = {
+      {{"", "王五", "12345", std::nullopt, std::nullopt, std::nullopt}, "phone", "invalid_format"},
+      {{"", "王五", "13800138000", "resident_id", "110105194912310021", std::nullopt},
+       "id_number",
+       "invalid_checksum"},
+      {{"", "王五", "13800138000", "resident_id", std::nullopt, std::nullopt}, "id_number", "required"},
+      {{"", "王五", "13800138000", "driving_licence", "12345678", std::nullopt}, "id_type", "invalid_value"},
+      {{"", "", "13800138000", std::nullopt, std::nullopt, std::nullopt}, "display_name", "required"},
+      {{"x", "王五", "13800138000", std::nullopt, std::nullopt, std::nullopt}, "login", "invalid_format"},
+      {{"", "王五", "13800138000", std::nullopt, std::nullopt, "short"}, "password", "too_short"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.field);
+    Result<UserView> r = service_->CreateCustomer(Actor::System("test"), c.customer);
+    ASSERT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    ASSERT_FALSE(r.status().fields().empty());
+    EXPECT_EQ(r.status().fields()[0].field, c.field);
+    EXPECT_EQ(r.status().fields()[0].code, c.code);
+  }
+}
+
+TEST_F(IdentityServiceTest, IdNumberIsUniqueAmongCustomers) {
+  NewCustomer c{"", "张三", "13800138000", "resident_id", "11010519491231002X", std::nullopt};
+  ASSERT_TRUE(service_->CreateCustomer(Actor::System("test"), c).ok());
+  Result<UserView> again = service_->CreateCustomer(Actor::System("test"), c);
+  EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(again.status().reason(), "id_number_taken");
+}
+
+TEST_F(IdentityServiceTest, RevealNeedsPermissionAndPurposeAndIsAudited) {
+  UserView customer =
+      Must(service_->CreateCustomer(Actor::System("test"), {"zhangsan", "张三", "13800138000", "resident_id",
+                                                            "11010519491231002X", std::nullopt}));
+  // The auditor may read users but not reveal personal data.
+  Result<UserView> no_permission =
+      service_->GetUser(As("auditor"), customer.id, {.phone = true, .purpose = "核对客户来电"});
+  EXPECT_EQ(no_permission.status().code(), StatusCode::kPermissionDenied);
+
+  for (const std::string& purpose : std::vector<std::string>{"", "看看", std::string(201, 'x')}) {
+    Result<UserView> bad = service_->GetUser(As("admin"), customer.id, {.phone = true, .purpose = purpose});
+    EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument) << purpose;
+    EXPECT_EQ(bad.status().fields().at(0).field, "purpose");
+  }
+  EXPECT_TRUE(AuditRecords("pii.reveal").empty());
+
+  UserView clear = Must(service_->GetUser(As("admin"), customer.id,
+                                          {.phone = true, .id_number = true, .purpose = "客户来电核实身份"}));
+  EXPECT_EQ(clear.phone, "13800138000");
+  EXPECT_EQ(clear.id_number, "11010519491231002X");
+  EXPECT_THAT(clear.revealed, ElementsAre("phone", "id_number"));
+
+  std::vector<audit::AuditRecord> records = AuditRecords("pii.reveal");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].actor_id, user_["admin"]);
+  EXPECT_EQ(records[0].object_id, customer.id);
+  nlohmann::json summary = nlohmann::json::parse(records[0].summary);
+  EXPECT_EQ(summary["purpose"], "客户来电核实身份");
+  EXPECT_EQ(summary["fields"], nlohmann::json({"phone", "id_number"}));
+  EXPECT_THAT(records[0].summary, Not(HasSubstr("13800138000")));
+
+  // A purpose that quotes a phone number is kept, with its digits masked in the audit record.
+  ASSERT_TRUE(
+      service_->GetUser(As("admin"), customer.id, {.phone = true, .purpose = "客户用 13800138000 来电"})
+          .ok());
+  records = AuditRecords("pii.reveal");
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_THAT(records[1].summary, HasSubstr("***********"));
+
+  // Without reveal the same call is masked and not audited again.
+  UserView masked = Must(service_->GetUser(As("admin"), customer.id));
+  EXPECT_EQ(masked.phone, "138****8000");
+  EXPECT_EQ(AuditRecords("pii.reveal").size(), 2u);
+}
+
+// --- Login and sessions -----------------------------------------------------------------------------
+
+TEST_F(IdentityServiceTest, LoginIssuesATokenStoredOnlyAsItsHash) {
+  LoginResult result = Must(service_->Login(Anonymous(), "  Seller.BJ01 ", kPassword));
+  EXPECT_GE(result.token.size(), 43u);  // 32 bytes of base64url
+  EXPECT_EQ(result.expires_at_ms, kStartMs + 12 * 60 * kMinute);
+  EXPECT_EQ(result.user.login, "seller.bj01");
+  EXPECT_THAT(result.user.permissions, ::testing::Contains("product.read"));
+  std::optional<storage::Row> row =
+      QueryRow("SELECT token_hash, client_address, idle_timeout_ms FROM sessions WHERE user_id = ?",
+               {user_["seller.bj01"]});
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->Text(0), Sha256Hex(result.token));
+  EXPECT_EQ(row->Text(1), "203.0.113.7");
+  EXPECT_EQ(row->Int(2), 30 * kMinute);
+
+  Principal p = Must(service_->AuthenticateToken(result.token));
+  EXPECT_EQ(p.user_id, user_["seller.bj01"]);
+  EXPECT_EQ(p.org_id, org_["BJ01"]);
+  EXPECT_EQ(p.org_path, "/" + org_["HQ"] + "/" + org_["BJ"] + "/" + org_["BJ01"] + "/");
+  EXPECT_THAT(p.roles, ElementsAre("seller"));
+  EXPECT_EQ(p.permissions, (std::set<std::string>{"org.read", "product.read", "session.read"}));
+}
+
+TEST_F(IdentityServiceTest, EveryLoginFailureLooksTheSame) {
+  ASSERT_TRUE(service_->UpdateUser(As("admin"), user_["sh.staff"], {.status = ActiveState::kDisabled}).ok());
+  struct Case {
+    const char* login;
+    const char* password;
+  };
+  const Case cases[] = {{"nobody", kPassword},
+                        {"seller.bj01", "Wrong-Pass-123"},
+                        {"sh.staff", kPassword},
+                        {"", kPassword},
+                        {"seller.bj01", ""}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.login);
+    const int verifications = hasher_.verifications.load();
+    Result<LoginResult> r = service_->Login(Anonymous(), c.login, c.password);
+    EXPECT_EQ(r.status().code(), StatusCode::kUnauthenticated);
+    EXPECT_EQ(r.status().reason(), "invalid_credentials");
+    EXPECT_EQ(r.status().message().zh, "登录名或密码错误");
+    // Known or not, one password verification runs.
+    EXPECT_EQ(hasher_.verifications.load(), verifications + 1);
+  }
+}
+
+TEST_F(IdentityServiceTest, LocksTheLoginAfterFiveFailuresAndUnlocksLater) {
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(service_->Login(Anonymous(), "seller.bj01", "Wrong-Pass-123").status().reason(),
+              "invalid_credentials");
+  }
+  // The delay grows 200 ms per consecutive failure.
+  EXPECT_THAT(Sleeps(), ElementsAre(200, 400, 600, 800, 1000));
+  std::optional<storage::Row> row =
+      QueryRow("SELECT failed_logins, locked_until FROM users WHERE id = ?", {user_["seller.bj01"]});
+  EXPECT_EQ(row->Int(0), 5);
+  EXPECT_EQ(row->Int(1), kStartMs + 15 * kMinute);
+
+  // Locked: even the right password gets the same answer.
+  Result<LoginResult> locked = service_->Login(Anonymous(), "seller.bj01", kPassword);
+  EXPECT_EQ(locked.status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(locked.status().reason(), "invalid_credentials");
+  EXPECT_TRUE(Must(service_->GetUser(As("admin"), user_["seller.bj01"])).locked);
+
+  clock_.Advance(15 * kMinute - 1);
+  EXPECT_FALSE(service_->Login(Anonymous(), "seller.bj01", kPassword).ok());
+  clock_.Advance(1);
+  ASSERT_TRUE(service_->Login(Anonymous(), "seller.bj01", kPassword).ok());
+  row = QueryRow("SELECT failed_logins, locked_until FROM users WHERE id = ?", {user_["seller.bj01"]});
+  EXPECT_EQ(row->Int(0), 0);
+  EXPECT_TRUE(row->IsNull(1));
+}
+
+TEST_F(IdentityServiceTest, FailuresAfterTheLockExpiresRelockAtOnce) {
+  for (int i = 0; i < 5; ++i) ASSERT_FALSE(service_->Login(Anonymous(), "auditor", "Wrong-Pass-123").ok());
+  clock_.Advance(16 * kMinute);
+  for (int i = 0; i < 3; ++i) ASSERT_FALSE(service_->Login(Anonymous(), "auditor", "Wrong-Pass-123").ok());
+  // Failures are consecutive until a success: the sixth relocks at once; attempts while locked
+  // do not count (they are delayed like the last failure).
+  EXPECT_THAT(Sleeps(), ElementsAre(200, 400, 600, 800, 1000, 1200, 1200, 1200));
+  std::optional<storage::Row> row =
+      QueryRow("SELECT failed_logins, locked_until FROM users WHERE id = ?", {user_["auditor"]});
+  EXPECT_EQ(row->Int(0), 6);
+  EXPECT_EQ(row->Int(1), kStartMs + 31 * kMinute);
+}
+
+TEST_F(IdentityServiceTest, FailureDelayIsCapped) {
+  IdentitySettings settings;
+  settings.failure_delay_step_ms = 900;
+  std::vector<int64_t> sleeps;
+  IdentityService service(
+      *db_, keys_, clock_, audit_, settings,
+      [&](std::chrono::milliseconds d) { sleeps.push_back(d.count()); }, &hasher_);
+  for (int i = 0; i < 4; ++i) ASSERT_FALSE(service.Login(Anonymous(), "auditor", "Wrong-Pass-123").ok());
+  EXPECT_THAT(sleeps, ElementsAre(900, 1800, 2000, 2000));
+}
+
+TEST_F(IdentityServiceTest, IdleSessionsExpire) {
+  std::string token = TokenOf("seller.bj01");
+  clock_.Advance(29 * kMinute);
+  ASSERT_TRUE(service_->AuthenticateToken(token).ok());  // touches last_seen_at
+  clock_.Advance(29 * kMinute);
+  ASSERT_TRUE(service_->AuthenticateToken(token).ok());
+  clock_.Advance(30 * kMinute);
+  Result<Principal> idle = service_->AuthenticateToken(token);
+  EXPECT_EQ(idle.status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(idle.status().reason(), "invalid_token");
+}
+
+TEST_F(IdentityServiceTest, SessionsEndAfterTwelveHoursHoweverActive) {
+  std::string token = TokenOf("seller.bj01");
+  for (int i = 0; i < 35; ++i) {  // 35 x 20 min = 11 h 40 min
+    clock_.Advance(20 * kMinute);
+    ASSERT_TRUE(service_->AuthenticateToken(token).ok()) << i;
+  }
+  clock_.Advance(20 * kMinute);
+  EXPECT_EQ(service_->AuthenticateToken(token).status().reason(), "invalid_token");
+}
+
+TEST_F(IdentityServiceTest, RevokedAndUnknownTokensAreRejected) {
+  std::string token = TokenOf("seller.bj01");
+  Principal p = Must(service_->AuthenticateToken(token));
+  Actor actor = Anonymous();
+  actor.principal = &p;
+  ASSERT_TRUE(service_->Logout(actor).ok());
+  EXPECT_EQ(service_->AuthenticateToken(token).status().reason(), "invalid_token");
+  EXPECT_EQ(service_->Logout(actor).code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(service_->AuthenticateToken("not-a-token").status().reason(), "invalid_token");
+  EXPECT_EQ(service_->AuthenticateToken("").status().reason(), "invalid_token");
+  EXPECT_EQ(service_->AuthenticateToken(std::string(1000, 'a')).status().reason(), "invalid_token");
+}
+
+TEST_F(IdentityServiceTest, LastSeenIsWrittenAtMostOncePerMinute) {
+  std::string token = TokenOf("seller.bj01");
+  auto last_seen = [&] {
+    return QueryRow("SELECT last_seen_at FROM sessions WHERE token_hash = ?", {Sha256Hex(token)})->Int(0);
+  };
+  clock_.Advance(10 * 1000);
+  ASSERT_TRUE(service_->AuthenticateToken(token).ok());
+  EXPECT_EQ(last_seen(), kStartMs);
+  clock_.Advance(50 * 1000);  // 60 s after login
+  ASSERT_TRUE(service_->AuthenticateToken(token).ok());
+  EXPECT_EQ(last_seen(), kStartMs + 60 * 1000);
+  clock_.Advance(30 * 1000);
+  ASSERT_TRUE(service_->AuthenticateToken(token).ok());
+  EXPECT_EQ(last_seen(), kStartMs + 60 * 1000);
+}
+
+TEST_F(IdentityServiceTest, DisablingAUserEndsTheirSessions) {
+  std::string token = TokenOf("seller.bj01");
+  ASSERT_TRUE(
+      service_->UpdateUser(As("bj.admin"), user_["seller.bj01"], {.status = ActiveState::kDisabled}).ok());
+  EXPECT_EQ(service_->AuthenticateToken(token).status().reason(), "invalid_token");
+  Result<UserView> self =
+      service_->UpdateUser(As("bj.admin"), user_["bj.admin"], {.status = ActiveState::kDisabled});
+  EXPECT_EQ(self.status().reason(), "cannot_disable_self");
+}
+
+TEST_F(IdentityServiceTest, ChangingOwnPasswordRevokesOtherSessions) {
+  std::string other = TokenOf("seller.bj01");
+  std::string current = TokenOf("seller.bj01");
+  Principal p = Must(service_->AuthenticateToken(current));
+  Actor actor = Anonymous();
+  actor.principal = &p;
+
+  Status wrong = service_->ChangeOwnPassword(actor, "Not-The-Pass-1", "Brand-New-Pass-2");
+  EXPECT_EQ(wrong.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(wrong.fields().at(0).field, "current_password");
+  Status weak = service_->ChangeOwnPassword(actor, kPassword, "password12");
+  EXPECT_EQ(weak.fields().at(0).code, "too_weak");
+
+  ASSERT_TRUE(service_->ChangeOwnPassword(actor, kPassword, "Brand-New-Pass-2").ok());
+  EXPECT_TRUE(service_->AuthenticateToken(current).ok());
+  EXPECT_EQ(service_->AuthenticateToken(other).status().reason(), "invalid_token");
+  EXPECT_FALSE(service_->Login(Anonymous(), "seller.bj01", kPassword).ok());
+  EXPECT_TRUE(service_->Login(Anonymous(), "seller.bj01", "Brand-New-Pass-2").ok());
+}
+
+TEST_F(IdentityServiceTest, AdminResetSetsPasswordAndRevokesSessions) {
+  std::string token = TokenOf("seller.bj01");
+  ASSERT_TRUE(service_->ResetPassword(As("bj.admin"), user_["seller.bj01"], "Reset-Pass-2026").ok());
+  EXPECT_EQ(service_->AuthenticateToken(token).status().reason(), "invalid_token");
+  EXPECT_TRUE(service_->Login(Anonymous(), "seller.bj01", "Reset-Pass-2026").ok());
+  // A branch administrator cannot reset a system administrator's password.
+  AddStaff("bj.sysadmin", "BJ", {"system_admin"});
+  EXPECT_EQ(service_->ResetPassword(As("bj.admin"), user_["bj.sysadmin"], "Reset-Pass-2026").reason(),
+            "target_is_system_admin");
+}
+
+TEST_F(IdentityServiceTest, ListsOwnLiveSessions) {
+  std::string first = TokenOf("seller.bj01");
+  clock_.Advance(kMinute);
+  Actor me = As("seller.bj01");
+  std::vector<SessionView> sessions = Must(service_->ListOwnSessions(me));
+  ASSERT_EQ(sessions.size(), 2u);
+  EXPECT_EQ(std::count_if(sessions.begin(), sessions.end(), [](const SessionView& s) { return s.current; }),
+            1);
+}
+
+// --- Password policy --------------------------------------------------------------------------------
+
+TEST(PasswordPolicyTest, EnforcesLengthClassesAndLogin) {
+  struct Case {
+    const char* password;
+    const char* login;
+    const char* code;  // "" = accepted
+  };
+  const Case cases[] = {
+      {"Abc-12345", "x", "too_short"},
+      {"abcdefghij", "x", "too_weak"},
+      {"abcdefgh12", "x", "too_weak"},
+      {"Abcdefgh12", "x", ""},
+      {"abcdefgh-12", "x", ""},
+      {"abcdefghijklmnop", "x", ""},
+      {"abcdefghijklmno", "x", "too_weak"},
+      {"Seller.BJ01x", "seller.bj01x", "same_as_login"},
+      {"密码密码密码密码密码密码密码密码", "x", ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.password);
+    Status s = CheckPasswordPolicy(c.password, c.login);
+    if (std::string(c.code).empty()) {
+      EXPECT_TRUE(s.ok()) << s.ToString();
+    } else {
+      EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+      EXPECT_EQ(s.fields().at(0).code, c.code);
+      EXPECT_EQ(s.fields().at(0).field, "password");
+    }
+  }
+  EXPECT_EQ(CheckPasswordPolicy(std::string(129, 'a'), "x").fields().at(0).code, "too_long");
+}
+
+TEST_F(IdentityServiceTest, CreatingAUserChecksThePasswordPolicy) {
+  NewStaffUser u{"weak.user", "弱密码", org_["BJ"], {}, "weak.user", std::nullopt};
+  Result<UserView> r = service_->CreateStaffUser(As("admin"), u);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().fields().at(0).field, "password");
+}
+
+TEST_F(IdentityServiceTest, LoginsAreUniqueIgnoringCase) {
+  NewStaffUser u{"Seller.BJ01", "重名", org_["BJ"], {}, kPassword, std::nullopt};
+  Result<UserView> r = service_->CreateStaffUser(As("admin"), u);
+  EXPECT_EQ(r.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(r.status().reason(), "login_taken");
+}
+
+// --- Roles ------------------------------------------------------------------------------------------
+
+TEST_F(IdentityServiceTest, OnlySystemAdminsGrantSystemAdmin) {
+  Actor bj = As("bj.admin");
+  NewStaffUser u{"new.admin", "新管理员", org_["BJ"], {"system_admin"}, kPassword, std::nullopt};
+  Result<UserView> created = service_->CreateStaffUser(bj, u);
+  EXPECT_EQ(created.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(created.status().reason(), "cannot_grant_system_admin");
+  Result<UserView> granted = service_->SetUserRoles(bj, user_["seller.bj01"], {"seller", "system_admin"});
+  EXPECT_EQ(granted.status().reason(), "cannot_grant_system_admin");
+
+  UserView by_admin =
+      Must(service_->SetUserRoles(As("admin"), user_["seller.bj01"], {"seller", "system_admin"}));
+  EXPECT_THAT(by_admin.roles, ElementsAre("system_admin", "seller"));
+  // Nor may a non-admin withdraw it.
+  EXPECT_EQ(service_->SetUserRoles(bj, user_["seller.bj01"], {"seller"}).status().reason(),
+            "cannot_grant_system_admin");
+}
+
+TEST_F(IdentityServiceTest, RolesMustExistAndFitTheUserKind) {
+  Actor bj = As("bj.admin");
+  struct Case {
+    std::vector<std::string> roles;
+    const char* code;
+  };
+  const Case cases[] = {{{"no_such_role"}, "unknown_role"},
+                        {{"customer"}, "role_kind_mismatch"},
+                        {{"seller", "seller"}, "duplicate"}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.code);
+    Result<UserView> r = service_->SetUserRoles(bj, user_["seller.bj01"], c.roles);
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(r.status().fields().at(0).code, c.code);
+  }
+  UserView updated = Must(service_->SetUserRoles(bj, user_["seller.bj01"], {"seller", "cashier"}));
+  EXPECT_THAT(updated.roles, ElementsAre("seller", "cashier"));
+  // Permission for role changes is role.assign: a seller has none.
+  EXPECT_EQ(service_->SetUserRoles(As("sh.staff"), user_["sh.staff"], {"cashier"}).status().code(),
+            StatusCode::kPermissionDenied);
+}
+
+TEST_F(IdentityServiceTest, SeedsRolesAndPermissionsAsData) {
+  std::vector<Role> roles = Must(service_->ListRoles(As("admin")));
+  std::map<std::string, std::vector<std::string>> by_code;
+  for (const Role& r : roles) by_code[r.code] = r.permissions;
+  for (const char* code : {"system_admin", "doc_admin", "seller", "cashier", "underwriter", "claims_handler",
+                           "claims_approver", "cs_agent", "auditor", "customer"}) {
+    EXPECT_EQ(by_code.count(code), 1u) << code;
+  }
+  EXPECT_THAT(
+      by_code["system_admin"],
+      UnorderedElementsAre("org.read", "org.write", "user.read", "user.write", "role.read", "role.assign",
+                           "pii.reveal", "audit.read", "product.read", "product.write", "session.read"));
+  EXPECT_THAT(by_code["auditor"],
+              UnorderedElementsAre("audit.read", "org.read", "user.read", "session.read"));
+  EXPECT_THAT(by_code["customer"], ElementsAre("session.read"));
+  EXPECT_THAT(by_code["claims_handler"], UnorderedElementsAre("org.read", "product.read", "session.read"));
+  EXPECT_EQ(service_->ListRoles(As("seller.bj01")).status().code(), StatusCode::kPermissionDenied);
+}
+
+// --- Audit ------------------------------------------------------------------------------------------
+
+TEST_F(IdentityServiceTest, AuditsEveryChange) {
+  Actor admin = As("admin");
+  Org org = Must(service_->CreateOrg(admin, {"SH02", "上海徐汇支公司", OrgLevel::kInstitution, org_["SH"]}));
+  ASSERT_TRUE(service_->UpdateOrg(admin, org.id, {"上海徐汇中心支公司", std::nullopt}).ok());
+  UserView u = Must(
+      service_->CreateStaffUser(admin, {"cs.sh02", "客服", org.id, {"cs_agent"}, kPassword, std::nullopt}));
+  ASSERT_TRUE(service_->UpdateUser(admin, u.id, {.phone = std::optional<std::string>("13912345678")}).ok());
+  ASSERT_TRUE(service_->SetUserRoles(admin, u.id, {"cs_agent", "seller"}).ok());
+  ASSERT_TRUE(service_->ResetPassword(admin, u.id, "Reset-Pass-2026").ok());
+  ASSERT_FALSE(service_->Login(Anonymous(), "cs.sh02", "Wrong-Pass-123").ok());
+  ASSERT_FALSE(service_->Login(Anonymous(), "ghost", "Wrong-Pass-123").ok());
+  std::string token = TokenOf("cs.sh02", "Reset-Pass-2026");
+  Principal p = Must(service_->AuthenticateToken(token));
+  Actor self = Anonymous();
+  self.principal = &p;
+  ASSERT_TRUE(service_->Logout(self).ok());
+
+  for (const char* action : {"org.create", "org.update", "user.create", "user.update", "user.roles",
+                             "user.password_reset", "session.login", "session.logout"}) {
+    std::vector<audit::AuditRecord> records = AuditRecords(action);
+    auto it = std::find_if(records.begin(), records.end(), [&](const audit::AuditRecord& r) {
+      return r.object_id == u.id || r.object_id == org.id;
+    });
+    ASSERT_NE(it, records.end()) << action;
+    EXPECT_EQ(it->org_id, org.id) << action;
+    EXPECT_THAT(it->summary, Not(HasSubstr("13912345678"))) << action;
+  }
+  std::vector<audit::AuditRecord> failed = AuditRecords("session.login_failed");
+  ASSERT_EQ(failed.size(), 2u);
+  for (const audit::AuditRecord& r : failed) {
+    EXPECT_EQ(r.result, "failed");
+    EXPECT_THAT(r.summary, Not(HasSubstr("Wrong-Pass-123")));
+    EXPECT_THAT(r.summary, Not(HasSubstr("ghost")));
+    EXPECT_THAT(r.summary, Not(HasSubstr("cs.sh02")));
+    EXPECT_EQ(r.client_address, "203.0.113.7");
+  }
+  EXPECT_THAT(failed[0].summary, HasSubstr(keys_.LookupHash("login", "cs.sh02")));
+  EXPECT_EQ(AuditRecords("session.login").back().actor_id, u.id);
+  EXPECT_TRUE(Must(audit_.Verify(*db_)).ok);
+}
+
+// --- Demo seed ----------------------------------------------------------------------------------------
+
+class DemoSeedTest : public IdentityTestBase {};
+
+TEST_F(DemoSeedTest, CreatesTheDemoTreeOnceWithOneAccountPerRole) {
+  std::vector<DemoLogin> logins = Must(SeedDemoIdentity(*service_, Actor::System("seed")));
+  std::set<std::string> roles;
+  for (const DemoLogin& l : logins) roles.insert(l.role);
+  EXPECT_EQ(roles, (std::set<std::string>{"system_admin", "org_admin", "doc_admin", "seller", "cashier",
+                                          "underwriter", "claims_handler", "claims_approver", "cs_agent",
+                                          "auditor", "customer"}));
+  Page<Org> orgs = Must(service_->ListOrgs(Actor::System("test"), {}));
+  EXPECT_EQ(orgs.items.size(), 11u);
+  std::optional<Org> bj01 = Must(service_->FindOrgByCode("BJ01"));
+  ASSERT_TRUE(bj01.has_value());
+  EXPECT_EQ(bj01->name, "北京朝阳支公司");
+
+  for (const DemoLogin& l : logins) {
+    SCOPED_TRACE(l.login);
+    EXPECT_TRUE(service_->Login(Anonymous(), l.login, l.password).ok());
+  }
+  std::optional<UserView> customer =
+      Must(service_->FindCustomerByIdNumber("resident_id", "11010519491231002X"));
+  ASSERT_TRUE(customer.has_value());
+  EXPECT_EQ(customer->phone, "138****8000");
+
+  EXPECT_TRUE(Must(SeedDemoIdentity(*service_, Actor::System("seed"))).empty());
+}
+
+// --- The real hasher ------------------------------------------------------------------------------------
+
+TEST_F(DemoSeedTest, DefaultHasherIsArgon2id) {
+  IdentityService real(*db_, keys_, clock_, audit_, IdentitySettings{}, [](std::chrono::milliseconds) {});
+  const Actor sys = Actor::System("test");
+  Org hq = Must(real.CreateOrg(sys, {"HQ", "总公司", OrgLevel::kHeadOffice, ""}));
+  UserView u = Must(real.CreateStaffUser(sys, {"argon.user", "测试", hq.id, {}, kPassword, std::nullopt}));
+  std::optional<storage::Row> row = QueryRow("SELECT password_hash FROM users WHERE id = ?", {u.id});
+  EXPECT_EQ(row->Text(0).rfind("$argon2id$", 0), 0u);
+  EXPECT_TRUE(real.Login(Anonymous(), "argon.user", kPassword).ok());
+  EXPECT_EQ(real.Login(Anonymous(), "argon.user", "Wrong-Pass-123").status().reason(), "invalid_credentials");
+}
+
+}  // namespace
+}  // namespace anxin::identity
