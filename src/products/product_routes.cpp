@@ -1,0 +1,392 @@
+#include "products/product_routes.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace anxin::products {
+namespace {
+
+using nlohmann::json;
+
+json TermJson(const Term& term) { return {{"unit", TermUnitName(term.unit)}, {"value", term.value}}; }
+
+json AgeJson(const AgeRange& age) {
+  json out = {{"min_age", age.min_years}, {"max_age", age.max_years}};
+  if (age.min_days) out["min_age_days"] = *age.min_days;
+  return out;
+}
+
+json TermsJson(const Product& p) {
+  json out = json::array();
+  for (const Term& t : p.terms) out.push_back(TermJson(t));
+  return out;
+}
+
+// The lowest premium a customer can pay for `plan` (per payment): the "from" price of a listing.
+int64_t LowestPremiumFen(const Plan& plan) {
+  const Price& price = plan.price;
+  int64_t base = 0;
+  if (price.fixed_premium) {
+    base = price.fixed_premium->fen;
+  } else if (!price.table.empty()) {
+    base =
+        std::min_element(price.table.begin(), price.table.end(), [](const PriceBand& a, const PriceBand& b) {
+          return a.premium < b.premium;
+        })->premium.fen;
+  }
+  if (price.sum_insured_unit) base *= price.min_sum_insured.fen / price.sum_insured_unit->fen;
+  return base;
+}
+
+json PriceJson(const Price& price) {
+  json out = {{"frequency", PremiumFrequencyName(price.frequency)}};
+  if (price.fixed_premium) {
+    out["premium_fen"] = price.fixed_premium->fen;
+  } else {
+    json table = json::array();
+    for (const PriceBand& band : price.table) {
+      json row = {{"min_age", band.min_age}, {"max_age", band.max_age}, {"premium_fen", band.premium.fen}};
+      if (band.sex) row["sex"] = SexName(*band.sex);
+      if (band.term) row["term"] = TermJson(*band.term);
+      table.push_back(std::move(row));
+    }
+    out["table"] = std::move(table);
+  }
+  if (price.sum_insured_unit) {
+    out["sum_insured_unit_fen"] = price.sum_insured_unit->fen;
+    out["min_sum_insured_fen"] = price.min_sum_insured.fen;
+    out["max_sum_insured_fen"] = price.max_sum_insured.fen;
+  }
+  return out;
+}
+
+json CoverageJson(const Coverage& c) {
+  json materials = json::array();
+  for (const ClaimMaterial& m : c.claim_materials) {
+    materials.push_back({{"code", m.code}, {"name_zh", m.name_zh}, {"name_en", m.name_en}});
+  }
+  json out = {{"code", c.code},
+              {"name_zh", c.name_zh},
+              {"name_en", c.name_en},
+              {"liability_zh", c.liability_zh},
+              {"liability_en", c.liability_en},
+              {"sum_insured_fen", c.sum_insured ? json(c.sum_insured->fen) : json(nullptr)},
+              {"deductible_fen", c.deductible.fen},
+              {"copay_percent", c.copay_percent},
+              {"waiting_period_days", c.waiting_period_days},
+              {"claim_materials", std::move(materials)}};
+  return out;
+}
+
+json SurrenderJson(const SurrenderRule& s) {
+  json out = {{"method", SurrenderMethodName(s.method)}, {"handling_fee_fen", s.handling_fee.fen}};
+  if (!s.short_rate_percent.empty()) out["short_rate_table"] = s.short_rate_percent;
+  if (!s.cash_values.empty()) {
+    json rows = json::array();
+    for (const CashValueRow& row : s.cash_values) {
+      json values = json::array();
+      for (Money m : row.values_per_1000_yuan) values.push_back(m.fen);
+      rows.push_back({{"term", TermJson(row.term)}, {"values_fen", std::move(values)}});
+    }
+    out["cash_value_table"] = std::move(rows);
+  }
+  return out;
+}
+
+json HeaderJson(const Product& p) {
+  return {{"code", p.code},
+          {"version", p.version},
+          {"name_zh", p.name_zh},
+          {"name_en", p.name_en},
+          {"line_of_business", LineOfBusinessName(p.line_of_business)},
+          {"effective_from", FormatDate(p.effective_from)},
+          {"effective_to", p.effective_to ? json(FormatDate(*p.effective_to)) : json(nullptr)},
+          {"description_zh", p.description_zh},
+          {"description_en", p.description_en},
+          {"insurable_age", AgeJson(p.insurable_age)},
+          {"terms", TermsJson(p)}};
+}
+
+// A product as a catalogue listing shows it: no coverages or price tables, a "from" premium per plan.
+json SummaryJson(const Product& p) {
+  json out = HeaderJson(p);
+  json plans = json::array();
+  for (const Plan& plan : p.plans) {
+    plans.push_back({{"code", plan.code},
+                     {"name_zh", plan.name_zh},
+                     {"name_en", plan.name_en},
+                     {"frequency", PremiumFrequencyName(plan.price.frequency)},
+                     {"lowest_premium_fen", LowestPremiumFen(plan)}});
+  }
+  out["plans"] = std::move(plans);
+  return out;
+}
+
+json DetailJson(const Product& p) {
+  json out = HeaderJson(p);
+  out["occupation_classes"] = p.occupation_classes;
+  out["cooling_off_days"] = p.cooling_off_days;
+  out["claim_report_days"] = p.claim_report_days ? json(*p.claim_report_days) : json(nullptr);
+  out["limitation_years"] = p.limitation_years;
+  out["surrender"] = SurrenderJson(p.surrender);
+  json plans = json::array();
+  for (const Plan& plan : p.plans) {
+    json coverages = json::array();
+    for (const Coverage& c : plan.coverages) coverages.push_back(CoverageJson(c));
+    plans.push_back({{"code", plan.code},
+                     {"name_zh", plan.name_zh},
+                     {"name_en", plan.name_en},
+                     {"price", PriceJson(plan.price)},
+                     {"coverages", std::move(coverages)}});
+  }
+  out["plans"] = std::move(plans);
+  out["definition_hash"] = p.definition_hash;
+  return out;
+}
+
+// --- OpenAPI schemas ---
+
+json Str() { return {{"type", "string"}}; }
+json Int() { return {{"type", "integer"}}; }
+json Nullable(const char* type) { return {{"type", json::array({type, "null"})}}; }
+json ArrayOf(json items) { return {{"type", "array"}, {"items", std::move(items)}}; }
+json Obj(json properties, std::vector<std::string> required) {
+  return {{"type", "object"}, {"properties", std::move(properties)}, {"required", std::move(required)}};
+}
+
+json TermSchema() {
+  return Obj({{"unit", {{"type", "string"}, {"enum", {"day", "month", "year"}}}}, {"value", Int()}},
+             {"unit", "value"});
+}
+
+json HeaderProperties() {
+  return {{"code", Str()},
+          {"version", Int()},
+          {"name_zh", Str()},
+          {"name_en", Str()},
+          {"line_of_business",
+           {{"type", "string"},
+            {"enum", {"travel", "accident", "health", "auto", "gadget", "property", "life"}}}},
+          {"effective_from", {{"type", "string"}, {"format", "date"}}},
+          {"effective_to", {{"type", json::array({"string", "null"})}, {"format", "date"}}},
+          {"description_zh", Str()},
+          {"description_en", Str()},
+          {"insurable_age",
+           Obj({{"min_age", Int()}, {"max_age", Int()}, {"min_age_days", Int()}}, {"min_age", "max_age"})},
+          {"terms", ArrayOf(TermSchema())}};
+}
+
+const std::vector<std::string> kHeaderRequired = {
+    "code",           "version",      "name_zh",        "name_en",        "line_of_business",
+    "effective_from", "effective_to", "description_zh", "description_en", "insurable_age",
+    "terms"};
+
+json SummarySchema() {
+  json props = HeaderProperties();
+  props["plans"] = ArrayOf(Obj({{"code", Str()},
+                                {"name_zh", Str()},
+                                {"name_en", Str()},
+                                {"frequency", {{"type", "string"}, {"enum", {"single", "annual"}}}},
+                                {"lowest_premium_fen", Int()}},
+                               {"code", "name_zh", "name_en", "frequency", "lowest_premium_fen"}));
+  std::vector<std::string> required = kHeaderRequired;
+  required.push_back("plans");
+  return Obj(std::move(props), std::move(required));
+}
+
+json DetailSchema() {
+  json props = HeaderProperties();
+  json material =
+      Obj({{"code", Str()}, {"name_zh", Str()}, {"name_en", Str()}}, {"code", "name_zh", "name_en"});
+  json coverage = Obj({{"code", Str()},
+                       {"name_zh", Str()},
+                       {"name_en", Str()},
+                       {"liability_zh", Str()},
+                       {"liability_en", Str()},
+                       {"sum_insured_fen", Nullable("integer")},
+                       {"deductible_fen", Int()},
+                       {"copay_percent", Int()},
+                       {"waiting_period_days", Int()},
+                       {"claim_materials", ArrayOf(material)}},
+                      {"code", "name_zh", "name_en", "liability_zh", "sum_insured_fen", "deductible_fen",
+                       "copay_percent", "waiting_period_days", "claim_materials"});
+  json band = Obj({{"min_age", Int()},
+                   {"max_age", Int()},
+                   {"sex", {{"type", "string"}, {"enum", {"male", "female"}}}},
+                   {"term", TermSchema()},
+                   {"premium_fen", Int()}},
+                  {"min_age", "max_age", "premium_fen"});
+  json price = Obj({{"frequency", {{"type", "string"}, {"enum", {"single", "annual"}}}},
+                    {"premium_fen", Int()},
+                    {"table", ArrayOf(band)},
+                    {"sum_insured_unit_fen", Int()},
+                    {"min_sum_insured_fen", Int()},
+                    {"max_sum_insured_fen", Int()}},
+                   {"frequency"});
+  props["plans"] = ArrayOf(Obj({{"code", Str()},
+                                {"name_zh", Str()},
+                                {"name_en", Str()},
+                                {"price", price},
+                                {"coverages", ArrayOf(coverage)}},
+                               {"code", "name_zh", "name_en", "price", "coverages"}));
+  props["occupation_classes"] = ArrayOf(Int());
+  props["cooling_off_days"] = Int();
+  props["claim_report_days"] = Nullable("integer");
+  props["limitation_years"] = Int();
+  props["surrender"] =
+      Obj({{"method", {{"type", "string"}, {"enum", {"short_rate", "pro_rata", "cash_value_table"}}}},
+           {"handling_fee_fen", Int()},
+           {"short_rate_table", ArrayOf(Int())},
+           {"cash_value_table",
+            ArrayOf(Obj({{"term", TermSchema()}, {"values_fen", ArrayOf(Int())}}, {"term", "values_fen"}))}},
+          {"method", "handling_fee_fen"});
+  props["definition_hash"] = Str();
+  std::vector<std::string> required = kHeaderRequired;
+  for (const char* name : {"plans", "occupation_classes", "cooling_off_days", "claim_report_days",
+                           "limitation_years", "surrender", "definition_hash"}) {
+    required.emplace_back(name);
+  }
+  return Obj(std::move(props), std::move(required));
+}
+
+json VersionsSchema() {
+  json version = Obj({{"version", Int()},
+                      {"name_zh", Str()},
+                      {"name_en", Str()},
+                      {"line_of_business", Str()},
+                      {"effective_from", {{"type", "string"}, {"format", "date"}}},
+                      {"effective_to", {{"type", json::array({"string", "null"})}, {"format", "date"}}},
+                      {"definition_hash", Str()},
+                      {"loaded_at", {{"type", "string"}, {"format", "date-time"}}}},
+                     {"version", "name_zh", "name_en", "line_of_business", "effective_from", "effective_to",
+                      "definition_hash", "loaded_at"});
+  return Obj({{"code", Str()}, {"items", ArrayOf(version)}}, {"code", "items"});
+}
+
+// --- query parsing ---
+
+bool IsProductCode(std::string_view code) {
+  return code.size() >= 3 && code.size() <= 32 && std::all_of(code.begin(), code.end(), [](char c) {
+           return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+         });
+}
+
+// Reads the optional `date` query parameter into `out`, recording a field error if malformed.
+void ReadDate(const http::Request& request, std::optional<Date>& out, std::vector<FieldError>& errors) {
+  std::optional<std::string> text = request.Query("date");
+  if (!text) return;
+  Result<Date> date = ParseDate(*text);
+  if (!date.ok()) {
+    errors.push_back(
+        {"date", "invalid_date", Text{"日期无效，应为 YYYY-MM-DD", "invalid date; expected YYYY-MM-DD"}});
+    return;
+  }
+  out = *date;
+}
+
+}  // namespace
+
+void RegisterProductRoutes(http::Router& router, ProductService& service) {
+  router.Add(http::Route{
+      .method = "GET",
+      .pattern = "/api/v1/products",
+      .access = http::Access::kPublic,
+      .summary = "List the products on sale on a date (default today), optionally of one line of business",
+      .tag = "products",
+      .response_schema =
+          Obj({{"date", {{"type", "string"}, {"format", "date"}}}, {"items", ArrayOf(SummarySchema())}},
+              {"date", "items"}),
+      .query_parameters = {"line_of_business", "date"},
+      .handler = [&service](http::Request& request) -> Result<http::Response> {
+        ProductFilter filter;
+        std::vector<FieldError> errors;
+        if (std::optional<std::string> line = request.Query("line_of_business")) {
+          filter.line_of_business = ParseLineOfBusiness(*line);
+          if (!filter.line_of_business) {
+            errors.push_back(
+                {"line_of_business", "invalid_value",
+                 Text{"险种无效，可选：travel, accident, health, auto, gadget, property, life",
+                      "invalid line of business; one of: travel, accident, health, auto, gadget, "
+                      "property, life"}});
+          }
+        }
+        ReadDate(request, filter.on_date, errors);
+        if (!errors.empty()) return Status::Invalid(std::move(errors));
+        // The listing names its day, so a client that left the date out knows which "today" it got.
+        filter.on_date = filter.on_date.value_or(service.Today());
+        ANXIN_ASSIGN_OR_RETURN(std::vector<Product> products, service.List(filter));
+        json items = json::array();
+        for (const Product& p : products) items.push_back(SummaryJson(p));
+        json body = {{"date", FormatDate(*filter.on_date)}, {"items", std::move(items)}};
+        return http::JsonResponse(200, body);
+      },
+  });
+
+  router.Add(http::Route{
+      .method = "GET",
+      .pattern = "/api/v1/products/{code}",
+      .access = http::Access::kPublic,
+      .summary = "Get a product: a given version, or the version on sale on a date (default today)",
+      .tag = "products",
+      .response_schema = DetailSchema(),
+      .query_parameters = {"version", "date"},
+      .handler = [&service](http::Request& request) -> Result<http::Response> {
+        const std::string& code = request.path_params["code"];
+        std::optional<int> version;
+        std::optional<Date> date;
+        std::vector<FieldError> errors;
+        if (std::optional<std::string> text = request.Query("version")) {
+          int v = 0;
+          auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+          if (ec != std::errc() || end != text->data() + text->size() || v < 1) {
+            errors.push_back({"version", "invalid_format",
+                              Text{"版本号应为正整数", "version must be a positive integer"}});
+          } else {
+            version = v;
+          }
+        }
+        ReadDate(request, date, errors);
+        if (version && date) {
+          errors.push_back({"date", "conflicting_fields",
+                            Text{"version 与 date 只能给出一个", "give version or date, not both"}});
+        }
+        if (!errors.empty()) return Status::Invalid(std::move(errors));
+        if (!IsProductCode(code)) return Status::NotFound("product");
+        ANXIN_ASSIGN_OR_RETURN(Product product, service.Get(code, version, date));
+        return http::JsonResponse(200, DetailJson(product));
+      },
+  });
+
+  router.Add(http::Route{
+      .method = "GET",
+      .pattern = "/api/v1/products/{code}/versions",
+      .access = http::Access::kPermission,
+      .permission = "product.read",
+      .summary = "List every loaded version of a product with its effective dates and definition hash",
+      .tag = "products",
+      .response_schema = VersionsSchema(),
+      .handler = [&service](http::Request& request) -> Result<http::Response> {
+        const std::string& code = request.path_params["code"];
+        if (!IsProductCode(code)) return Status::NotFound("product");
+        ANXIN_ASSIGN_OR_RETURN(std::vector<ProductVersionRecord> versions, service.Versions(code));
+        json items = json::array();
+        for (const ProductVersionRecord& v : versions) {
+          items.push_back(
+              {{"version", v.version},
+               {"name_zh", v.name_zh},
+               {"name_en", v.name_en},
+               {"line_of_business", LineOfBusinessName(v.line_of_business)},
+               {"effective_from", FormatDate(v.effective_from)},
+               {"effective_to", v.effective_to ? json(FormatDate(*v.effective_to)) : json(nullptr)},
+               {"definition_hash", v.definition_hash},
+               {"loaded_at", FormatTimestamp(v.loaded_at_ms)}});
+        }
+        return http::JsonResponse(200, {{"code", code}, {"items", std::move(items)}});
+      },
+  });
+}
+
+}  // namespace anxin::products
