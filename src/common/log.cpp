@@ -81,6 +81,7 @@ std::string_view LogLevelName(spdlog::level::level_enum level) {
 
 void SetLogSink(std::shared_ptr<spdlog::sinks::sink> sink) {
   const spdlog::level::level_enum level = spdlog::default_logger()->level();
+  if (sink == nullptr) sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
   sink->set_formatter(std::make_unique<JsonLineFormatter>());
   auto logger = std::make_shared<spdlog::logger>("anxin", std::move(sink));
   logger->set_level(level);

@@ -1,0 +1,149 @@
+#include "app/config.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+extern char** environ;  // NOLINT(readability-redundant-declaration)
+
+namespace anxin::app {
+namespace {
+
+Status ConfigError(const std::string& key, const std::string& what) {
+  return Status::InvalidField(key, "invalid_config",
+                              {"配置项 " + key + " 无效：" + what, "invalid setting " + key + ": " + what});
+}
+
+std::string Trim(std::string s) {
+  const auto begin = s.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return "";
+  const auto end = s.find_last_not_of(" \t\r\n");
+  return s.substr(begin, end - begin + 1);
+}
+
+Result<int> ParseInt(const std::string& key, const std::string& value, int min, int max) {
+  int out = 0;
+  const auto* end = value.data() + value.size();
+  auto [ptr, ec] = std::from_chars(value.data(), end, out);
+  if (ec != std::errc() || ptr != end || out < min || out > max) {
+    return ConfigError(key, "expected an integer from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  return out;
+}
+
+Status Apply(Config& config, const std::string& key, const std::string& value) {
+  if (key == "data_dir") {
+    config.data_dir = value;
+  } else if (key == "database_url") {
+    config.database_url = value;
+  } else if (key == "listen") {
+    config.listen = value;
+  } else if (key == "key_file") {
+    config.key_file = value;
+  } else if (key == "log_level") {
+    config.log_level = value;
+  } else if (key == "products_dir") {
+    config.products_dir = value;
+  } else if (key == "io_threads") {
+    ANXIN_ASSIGN_OR_RETURN(config.io_threads, ParseInt(key, value, 0, 256));
+  } else if (key == "worker_threads") {
+    ANXIN_ASSIGN_OR_RETURN(config.worker_threads, ParseInt(key, value, 1, 4096));
+  } else if (key == "db_read_connections") {
+    ANXIN_ASSIGN_OR_RETURN(config.db_read_connections, ParseInt(key, value, 1, 256));
+  } else if (key == "sms_webhook_url") {
+    config.sms_webhook_url = value;
+  } else {
+    return ConfigError(key, "unknown key");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+const std::map<std::string, ConfigKey>& ConfigKeys() {
+  static const std::map<std::string, ConfigKey> kKeys = {
+      {"data_dir",
+       {"data_dir", "ANXIN_DATA_DIR", "directory for the SQLite database and the key file (./data)"}},
+      {"database_url",
+       {"database_url", "ANXIN_DATABASE_URL",
+        "sqlite:///abs/path.db, sqlite:rel/path.db or postgresql://user@host:port/db "
+        "(sqlite:<data_dir>/anxin.db)"}},
+      {"listen", {"listen", "ANXIN_LISTEN", "address:port the server listens on (127.0.0.1:8080)"}},
+      {"key_file",
+       {"key_file", "ANXIN_KEY_FILE",
+        "master key for personal data at rest; created if absent (<data_dir>/anxin.key)"}},
+      {"log_level", {"log_level", "ANXIN_LOG_LEVEL", "trace, debug, info, warn or error (info)"}},
+      {"products_dir",
+       {"products_dir", "ANXIN_PRODUCTS_DIR", "product definitions loaded at seed time (./products)"}},
+      {"io_threads", {"io_threads", "ANXIN_IO_THREADS", "network threads, 0 = one per core (0)"}},
+      {"worker_threads",
+       {"worker_threads", "ANXIN_WORKER_THREADS", "threads that run request handlers (64)"}},
+      {"db_read_connections",
+       {"db_read_connections", "ANXIN_DB_READ_CONNECTIONS", "read connections / PostgreSQL pool size (4)"}},
+      {"sms_webhook_url",
+       {"sms_webhook_url", "ANXIN_SMS_WEBHOOK_URL",
+        "SMS gateway webhook (later issues; empty = recording adapter)"}},
+  };
+  return kKeys;
+}
+
+std::string Config::ListenHost() const {
+  const auto colon = listen.rfind(':');
+  return colon == std::string::npos ? listen : listen.substr(0, colon);
+}
+
+int Config::ListenPort() const {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return 8080;
+  int port = 0;
+  std::from_chars(listen.data() + colon + 1, listen.data() + listen.size(), port);
+  return port;
+}
+
+Result<Config> LoadConfig(const std::string& path, const std::map<std::string, std::string>& environment) {
+  Config config;
+  if (!path.empty()) {
+    std::ifstream in(path);
+    if (!in) return ConfigError("config", "cannot read " + path);
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+      ++number;
+      line = Trim(line.substr(0, line.find('#')));
+      if (line.empty()) continue;
+      const auto eq = line.find('=');
+      if (eq == std::string::npos)
+        return ConfigError("config", path + ":" + std::to_string(number) + ": expected key = value");
+      ANXIN_RETURN_IF_ERROR(Apply(config, Trim(line.substr(0, eq)), Trim(line.substr(eq + 1))));
+    }
+  }
+  for (const auto& [key, spec] : ConfigKeys()) {
+    const auto it = environment.find(spec.env);
+    if (it != environment.end() && !it->second.empty()) ANXIN_RETURN_IF_ERROR(Apply(config, key, it->second));
+  }
+  if (config.database_url.empty()) config.database_url = "sqlite:" + config.data_dir + "/anxin.db";
+  if (config.key_file.empty()) config.key_file = config.data_dir + "/anxin.key";
+  const int port = config.ListenPort();
+  if (config.listen.find(':') == std::string::npos || port < 0 || port > 65535 ||
+      config.ListenHost().empty()) {
+    return ConfigError("listen", "expected address:port");
+  }
+  static const char* kLevels[] = {"trace", "debug", "info", "warn", "error"};
+  bool level_ok = false;
+  for (const char* level : kLevels) level_ok = level_ok || config.log_level == level;
+  if (!level_ok) return ConfigError("log_level", "expected trace, debug, info, warn or error");
+  return config;
+}
+
+std::map<std::string, std::string> AnxinEnvironment() {
+  std::map<std::string, std::string> out;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string entry(*e);
+    if (entry.rfind("ANXIN_", 0) != 0) continue;
+    const auto eq = entry.find('=');
+    if (eq != std::string::npos) out[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  return out;
+}
+
+}  // namespace anxin::app

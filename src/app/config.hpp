@@ -1,0 +1,46 @@
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "common/status.hpp"
+
+namespace anxin::app {
+
+// Everything `anxin` reads from its environment. Only app/ reads configuration; services get
+// what they need through their constructors.
+struct Config {
+  std::string data_dir = "./data";
+  std::string database_url;  // default: sqlite://<data_dir>/anxin.db
+  std::string listen = "127.0.0.1:8080";
+  std::string key_file;  // default: <data_dir>/anxin.key
+  std::string log_level = "info";
+  std::string products_dir = "./products";
+  int io_threads = 0;  // 0: one per core
+  int worker_threads = 64;
+  int db_read_connections = 4;
+  std::string sms_webhook_url;  // reserved for notification adapters (later issues)
+
+  // The address and port parsed from `listen`.
+  [[nodiscard]] std::string ListenHost() const;
+  [[nodiscard]] int ListenPort() const;
+};
+
+// The configuration keys, their environment variables and meaning (for --help and the README).
+struct ConfigKey {
+  const char* key;
+  const char* env;
+  const char* description;
+};
+const std::map<std::string, ConfigKey>& ConfigKeys();
+
+// Builds the configuration: defaults, then the file at `path` (lines `key = value`, `#` comments;
+// skipped when `path` is empty), then environment variables (ANXIN_*), which win. Fills the
+// derived defaults (database_url, key_file) and validates. Errors are kInvalidArgument naming the
+// key.
+Result<Config> LoadConfig(const std::string& path, const std::map<std::string, std::string>& environment);
+
+// Returns the process environment as a map (the ANXIN_* variables only).
+std::map<std::string, std::string> AnxinEnvironment();
+
+}  // namespace anxin::app

@@ -1,0 +1,181 @@
+// `anxin`: the platform's one program. Wiring only: configuration -> database -> application.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/application.hpp"
+#include "app/config.hpp"
+#include "common/log.hpp"
+#include "http/server.hpp"
+#include "storage/database.hpp"
+
+namespace anxin::app {
+namespace {
+
+int Fail(const Status& status) {
+  std::fprintf(stderr, "anxin: %s\n", status.ToString().c_str());
+  for (const auto& field : status.fields()) {
+    std::fprintf(stderr, "  %s: %s\n", field.field.c_str(), field.message.In("zh").c_str());
+  }
+  return 1;
+}
+
+Result<std::unique_ptr<storage::Database>> OpenAndMigrate(const Config& config) {
+  if (config.database_url.rfind("sqlite:", 0) == 0) {
+    std::error_code ec;
+    std::filesystem::create_directories(config.data_dir, ec);
+  }
+  storage::DatabaseOptions options;
+  options.url = config.database_url;
+  options.read_connections = config.db_read_connections;
+  ANXIN_ASSIGN_OR_RETURN(auto db, storage::OpenDatabase(options));
+  ANXIN_ASSIGN_OR_RETURN(int applied, storage::Migrate(*db));
+  if (applied > 0) LogEvent(spdlog::level::info, "migrated", {{"applied", applied}});
+  return db;
+}
+
+Result<std::unique_ptr<Application>> OpenApplication(const Config& config, const Clock& clock) {
+  ANXIN_ASSIGN_OR_RETURN(auto db, OpenAndMigrate(config));
+  std::error_code ec;
+  const auto key_dir = std::filesystem::path(config.key_file).parent_path();
+  if (!key_dir.empty()) std::filesystem::create_directories(key_dir, ec);
+  ANXIN_ASSIGN_OR_RETURN(KeyRing keys, KeyRing::LoadOrCreate(config.key_file));
+  return std::make_unique<Application>(std::move(db), std::move(keys), clock, Application::Options{});
+}
+
+void PrintDemoLogins(const std::vector<identity::DemoLogin>& logins) {
+  std::printf("\nDemo logins (password for all: %s)\n", identity::kDemoPassword);
+  std::printf("  %-16s %-18s %s\n", "login", "role", "organisation");
+  for (const auto& login : logins) {
+    std::printf("  %-16s %-18s %s\n", login.login.c_str(), login.role.c_str(),
+                login.org_code.empty() ? "-" : login.org_code.c_str());
+  }
+}
+
+std::string ReadPassword() {
+  std::string password;
+  if (isatty(STDIN_FILENO) == 0) std::getline(std::cin, password);
+  return password;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  InitCrypto();
+  CLI::App cli{"Anxin (安心): an insurance service platform", "anxin"};
+  cli.require_subcommand(1);
+  cli.set_version_flag("--version", std::string("anxin ") + kVersion);
+  std::string config_path;
+  cli.add_option("--config", config_path, "configuration file (key = value lines)");
+
+  std::string listen;
+  auto* serve = cli.add_subcommand("serve", "migrate, then serve the API until SIGTERM/SIGINT");
+  serve->add_option("--listen", listen, "address:port (overrides ANXIN_LISTEN)");
+  auto* migrate = cli.add_subcommand("migrate", "apply the schema migrations not yet applied");
+  auto* seed = cli.add_subcommand("seed-demo", "load products and the demo organisations and staff (once)");
+  auto* products_cmd = cli.add_subcommand("products", "product catalogue");
+  products_cmd->require_subcommand(1);
+  std::string products_dir;
+  auto* products_load = products_cmd->add_subcommand("load", "validate and load product definitions");
+  products_load->add_option("--dir", products_dir, "directory of *.json definitions (products_dir)");
+  auto* user_cmd = cli.add_subcommand("user", "users");
+  user_cmd->require_subcommand(1);
+  auto* user_add = user_cmd->add_subcommand("add", "create a staff user (password from stdin, or generated)");
+  std::string login, name, org_code;
+  std::vector<std::string> roles;
+  user_add->add_option("--login", login, "login name")->required();
+  user_add->add_option("--name", name, "display name")->required();
+  user_add->add_option("--org", org_code, "organisation code (e.g. HQ)")->required();
+  user_add->add_option("--role", roles, "role code (repeatable)")->required();
+  auto* audit_cmd = cli.add_subcommand("audit", "audit log");
+  audit_cmd->require_subcommand(1);
+  auto* audit_verify = audit_cmd->add_subcommand("verify", "verify the audit hash chain");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  auto config_or = LoadConfig(config_path, AnxinEnvironment());
+  if (!config_or.ok()) return Fail(config_or.status());
+  Config config = std::move(config_or).value();
+  if (!listen.empty()) config.listen = listen;
+  InitLogging(config.log_level);
+  const SystemClock clock;
+
+  if (migrate->parsed()) {
+    auto db = OpenAndMigrate(config);
+    if (!db.ok()) return Fail(db.status());
+    std::printf("migrations applied; schema is current\n");
+    return 0;
+  }
+
+  auto app_or = OpenApplication(config, clock);
+  if (!app_or.ok()) return Fail(app_or.status());
+  Application& app = **app_or;
+
+  if (seed->parsed()) {
+    auto logins = app.SeedDemo(config.products_dir);
+    if (!logins.ok()) return Fail(logins.status());
+    PrintDemoLogins(*logins);
+    return 0;
+  }
+  if (products_load->parsed()) {
+    auto counts = app.products().LoadDirectory(products_dir.empty() ? config.products_dir : products_dir,
+                                               Actor::System("cli"));
+    if (!counts.ok()) return Fail(counts.status());
+    std::printf("products: %d added, %d unchanged\n", counts->added, counts->unchanged);
+    return 0;
+  }
+  if (user_add->parsed()) {
+    auto org = app.identity().FindOrgByCode(org_code);
+    if (!org.ok()) return Fail(org.status());
+    if (!org->has_value()) return Fail(Status::NotFound("org"));
+    identity::NewStaffUser request;
+    request.login = login;
+    request.display_name = name;
+    request.org_id = (*org)->id;
+    request.roles = roles;
+    request.password = ReadPassword();
+    const bool generated = request.password.empty();
+    if (generated) request.password = RandomToken(12) + "-Ax9";
+    auto user = app.identity().CreateStaffUser(Actor::System("cli"), request);
+    if (!user.ok()) return Fail(user.status());
+    std::printf("user %s created (id %s)\n", user->login.c_str(), user->id.c_str());
+    if (generated) std::printf("password (shown once): %s\n", request.password.c_str());
+    return 0;
+  }
+  if (audit_verify->parsed()) {
+    auto report = app.audit().Verify(app.db());
+    if (!report.ok()) return Fail(report.status());
+    if (report->ok) {
+      std::printf("audit chain intact: %lld records\n", static_cast<long long>(report->records));
+      return 0;
+    }
+    std::printf("audit chain BROKEN at seq %lld: %s\n",
+                static_cast<long long>(report->first_broken_seq.value_or(0)), report->problem.c_str());
+    return 3;
+  }
+
+  // serve
+  http::ServerOptions options;
+  options.address = config.ListenHost();
+  options.port = static_cast<uint16_t>(config.ListenPort());
+  options.io_threads = config.io_threads;
+  options.worker_threads = config.worker_threads;
+  http::Server server(app.router(), app.metrics(), options);
+  if (Status started = server.Start(); !started.ok()) return Fail(started);
+  http::StopOnSignals(server);
+  LogEvent(spdlog::level::info, "serving",
+           {{"address", options.address}, {"port", server.port()}, {"version", kVersion}});
+  server.Run();
+  LogEvent(spdlog::level::info, "stopped", {});
+  return 0;
+}
+
+}  // namespace anxin::app
+
+int main(int argc, char** argv) { return anxin::app::Main(argc, argv); }

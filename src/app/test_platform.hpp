@@ -1,0 +1,85 @@
+#pragma once
+
+// The whole platform in-process for end-to-end tests: a fresh test database (SQLite or
+// PostgreSQL, by the test binary), the Application with the demo data, and a real HTTP server on
+// an ephemeral port.
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "app/application.hpp"
+#include "http/server.hpp"
+#include "http_client.hpp"
+#include "identity/identity_test_support.hpp"
+#include "storage/testing.hpp"
+
+namespace anxin::app {
+
+class TestPlatform {
+ public:
+  // Builds the platform; `real_argon2` uses the production password hasher (slow) instead of the
+  // tests' fast one.
+  explicit TestPlatform(bool real_argon2 = false) : TestPlatform(OpenDb(), real_argon2) {}
+
+  // Builds the platform around `db` (open and migrated).
+  TestPlatform(std::unique_ptr<storage::Database> db, bool real_argon2) {
+    std::array<uint8_t, 32> key{};
+    for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(i * 7 + 1);
+    Application::Options options;
+    options.sleeper = [](std::chrono::milliseconds) {};
+    options.hasher = real_argon2 ? nullptr : &hasher_;
+    app_ = std::make_unique<Application>(std::move(db), KeyRing::FromKey(key), clock_, options);
+    const std::string source =
+        std::getenv("ANXIN_SOURCE_DIR") ? std::getenv("ANXIN_SOURCE_DIR") : ANXIN_SOURCE_DIR_DEFAULT;
+    auto seeded = app_->SeedDemo(source + "/products");
+    if (!seeded.ok()) throw std::runtime_error("seed: " + seeded.status().ToString());
+    http::ServerOptions server_options;
+    server_options.address = "127.0.0.1";
+    server_options.port = 0;
+    server_options.io_threads = 1;
+    server_options.worker_threads = 16;
+    server_ = std::make_unique<http::Server>(app_->router(), app_->metrics(), server_options);
+    if (Status s = server_->Start(); !s.ok()) throw std::runtime_error("server: " + s.ToString());
+    thread_ = std::thread([this] { server_->Run(); });
+  }
+
+  ~TestPlatform() {
+    server_->Stop();
+    thread_.join();
+  }
+
+  TestPlatform(const TestPlatform&) = delete;
+  TestPlatform& operator=(const TestPlatform&) = delete;
+
+  [[nodiscard]] int port() const { return server_->port(); }
+  [[nodiscard]] Application& app() { return *app_; }
+
+  // Logs in as `login` (demo password) and returns the bearer token ("" on failure).
+  std::string Login(const std::string& login) {
+    testing::HttpClient client(port());
+    auto reply = client.SendJson("POST", "/api/v1/sessions",
+                                 {{"login", login}, {"password", identity::kDemoPassword}});
+    if (reply.status != 201) return "";
+    return reply.Json().value("token", "");
+  }
+
+ private:
+  static std::unique_ptr<storage::Database> OpenDb() {
+    InitCrypto();
+    auto db = storage::testing::OpenTestDatabase();
+    if (!db.ok()) throw std::runtime_error("test database: " + db.status().ToString());
+    return std::move(db).value();
+  }
+
+  SystemClock clock_;
+  identity::FastHasher hasher_;
+  std::unique_ptr<Application> app_;
+  std::unique_ptr<http::Server> server_;
+  std::thread thread_;
+};
+
+}  // namespace anxin::app
