@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/actor.hpp"
+#include "common/money.hpp"
+#include "common/status.hpp"
+#include "storage/database.hpp"
+
+namespace anxin::ledger {
+
+// The chart of accounts the platform posts to (codes after the PRC insurance chart of accounts).
+inline constexpr const char* kBank = "1002";               // 银行存款
+inline constexpr const char* kPremiumReceivable = "1122";  // 应收保费
+inline constexpr const char* kAdvancePremium = "2203";     // 预收保费
+inline constexpr const char* kPremiumIncome = "6031";      // 保费收入
+inline constexpr const char* kRefundPayable = "2241";      // 其他应付款（应退保费）
+
+struct Line {
+  std::string account;
+  Money debit;
+  Money credit;
+};
+
+struct Entry {
+  std::string memo;       // "卡单收费确认 SALES-…"
+  std::string ref_type;   // "receipt", "policy", "recovery", ...
+  std::string ref_id;
+  std::string org_id;
+  std::vector<Line> lines;
+};
+
+struct AccountBalance {
+  std::string account;
+  std::string name_zh;
+  Money debit;
+  Money credit;
+};
+
+struct TrialBalance {
+  std::vector<AccountBalance> accounts;
+  Money total_debit;
+  Money total_credit;
+  bool balanced = true;
+};
+
+// A double-entry ledger. Entries are posted inside the caller's transaction, so money moves
+// exactly when the business change commits. Thread-safe.
+class Ledger {
+ public:
+  virtual ~Ledger() = default;
+  // Posts `entry` in `tx`. Returns its id, or kInternal if it does not balance (debits ≠ credits),
+  // has fewer than two lines, negative amounts or an unknown account: these are programming errors.
+  virtual Result<std::string> Post(storage::Tx& tx, const Actor& actor, const Entry& entry) const = 0;
+  // Sums every account. `balanced` is true when total debits equal total credits.
+  virtual Result<TrialBalance> Balance(storage::Database& db) const = 0;
+  // Returns the entries posted for a reference, oldest first.
+  virtual Result<std::vector<Entry>> EntriesFor(storage::Database& db, const std::string& ref_type,
+                                                const std::string& ref_id) const = 0;
+};
+
+}  // namespace anxin::ledger
