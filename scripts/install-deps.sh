@@ -9,6 +9,7 @@ packages=(
   libboost-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libpq-dev
   libsodium-dev libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev
+  libhpdf-dev fonts-arphic-uming poppler-utils poppler-data
   postgresql postgresql-contrib
   wrk curl
 )
