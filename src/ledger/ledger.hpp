@@ -25,11 +25,16 @@ struct Line {
 };
 
 struct Entry {
-  std::string memo;       // "卡单收费确认 SALES-…"
-  std::string ref_type;   // "receipt", "policy", "recovery", ...
+  std::string memo;      // "卡单收费确认 SALES-…"
+  std::string ref_type;  // "receipt", "policy", "recovery", ...
   std::string ref_id;
   std::string org_id;
   std::vector<Line> lines;
+  // Added by the ledger module; filled when reading (EntriesFor), ignored by Post.
+  std::string id;
+  int64_t at_ms = 0;
+  std::string actor_id;  // user id, "system:<name>" or "anonymous"
+  std::string org_path;  // the path of `org_id` ("" for company-level entries)
 };
 
 struct AccountBalance {
@@ -37,6 +42,7 @@ struct AccountBalance {
   std::string name_zh;
   Money debit;
   Money credit;
+  std::string name_en;  // added by the ledger module
 };
 
 struct TrialBalance {

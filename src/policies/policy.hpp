@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -14,6 +15,10 @@
 namespace anxin::policies {
 
 enum class PartyRole { kHolder, kInsured, kBeneficiary };  // 投保人, 被保险人, 受益人
+
+// "holder", "insured", "beneficiary".
+[[nodiscard]] std::string_view PartyRoleName(PartyRole role);
+[[nodiscard]] std::optional<PartyRole> ParsePartyRole(std::string_view name);
 
 // A party to a policy as given when issuing it. Personal data is clear here, in memory only; the
 // store seals it (KeyRing::Seal) with a look-up hash, and views mask it.
@@ -31,6 +36,10 @@ struct Party {
 
 enum class PolicyStatus { kInForce, kSurrendered, kCancelled, kExpired };  // later issues add more
 
+// "in_force", "surrendered", "cancelled", "expired".
+[[nodiscard]] std::string_view PolicyStatusName(PolicyStatus status);
+[[nodiscard]] std::optional<PolicyStatus> ParsePolicyStatus(std::string_view name);
+
 // What to issue. The policy's premium, period and cover are decided by the caller (a card's face
 // value and its type's rules); the service validates the parties and stores everything.
 struct NewPolicy {
@@ -38,11 +47,11 @@ struct NewPolicy {
   int product_version = 1;
   std::string plan_code;
   Money premium;
-  Date start_date;  // cover from 00:00 Asia/Shanghai on this date
-  Date end_date;    // to 24:00 on this date
-  std::string org_id;        // the issuing organisation node (data scope)
-  std::string source;        // "card", later "online", "counter"
-  std::string card_serial;   // with source "card": at most one policy per card, enforced by the schema
+  Date start_date;          // cover from 00:00 Asia/Shanghai on this date
+  Date end_date;            // to 24:00 on this date
+  std::string org_id;       // the issuing organisation node (data scope)
+  std::string source;       // "card", later "online", "counter"
+  std::string card_serial;  // with source "card": at most one policy per card, enforced by the schema
   std::vector<Party> parties;
   nlohmann::json coverages = nlohmann::json::array();  // snapshot of the plan's coverages
 };
@@ -55,7 +64,7 @@ struct PartyView {
   std::string id_number;  // masked
   std::string birth_date;
   std::string sex;
-  std::string phone;      // masked
+  std::string phone;  // masked
   std::string relationship;
   int share_percent = 100;
 };
@@ -76,6 +85,10 @@ struct Policy {
   std::string card_serial;
   std::vector<PartyView> parties;
   nlohmann::json coverages = nlohmann::json::array();
+  // Added by the policies module: the issuing node's path (data scope) and whether `parties` hold
+  // clear personal data (an audited reveal).
+  std::string org_path;
+  bool parties_revealed = false;
 };
 
 }  // namespace anxin::policies

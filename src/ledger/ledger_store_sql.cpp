@@ -1,0 +1,107 @@
+// SqlLedger: the ledger's tables in SQL, one text for SQLite and PostgreSQL.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/crypto.hpp"
+#include "ledger/ledger_entry.hpp"
+#include "ledger/ledger_store.hpp"
+
+namespace anxin::ledger {
+namespace {
+
+using storage::Row;
+using storage::Tx;
+
+std::string ActorId(const Actor& actor) {
+  if (actor.principal != nullptr) return actor.principal->user_id;
+  if (!actor.system_name.empty()) return "system:" + actor.system_name;
+  return "anonymous";
+}
+
+}  // namespace
+
+Result<std::string> SqlLedger::Post(Tx& tx, const Actor& actor, const Entry& entry) const {
+  ANXIN_RETURN_IF_ERROR(CheckEntry(entry));
+  std::string org_path;
+  if (!entry.org_id.empty()) {
+    ANXIN_ASSIGN_OR_RETURN(std::optional<Row> org,
+                           tx.QueryOne("SELECT path FROM orgs WHERE id = ?", {entry.org_id}));
+    if (!org) return Status::Internal("ledger: entry names unknown org " + entry.org_id);
+    org_path = org->Text(0);
+  }
+  const int64_t now = clock_.NowMs();
+  const std::string id = NewId(now);
+  ANXIN_RETURN_IF_ERROR(
+      tx.Exec("INSERT INTO journal_entries (id, at_ms, memo, ref_type, ref_id, org_id, org_path, "
+              "actor_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              {id, now, entry.memo, entry.ref_type, entry.ref_id, entry.org_id, org_path, ActorId(actor)})
+          .status());
+  for (size_t i = 0; i < entry.lines.size(); ++i) {
+    const Line& line = entry.lines[i];
+    ANXIN_RETURN_IF_ERROR(
+        tx.Exec("INSERT INTO journal_lines (entry_id, line_no, account_code, debit_fen, "
+                "credit_fen) VALUES (?, ?, ?, ?, ?)",
+                {id, static_cast<int64_t>(i + 1), line.account, line.debit.fen, line.credit.fen})
+            .status());
+  }
+  return id;
+}
+
+Result<TrialBalance> SqlLedger::Balance(storage::Database& db) const {
+  return db.ReadResult<TrialBalance>([&](Tx& tx) -> Result<TrialBalance> {
+    ANXIN_ASSIGN_OR_RETURN(
+        std::vector<Row> rows,
+        tx.Query("SELECT a.code, a.name_zh, a.name_en, CAST(COALESCE(SUM(l.debit_fen), 0) AS BIGINT), "
+                 "CAST(COALESCE(SUM(l.credit_fen), 0) AS BIGINT) "
+                 "FROM ledger_accounts a LEFT JOIN journal_lines l ON l.account_code = a.code "
+                 "GROUP BY a.code, a.name_zh, a.name_en ORDER BY a.code"));
+    TrialBalance balance;
+    for (const Row& row : rows) {
+      AccountBalance account;
+      account.account = row.Text(0);
+      account.name_zh = row.Text(1);
+      account.name_en = row.Text(2);
+      account.debit = Money::Fen(row.Int(3));
+      account.credit = Money::Fen(row.Int(4));
+      balance.total_debit += account.debit;
+      balance.total_credit += account.credit;
+      balance.accounts.push_back(std::move(account));
+    }
+    balance.balanced = balance.total_debit == balance.total_credit;
+    return balance;
+  });
+}
+
+Result<std::vector<Entry>> SqlLedger::EntriesFor(storage::Database& db, const std::string& ref_type,
+                                                 const std::string& ref_id) const {
+  return db.ReadResult<std::vector<Entry>>([&](Tx& tx) -> Result<std::vector<Entry>> {
+    ANXIN_ASSIGN_OR_RETURN(
+        std::vector<Row> rows,
+        tx.Query("SELECT e.id, e.at_ms, e.memo, e.ref_type, e.ref_id, e.org_id, e.org_path, e.actor_id, "
+                 "l.account_code, l.debit_fen, l.credit_fen "
+                 "FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id "
+                 "WHERE e.ref_type = ? AND e.ref_id = ? ORDER BY e.at_ms, e.id, l.line_no",
+                 {ref_type, ref_id}));
+    std::vector<Entry> entries;
+    for (const Row& row : rows) {
+      if (entries.empty() || entries.back().id != row.Text(0)) {
+        Entry entry;
+        entry.id = row.Text(0);
+        entry.at_ms = row.Int(1);
+        entry.memo = row.Text(2);
+        entry.ref_type = row.Text(3);
+        entry.ref_id = row.Text(4);
+        entry.org_id = row.Text(5);
+        entry.org_path = row.Text(6);
+        entry.actor_id = row.Text(7);
+        entries.push_back(std::move(entry));
+      }
+      entries.back().lines.push_back(Line{row.Text(8), Money::Fen(row.Int(9)), Money::Fen(row.Int(10))});
+    }
+    return entries;
+  });
+}
+
+}  // namespace anxin::ledger

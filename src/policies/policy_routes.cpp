@@ -1,0 +1,250 @@
+// HTTP for policies: parse, authorise, call PolicyService, render. No rules here.
+#include "policies/policy_routes.hpp"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/clock.hpp"
+#include "policies/policy_period.hpp"
+
+namespace anxin::policies {
+namespace {
+
+using http::Access;
+using http::Request;
+using http::Response;
+using http::Route;
+using nlohmann::json;
+
+constexpr const char* kTag = "policies";
+constexpr size_t kMaxQueryParam = 64;
+
+Actor ActorOf(const Request& request) {
+  Actor actor;
+  actor.principal = request.principal ? &*request.principal : nullptr;
+  actor.request_id = request.request_id;
+  actor.client_address = request.client_address;
+  return actor;
+}
+
+json PartyJson(const PartyView& party) {
+  return {
+      {"role", std::string(PartyRoleName(party.role))},
+      {"name", party.name},
+      {"id_type", party.id_type},
+      {"id_number", party.id_number},
+      {"birth_date", party.birth_date},
+      {"sex", party.sex},
+      {"phone", party.phone.empty() ? json(nullptr) : json(party.phone)},
+      {"relationship", party.relationship},
+      {"share_percent", party.role == PartyRole::kBeneficiary ? json(party.share_percent) : json(nullptr)}};
+}
+
+// --- JSON Schemas for the OpenAPI document ------------------------------------------------------
+
+json Str() { return {{"type", "string"}}; }
+json NullableStr() { return {{"type", {"string", "null"}}}; }
+json Int() { return {{"type", "integer"}}; }
+json DateSchema() { return {{"type", "string"}, {"format", "date"}}; }
+
+json PartySchema() {
+  return {{"type", "object"},
+          {"properties",
+           {{"role", {{"type", "string"}, {"enum", {"holder", "insured", "beneficiary"}}}},
+            {"name", {{"type", "string"}, {"description", "masked (张*) unless revealed"}}},
+            {"id_type", Str()},
+            {"id_number", {{"type", "string"}, {"description", "masked unless revealed"}}},
+            {"birth_date", DateSchema()},
+            {"sex", {{"type", "string"}, {"enum", {"male", "female"}}}},
+            {"phone", {{"type", {"string", "null"}}, {"description", "masked unless revealed"}}},
+            {"relationship", {{"type", "string"}, {"enum", {"self", "spouse", "child", "parent", "other"}}}},
+            {"share_percent", {{"type", {"integer", "null"}}, {"description", "beneficiaries only"}}}}},
+          {"required", {"role", "name", "id_type", "id_number", "birth_date", "sex", "relationship"}}};
+}
+
+json PolicySchema() {
+  return {
+      {"type", "object"},
+      {"properties",
+       {{"id", Str()},
+        {"policy_no", Str()},
+        {"product_code", Str()},
+        {"product_version", Int()},
+        {"plan_code", Str()},
+        {"status", {{"type", "string"}, {"enum", {"in_force", "surrendered", "cancelled", "expired"}}}},
+        {"premium_fen", Int()},
+        {"start_date", DateSchema()},
+        {"end_date", DateSchema()},
+        {"period", {{"type", "string"}, {"description", "from 00:00 on start_date to 24:00 on end_date"}}},
+        {"issued_at", {{"type", "string"}, {"format", "date-time"}}},
+        {"org_id", Str()},
+        {"source", Str()},
+        {"card_serial", NullableStr()},
+        {"parties", {{"type", "array"}, {"items", PartySchema()}}},
+        {"parties_revealed", {{"type", "boolean"}}},
+        {"coverages", {{"type", "array"}}}}},
+      {"required",
+       {"id", "policy_no", "product_code", "plan_code", "status", "premium_fen", "start_date", "end_date",
+        "period", "issued_at", "parties", "coverages"}}};
+}
+
+json PageSchema() {
+  return {{"type", "object"},
+          {"properties",
+           {{"items", {{"type", "array"}, {"items", PolicySchema()}}}, {"next_after", NullableStr()}}},
+          {"required", {"items", "next_after"}}};
+}
+
+// --- Query parameters ---------------------------------------------------------------------------
+
+Result<std::optional<std::string>> TextParam(const Request& request, std::string_view name) {
+  auto value = request.Query(name);
+  if (!value || value->empty()) return std::optional<std::string>();
+  if (value->size() > kMaxQueryParam) {
+    return Status::InvalidField(std::string(name), "too_long",
+                                Text{"查询参数过长", "The query parameter is too long"});
+  }
+  return value;
+}
+
+Result<int> LimitParam(const Request& request) {
+  auto text = request.Query("limit");
+  if (!text) return 100;
+  int value = 0;
+  bool ok = !text->empty() && text->size() <= 3;
+  for (char c : *text) {
+    ok = ok && c >= '0' && c <= '9';
+    if (ok) value = value * 10 + (c - '0');
+  }
+  if (!ok || value < 1 || value > kMaxPolicyPageSize) {
+    return Status::InvalidField("limit", "out_of_range", Text{"limit 须为1-500", "limit must be 1-500"});
+  }
+  return value;
+}
+
+Result<std::optional<int64_t>> TimeParam(const Request& request, std::string_view name) {
+  ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> text, TextParam(request, name));
+  if (!text) return std::optional<int64_t>();
+  ANXIN_ASSIGN_OR_RETURN(int64_t ms, ParseTimestamp(*text, name));
+  return std::optional<int64_t>(ms);
+}
+
+Result<PartyReveal> RevealParam(const Request& request) {
+  PartyReveal reveal;
+  auto fields = request.Query("reveal");
+  if (!fields || fields->empty()) return reveal;
+  if (*fields != "parties") {
+    return Status::InvalidField("reveal", "invalid_value",
+                                Text{"reveal 只能是 parties", "reveal may only be parties"});
+  }
+  reveal.parties = true;
+  reveal.purpose = request.Query("purpose").value_or("");
+  if (reveal.purpose.size() > 1000) {
+    return Status::InvalidField("purpose", "invalid_length",
+                                Text{"用途须为4-200个字符", "The purpose needs 4-200 characters"});
+  }
+  return reveal;
+}
+
+}  // namespace
+
+json PolicyJson(const Policy& policy, std::string_view lang) {
+  json parties = json::array();
+  for (const PartyView& party : policy.parties) parties.push_back(PartyJson(party));
+  json out = {{"id", policy.id},
+              {"policy_no", policy.policy_no},
+              {"product_code", policy.product_code},
+              {"product_version", policy.product_version},
+              {"plan_code", policy.plan_code},
+              {"status", std::string(PolicyStatusName(policy.status))},
+              {"premium_fen", policy.premium.fen},
+              {"start_date", FormatDate(policy.start_date)},
+              {"end_date", FormatDate(policy.end_date)},
+              {"period", PeriodText(policy.start_date, policy.end_date).In(lang)},
+              {"issued_at", FormatTimestamp(policy.issued_at)},
+              {"org_id", policy.org_id},
+              {"source", policy.source},
+              {"card_serial", policy.card_serial.empty() ? json(nullptr) : json(policy.card_serial)},
+              {"parties", std::move(parties)},
+              {"coverages", policy.coverages}};
+  if (policy.parties_revealed) out["parties_revealed"] = true;
+  return out;
+}
+
+void RegisterPolicyRoutes(http::Router& router, PolicyService& service) {
+  router.Add(Route{
+      .method = "GET",
+      .pattern = "/api/v1/policies",
+      .access = Access::kPermission,
+      .permission = kPermPolicyRead,
+      .summary = "Policies issued in the caller's organisation subtree, parties masked",
+      .tag = kTag,
+      .response_schema = PageSchema(),
+      .query_parameters = {"product_code", "status", "card_serial", "issued_from", "issued_to", "after",
+                           "limit"},
+      .handler = [&service](Request& request) -> Result<Response> {
+        PolicyFilter filter;
+        ANXIN_ASSIGN_OR_RETURN(filter.product_code, TextParam(request, "product_code"));
+        ANXIN_ASSIGN_OR_RETURN(filter.card_serial, TextParam(request, "card_serial"));
+        ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> status, TextParam(request, "status"));
+        if (status) {
+          filter.status = ParsePolicyStatus(*status);
+          if (!filter.status) {
+            return Status::InvalidField("status", "invalid_value",
+                                        Text{"status 只能是 in_force、surrendered、cancelled、expired",
+                                             "status must be in_force, surrendered, cancelled or expired"});
+          }
+        }
+        ANXIN_ASSIGN_OR_RETURN(filter.issued_from_ms, TimeParam(request, "issued_from"));
+        ANXIN_ASSIGN_OR_RETURN(filter.issued_to_ms, TimeParam(request, "issued_to"));
+        ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> after, TextParam(request, "after"));
+        filter.after = after.value_or("");
+        ANXIN_ASSIGN_OR_RETURN(filter.limit, LimitParam(request));
+        ANXIN_ASSIGN_OR_RETURN(PolicyPage page, service.List(ActorOf(request), filter));
+        json items = json::array();
+        for (const Policy& policy : page.items) items.push_back(PolicyJson(policy, request.lang));
+        return http::JsonResponse(200,
+                                  {{"items", std::move(items)},
+                                   {"next_after", page.next_after ? json(*page.next_after) : json(nullptr)}});
+      },
+  });
+
+  router.Add(Route{
+      .method = "GET",
+      .pattern = "/api/v1/policies/{id}",
+      .access = Access::kPermission,
+      .permission = kPermPolicyRead,
+      .summary = "One policy, parties masked; reveal=parties with purpose needs pii.reveal and is audited",
+      .tag = kTag,
+      .response_schema = PolicySchema(),
+      .query_parameters = {"reveal", "purpose"},
+      .handler = [&service](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(PartyReveal reveal, RevealParam(request));
+        ANXIN_ASSIGN_OR_RETURN(Policy policy,
+                               service.Get(ActorOf(request), request.path_params["id"], reveal));
+        return http::JsonResponse(200, PolicyJson(policy, request.lang));
+      },
+  });
+
+  router.Add(Route{
+      .method = "GET",
+      .pattern = "/api/v1/policies/by-number/{policy_no}",
+      .access = Access::kPermission,
+      .permission = kPermPolicyRead,
+      .summary = "One policy by its number; reveal=parties with purpose as for GET /policies/{id}",
+      .tag = kTag,
+      .response_schema = PolicySchema(),
+      .query_parameters = {"reveal", "purpose"},
+      .handler = [&service](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(PartyReveal reveal, RevealParam(request));
+        ANXIN_ASSIGN_OR_RETURN(
+            Policy policy, service.GetByNumber(ActorOf(request), request.path_params["policy_no"], reveal));
+        return http::JsonResponse(200, PolicyJson(policy, request.lang));
+      },
+  });
+}
+
+}  // namespace anxin::policies

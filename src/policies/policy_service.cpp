@@ -1,0 +1,296 @@
+#include "policies/policy_service.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "common/validation.hpp"
+#include "policies/policy_validation.hpp"
+#include "products/product.hpp"
+
+namespace anxin::policies {
+namespace {
+
+using storage::Tx;
+
+// A policy number is drawn again when taken; ten digits make a second draw astronomically rare,
+// so running out of attempts means something is broken.
+constexpr int kMaxNumberAttempts = 8;
+
+bool IsSystem(const Actor& actor) { return actor.principal == nullptr && !actor.system_name.empty(); }
+
+Status Unauthenticated() {
+  return Status(StatusCode::kUnauthenticated, "unauthenticated", Text{"请先登录", "Please log in first"});
+}
+
+Status Denied() {
+  return Status(StatusCode::kPermissionDenied, "permission_denied",
+                Text{"没有执行此操作的权限", "You do not have permission to do this"});
+}
+
+// Returns OK if `actor` may use `permission`: system actors always may; anonymous actors never;
+// customers not yet (their own policies come with the customer portal).
+Status RequireStaffPermission(const Actor& actor, const char* permission) {
+  if (IsSystem(actor)) return Status::Ok();
+  if (actor.principal == nullptr) return Unauthenticated();
+  if (actor.principal->kind != UserKind::kStaff || !actor.principal->Has(permission)) return Denied();
+  return Status::Ok();
+}
+
+bool InScope(const Actor& actor, const std::string& path) {
+  return IsSystem(actor) || (actor.principal != nullptr && actor.principal->Covers(path));
+}
+
+Status PolicyExistsForCard() {
+  return Status(StatusCode::kAlreadyExists, "policy_exists_for_card",
+                Text{"该卡已出具保单", "A policy has already been issued for this card"});
+}
+
+std::string Trim(std::string_view text) {
+  size_t begin = 0;
+  size_t end = text.size();
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (begin < end && space(text[begin])) ++begin;
+  while (end > begin && space(text[end - 1])) --end;
+  return std::string(text.substr(begin, end - begin));
+}
+
+// Returns `text` fit for an audit summary: with 11 or more digits (enough to hide a mobile or ID
+// number in a free-text purpose) every digit is masked (RULES.md §6: no clear personal data in logs).
+std::string AuditSafe(std::string_view text) {
+  std::string out(text);
+  if (std::count_if(out.begin(), out.end(), [](char c) { return c >= '0' && c <= '9'; }) < 11) return out;
+  for (char& c : out) {
+    if (c >= '0' && c <= '9') c = '*';
+  }
+  return out;
+}
+
+std::string Compact(const Date& date) {
+  std::string text = FormatDate(date);
+  text.erase(std::remove(text.begin(), text.end(), '-'), text.end());
+  return text;
+}
+
+}  // namespace
+
+PolicyService::PolicyService(storage::Database& db, const KeyRing& keys, const Clock& clock,
+                             const audit::AuditLog& audit)
+    : db_(db), keys_(keys), clock_(clock), audit_(audit), store_(NewSqlPolicyStore()) {}
+
+Result<StoredParty> PolicyService::Seal(const Party& party, int seq) const {
+  StoredParty stored;
+  stored.seq = seq;
+  stored.role = party.role;
+  stored.name_enc = keys_.Seal(party.name);
+  stored.name_masked = MaskName(party.name);
+  stored.id_type = party.id_type;
+  stored.id_number_enc = keys_.Seal(party.id_number);
+  stored.id_number_hash = keys_.LookupHash("id_number", party.id_number);
+  stored.birth_date = party.birth_date;
+  stored.sex = party.sex;
+  if (!party.phone.empty()) {
+    stored.phone_enc = keys_.Seal(party.phone);
+    stored.phone_hash = keys_.LookupHash("phone", party.phone);
+  }
+  stored.relationship = party.relationship;
+  stored.share_percent = party.share_percent;
+  return stored;
+}
+
+Result<Policy> PolicyService::Issue(Tx& tx, const Actor& actor, const NewPolicy& request) const {
+  const int64_t now = clock_.NowMs();
+  const Date today = DateOf(now);
+  ANXIN_ASSIGN_OR_RETURN(NewPolicy valid, ValidateNewPolicy(request, today));
+
+  // One policy per card: look first, because a failed INSERT would spend the caller's Tx.
+  if (!valid.card_serial.empty()) {
+    ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> existing,
+                           store_->FindIdByCardSerial(tx, valid.card_serial));
+    if (existing) return PolicyExistsForCard();
+  }
+  ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> org_path, store_->FindOrgPath(tx, valid.org_id));
+  if (!org_path) {
+    return Status::InvalidField("org_id", "not_found",
+                                Text{"出单机构不存在", "The issuing organisation does not exist"});
+  }
+
+  StoredPolicy stored;
+  for (int attempt = 0; stored.policy_no.empty(); ++attempt) {
+    if (attempt == kMaxNumberAttempts) return Status::Internal("policies: no free policy number");
+    std::string candidate = "P" + Compact(today) + RandomDigits(10);
+    ANXIN_ASSIGN_OR_RETURN(bool taken, store_->PolicyNoExists(tx, candidate));
+    if (!taken) stored.policy_no = std::move(candidate);
+  }
+  stored.id = NewId(now);
+  stored.product_code = valid.product_code;
+  stored.product_version = valid.product_version;
+  stored.plan_code = valid.plan_code;
+  stored.status = PolicyStatus::kInForce;
+  stored.premium = valid.premium;
+  stored.start_date = valid.start_date;
+  stored.end_date = valid.end_date;
+  stored.issued_at = now;
+  stored.org_id = valid.org_id;
+  stored.org_path = *org_path;
+  stored.source = valid.source;
+  if (!valid.card_serial.empty()) stored.card_serial = valid.card_serial;
+  stored.coverages_json = valid.coverages.dump();
+  stored.created_at = now;
+  stored.updated_at = now;
+  // Holder and insured first, then beneficiaries in the order given.
+  std::vector<const Party*> ordered;
+  for (PartyRole role : {PartyRole::kHolder, PartyRole::kInsured, PartyRole::kBeneficiary}) {
+    for (const Party& party : valid.parties) {
+      if (party.role == role) ordered.push_back(&party);
+    }
+  }
+  for (const Party* party : ordered) {
+    ANXIN_ASSIGN_OR_RETURN(StoredParty sealed, Seal(*party, static_cast<int>(stored.parties.size()) + 1));
+    if (party->role == PartyRole::kHolder) stored.holder_id_hash = sealed.id_number_hash;
+    if (party->role == PartyRole::kInsured) stored.insured_id_hash = sealed.id_number_hash;
+    stored.parties.push_back(std::move(sealed));
+  }
+
+  Status inserted = store_->Insert(tx, stored);
+  if (!inserted.ok()) {
+    // Two activations of one card raced past the SELECT: the UNIQUE constraint decides.
+    if (inserted.code() == StatusCode::kAlreadyExists && stored.card_serial) return PolicyExistsForCard();
+    return inserted;
+  }
+  nlohmann::json summary = {
+      {"policy_no", stored.policy_no},
+      {"product_code", stored.product_code},
+      {"product_version", stored.product_version},
+      {"plan_code", stored.plan_code},
+      {"premium_fen", stored.premium.fen},
+      {"start_date", FormatDate(stored.start_date)},
+      {"end_date", FormatDate(stored.end_date)},
+      {"source", stored.source},
+      {"card_serial", stored.card_serial ? nlohmann::json(*stored.card_serial) : nullptr}};
+  ANXIN_RETURN_IF_ERROR(
+      audit_.Append(tx, actor, {"policy.issue", "policy", stored.id, stored.org_id, std::move(summary)}));
+  return ViewOf(stored, false);
+}
+
+Result<Policy> PolicyService::ViewOf(const StoredPolicy& stored, bool reveal) const {
+  Policy policy;
+  policy.id = stored.id;
+  policy.policy_no = stored.policy_no;
+  policy.product_code = stored.product_code;
+  policy.product_version = stored.product_version;
+  policy.plan_code = stored.plan_code;
+  policy.status = stored.status;
+  policy.premium = stored.premium;
+  policy.start_date = stored.start_date;
+  policy.end_date = stored.end_date;
+  policy.issued_at = stored.issued_at;
+  policy.org_id = stored.org_id;
+  policy.org_path = stored.org_path;
+  policy.source = stored.source;
+  policy.card_serial = stored.card_serial.value_or("");
+  policy.coverages = nlohmann::json::parse(stored.coverages_json, nullptr, false);
+  if (policy.coverages.is_discarded())
+    return Status::Internal("policies: bad coverages JSON of " + stored.id);
+  policy.parties_revealed = reveal;
+  for (const StoredParty& party : stored.parties) {
+    PartyView view;
+    view.role = party.role;
+    // Personal data is shown masked unless revealed (RULES.md §6).
+    ANXIN_ASSIGN_OR_RETURN(std::string id_number, keys_.Open(party.id_number_enc));
+    view.id_number = reveal ? id_number : MaskIdNumber(id_number);
+    if (reveal) {
+      ANXIN_ASSIGN_OR_RETURN(view.name, keys_.Open(party.name_enc));
+    } else {
+      view.name = party.name_masked;
+    }
+    if (party.phone_enc) {
+      ANXIN_ASSIGN_OR_RETURN(std::string phone, keys_.Open(*party.phone_enc));
+      view.phone = reveal ? phone : MaskPhone(phone);
+    }
+    view.id_type = std::string(IdTypeName(party.id_type));
+    view.birth_date = FormatDate(party.birth_date);
+    view.sex = std::string(products::SexName(party.sex));
+    view.relationship = party.relationship;
+    view.share_percent = party.share_percent;
+    policy.parties.push_back(std::move(view));
+  }
+  return policy;
+}
+
+Result<Policy> PolicyService::Fetch(const Actor& actor, bool by_number, const std::string& key,
+                                    const PartyReveal& reveal) const {
+  ANXIN_RETURN_IF_ERROR(RequireStaffPermission(actor, kPermPolicyRead));
+  auto find = [&](Tx& tx) -> Result<StoredPolicy> {
+    ANXIN_ASSIGN_OR_RETURN(std::optional<StoredPolicy> stored,
+                           by_number ? store_->FindByNumber(tx, key) : store_->Find(tx, key));
+    if (!stored || !InScope(actor, stored->org_path)) return Status::NotFound("policy");
+    return std::move(*stored);
+  };
+  if (!reveal.parties) {
+    return db_.ReadResult<Policy>([&](Tx& tx) -> Result<Policy> {
+      ANXIN_ASSIGN_OR_RETURN(StoredPolicy stored, find(tx));
+      return ViewOf(stored, false);
+    });
+  }
+  // RULES.md §6: clear personal data needs the permission and a stated purpose, and every access
+  // is recorded with who and why.
+  ANXIN_RETURN_IF_ERROR(RequireStaffPermission(actor, kPermPiiReveal));
+  const std::string purpose = Trim(reveal.purpose);
+  if (!IsValidUtf8(purpose) || Utf8Length(purpose) < 4 || Utf8Length(purpose) > 200) {
+    return Status::InvalidField("purpose", purpose.empty() ? "required" : "invalid_length",
+                                Text{"请填写查看明文的用途（4-200个字符）",
+                                     "State the purpose of revealing personal data (4-200 characters)"});
+  }
+  return db_.WriteResult<Policy>([&](Tx& tx) -> Result<Policy> {
+    ANXIN_ASSIGN_OR_RETURN(StoredPolicy stored, find(tx));
+    ANXIN_ASSIGN_OR_RETURN(Policy policy, ViewOf(stored, true));
+    ANXIN_RETURN_IF_ERROR(audit_.Append(
+        tx, actor,
+        {"pii.reveal",
+         "policy",
+         stored.id,
+         stored.org_id,
+         {{"fields", {"parties"}}, {"policy_no", stored.policy_no}, {"purpose", AuditSafe(purpose)}}}));
+    return policy;
+  });
+}
+
+Result<Policy> PolicyService::Get(const Actor& actor, const std::string& id,
+                                  const PartyReveal& reveal) const {
+  return Fetch(actor, false, id, reveal);
+}
+
+Result<Policy> PolicyService::GetByNumber(const Actor& actor, const std::string& policy_no,
+                                          const PartyReveal& reveal) const {
+  return Fetch(actor, true, policy_no, reveal);
+}
+
+Result<PolicyPage> PolicyService::List(const Actor& actor, const PolicyFilter& filter) const {
+  ANXIN_RETURN_IF_ERROR(RequireStaffPermission(actor, kPermPolicyRead));
+  // A staff member without a node has no data scope (an empty prefix would match everything).
+  if (!IsSystem(actor) && actor.principal->org_path.empty()) return Denied();
+  const int limit = std::clamp(filter.limit, 1, kMaxPolicyPageSize);
+  PolicyQuery query;
+  query.scope_path = IsSystem(actor) ? "" : actor.principal->org_path;
+  query.product_code = filter.product_code;
+  query.status = filter.status;
+  query.card_serial = filter.card_serial;
+  query.issued_from_ms = filter.issued_from_ms;
+  query.issued_to_ms = filter.issued_to_ms;
+  query.after_id = filter.after;
+  query.limit = limit + 1;
+  return db_.ReadResult<PolicyPage>([&](Tx& tx) -> Result<PolicyPage> {
+    ANXIN_ASSIGN_OR_RETURN(std::vector<StoredPolicy> rows, store_->List(tx, query));
+    PolicyPage page;
+    const bool more = rows.size() > static_cast<size_t>(limit);
+    if (more) rows.pop_back();
+    for (const StoredPolicy& row : rows) {
+      ANXIN_ASSIGN_OR_RETURN(Policy policy, ViewOf(row, false));
+      page.items.push_back(std::move(policy));
+    }
+    if (more) page.next_after = page.items.back().id;
+    return page;
+  });
+}
+
+}  // namespace anxin::policies
