@@ -1,0 +1,21 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "http/router.hpp"
+#include "notify/outbox_store.hpp"
+#include "storage/database.hpp"
+
+namespace anxin::notify {
+
+// Registers GET /api/v1/outbox (permission "audit.read", staff only): outbox messages, newest
+// first, filtered by the query parameters status (pending|sent|failed), ref_type, ref_id and limit
+// (1..200, default 50). Recipients are masked and texts are left out (RULES.md §6). Invalid
+// parameters give 400 "validation_failed" naming each one. The response is {"items": [...]}.
+// `db` must outlive the router.
+void RegisterNotifyRoutes(http::Router& router, storage::Database& db);
+
+// Renders one message as the API shows it.
+[[nodiscard]] nlohmann::json OutboxEntryJson(const OutboxEntry& entry);
+
+}  // namespace anxin::notify

@@ -1,0 +1,151 @@
+// GET /api/v1/outbox through the router, on both backends.
+#include "notify/notify_routes.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "notify/notify_test_support.hpp"
+
+namespace anxin::notify {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class FakeAuthenticator final : public http::Authenticator {
+ public:
+  Result<Principal> Authenticate(std::string_view token, const http::Request&) override {
+    auto it = principals.find(std::string(token));
+    if (it == principals.end()) {
+      return Status(StatusCode::kUnauthenticated, "unauthenticated", {"请先登录", "log in first"});
+    }
+    return it->second;
+  }
+  std::map<std::string, Principal> principals;
+};
+
+class NotifyRoutesTest : public OutboxTestBase {
+ protected:
+  void SetUp() override {
+    OutboxTestBase::SetUp();
+    Principal auditor;
+    auditor.user_id = "AUDITOR";
+    auditor.kind = UserKind::kStaff;
+    auditor.org_id = "HQ";
+    auditor.org_path = "/HQ/";
+    auditor.permissions = {"audit.read"};
+    auth_.principals["auditor"] = auditor;
+    Principal seller = auditor;
+    seller.user_id = "SELLER";
+    seller.permissions = {"card.sale"};
+    auth_.principals["seller"] = seller;
+    Principal customer;
+    customer.user_id = "CUSTOMER";
+    customer.kind = UserKind::kCustomer;
+    customer.permissions = {"audit.read"};
+    auth_.principals["customer"] = customer;
+    router_.SetAuthenticator(&auth_);
+    RegisterNotifyRoutes(router_, *db_);
+  }
+
+  http::Response Get(const std::string& token, std::map<std::string, std::string> query = {}) {
+    http::Request request;
+    request.method = "GET";
+    request.path = "/api/v1/outbox";
+    request.query = std::move(query);
+    request.headers["authorization"] = "Bearer " + token;
+    request.request_id = "test-request";
+    request.lang = "en";
+    return router_.Handle(request);
+  }
+
+  static std::vector<std::string> Ids(const http::Response& response) {
+    std::vector<std::string> ids;
+    const nlohmann::json body = nlohmann::json::parse(response.body);
+    for (const nlohmann::json& item : body.at("items")) {
+      ids.push_back(item.at("id").get<std::string>());
+    }
+    return ids;
+  }
+
+  FakeAuthenticator auth_;
+  http::Router router_;
+};
+
+TEST_F(NotifyRoutesTest, ListsMessagesWithMaskedRecipientsAndWithoutText) {
+  const std::string id = Enqueue(Message("张三：保单 P2026000123 已生效"));
+  auto dispatcher = MakeDispatcher();
+  ASSERT_EQ(*dispatcher->DispatchOnce(), 1);
+
+  const http::Response response = Get("auditor");
+  ASSERT_EQ(response.status, 200) << response.body;
+  const nlohmann::json body = nlohmann::json::parse(response.body);
+  ASSERT_EQ(body.at("items").size(), 1U);
+  const nlohmann::json& item = body["items"][0];
+  EXPECT_EQ(item.at("id"), id);
+  EXPECT_EQ(item.at("channel"), "sms");
+  EXPECT_EQ(item.at("recipient_masked"), "138****5678");
+  EXPECT_EQ(item.at("template_code"), "card_activated");
+  EXPECT_EQ(item.at("ref_type"), "policy");
+  EXPECT_EQ(item.at("status"), "sent");
+  EXPECT_EQ(item.at("attempts"), 1);
+  EXPECT_EQ(item.at("created_at"), "2026-01-01T08:00:00.000+08:00");
+  EXPECT_EQ(item.at("sent_at"), "2026-01-01T08:00:00.000+08:00");
+  EXPECT_EQ(item.at("provider_message_id"), "rec-1");
+  EXPECT_TRUE(item.at("last_error").is_null());
+  EXPECT_FALSE(item.contains("text"));
+  EXPECT_THAT(response.body, Not(HasSubstr(kPhone)));
+  EXPECT_THAT(response.body, Not(HasSubstr("张三")));
+}
+
+TEST_F(NotifyRoutesTest, FiltersByStatusReferenceAndLimit) {
+  const std::string a = Enqueue(Message("一", kPhone, "P1"));
+  clock_.Advance(1);
+  const std::string b = Enqueue(Message("二", kPhone, "P2"));
+  clock_.Advance(1);
+  const std::string c = Enqueue(Message("三", kPhone, "P1"));
+  sender_.FailNext(1, StatusCode::kInvalidArgument);
+  auto dispatcher = MakeDispatcher({.batch = 1});
+  ASSERT_EQ(*dispatcher->DispatchOnce(), 1);  // a fails for good
+
+  EXPECT_THAT(Ids(Get("auditor")), ElementsAre(c, b, a));
+  EXPECT_THAT(Ids(Get("auditor", {{"ref_type", "policy"}, {"ref_id", "P1"}})), ElementsAre(c, a));
+  EXPECT_THAT(Ids(Get("auditor", {{"status", "failed"}})), ElementsAre(a));
+  EXPECT_THAT(Ids(Get("auditor", {{"status", "pending"}})), ElementsAre(c, b));
+  EXPECT_THAT(Ids(Get("auditor", {{"limit", "1"}})), ElementsAre(c));
+  EXPECT_THAT(Ids(Get("auditor", {{"status", ""}, {"ref_id", ""}})),
+              ElementsAre(c, b, a));  // empty: no filter
+}
+
+TEST_F(NotifyRoutesTest, RejectsInvalidParametersNamingEachOne) {
+  const http::Response response =
+      Get("auditor", {{"status", "done"}, {"limit", "0"}, {"ref_id", std::string(129, 'x')}});
+  ASSERT_EQ(response.status, 400) << response.body;
+  const nlohmann::json body = nlohmann::json::parse(response.body);
+  EXPECT_EQ(body.at("code"), "validation_failed");
+  std::vector<std::string> fields;
+  for (const nlohmann::json& error : body.at("errors"))
+    fields.push_back(error.at("field").get<std::string>());
+  EXPECT_THAT(fields, ElementsAre("status", "ref_id", "limit"));
+
+  for (const char* limit : {"201", "abc", "-1", "1.5"}) {
+    EXPECT_EQ(Get("auditor", {{"limit", limit}}).status, 400) << limit;
+  }
+  EXPECT_EQ(Get("auditor", {{"ref_type", "\xff"}}).status, 400);
+}
+
+TEST_F(NotifyRoutesTest, RefusesCallersWithoutThePermissionAndCustomers) {
+  EXPECT_EQ(Get("seller").status, 403);
+  const http::Response customer = Get("customer");
+  EXPECT_EQ(customer.status, 403);
+  EXPECT_EQ(nlohmann::json::parse(customer.body).at("code"), "permission_denied");
+  EXPECT_EQ(Get("nobody").status, 401);
+}
+
+}  // namespace
+}  // namespace anxin::notify

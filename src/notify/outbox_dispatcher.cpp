@@ -1,0 +1,179 @@
+#include "notify/outbox_dispatcher.hpp"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/log.hpp"
+
+namespace anxin::notify {
+namespace {
+
+constexpr size_t kMaxErrorLength = 500;
+
+bool IsRetryable(StatusCode code) {
+  return code == StatusCode::kUnavailable || code == StatusCode::kResourceExhausted ||
+         code == StatusCode::kAborted;
+}
+
+// What last_error keeps: the stable reason and the English message, never a phone or a text
+// (senders' messages name only HTTP statuses and transport failures).
+std::string ErrorNote(const Status& status) {
+  std::string note = std::string(status.reason().empty() ? StatusCodeName(status.code()) : status.reason());
+  const std::string& detail = status.message().In("en");
+  if (!detail.empty()) note += ": " + detail;
+  if (note.size() > kMaxErrorLength) note.resize(kMaxErrorLength);
+  return note;
+}
+
+}  // namespace
+
+OutboxDispatcher::OutboxDispatcher(storage::Database& db, const KeyRing& keys, const Clock& clock,
+                                   SmsSender& sender, Options options)
+    : db_(db), keys_(keys), clock_(clock), sender_(sender), options_(std::move(options)) {}
+
+OutboxDispatcher::~OutboxDispatcher() { Stop(); }
+
+void OutboxDispatcher::Start() {
+  std::lock_guard lifecycle(lifecycle_mu_);
+  if (thread_.joinable()) return;
+  stopping_.store(false);
+  thread_ = std::thread([this] { Run(); });
+}
+
+void OutboxDispatcher::Stop() {
+  std::lock_guard lifecycle(lifecycle_mu_);
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard lock(mu_);
+    stopping_.store(true);
+  }
+  cv_.notify_all();
+  thread_.join();
+  stopping_.store(false);
+}
+
+void OutboxDispatcher::Wake() {
+  {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
+std::chrono::milliseconds OutboxDispatcher::BackoffAfter(int64_t attempts) const {
+  const int64_t cap = options_.backoff_cap.count();
+  int64_t delay = options_.backoff_base.count();
+  for (int64_t i = 1; i < attempts && delay < cap; ++i) delay *= 2;
+  return std::chrono::milliseconds(std::min(delay, cap));
+}
+
+void OutboxDispatcher::Run() {
+  while (!stopping_.load()) {
+    Result<int> claimed = DispatchOnce();
+    if (!claimed.ok()) {
+      LogEvent(spdlog::level::warn, "outbox_dispatch_failed", {{"error", claimed.status().ToString()}});
+    } else if (*claimed >= options_.batch) {
+      continue;  // more may be due
+    }
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, options_.poll_interval, [this] { return woken_ || stopping_.load(); });
+    woken_ = false;
+  }
+}
+
+Result<int> OutboxDispatcher::DispatchOnce() {
+  const int64_t claimed_at = clock_.NowMs();
+  const int64_t lease = options_.lease.count();
+  std::vector<ClaimedMessage> claimed;
+  ANXIN_RETURN_IF_ERROR(db_.Write([&](storage::Tx& tx) -> Status {
+    ANXIN_ASSIGN_OR_RETURN(claimed,
+                           OutboxStore::ClaimDue(tx, claimed_at, claimed_at + lease, options_.batch));
+    return Status::Ok();
+  }));
+  for (const ClaimedMessage& message : claimed) {
+    // Past half the lease another dispatcher may soon claim the rest; on Stop() finish promptly.
+    if (stopping_.load() || clock_.NowMs() - claimed_at > lease / 2) {
+      ReleaseUnsent(message);
+    } else {
+      Deliver(message);
+    }
+  }
+  return static_cast<int>(claimed.size());
+}
+
+void OutboxDispatcher::Deliver(const ClaimedMessage& message) {
+  Result<std::string> phone = keys_.Open(message.recipient_enc);
+  Result<std::string> text = keys_.Open(message.text_enc);
+  if (!phone.ok() || !text.ok()) {
+    Record(message, Status(StatusCode::kInternal, "undecryptable",
+                           {"无法解密收件人或内容", "cannot decrypt the recipient or the text"}));
+    return;
+  }
+  if (message.channel != "sms") {
+    Record(message, Status(StatusCode::kInvalidArgument, "unsupported_channel",
+                           {"不支持的发送渠道", "unsupported channel"}));
+    return;
+  }
+  Record(message, sender_.Send(*phone, *text, message.id));
+}
+
+void OutboxDispatcher::Record(const ClaimedMessage& message, const Result<std::string>& outcome) {
+  const int64_t now = clock_.NowMs();
+  nlohmann::json fields = {{"message_id", message.id},
+                           {"to", message.recipient_masked},
+                           {"template_code", message.template_code},
+                           {"attempt", message.attempts}};
+  bool recorded = false;
+  Status written;
+  if (outcome.ok()) {
+    written = db_.Write([&](storage::Tx& tx) -> Status {
+      ANXIN_ASSIGN_OR_RETURN(recorded,
+                             OutboxStore::MarkSent(tx, message.id, message.attempts, now, *outcome));
+      return Status::Ok();
+    });
+    fields["provider_message_id"] = *outcome;
+    LogEvent(spdlog::level::info, "sms_sent", fields);
+  } else {
+    const Status& error = outcome.status();
+    const std::string note = ErrorNote(error);
+    const bool retry = IsRetryable(error.code()) && message.attempts < options_.max_attempts;
+    const int64_t next_attempt_at = now + BackoffAfter(message.attempts).count();
+    written = db_.Write([&](storage::Tx& tx) -> Status {
+      if (retry) {
+        ANXIN_ASSIGN_OR_RETURN(
+            recorded, OutboxStore::MarkRetry(tx, message.id, message.attempts, next_attempt_at, note));
+      } else {
+        ANXIN_ASSIGN_OR_RETURN(recorded, OutboxStore::MarkFailed(tx, message.id, message.attempts, note));
+      }
+      return Status::Ok();
+    });
+    fields["error"] = note;
+    fields["retry"] = retry;
+    if (retry) fields["next_attempt_at"] = FormatTimestamp(next_attempt_at);
+    LogEvent(retry ? spdlog::level::warn : spdlog::level::err, "sms_send_failed", fields);
+  }
+  if (!written.ok()) {
+    LogEvent(spdlog::level::err, "outbox_record_failed",
+             {{"message_id", message.id}, {"error", written.ToString()}});
+  } else if (!recorded) {
+    LogEvent(spdlog::level::warn, "outbox_claim_lost",
+             {{"message_id", message.id}, {"attempt", message.attempts}});
+  }
+}
+
+void OutboxDispatcher::ReleaseUnsent(const ClaimedMessage& message) {
+  const int64_t now = clock_.NowMs();
+  Status written = db_.Write([&](storage::Tx& tx) -> Status {
+    return OutboxStore::Release(tx, message.id, message.attempts, now).status();
+  });
+  if (!written.ok()) {
+    LogEvent(spdlog::level::err, "outbox_release_failed",
+             {{"message_id", message.id}, {"error", written.ToString()}});
+  }
+}
+
+}  // namespace anxin::notify

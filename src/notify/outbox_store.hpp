@@ -1,0 +1,111 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/crypto.hpp"
+#include "common/status.hpp"
+#include "notify/outbox.hpp"
+#include "storage/database.hpp"
+
+namespace anxin::notify {
+
+// Longest message text accepted, in characters (code points).
+inline constexpr size_t kMaxMessageTextLength = 500;
+
+// Where a message stands: waiting (or being sent), sent, or given up.
+enum class MessageStatus { kPending, kSent, kFailed };
+
+// Returns "pending", "sent" or "failed".
+[[nodiscard]] std::string_view MessageStatusName(MessageStatus status);
+// Parses a MessageStatusName; nullopt for anything else.
+[[nodiscard]] std::optional<MessageStatus> ParseMessageStatus(std::string_view name);
+
+// The Outbox over the outbox_messages table. The recipient and the text are sealed with `keys`
+// (RULES.md §6); the recipient's look-up hash (purpose "phone") and masked form are kept beside
+// them. Thread-safe; `keys` and `clock` must outlive it.
+class SqlOutbox final : public Outbox {
+ public:
+  SqlOutbox(const KeyRing& keys, const Clock& clock) : keys_(keys), clock_(clock) {}
+
+  // Validates `message` and inserts it as pending, due now, in `tx`; returns its id. Errors:
+  // kInvalidArgument "validation_failed" with a field per problem (channel "unsupported" unless
+  // "sms"; recipient "invalid_format" unless a mainland mobile number; text "required",
+  // "invalid_format" (not UTF-8) or "too_long" (over kMaxMessageTextLength characters);
+  // template_code "required" or "invalid_format"; ref_type / ref_id "too_long"), or the
+  // database's error.
+  Result<std::string> Enqueue(storage::Tx& tx, const OutboundMessage& message) const override;
+
+ private:
+  const KeyRing& keys_;
+  const Clock& clock_;
+};
+
+// A message as operations see it: the recipient masked, the text left out.
+struct OutboxEntry {
+  std::string id;
+  std::string channel;
+  std::string recipient_masked;
+  std::string template_code;
+  std::string ref_type;
+  std::string ref_id;
+  MessageStatus status = MessageStatus::kPending;
+  int64_t attempts = 0;
+  int64_t next_attempt_at = 0;
+  int64_t created_at = 0;
+  std::optional<int64_t> sent_at;
+  std::optional<std::string> last_error;
+  std::optional<std::string> provider_message_id;
+};
+
+// Which messages to list: every given field must match. Newest first, at most `limit`.
+struct OutboxFilter {
+  std::optional<MessageStatus> status;
+  std::optional<std::string> ref_type;
+  std::optional<std::string> ref_id;
+  int limit = 50;
+};
+
+// A message a dispatcher has claimed, still sealed.
+struct ClaimedMessage {
+  std::string id;
+  std::string channel;
+  std::string recipient_enc;
+  std::string recipient_masked;
+  std::string template_code;
+  std::string text_enc;
+  int64_t attempts = 0;  // including this claim: the fence for recording its outcome
+};
+
+// The SQL the dispatcher and the routes need. Stateless; every call runs in the caller's Tx.
+// Outcome calls are fenced by `attempts`: they change the message only while it is still pending
+// under that claim, and return false when another dispatcher has taken it over since.
+class OutboxStore {
+ public:
+  // Claims up to `limit` pending messages due at `now_ms` (oldest due first): counts an attempt
+  // and moves next_attempt_at to `lease_until_ms`, so no other dispatcher claims them before the
+  // lease ends. Safe with several nodes: PostgreSQL skips rows another transaction has locked
+  // (FOR UPDATE SKIP LOCKED) and re-checks that each row is still due; SQLite has one writer.
+  static Result<std::vector<ClaimedMessage>> ClaimDue(storage::Tx& tx, int64_t now_ms, int64_t lease_until_ms,
+                                                      int limit);
+  // Marks a claimed message sent at `sent_at` with the provider's id.
+  static Result<bool> MarkSent(storage::Tx& tx, const std::string& id, int64_t attempts, int64_t sent_at,
+                               const std::string& provider_message_id);
+  // Keeps a claimed message pending, due again at `next_attempt_at`, noting `error`.
+  static Result<bool> MarkRetry(storage::Tx& tx, const std::string& id, int64_t attempts,
+                                int64_t next_attempt_at, const std::string& error);
+  // Marks a claimed message failed for good, noting `error`.
+  static Result<bool> MarkFailed(storage::Tx& tx, const std::string& id, int64_t attempts,
+                                 const std::string& error);
+  // Gives a claimed message back unsent: due at `now_ms`, the claim's attempt not counted.
+  static Result<bool> Release(storage::Tx& tx, const std::string& id, int64_t attempts, int64_t now_ms);
+  // Lists messages matching `filter`, newest first.
+  static Result<std::vector<OutboxEntry>> List(storage::Tx& tx, const OutboxFilter& filter);
+};
+
+}  // namespace anxin::notify

@@ -1,0 +1,219 @@
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/validation.hpp"
+#include "notify/outbox_store.hpp"
+
+namespace anxin::notify {
+namespace {
+
+constexpr size_t kMaxTemplateCodeLength = 64;
+constexpr size_t kMaxRefLength = 128;
+
+bool IsTemplateCodeChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
+void CheckRef(const std::string& value, const char* field, std::vector<FieldError>& errors) {
+  if (!IsValidUtf8(value)) {
+    errors.push_back({field, "invalid_format", {"包含无效字符", "contains invalid characters"}});
+  } else if (Utf8Length(value) > kMaxRefLength) {
+    errors.push_back({field, "too_long", {"不能超过 128 个字符", "must be at most 128 characters"}});
+  }
+}
+
+ClaimedMessage ClaimedFromRow(const storage::Row& row) {
+  return ClaimedMessage{.id = row.Text(0),
+                        .channel = row.Text(1),
+                        .recipient_enc = row.Text(2),
+                        .recipient_masked = row.Text(3),
+                        .template_code = row.Text(4),
+                        .text_enc = row.Text(5),
+                        .attempts = row.Int(6)};
+}
+
+Result<MessageStatus> StatusFromColumn(const std::string& text) {
+  std::optional<MessageStatus> status = ParseMessageStatus(text);
+  if (!status) return Status::Internal("outbox_messages.status holds an unknown value");
+  return *status;
+}
+
+}  // namespace
+
+std::string_view MessageStatusName(MessageStatus status) {
+  switch (status) {
+    case MessageStatus::kPending:
+      return "pending";
+    case MessageStatus::kSent:
+      return "sent";
+    case MessageStatus::kFailed:
+      return "failed";
+  }
+  return "pending";
+}
+
+std::optional<MessageStatus> ParseMessageStatus(std::string_view name) {
+  for (MessageStatus status : {MessageStatus::kPending, MessageStatus::kSent, MessageStatus::kFailed}) {
+    if (MessageStatusName(status) == name) return status;
+  }
+  return std::nullopt;
+}
+
+Result<std::string> SqlOutbox::Enqueue(storage::Tx& tx, const OutboundMessage& message) const {
+  std::vector<FieldError> errors;
+  if (message.channel != "sms") {
+    errors.push_back(
+        {"channel", "unsupported", {"仅支持短信渠道（sms）", "only the sms channel is supported"}});
+  }
+  Result<std::string> phone = NormalizeMobile(message.recipient, "recipient");
+  if (!phone.ok()) {
+    const std::vector<FieldError>& fields = phone.status().fields();
+    errors.insert(errors.end(), fields.begin(), fields.end());
+  }
+  if (message.text.empty()) {
+    errors.push_back({"text", "required", {"短信内容不能为空", "the text is required"}});
+  } else if (!IsValidUtf8(message.text)) {
+    errors.push_back({"text", "invalid_format", {"短信内容包含无效字符", "the text is not valid UTF-8"}});
+  } else if (Utf8Length(message.text) > kMaxMessageTextLength) {
+    errors.push_back(
+        {"text", "too_long", {"短信内容不能超过 500 个字", "the text must be at most 500 characters"}});
+  }
+  if (message.template_code.empty()) {
+    errors.push_back({"template_code", "required", {"缺少模板代码", "the template code is required"}});
+  } else if (message.template_code.size() > kMaxTemplateCodeLength ||
+             !std::all_of(message.template_code.begin(), message.template_code.end(), IsTemplateCodeChar)) {
+    errors.push_back({"template_code",
+                      "invalid_format",
+                      {"模板代码只能包含小写字母、数字、下划线、点和连字符，最多 64 个字符",
+                       "the template code must be at most 64 of a-z, 0-9, '_', '.', '-'"}});
+  }
+  CheckRef(message.ref_type, "ref_type", errors);
+  CheckRef(message.ref_id, "ref_id", errors);
+  if (!errors.empty()) return Status::Invalid(std::move(errors));
+
+  const int64_t now = clock_.NowMs();
+  std::string id = NewId(now);
+  ANXIN_RETURN_IF_ERROR(
+      tx.Exec("INSERT INTO outbox_messages (id, channel, recipient_enc, recipient_hash, recipient_masked, "
+              "template_code, text_enc, ref_type, ref_id, status, attempts, next_attempt_at, created_at) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+              {id, message.channel, keys_.Seal(*phone), keys_.LookupHash("phone", *phone), MaskPhone(*phone),
+               message.template_code, keys_.Seal(message.text), message.ref_type, message.ref_id, now, now})
+          .status());
+  return id;
+}
+
+Result<std::vector<ClaimedMessage>> OutboxStore::ClaimDue(storage::Tx& tx, int64_t now_ms,
+                                                          int64_t lease_until_ms, int limit) {
+  std::string sql;
+  if (tx.dialect() == storage::Dialect::kPostgres) {
+    // The CTE runs once (an IN subquery with LIMIT may be re-run by the planner and claim more);
+    // SKIP LOCKED passes over rows another claimer holds, and FOR UPDATE re-checks the due
+    // condition against the newest version of each row it locks.
+    sql =
+        "WITH due AS (SELECT id FROM outbox_messages WHERE status = 'pending' AND next_attempt_at <= ? "
+        "ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED) "
+        "UPDATE outbox_messages SET next_attempt_at = ?, attempts = attempts + 1 FROM due "
+        "WHERE outbox_messages.id = due.id RETURNING outbox_messages.id, channel, recipient_enc, "
+        "recipient_masked, "
+        "template_code, text_enc, attempts";
+  } else {
+    // SQLite has a single writer: the subquery and the update see the same rows.
+    sql =
+        "WITH due AS (SELECT id FROM outbox_messages WHERE status = 'pending' AND next_attempt_at <= ? "
+        "ORDER BY next_attempt_at, id LIMIT ?) "
+        "UPDATE outbox_messages SET next_attempt_at = ?, attempts = attempts + 1 "
+        "WHERE id IN (SELECT id FROM due) RETURNING id, channel, recipient_enc, recipient_masked, "
+        "template_code, text_enc, attempts";
+  }
+  ANXIN_ASSIGN_OR_RETURN(std::vector<storage::Row> rows,
+                         tx.Query(sql, {now_ms, static_cast<int64_t>(limit), lease_until_ms}));
+  std::vector<ClaimedMessage> claimed;
+  claimed.reserve(rows.size());
+  for (const storage::Row& row : rows) claimed.push_back(ClaimedFromRow(row));
+  std::sort(claimed.begin(), claimed.end(),
+            [](const ClaimedMessage& a, const ClaimedMessage& b) { return a.id < b.id; });
+  return claimed;
+}
+
+Result<bool> OutboxStore::MarkSent(storage::Tx& tx, const std::string& id, int64_t attempts, int64_t sent_at,
+                                   const std::string& provider_message_id) {
+  ANXIN_ASSIGN_OR_RETURN(
+      int64_t changed,
+      tx.Exec("UPDATE outbox_messages SET status = 'sent', sent_at = ?, provider_message_id = ?, "
+              "last_error = NULL WHERE id = ? AND status = 'pending' AND attempts = ?",
+              {sent_at, provider_message_id, id, attempts}));
+  return changed == 1;
+}
+
+Result<bool> OutboxStore::MarkRetry(storage::Tx& tx, const std::string& id, int64_t attempts,
+                                    int64_t next_attempt_at, const std::string& error) {
+  ANXIN_ASSIGN_OR_RETURN(int64_t changed,
+                         tx.Exec("UPDATE outbox_messages SET next_attempt_at = ?, last_error = ? "
+                                 "WHERE id = ? AND status = 'pending' AND attempts = ?",
+                                 {next_attempt_at, error, id, attempts}));
+  return changed == 1;
+}
+
+Result<bool> OutboxStore::MarkFailed(storage::Tx& tx, const std::string& id, int64_t attempts,
+                                     const std::string& error) {
+  ANXIN_ASSIGN_OR_RETURN(int64_t changed,
+                         tx.Exec("UPDATE outbox_messages SET status = 'failed', last_error = ? "
+                                 "WHERE id = ? AND status = 'pending' AND attempts = ?",
+                                 {error, id, attempts}));
+  return changed == 1;
+}
+
+Result<bool> OutboxStore::Release(storage::Tx& tx, const std::string& id, int64_t attempts, int64_t now_ms) {
+  ANXIN_ASSIGN_OR_RETURN(int64_t changed,
+                         tx.Exec("UPDATE outbox_messages SET next_attempt_at = ?, attempts = attempts - 1 "
+                                 "WHERE id = ? AND status = 'pending' AND attempts = ?",
+                                 {now_ms, id, attempts}));
+  return changed == 1;
+}
+
+Result<std::vector<OutboxEntry>> OutboxStore::List(storage::Tx& tx, const OutboxFilter& filter) {
+  std::string sql =
+      "SELECT id, channel, recipient_masked, template_code, ref_type, ref_id, status, attempts, "
+      "next_attempt_at, "
+      "created_at, sent_at, last_error, provider_message_id FROM outbox_messages WHERE 1 = 1";
+  std::vector<storage::Value> params;
+  if (filter.status) {
+    sql += " AND status = ?";
+    params.emplace_back(std::string(MessageStatusName(*filter.status)));
+  }
+  if (filter.ref_type) {
+    sql += " AND ref_type = ?";
+    params.emplace_back(*filter.ref_type);
+  }
+  if (filter.ref_id) {
+    sql += " AND ref_id = ?";
+    params.emplace_back(*filter.ref_id);
+  }
+  sql += " ORDER BY created_at DESC, id DESC LIMIT ?";
+  params.emplace_back(static_cast<int64_t>(filter.limit));
+  ANXIN_ASSIGN_OR_RETURN(std::vector<storage::Row> rows, tx.Query(sql, params));
+  std::vector<OutboxEntry> entries;
+  entries.reserve(rows.size());
+  for (const storage::Row& row : rows) {
+    ANXIN_ASSIGN_OR_RETURN(MessageStatus status, StatusFromColumn(row.Text(6)));
+    entries.push_back(OutboxEntry{.id = row.Text(0),
+                                  .channel = row.Text(1),
+                                  .recipient_masked = row.Text(2),
+                                  .template_code = row.Text(3),
+                                  .ref_type = row.Text(4),
+                                  .ref_id = row.Text(5),
+                                  .status = status,
+                                  .attempts = row.Int(7),
+                                  .next_attempt_at = row.Int(8),
+                                  .created_at = row.Int(9),
+                                  .sent_at = row.OptInt(10),
+                                  .last_error = row.OptText(11),
+                                  .provider_message_id = row.OptText(12)});
+  }
+  return entries;
+}
+
+}  // namespace anxin::notify
