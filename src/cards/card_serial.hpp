@@ -9,7 +9,7 @@
 namespace anxin::cards {
 
 // Card serial numbers: the card type's prefix (2-4 upper-case letters), a 10-digit sequence and a
-// Luhn check digit over the sequence: "TRV" + "0000000042" + "7". The check digit catches a
+// Luhn check digit over the sequence: "TRV" + "0000000042" + "2". The check digit catches a
 // mistyped digit or swapped neighbours before any database look-up.
 inline constexpr int kSerialSequenceDigits = 10;
 inline constexpr int64_t kMaxSerialSequence = 9'999'999'999;
