@@ -1,0 +1,17 @@
+#pragma once
+
+#include "cards/card_activation_service.hpp"
+#include "http/router.hpp"
+
+namespace anxin::cards {
+
+// Registers the public card activation routes (tag "card-activation"; no login: the card's number
+// and password are the credentials):
+//   POST /api/v1/card-activations/verify  {serial, password} -> what the card offers (200)
+//   POST /api/v1/card-activations         activate and issue the policy (201); Idempotency-Key
+//   POST /api/v1/sms/inbound              the SMS gateway's webhook for `JH <卡号> <密码> <姓名> <身份证号>`
+//                                         (signed: X-Anxin-Timestamp, X-Anxin-Signature)
+// `service` must outlive `router`.
+void RegisterCardActivationRoutes(http::Router& router, CardActivationService& service);
+
+}  // namespace anxin::cards

@@ -1,0 +1,90 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/status.hpp"
+#include "storage/database.hpp"
+
+namespace anxin::cards {
+
+// Failed activation attempts from one client address (table card_activation_throttle): the
+// failures counted since `window_start`, and until when the address is blocked (0: not blocked).
+struct ClientThrottle {
+  int64_t failures = 0;
+  int64_t window_start = 0;
+  int64_t blocked_until = 0;
+};
+
+// A card's consecutive wrong passwords and until when it is locked (0: not locked).
+struct CardAttempts {
+  int64_t failed_attempts = 0;
+  int64_t locked_until = 0;
+};
+
+// An activation SMS already handled (table sms_inbound), so a message the gateway delivers twice
+// is answered from its first outcome.
+struct SmsInboundRecord {
+  std::string message_id;
+  std::string from_hash;  // KeyRing::LookupHash("phone", sender)
+  int64_t received_at = 0;
+  std::string result_code;  // "activated" or the rejection's reason
+  std::optional<std::string> policy_id;
+  int64_t processed_at = 0;
+};
+
+// What card activation needs from storage besides CardStore: the password hash, the attempt
+// counters, the per-address throttle and the processed SMS messages. SQL in
+// card_activation_store_sql.cpp. All methods run in the caller's transaction. Stateless and
+// thread-safe.
+class CardActivationStore {
+ public:
+  virtual ~CardActivationStore() = default;
+
+  // Returns the stored password hash of card `serial`, or nullopt when there is no such card.
+  virtual Result<std::optional<std::string>> FindPasswordHash(storage::Tx& tx, const std::string& serial) = 0;
+
+  // Returns the throttle row of `client_key`, or nullopt when the address never failed.
+  virtual Result<std::optional<ClientThrottle>> FindThrottle(storage::Tx& tx,
+                                                             const std::string& client_key) = 0;
+  // Creates the throttle row of `client_key` (all zero) when absent, locks it until the end of the
+  // transaction (so concurrent failures from one address are counted one after the other on
+  // PostgreSQL too) and returns its current values.
+  virtual Result<ClientThrottle> LockThrottle(storage::Tx& tx, const std::string& client_key) = 0;
+  virtual Status SaveThrottle(storage::Tx& tx, const std::string& client_key,
+                              const ClientThrottle& throttle) = 0;
+
+  // Locks card `serial`'s row until the end of the transaction and returns its attempt counters
+  // (the newest committed values), or nullopt when there is no such card. Write them back with
+  // CardStore::SetAttempts.
+  virtual Result<std::optional<CardAttempts>> LockAttempts(storage::Tx& tx, const std::string& serial) = 0;
+
+  // Records the policy issued for activated card `serial`. Returns false unless the card is
+  // activated and has no policy yet.
+  virtual Result<bool> SetPolicyId(storage::Tx& tx, const std::string& serial,
+                                   const std::string& policy_id) = 0;
+
+  // Inserts `record` unless its message id is already stored (ON CONFLICT DO NOTHING); returns
+  // whether it was inserted.
+  virtual Result<bool> InsertSmsMessage(storage::Tx& tx, const SmsInboundRecord& record) = 0;
+  virtual Result<std::optional<SmsInboundRecord>> FindSmsMessage(storage::Tx& tx,
+                                                                 const std::string& message_id) = 0;
+};
+
+// CardActivationStore over SQL, the same statements on SQLite and PostgreSQL.
+class SqlCardActivationStore final : public CardActivationStore {
+ public:
+  Result<std::optional<std::string>> FindPasswordHash(storage::Tx& tx, const std::string& serial) override;
+  Result<std::optional<ClientThrottle>> FindThrottle(storage::Tx& tx, const std::string& client_key) override;
+  Result<ClientThrottle> LockThrottle(storage::Tx& tx, const std::string& client_key) override;
+  Status SaveThrottle(storage::Tx& tx, const std::string& client_key,
+                      const ClientThrottle& throttle) override;
+  Result<std::optional<CardAttempts>> LockAttempts(storage::Tx& tx, const std::string& serial) override;
+  Result<bool> SetPolicyId(storage::Tx& tx, const std::string& serial, const std::string& policy_id) override;
+  Result<bool> InsertSmsMessage(storage::Tx& tx, const SmsInboundRecord& record) override;
+  Result<std::optional<SmsInboundRecord>> FindSmsMessage(storage::Tx& tx,
+                                                         const std::string& message_id) override;
+};
+
+}  // namespace anxin::cards

@@ -1,0 +1,95 @@
+#include <optional>
+#include <string>
+
+#include "cards/card_activation_store.hpp"
+
+namespace anxin::cards {
+
+using storage::Row;
+
+Result<std::optional<std::string>> SqlCardActivationStore::FindPasswordHash(storage::Tx& tx,
+                                                                            const std::string& serial) {
+  ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row,
+                         tx.QueryOne("SELECT password_hash FROM cards WHERE serial = ?", {serial}));
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(row->Text(0));
+}
+
+Result<std::optional<ClientThrottle>> SqlCardActivationStore::FindThrottle(storage::Tx& tx,
+                                                                           const std::string& client_key) {
+  ANXIN_ASSIGN_OR_RETURN(
+      std::optional<Row> row,
+      tx.QueryOne(
+          "SELECT failures, window_start, blocked_until FROM card_activation_throttle WHERE client_key = ?",
+          {client_key}));
+  if (!row) return std::optional<ClientThrottle>();
+  return std::optional<ClientThrottle>(ClientThrottle{row->Int(0), row->Int(1), row->Int(2)});
+}
+
+Result<ClientThrottle> SqlCardActivationStore::LockThrottle(storage::Tx& tx, const std::string& client_key) {
+  // The no-op update of an existing row takes its row lock on PostgreSQL and returns the newest
+  // committed values; SQLite has one writer anyway.
+  ANXIN_ASSIGN_OR_RETURN(
+      std::optional<Row> row,
+      tx.QueryOne("INSERT INTO card_activation_throttle (client_key, failures, window_start, blocked_until) "
+                  "VALUES (?, 0, 0, 0) ON CONFLICT (client_key) DO UPDATE SET failures = "
+                  "card_activation_throttle.failures RETURNING failures, window_start, blocked_until",
+                  {client_key}));
+  if (!row) return Status::Internal("cards: throttle upsert returned no row");
+  return ClientThrottle{row->Int(0), row->Int(1), row->Int(2)};
+}
+
+Status SqlCardActivationStore::SaveThrottle(storage::Tx& tx, const std::string& client_key,
+                                            const ClientThrottle& throttle) {
+  ANXIN_ASSIGN_OR_RETURN(
+      int64_t changed,
+      tx.Exec("UPDATE card_activation_throttle SET failures = ?, window_start = ?, blocked_until = ? "
+              "WHERE client_key = ?",
+              {throttle.failures, throttle.window_start, throttle.blocked_until, client_key}));
+  if (changed != 1) return Status::Internal("cards: throttle row to save is missing");
+  return Status::Ok();
+}
+
+Result<std::optional<CardAttempts>> SqlCardActivationStore::LockAttempts(storage::Tx& tx,
+                                                                         const std::string& serial) {
+  ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row,
+                         tx.QueryOne("UPDATE cards SET failed_attempts = failed_attempts WHERE serial = ? "
+                                     "RETURNING failed_attempts, locked_until",
+                                     {serial}));
+  if (!row) return std::optional<CardAttempts>();
+  return std::optional<CardAttempts>(CardAttempts{row->Int(0), row->Int(1)});
+}
+
+Result<bool> SqlCardActivationStore::SetPolicyId(storage::Tx& tx, const std::string& serial,
+                                                 const std::string& policy_id) {
+  ANXIN_ASSIGN_OR_RETURN(int64_t changed,
+                         tx.Exec("UPDATE cards SET policy_id = ? WHERE serial = ? AND status = 'activated' "
+                                 "AND policy_id IS NULL",
+                                 {policy_id, serial}));
+  return changed == 1;
+}
+
+Result<bool> SqlCardActivationStore::InsertSmsMessage(storage::Tx& tx, const SmsInboundRecord& record) {
+  storage::Value policy_id;
+  if (record.policy_id) policy_id = *record.policy_id;
+  ANXIN_ASSIGN_OR_RETURN(int64_t inserted,
+                         tx.Exec("INSERT INTO sms_inbound (message_id, from_hash, received_at, result_code, "
+                                 "policy_id, processed_at) "
+                                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
+                                 {record.message_id, record.from_hash, record.received_at, record.result_code,
+                                  policy_id, record.processed_at}));
+  return inserted == 1;
+}
+
+Result<std::optional<SmsInboundRecord>> SqlCardActivationStore::FindSmsMessage(
+    storage::Tx& tx, const std::string& message_id) {
+  ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row,
+                         tx.QueryOne("SELECT message_id, from_hash, received_at, result_code, policy_id, "
+                                     "processed_at FROM sms_inbound WHERE message_id = ?",
+                                     {message_id}));
+  if (!row) return std::optional<SmsInboundRecord>();
+  return std::optional<SmsInboundRecord>(
+      SmsInboundRecord{row->Text(0), row->Text(1), row->Int(2), row->Text(3), row->OptText(4), row->Int(5)});
+}
+
+}  // namespace anxin::cards

@@ -1,0 +1,375 @@
+#include "cards/card_stock_routes.hpp"
+
+#include <charconv>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cards/card_serial.hpp"
+#include "http/json_input.hpp"
+
+namespace anxin::cards {
+namespace {
+
+using nlohmann::json;
+
+Actor ActorOf(const http::Request& request) {
+  Actor actor;
+  actor.principal = request.principal ? &*request.principal : nullptr;
+  actor.request_id = request.request_id;
+  actor.client_address = request.client_address;
+  return actor;
+}
+
+json OptText(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+
+json StatusJson(CardStatus s) { return {{"name", CardStatusName(s)}, {"label_zh", CardStatusLabelZh(s)}}; }
+
+json CardJson(const CardView& v) {
+  const Card& c = v.card;
+  return {
+      {"serial", c.serial},
+      {"card_type", {{"id", c.card_type_id}, {"code", v.card_type_code}, {"name", v.card_type_name}}},
+      {"batch_id", c.batch_id},
+      {"status", StatusJson(c.status)},
+      {"status_before_freeze", c.status_before_freeze ? StatusJson(*c.status_before_freeze) : json(nullptr)},
+      {"holder",
+       {{"type", v.holder.type}, {"id", v.holder.id}, {"name", v.holder.name}, {"org_id", v.holder.org_id}}},
+      {"sales_id", OptText(c.sales_id)},
+      {"policy_id", OptText(c.policy_id)},
+      {"valid_until", FormatTimestamp(c.valid_until)},
+      {"updated_at", FormatTimestamp(c.updated_at)}};
+}
+
+json MovementJson(const MovementView& v) {
+  const CardMovement& m = v.movement;
+  return {{"id", m.id},
+          {"movement_no", m.movement_no},
+          {"kind", m.kind},
+          {"doc_type_code", v.card_type_code},
+          {"first_serial", v.first_serial},
+          {"last_serial", v.last_serial},
+          {"quantity", m.quantity},
+          {"from", {{"type", m.from_type}, {"id", m.from_id}}},
+          {"to", {{"type", m.to_type}, {"id", m.to_id}, {"org_id", m.to_org_id}}},
+          {"at", FormatTimestamp(m.at_ms)}};
+}
+
+json HistoryJson(const HistoryEntry& e) {
+  return {{"at", FormatTimestamp(e.at_ms)},
+          {"kind", e.kind},
+          {"action", e.action},
+          {"from_status", e.from ? json(CardStatusName(*e.from)) : json(nullptr)},
+          {"to_status", e.to ? json(CardStatusName(*e.to)) : json(nullptr)},
+          {"actor_id", e.actor_id},
+          {"ref_type", e.ref_type.empty() ? json(nullptr) : json(e.ref_type)},
+          {"ref_id", e.ref_id.empty() ? json(nullptr) : json(e.ref_id)},
+          {"detail", e.detail}};
+}
+
+// --- OpenAPI schemas ---
+
+json Str() { return {{"type", "string"}}; }
+json Int() { return {{"type", "integer"}}; }
+json NullableStr() { return {{"type", json::array({"string", "null"})}}; }
+json Enum(std::vector<std::string> values) { return {{"type", "string"}, {"enum", std::move(values)}}; }
+json ArrayOf(json items) { return {{"type", "array"}, {"items", std::move(items)}}; }
+json Obj(json properties, std::vector<std::string> required) {
+  return {{"type", "object"}, {"properties", std::move(properties)}, {"required", std::move(required)}};
+}
+
+json StatusSchema() {
+  std::vector<std::string> names;
+  for (CardStatus s : kAllCardStatuses) names.emplace_back(CardStatusName(s));
+  return Obj({{"name", Enum(names)}, {"label_zh", Str()}}, {"name", "label_zh"});
+}
+
+json CardSchema() {
+  return Obj(
+      {{"serial", Str()},
+       {"card_type", Obj({{"id", Str()}, {"code", Str()}, {"name", Str()}}, {"id", "code", "name"})},
+       {"batch_id", Str()},
+       {"status", StatusSchema()},
+       {"status_before_freeze", {{"oneOf", json::array({StatusSchema(), {{"type", "null"}}})}}},
+       {"holder", Obj({{"type", Enum({"org", "person"})}, {"id", Str()}, {"name", Str()}, {"org_id", Str()}},
+                      {"type", "id", "name", "org_id"})},
+       {"sales_id", NullableStr()},
+       {"policy_id", NullableStr()},
+       {"valid_until", {{"type", "string"}, {"format", "date-time"}}},
+       {"updated_at", {{"type", "string"}, {"format", "date-time"}}}},
+      {"serial", "card_type", "batch_id", "status", "holder", "sales_id", "policy_id", "valid_until"});
+}
+
+json MovementSchema() {
+  json party = Obj({{"type", Enum({"org", "person"})}, {"id", Str()}}, {"type", "id"});
+  return Obj({{"id", Str()},
+              {"movement_no", Str()},
+              {"kind", Enum({"issue", "recall"})},
+              {"doc_type_code", Str()},
+              {"first_serial", Str()},
+              {"last_serial", Str()},
+              {"quantity", Int()},
+              {"from", party},
+              {"to", party},
+              {"at", {{"type", "string"}, {"format", "date-time"}}}},
+             {"id", "movement_no", "kind", "doc_type_code", "first_serial", "last_serial", "quantity", "from",
+              "to", "at"});
+}
+
+json ReportSchema() {
+  return Obj({{"report", Str()}, {"columns", ArrayOf(Str())}, {"rows", ArrayOf({{"type", "object"}})}},
+             {"report", "columns", "rows"});
+}
+
+// Renders a report as JSON or, with format=csv, as a CSV attachment.
+Result<http::Response> RenderReport(const http::Request& request, const Report& report) {
+  std::optional<std::string> format = request.Query("format");
+  if (format && *format == "csv") {
+    http::Response response;
+    response.status = 200;
+    response.content_type = "text/csv; charset=utf-8";
+    response.body = ReportCsv(report);
+    response.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + report.name + ".csv\"");
+    return response;
+  }
+  if (format && *format != "json") {
+    return Status::InvalidField("format", "invalid_value",
+                                {"格式应为 json 或 csv", "format must be json or csv"});
+  }
+  return http::JsonResponse(200,
+                            {{"report", report.name}, {"columns", report.columns}, {"rows", report.rows}});
+}
+
+// Reads a required YYYY-MM-DD query parameter.
+std::optional<Date> QueryDate(const http::Request& request, const char* name,
+                              std::vector<FieldError>& errors) {
+  std::optional<std::string> text = request.Query(name);
+  if (!text) {
+    errors.push_back({name, "required", {"请填写日期", "date is required"}});
+    return std::nullopt;
+  }
+  Result<Date> date = ParseDate(*text, name);
+  if (!date.ok()) {
+    errors.push_back(
+        {name, "invalid_date", {"日期无效，应为 YYYY-MM-DD", "invalid date; expected YYYY-MM-DD"}});
+    return std::nullopt;
+  }
+  return *date;
+}
+
+// Reports span at most about a year and a month, so one request cannot scan unbounded history.
+constexpr int64_t kMaxReportDays = 400;
+
+}  // namespace
+
+void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
+  router.Add(http::Route{
+      .method = "POST",
+      .pattern = "/api/v1/card-movements",
+      .permission = "card.stock.move",
+      .summary = "Issue (下发登记) or recall (回收登记) a serial range of cards along the organisation tree",
+      .tag = "cards",
+      .request_schema = Obj({{"kind", Enum({"issue", "recall"})},
+                             {"doc_type_code", Str()},
+                             {"recipient_type", Enum({"org", "person"})},
+                             {"recipient_code", Str()},
+                             {"first_serial", Str()},
+                             {"last_serial", Str()}},
+                            {"kind", "doc_type_code", "first_serial", "last_serial"}),
+      .response_schema = MovementSchema(),
+      .success_status = 201,
+      .handler = [&service](http::Request& request) -> Result<http::Response> {
+        ANXIN_ASSIGN_OR_RETURN(http::JsonReader in, http::JsonReader::Parse(request));
+        auto kind = in.Enum("kind", {"issue", "recall"}, true);
+        auto type_code = in.String("doc_type_code", {.required = true, .max_len = 20});
+        auto recipient_type = in.Enum("recipient_type", {"org", "person"}, false);
+        auto recipient_code = in.String("recipient_code", {.required = false, .max_len = 64});
+        auto first = in.String("first_serial", {.required = true, .max_len = 20});
+        auto last = in.String("last_serial", {.required = true, .max_len = 20});
+        if (kind && *kind == "issue") {
+          if (!recipient_type)
+            in.AddError("recipient_type", "required", {"请选择接收方类型", "recipient_type is required"});
+          if (!recipient_code)
+            in.AddError("recipient_code", "required", {"请填写接收方代码", "recipient_code is required"});
+        }
+        ANXIN_RETURN_IF_ERROR(in.Finish());
+        MovementRequest m;
+        m.kind = *kind == "issue" ? MovementKind::kIssue : MovementKind::kRecall;
+        m.doc_type_code = *type_code;
+        m.recipient_type = recipient_type.value_or("");
+        m.recipient_code = recipient_code.value_or("");
+        m.first_serial = *first;
+        m.last_serial = *last;
+        ANXIN_ASSIGN_OR_RETURN(MovementView view, service.Move(ActorOf(request), m));
+        return http::JsonResponse(201, MovementJson(view));
+      },
+  });
+
+  router.Add(http::Route{
+      .method = "GET",
+      .pattern = "/api/v1/cards",
+      .permission = "card.read",
+      .summary = "Status details inquiry (状态明细查询): cards in your subtree by serial range, type, holder "
+                 "and status",
+      .tag = "cards",
+      .response_schema =
+          Obj({{"items", ArrayOf(CardSchema())}, {"next_after", NullableStr()}}, {"items", "next_after"}),
+      .query_parameters = {"serial_from", "serial_to", "card_type", "status", "holder", "limit", "after"},
+      .handler = [&service](http::Request& request) -> Result<http::Response> {
+        CardInquiry inquiry;
+        std::vector<FieldError> errors;
+        inquiry.serial_from = request.Query("serial_from");
+        inquiry.serial_to = request.Query("serial_to");
+        inquiry.card_type_code = request.Query("card_type");
+        inquiry.holder = request.Query("holder");
+        inquiry.after = request.Query("after").value_or("");
+        if (inquiry.after.size() > 20) {
+          errors.push_back({"after", "too_long", {"分页游标无效", "invalid cursor"}});
+        }
+        if (std::optional<std::string> status = request.Query("status")) {
+          inquiry.status = ParseCardStatus(*status);
+          if (!inquiry.status) errors.push_back({"status", "invalid_value", {"状态无效", "unknown status"}});
+        }
+        if (std::optional<std::string> text = request.Query("limit")) {
+          int v = 0;
+          auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+          if (ec != std::errc() || end != text->data() + text->size() || v < 1 || v > 500) {
+            errors.push_back(
+                {"limit", "out_of_range", {"limit 应为1至500的整数", "limit must be an integer 1..500"}});
+          } else {
+            inquiry.limit = v;
+          }
+        }
+        if (!errors.empty()) return Status::Invalid(std::move(errors));
+        ANXIN_ASSIGN_OR_RETURN(CardPage page, service.ListCards(ActorOf(request), inquiry));
+        json items = json::array();
+        for (const CardView& v : page.items) items.push_back(CardJson(v));
+        return http::JsonResponse(200,
+                                  {{"items", std::move(items)}, {"next_after", OptText(page.next_after)}});
+      },
+  });
+
+  router.Add(http::Route{
+      .method = "GET",
+      .pattern = "/api/v1/cards/{serial}",
+      .permission = "card.read",
+      .summary = "Get a card: type, status, holder, sales id and policy id (no password data)",
+      .tag = "cards",
+      .response_schema = CardSchema(),
+      .handler = [&service](http::Request& request) -> Result<http::Response> {
+        ANXIN_ASSIGN_OR_RETURN(CardView view,
+                               service.GetCard(ActorOf(request), request.path_params["serial"]));
+        return http::JsonResponse(200, CardJson(view));
+      },
+  });
+
+  router.Add(http::Route{
+      .method = "GET",
+      .pattern = "/api/v1/cards/{serial}/history",
+      .permission = "card.read",
+      .summary =
+          "A card's full history: batch creation, movements covering it and every card event, in time order",
+      .tag = "cards",
+      .response_schema = Obj({{"serial", Str()},
+                              {"items", ArrayOf(Obj({{"at", {{"type", "string"}, {"format", "date-time"}}},
+                                                     {"kind", Enum({"batch_created", "movement", "event"})},
+                                                     {"action", Str()},
+                                                     {"from_status", NullableStr()},
+                                                     {"to_status", NullableStr()},
+                                                     {"actor_id", Str()},
+                                                     {"ref_type", NullableStr()},
+                                                     {"ref_id", NullableStr()},
+                                                     {"detail", {{"type", "object"}}}},
+                                                    {"at", "kind", "action", "actor_id"}))}},
+                             {"serial", "items"}),
+      .handler = [&service](http::Request& request) -> Result<http::Response> {
+        ANXIN_ASSIGN_OR_RETURN(std::vector<HistoryEntry> history,
+                               service.History(ActorOf(request), request.path_params["serial"]));
+        json items = json::array();
+        for (const HistoryEntry& e : history) items.push_back(HistoryJson(e));
+        Result<ParsedSerial> parsed = ParseSerial(request.path_params["serial"]);
+        const std::string serial =
+            parsed.ok() ? FormatSerial(parsed->prefix, parsed->seq) : request.path_params["serial"];
+        return http::JsonResponse(200, {{"serial", serial}, {"items", std::move(items)}});
+      },
+  });
+
+  router.Add(http::Route{
+      .method = "GET",
+      .pattern = "/api/v1/card-reports/stock",
+      .permission = "card.report",
+      .summary = "Card counts in your subtree by holder org, card type or status (format=json|csv)",
+      .tag = "cards",
+      .response_schema = ReportSchema(),
+      .query_parameters = {"group_by", "format"},
+      .handler = [&service](http::Request& request) -> Result<http::Response> {
+        ANXIN_ASSIGN_OR_RETURN(
+            Report report,
+            service.StockReport(ActorOf(request), request.Query("group_by").value_or("status")));
+        return RenderReport(request, report);
+      },
+  });
+
+  router.Add(http::Route{
+      .method = "GET",
+      .pattern = "/api/v1/card-reports/sales",
+      .permission = "card.report",
+      .summary = "Card sales per day by seller or org: sales, cards and amount (format=json|csv)",
+      .tag = "cards",
+      .response_schema = ReportSchema(),
+      .query_parameters = {"from", "to", "group_by", "format"},
+      .handler = [&service](http::Request& request) -> Result<http::Response> {
+        std::vector<FieldError> errors;
+        std::optional<Date> from = QueryDate(request, "from", errors);
+        std::optional<Date> to = QueryDate(request, "to", errors);
+        if (from && to && DaysFromCivil(*to) - DaysFromCivil(*from) > kMaxReportDays) {
+          errors.push_back(
+              {"to", "range_too_large", {"查询区间不能超过400天", "at most 400 days per report"}});
+        }
+        if (!errors.empty()) return Status::Invalid(std::move(errors));
+        ANXIN_ASSIGN_OR_RETURN(
+            Report report,
+            service.SalesReport(ActorOf(request), *from, *to, request.Query("group_by").value_or("seller")));
+        return RenderReport(request, report);
+      },
+  });
+
+  router.Add(http::Route{
+      .method = "GET",
+      .pattern = "/api/v1/card-reports/activations",
+      .permission = "card.report",
+      .summary = "Cards activated per day and seller (format=json|csv)",
+      .tag = "cards",
+      .response_schema = ReportSchema(),
+      .query_parameters = {"from", "to", "format"},
+      .handler = [&service](http::Request& request) -> Result<http::Response> {
+        std::vector<FieldError> errors;
+        std::optional<Date> from = QueryDate(request, "from", errors);
+        std::optional<Date> to = QueryDate(request, "to", errors);
+        if (from && to && DaysFromCivil(*to) - DaysFromCivil(*from) > kMaxReportDays) {
+          errors.push_back(
+              {"to", "range_too_large", {"查询区间不能超过400天", "at most 400 days per report"}});
+        }
+        if (!errors.empty()) return Status::Invalid(std::move(errors));
+        ANXIN_ASSIGN_OR_RETURN(Report report, service.ActivationReport(ActorOf(request), *from, *to));
+        return RenderReport(request, report);
+      },
+  });
+
+  router.Add(http::Route{
+      .method = "GET",
+      .pattern = "/api/v1/card-reports/ageing",
+      .permission = "card.report",
+      .summary =
+          "In-stock cards by type and age since batch creation (0-30 … >365 days) with days until expiry",
+      .tag = "cards",
+      .response_schema = ReportSchema(),
+      .query_parameters = {"format"},
+      .handler = [&service](http::Request& request) -> Result<http::Response> {
+        ANXIN_ASSIGN_OR_RETURN(Report report, service.AgeingReport(ActorOf(request)));
+        return RenderReport(request, report);
+      },
+  });
+}
+
+}  // namespace anxin::cards

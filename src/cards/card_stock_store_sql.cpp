@@ -1,0 +1,363 @@
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cards/card_stock_store.hpp"
+#include "cards/card_store.hpp"
+
+namespace anxin::cards {
+namespace {
+
+using storage::Row;
+using storage::Value;
+
+constexpr std::string_view kCardColumns =
+    "serial, card_type_id, batch_id, seq, status, status_before_freeze, holder_type, holder_id, "
+    "holder_org_id, "
+    "holder_org_path, sales_id, policy_id, failed_attempts, locked_until, valid_until, updated_at";
+
+constexpr std::string_view kMovementColumns =
+    "id, movement_no, kind, card_type_id, first_seq, last_seq, quantity, from_type, from_id, to_type, to_id, "
+    "to_org_id, at_ms, actor_id";
+
+// Returns a LIKE pattern matching every text starting with `prefix` (wildcards escaped with '!';
+// every LIKE here says ESCAPE '!'). Paths hold ids and '/', but escaping keeps this safe anyway.
+std::string PrefixPattern(std::string_view prefix) {
+  std::string out;
+  out.reserve(prefix.size() + 1);
+  for (char c : prefix) {
+    if (c == '%' || c == '_' || c == '!') out.push_back('!');
+    out.push_back(c);
+  }
+  out.push_back('%');
+  return out;
+}
+
+Result<CardStatus> StoredStatus(const std::string& text) {
+  std::optional<CardStatus> status = ParseCardStatus(text);
+  if (!status) return Status::Internal("cards: stored status '" + text + "' is unknown");
+  return *status;
+}
+
+Result<Card> ToCard(const Row& row) {
+  Card card;
+  card.serial = row.Text(0);
+  card.card_type_id = row.Text(1);
+  card.batch_id = row.Text(2);
+  card.seq = row.Int(3);
+  ANXIN_ASSIGN_OR_RETURN(card.status, StoredStatus(row.Text(4)));
+  if (std::optional<std::string> before = row.OptText(5)) {
+    ANXIN_ASSIGN_OR_RETURN(card.status_before_freeze, StoredStatus(*before));
+  }
+  card.holder_type = row.Text(6);
+  card.holder_id = row.Text(7);
+  card.holder_org_id = row.Text(8);
+  card.holder_org_path = row.Text(9);
+  card.sales_id = row.OptText(10);
+  card.policy_id = row.OptText(11);
+  card.failed_attempts = row.Int(12);
+  card.locked_until = row.Int(13);
+  card.valid_until = row.Int(14);
+  card.updated_at = row.Int(15);
+  return card;
+}
+
+CardMovement ToMovement(const Row& row) {
+  CardMovement m;
+  m.id = row.Text(0);
+  m.movement_no = row.Text(1);
+  m.kind = row.Text(2);
+  m.card_type_id = row.Text(3);
+  m.first_seq = row.Int(4);
+  m.last_seq = row.Int(5);
+  m.quantity = row.Int(6);
+  m.from_type = row.Text(7);
+  m.from_id = row.Text(8);
+  m.to_type = row.Text(9);
+  m.to_id = row.Text(10);
+  m.to_org_id = row.Text(11);
+  m.at_ms = row.Int(12);
+  m.actor_id = row.Text(13);
+  return m;
+}
+
+// Counts the cards of the range and those failing `ok_condition`, and lists the first offenders.
+Result<RangeProblems> RangeCheck(storage::Tx& tx, const std::string& card_type_id, int64_t first_seq,
+                                 int64_t last_seq, const std::string& ok_condition,
+                                 const std::vector<Value>& condition_params) {
+  std::vector<Value> params = condition_params;
+  params.emplace_back(card_type_id);
+  params.emplace_back(first_seq);
+  params.emplace_back(last_seq);
+  ANXIN_ASSIGN_OR_RETURN(
+      std::optional<Row> counts,
+      tx.QueryOne("SELECT COUNT(*), COALESCE(SUM(CASE WHEN " + ok_condition +
+                      " THEN 0 ELSE 1 END), 0) FROM cards WHERE card_type_id = ? AND seq >= ? AND seq <= ?",
+                  params));
+  RangeProblems out;
+  if (counts) {
+    out.existing = counts->Int(0);
+    out.offending = counts->Int(1);
+  }
+  if (out.offending == 0) return out;
+  params.emplace_back(int64_t{50});
+  ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows,
+                         tx.Query("SELECT serial FROM cards WHERE NOT (" + ok_condition +
+                                      ") AND card_type_id = ? AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?",
+                                  params));
+  for (const Row& row : rows) out.serials.push_back(row.Text(0));
+  return out;
+}
+
+std::string StatusList(const std::vector<CardStatus>& statuses, std::vector<Value>& params) {
+  std::string sql = "(";
+  for (size_t i = 0; i < statuses.size(); ++i) {
+    sql += i == 0 ? "?" : ", ?";
+    params.emplace_back(std::string(CardStatusName(statuses[i])));
+  }
+  return sql + ")";
+}
+
+}  // namespace
+
+Result<RangeProblems> SqlCardStockStore::CheckHeld(storage::Tx& tx, const std::string& card_type_id,
+                                                   int64_t first_seq, int64_t last_seq,
+                                                   const std::string& holder_type,
+                                                   const std::string& holder_id) {
+  return RangeCheck(tx, card_type_id, first_seq, last_seq,
+                    "status = 'in_stock' AND holder_type = ? AND holder_id = ?", {holder_type, holder_id});
+}
+
+Result<RangeProblems> SqlCardStockStore::CheckRecallable(storage::Tx& tx, const std::string& card_type_id,
+                                                         int64_t first_seq, int64_t last_seq,
+                                                         const RecallSource& source) {
+  std::string condition =
+      "status = 'in_stock' AND holder_org_path LIKE ? ESCAPE '!' AND NOT (holder_type = 'org' AND holder_id "
+      "= ?)";
+  std::vector<Value> params = {PrefixPattern(source.scope_path), source.keep_org_id};
+  if (source.holder_type && source.holder_id) {
+    condition += " AND holder_type = ? AND holder_id = ?";
+    params.emplace_back(*source.holder_type);
+    params.emplace_back(*source.holder_id);
+  }
+  return RangeCheck(tx, card_type_id, first_seq, last_seq, condition, params);
+}
+
+Result<std::optional<std::pair<std::string, std::string>>> SqlCardStockStore::FirstHolder(
+    storage::Tx& tx, const std::string& card_type_id, int64_t first_seq, int64_t last_seq) {
+  ANXIN_ASSIGN_OR_RETURN(
+      std::vector<Row> rows,
+      tx.Query("SELECT holder_type, holder_id FROM cards WHERE card_type_id = ? AND seq >= ? AND "
+               "seq <= ? ORDER BY seq LIMIT 1",
+               {card_type_id, first_seq, last_seq}));
+  if (rows.empty()) return std::optional<std::pair<std::string, std::string>>();
+  return std::optional<std::pair<std::string, std::string>>(std::make_pair(rows[0].Text(0), rows[0].Text(1)));
+}
+
+Status SqlCardStockStore::InsertMovement(storage::Tx& tx, const CardMovement& m) {
+  ANXIN_ASSIGN_OR_RETURN(
+      int64_t changed,
+      tx.Exec("INSERT INTO card_movements (" + std::string(kMovementColumns) +
+                  ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              {m.id, m.movement_no, m.kind, m.card_type_id, m.first_seq, m.last_seq, m.quantity, m.from_type,
+               m.from_id, m.to_type, m.to_id, m.to_org_id, m.at_ms, m.actor_id}));
+  if (changed != 1)
+    return Status::Internal("cards: movement insert changed " + std::to_string(changed) + " rows");
+  return Status::Ok();
+}
+
+Result<std::vector<CardMovement>> SqlCardStockStore::MovementsCovering(storage::Tx& tx,
+                                                                       const std::string& card_type_id,
+                                                                       int64_t seq) {
+  ANXIN_ASSIGN_OR_RETURN(
+      std::vector<Row> rows,
+      tx.Query("SELECT " + std::string(kMovementColumns) +
+                   " FROM card_movements WHERE card_type_id = ? AND first_seq <= ? AND last_seq >= ? "
+                   "ORDER BY at_ms, id",
+               {card_type_id, seq, seq}));
+  std::vector<CardMovement> out;
+  out.reserve(rows.size());
+  for (const Row& row : rows) out.push_back(ToMovement(row));
+  return out;
+}
+
+Result<std::optional<StockPerson>> SqlCardStockStore::FindPerson(storage::Tx& tx, const std::string& login) {
+  ANXIN_ASSIGN_OR_RETURN(
+      std::optional<Row> row,
+      tx.QueryOne(
+          "SELECT u.id, u.login, u.display_name, u.org_id, o.path, u.status, u.kind, (SELECT COUNT(*) FROM "
+          "user_roles r WHERE r.user_id = u.id AND r.role_code IN ('seller', 'doc_admin')) FROM users u "
+          "LEFT JOIN orgs o ON o.id = u.org_id WHERE u.login = ?",
+          {login}));
+  if (!row) return std::optional<StockPerson>();
+  StockPerson p;
+  p.user_id = row->Text(0);
+  p.login = row->Text(1);
+  p.display_name = row->Text(2);
+  p.org_id = row->Text(3);
+  p.org_path = row->Text(4);
+  p.active = row->Text(5) == "active" && row->Text(6) == "staff";
+  p.authorised = row->Int(7) > 0;
+  return std::optional<StockPerson>(std::move(p));
+}
+
+Result<std::string> SqlCardStockStore::HolderName(storage::Tx& tx, const std::string& holder_type,
+                                                  const std::string& holder_id) {
+  const char* sql = holder_type == "person" ? "SELECT display_name FROM users WHERE id = ?"
+                                            : "SELECT name FROM orgs WHERE id = ?";
+  ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne(sql, {holder_id}));
+  return row ? row->Text(0) : std::string();
+}
+
+Result<std::vector<Card>> SqlCardStockStore::ListCards(storage::Tx& tx, const CardQuery& query) {
+  std::string sql =
+      "SELECT " + std::string(kCardColumns) + " FROM cards WHERE holder_org_path LIKE ? ESCAPE '!'";
+  std::vector<Value> params = {PrefixPattern(query.scope_path)};
+  if (query.card_type_id) {
+    sql += " AND card_type_id = ?";
+    params.emplace_back(*query.card_type_id);
+  }
+  if (query.first_seq) {
+    sql += " AND seq >= ?";
+    params.emplace_back(*query.first_seq);
+  }
+  if (query.last_seq) {
+    sql += " AND seq <= ?";
+    params.emplace_back(*query.last_seq);
+  }
+  if (query.status) {
+    sql += " AND status = ?";
+    params.emplace_back(std::string(CardStatusName(*query.status)));
+  }
+  if (query.holder_id) {
+    sql += " AND (holder_id = ? OR holder_org_id = ?)";
+    params.emplace_back(*query.holder_id);
+    params.emplace_back(*query.holder_id);
+  }
+  if (query.holder_org_path) {
+    sql += " AND holder_org_path LIKE ? ESCAPE '!'";
+    params.emplace_back(PrefixPattern(*query.holder_org_path));
+  }
+  if (!query.after_serial.empty()) {
+    sql += " AND serial > ?";
+    params.emplace_back(query.after_serial);
+  }
+  sql += " ORDER BY serial LIMIT ?";
+  params.emplace_back(int64_t{query.limit});
+  ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, params));
+  std::vector<Card> out;
+  out.reserve(rows.size());
+  for (const Row& row : rows) {
+    ANXIN_ASSIGN_OR_RETURN(Card card, ToCard(row));
+    out.push_back(std::move(card));
+  }
+  return out;
+}
+
+Result<std::vector<CountRow>> SqlCardStockStore::StockCounts(storage::Tx& tx, const std::string& scope_path,
+                                                             const std::string& group_by) {
+  std::string sql;
+  if (group_by == "org") {
+    sql =
+        "SELECT c.holder_org_id, o.name, c.status, COUNT(*) FROM cards c JOIN orgs o ON o.id = "
+        "c.holder_org_id "
+        "WHERE c.holder_org_path LIKE ? ESCAPE '!' GROUP BY c.holder_org_id, o.name, o.path, c.status "
+        "ORDER BY o.path, c.status";
+  } else if (group_by == "type") {
+    sql =
+        "SELECT c.card_type_id, t.code, c.status, COUNT(*) FROM cards c JOIN card_types t ON t.id = "
+        "c.card_type_id "
+        "WHERE c.holder_org_path LIKE ? ESCAPE '!' GROUP BY c.card_type_id, t.code, c.status ORDER BY "
+        "t.code, "
+        "c.status";
+  } else {
+    sql =
+        "SELECT c.status, c.status, '', COUNT(*) FROM cards c WHERE c.holder_org_path LIKE ? ESCAPE '!' "
+        "GROUP BY c.status ORDER BY c.status";
+  }
+  ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, {PrefixPattern(scope_path)}));
+  std::vector<CountRow> out;
+  out.reserve(rows.size());
+  for (const Row& row : rows) out.push_back(CountRow{row.Text(0), row.Text(1), row.Text(2), row.Int(3)});
+  return out;
+}
+
+Result<std::vector<SaleRow>> SqlCardStockStore::Sales(storage::Tx& tx, const std::string& scope_path,
+                                                      int64_t from_ms, int64_t to_ms) {
+  ANXIN_ASSIGN_OR_RETURN(
+      std::vector<Row> rows,
+      tx.Query(
+          "SELECT s.seller_code, s.org_id, o.name, s.created_at, s.quantity, s.amount_fen FROM card_sales s "
+          "JOIN orgs o ON o.id = s.org_id WHERE s.org_path LIKE ? ESCAPE '!' AND s.created_at >= ? AND "
+          "s.created_at < ? AND s.status <> 'reversed' ORDER BY s.created_at, s.id",
+          {PrefixPattern(scope_path), from_ms, to_ms}));
+  std::vector<SaleRow> out;
+  out.reserve(rows.size());
+  for (const Row& row : rows) {
+    out.push_back(SaleRow{row.Text(0), row.Text(1), row.Text(2), row.Int(3), row.Int(4), row.Int(5)});
+  }
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> SqlCardStockStore::Activations(
+    storage::Tx& tx, const std::string& scope_path, int64_t from_ms, int64_t to_ms) {
+  ANXIN_ASSIGN_OR_RETURN(
+      std::vector<Row> rows,
+      tx.Query("SELECT COALESCE(s.seller_code, ''), e.at_ms FROM card_events e JOIN cards c ON c.serial = "
+               "e.serial "
+               "LEFT JOIN card_sales s ON s.id = c.sales_id WHERE e.action = 'activate' AND e.at_ms >= ? AND "
+               "e.at_ms < ? AND COALESCE(s.org_path, c.holder_org_path) LIKE ? ESCAPE '!' ORDER BY e.at_ms",
+               {from_ms, to_ms, PrefixPattern(scope_path)}));
+  std::vector<std::pair<std::string, int64_t>> out;
+  out.reserve(rows.size());
+  for (const Row& row : rows) out.emplace_back(row.Text(0), row.Int(1));
+  return out;
+}
+
+Result<std::vector<AgeingRow>> SqlCardStockStore::InStockByBatch(storage::Tx& tx,
+                                                                 const std::string& scope_path) {
+  ANXIN_ASSIGN_OR_RETURN(
+      std::vector<Row> rows,
+      tx.Query(
+          "SELECT c.card_type_id, t.code, b.created_at, b.valid_until, COUNT(*) FROM cards c JOIN "
+          "card_batches b "
+          "ON b.id = c.batch_id JOIN card_types t ON t.id = c.card_type_id WHERE c.status = 'in_stock' AND "
+          "c.holder_org_path LIKE ? ESCAPE '!' GROUP BY c.card_type_id, t.code, b.id, b.created_at, "
+          "b.valid_until ORDER BY t.code, b.created_at",
+          {PrefixPattern(scope_path)}));
+  std::vector<AgeingRow> out;
+  out.reserve(rows.size());
+  for (const Row& row : rows)
+    out.push_back(AgeingRow{row.Text(0), row.Text(1), row.Int(2), row.Int(3), row.Int(4)});
+  return out;
+}
+
+Result<int64_t> SqlCardStockStore::ExpireDue(storage::Tx& tx, int64_t now_ms,
+                                             const std::vector<CardStatus>& statuses,
+                                             const std::string& run_id, const std::string& actor_id) {
+  if (statuses.empty()) return int64_t{0};
+  std::vector<Value> event_params = {run_id + ":", now_ms, actor_id, now_ms};
+  const std::string event_list = StatusList(statuses, event_params);
+  ANXIN_ASSIGN_OR_RETURN(int64_t events, tx.Exec("INSERT INTO card_events (id, serial, at_ms, action, "
+                                                 "from_status, to_status, actor_id, ref_type, ref_id, "
+                                                 "detail) SELECT CAST(? AS TEXT) || serial, serial, ?, "
+                                                 "'expire', status, 'expired', ?, NULL, NULL, '{}' "
+                                                 "FROM cards WHERE valid_until < ? AND status IN " +
+                                                     event_list,
+                                                 event_params));
+  std::vector<Value> update_params = {now_ms, now_ms};
+  const std::string update_list = StatusList(statuses, update_params);
+  ANXIN_ASSIGN_OR_RETURN(
+      int64_t expired,
+      tx.Exec("UPDATE cards SET status = 'expired', status_before_freeze = NULL, updated_at = ? "
+              "WHERE valid_until < ? AND status IN " +
+                  update_list,
+              update_params));
+  if (events != expired) {
+    return Status::Internal("cards: expiry wrote " + std::to_string(events) + " events for " +
+                            std::to_string(expired) + " cards");
+  }
+  return expired;
+}
+
+}  // namespace anxin::cards

@@ -1,0 +1,258 @@
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cards/card_store.hpp"
+#include "common/crypto.hpp"
+
+namespace anxin::cards {
+namespace {
+
+using storage::Row;
+using storage::Value;
+
+constexpr std::string_view kTypeColumns =
+    "id, code, name, serial_prefix, product_code, plan_codes, default_plan_code, term_unit, term_value, "
+    "face_value_fen, validity_days, start_rule, start_within_days, status, created_at";
+
+constexpr std::string_view kCardColumns =
+    "serial, card_type_id, batch_id, seq, status, status_before_freeze, holder_type, holder_id, "
+    "holder_org_id, "
+    "holder_org_path, sales_id, policy_id, failed_attempts, locked_until, valid_until, updated_at";
+
+Result<CardType> ToType(const Row& row) {
+  CardType type;
+  type.id = row.Text(0);
+  type.code = row.Text(1);
+  type.name = row.Text(2);
+  type.serial_prefix = row.Text(3);
+  type.product_code = row.Text(4);
+  nlohmann::json plans = nlohmann::json::parse(row.Text(5), nullptr, /*allow_exceptions=*/false);
+  if (!plans.is_array())
+    return Status::Internal("cards: stored plan_codes of type " + type.id + " is not an array");
+  for (const auto& plan : plans) {
+    if (!plan.is_string())
+      return Status::Internal("cards: stored plan code of type " + type.id + " is not text");
+    type.plan_codes.push_back(plan.get<std::string>());
+  }
+  type.default_plan_code = row.Text(6);
+  const std::string unit = row.Text(7);
+  if (unit == "day") {
+    type.term_unit = TermUnit::kDay;
+  } else if (unit == "month") {
+    type.term_unit = TermUnit::kMonth;
+  } else if (unit == "year") {
+    type.term_unit = TermUnit::kYear;
+  } else {
+    return Status::Internal("cards: stored term unit '" + unit + "' is unknown");
+  }
+  type.term_value = row.Int(8);
+  type.face_value = Money::Fen(row.Int(9));
+  type.validity_days = row.Int(10);
+  const std::string rule = row.Text(11);
+  if (rule == "next_day") {
+    type.start_rule = StartRule::kNextDay;
+  } else if (rule == "holder_choice") {
+    type.start_rule = StartRule::kHolderChoice;
+  } else {
+    return Status::Internal("cards: stored start rule '" + rule + "' is unknown");
+  }
+  type.start_within_days = row.Int(12);
+  type.status = row.Text(13);
+  type.created_at = row.Int(14);
+  return type;
+}
+
+Result<CardStatus> StoredStatus(const std::string& text) {
+  std::optional<CardStatus> status = ParseCardStatus(text);
+  if (!status) return Status::Internal("cards: stored status '" + text + "' is unknown");
+  return *status;
+}
+
+Result<Card> ToCard(const Row& row) {
+  Card card;
+  card.serial = row.Text(0);
+  card.card_type_id = row.Text(1);
+  card.batch_id = row.Text(2);
+  card.seq = row.Int(3);
+  ANXIN_ASSIGN_OR_RETURN(card.status, StoredStatus(row.Text(4)));
+  if (std::optional<std::string> before = row.OptText(5)) {
+    ANXIN_ASSIGN_OR_RETURN(card.status_before_freeze, StoredStatus(*before));
+  }
+  card.holder_type = row.Text(6);
+  card.holder_id = row.Text(7);
+  card.holder_org_id = row.Text(8);
+  card.holder_org_path = row.Text(9);
+  card.sales_id = row.OptText(10);
+  card.policy_id = row.OptText(11);
+  card.failed_attempts = row.Int(12);
+  card.locked_until = row.Int(13);
+  card.valid_until = row.Int(14);
+  card.updated_at = row.Int(15);
+  return card;
+}
+
+Result<std::optional<CardType>> OneType(storage::Tx& tx, std::string_view where, const std::string& key) {
+  ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row,
+                         tx.QueryOne("SELECT " + std::string(kTypeColumns) + " FROM card_types WHERE " +
+                                         std::string(where) + " = ?",
+                                     {key}));
+  if (!row) return std::optional<CardType>();
+  ANXIN_ASSIGN_OR_RETURN(CardType type, ToType(*row));
+  return std::optional<CardType>(std::move(type));
+}
+
+// Builds "status = ?, <changed columns> = ?, updated_at = ?" for `next` and `change`, appending the
+// bound values to `params`.
+std::string SetClause(CardStatus next, const CardChange& change, int64_t now_ms, std::vector<Value>& params) {
+  std::string sql = "status = ?";
+  params.emplace_back(std::string(CardStatusName(next)));
+  auto set = [&](std::string_view column, Value value) {
+    sql += ", ";
+    sql += column;
+    sql += " = ?";
+    params.push_back(std::move(value));
+  };
+  if (change.clear_sales_id) {
+    sql += ", sales_id = NULL";
+  } else if (change.sales_id) {
+    set("sales_id", *change.sales_id);
+  }
+  if (change.policy_id) set("policy_id", *change.policy_id);
+  if (change.clear_status_before_freeze) {
+    sql += ", status_before_freeze = NULL";
+  } else if (change.status_before_freeze) {
+    set("status_before_freeze", std::string(CardStatusName(*change.status_before_freeze)));
+  }
+  if (change.holder_type) set("holder_type", *change.holder_type);
+  if (change.holder_id) set("holder_id", *change.holder_id);
+  if (change.holder_org_id) set("holder_org_id", *change.holder_org_id);
+  if (change.holder_org_path) set("holder_org_path", *change.holder_org_path);
+  set("updated_at", now_ms);
+  return sql;
+}
+
+}  // namespace
+
+Result<std::optional<CardType>> SqlCardStore::FindType(storage::Tx& tx, const std::string& id) {
+  return OneType(tx, "id", id);
+}
+
+Result<std::optional<CardType>> SqlCardStore::FindTypeByCode(storage::Tx& tx, const std::string& code) {
+  return OneType(tx, "code", code);
+}
+
+Result<std::optional<CardType>> SqlCardStore::FindTypeByPrefix(storage::Tx& tx, const std::string& prefix) {
+  return OneType(tx, "serial_prefix", prefix);
+}
+
+Result<std::optional<Card>> SqlCardStore::Find(storage::Tx& tx, const std::string& serial) {
+  ANXIN_ASSIGN_OR_RETURN(
+      std::optional<Row> row,
+      tx.QueryOne("SELECT " + std::string(kCardColumns) + " FROM cards WHERE serial = ?", {serial}));
+  if (!row) return std::optional<Card>();
+  ANXIN_ASSIGN_OR_RETURN(Card card, ToCard(*row));
+  return std::optional<Card>(std::move(card));
+}
+
+Result<std::vector<Card>> SqlCardStore::FindRange(storage::Tx& tx, const std::string& card_type_id,
+                                                  int64_t first_seq, int64_t last_seq) {
+  ANXIN_ASSIGN_OR_RETURN(
+      std::vector<Row> rows,
+      tx.Query("SELECT " + std::string(kCardColumns) +
+                   " FROM cards WHERE card_type_id = ? AND seq >= ? AND seq <= ? ORDER BY seq",
+               {card_type_id, first_seq, last_seq}));
+  std::vector<Card> cards;
+  cards.reserve(rows.size());
+  for (const Row& row : rows) {
+    ANXIN_ASSIGN_OR_RETURN(Card card, ToCard(row));
+    cards.push_back(std::move(card));
+  }
+  return cards;
+}
+
+Result<bool> SqlCardStore::Transition(storage::Tx& tx, const std::string& serial, CardStatus expected,
+                                      CardStatus next, const CardChange& change, int64_t now_ms) {
+  std::vector<Value> params;
+  std::string sql =
+      "UPDATE cards SET " + SetClause(next, change, now_ms, params) + " WHERE serial = ? AND status = ?";
+  params.emplace_back(serial);
+  params.emplace_back(std::string(CardStatusName(expected)));
+  ANXIN_ASSIGN_OR_RETURN(int64_t changed, tx.Exec(sql, params));
+  return changed == 1;
+}
+
+Result<int64_t> SqlCardStore::TransitionRange(storage::Tx& tx, const std::string& card_type_id,
+                                              int64_t first_seq, int64_t last_seq, CardStatus expected,
+                                              CardStatus next, const CardChange& change, int64_t now_ms) {
+  std::vector<Value> params;
+  std::string sql = "UPDATE cards SET " + SetClause(next, change, now_ms, params) +
+                    " WHERE card_type_id = ? AND seq >= ? AND seq <= ? AND status = ?";
+  params.emplace_back(card_type_id);
+  params.emplace_back(first_seq);
+  params.emplace_back(last_seq);
+  params.emplace_back(std::string(CardStatusName(expected)));
+  return tx.Exec(sql, params);
+}
+
+Status SqlCardStore::SetAttempts(storage::Tx& tx, const std::string& serial, int64_t failed_attempts,
+                                 int64_t locked_until) {
+  ANXIN_ASSIGN_OR_RETURN(int64_t changed,
+                         tx.Exec("UPDATE cards SET failed_attempts = ?, locked_until = ? WHERE serial = ?",
+                                 {failed_attempts, locked_until, serial}));
+  if (changed != 1) return Status::NotFound("card");
+  return Status::Ok();
+}
+
+Status SqlCardStore::AppendEvent(storage::Tx& tx, const CardEvent& event) {
+  Value ref_type;
+  if (!event.ref_type.empty()) ref_type = event.ref_type;
+  Value ref_id;
+  if (!event.ref_id.empty()) ref_id = event.ref_id;
+  ANXIN_ASSIGN_OR_RETURN(
+      int64_t changed,
+      tx.Exec(
+          "INSERT INTO card_events (id, serial, at_ms, action, from_status, to_status, actor_id, ref_type, "
+          "ref_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {NewId(event.at_ms), event.serial, event.at_ms, std::string(CardActionName(event.action)),
+           std::string(CardStatusName(event.from)), std::string(CardStatusName(event.to)), event.actor_id,
+           ref_type, ref_id, event.detail.dump()}));
+  if (changed != 1)
+    return Status::Internal("cards: event insert changed " + std::to_string(changed) + " rows");
+  return Status::Ok();
+}
+
+Result<std::vector<CardEvent>> SqlCardStore::Events(storage::Tx& tx, const std::string& serial) {
+  ANXIN_ASSIGN_OR_RETURN(
+      std::vector<Row> rows,
+      tx.Query("SELECT serial, at_ms, action, from_status, to_status, actor_id, ref_type, ref_id, "
+               "detail FROM card_events WHERE serial = ? ORDER BY at_ms, id",
+               {serial}));
+  std::vector<CardEvent> events;
+  events.reserve(rows.size());
+  for (const Row& row : rows) {
+    CardEvent event;
+    event.serial = row.Text(0);
+    event.at_ms = row.Int(1);
+    const std::string action = row.Text(2);
+    bool known = false;
+    for (CardAction a : kAllCardActions) {
+      if (CardActionName(a) == action) {
+        event.action = a;
+        known = true;
+      }
+    }
+    if (!known) return Status::Internal("cards: stored event action '" + action + "' is unknown");
+    ANXIN_ASSIGN_OR_RETURN(event.from, StoredStatus(row.Text(3)));
+    ANXIN_ASSIGN_OR_RETURN(event.to, StoredStatus(row.Text(4)));
+    event.actor_id = row.Text(5);
+    event.ref_type = row.Text(6);
+    event.ref_id = row.Text(7);
+    event.detail = nlohmann::json::parse(row.Text(8), nullptr, /*allow_exceptions=*/false);
+    if (event.detail.is_discarded()) return Status::Internal("cards: stored event detail is not JSON");
+    events.push_back(std::move(event));
+  }
+  return events;
+}
+
+}  // namespace anxin::cards
