@@ -1,11 +1,41 @@
 #include "app/application.hpp"
 
 #include "audit/audit_routes.hpp"
+#include "cards/card_activation_routes.hpp"
+#include "cards/card_admin_routes.hpp"
+#include "cards/card_sales_routes.hpp"
+#include "cards/card_stock_routes.hpp"
+#include "common/log.hpp"
 #include "http/system_routes.hpp"
 #include "identity/identity_routes.hpp"
+#include "ledger/ledger_routes.hpp"
+#include "notify/notify_routes.hpp"
+#include "policies/policy_routes.hpp"
 #include "products/product_routes.hpp"
 
 namespace anxin::app {
+namespace {
+
+constexpr auto kExpiryInterval = std::chrono::hours(1);
+
+std::unique_ptr<notify::SmsSender> MakeSmsSender(const Application::Options& options,
+                                                 notify::RecordingSmsSender** recording) {
+  if (!options.sms_webhook_url.empty()) {
+    return std::make_unique<notify::WebhookSmsSender>(options.sms_webhook_url, options.sms_webhook_secret,
+                                                      std::chrono::milliseconds(10'000));
+  }
+  auto sender = std::make_unique<notify::RecordingSmsSender>();
+  *recording = sender.get();
+  return sender;
+}
+
+cards::CardActivationSettings ActivationSettings(const Application::Options& options) {
+  cards::CardActivationSettings settings;
+  settings.sms_inbound_secret = options.sms_inbound_secret;
+  return settings;
+}
+
+}  // namespace
 
 Application::Application(std::unique_ptr<storage::Database> db, KeyRing keys, const Clock& clock,
                          Options options)
@@ -13,8 +43,18 @@ Application::Application(std::unique_ptr<storage::Database> db, KeyRing keys, co
       keys_(std::move(keys)),
       clock_(clock),
       audit_(clock_),
-      identity_(*db_, keys_, clock_, audit_, options.identity, std::move(options.sleeper), options.hasher),
+      identity_(*db_, keys_, clock_, audit_, options.identity, options.sleeper, options.hasher),
       products_(*db_, product_store_, audit_, clock_),
+      policies_(*db_, keys_, clock_, audit_),
+      ledger_(clock_),
+      outbox_(keys_, clock_),
+      sms_sender_(MakeSmsSender(options, &recording_sms_)),
+      dispatcher_(std::make_unique<notify::OutboxDispatcher>(*db_, keys_, clock_, *sms_sender_)),
+      card_admin_(*db_, card_store_, card_admin_store_, identity_, products_, keys_, clock_, audit_),
+      card_stock_(*db_, card_store_, card_stock_store_, identity_, products_, keys_, clock_, audit_),
+      card_sales_(*db_, card_store_, card_sales_store_, identity_, ledger_, keys_, clock_, audit_),
+      card_activation_(*db_, card_store_, card_activation_store_, products_, policies_, ledger_, outbox_,
+                       keys_, clock_, audit_, ActivationSettings(options)),
       idempotency_(*db_, clock_) {
   metrics_.SetDatabaseStats([db = db_.get()] { return db->Stats(); });
   router_.SetAuthenticator(&identity_);
@@ -24,9 +64,16 @@ Application::Application(std::unique_ptr<storage::Database> db, KeyRing keys, co
   identity::RegisterIdentityRoutes(router_, identity_);
   audit::RegisterAuditRoutes(router_, *db_, audit_);
   products::RegisterProductRoutes(router_, products_);
+  policies::RegisterPolicyRoutes(router_, policies_);
+  ledger::RegisterLedgerRoutes(router_, *db_, ledger_);
+  notify::RegisterNotifyRoutes(router_, *db_);
+  cards::RegisterCardAdminRoutes(router_, card_admin_);
+  cards::RegisterCardStockRoutes(router_, card_stock_);
+  cards::RegisterCardSalesRoutes(router_, card_sales_);
+  cards::RegisterCardActivationRoutes(router_, card_activation_);
 }
 
-Application::~Application() = default;
+Application::~Application() { StopBackgroundJobs(); }
 
 Result<std::vector<identity::DemoLogin>> Application::SeedDemo(const std::filesystem::path& products_dir) {
   const Actor seed = Actor::System("seed");
@@ -35,6 +82,40 @@ Result<std::vector<identity::DemoLogin>> Application::SeedDemo(const std::filesy
   ANXIN_ASSIGN_OR_RETURN(auto created, identity::SeedDemoIdentity(identity_, seed));
   (void)created;
   return identity::DemoAccounts();
+}
+
+void Application::StartBackgroundJobs() {
+  std::lock_guard<std::mutex> lock(jobs_mu_);
+  if (jobs_running_) return;
+  jobs_running_ = true;
+  dispatcher_->Start();
+  expiry_thread_ = std::thread([this] { RunExpiryJob(); });
+}
+
+void Application::StopBackgroundJobs() {
+  {
+    std::lock_guard<std::mutex> lock(jobs_mu_);
+    if (!jobs_running_) return;
+    jobs_running_ = false;
+  }
+  jobs_cv_.notify_all();
+  if (expiry_thread_.joinable()) expiry_thread_.join();
+  dispatcher_->Stop();
+}
+
+void Application::RunExpiryJob() {
+  std::unique_lock<std::mutex> lock(jobs_mu_);
+  while (jobs_running_) {
+    lock.unlock();
+    auto expired = card_stock_.ExpireDue(clock_.NowMs());
+    if (!expired.ok()) {
+      LogEvent(spdlog::level::err, "card_expiry_failed", {{"error", expired.status().ToString()}});
+    } else if (*expired > 0) {
+      LogEvent(spdlog::level::info, "cards_expired", {{"count", *expired}});
+    }
+    lock.lock();
+    jobs_cv_.wait_for(lock, kExpiryInterval, [this] { return !jobs_running_; });
+  }
 }
 
 }  // namespace anxin::app

@@ -52,6 +52,10 @@ Status Apply(Config& config, const std::string& key, const std::string& value) {
     ANXIN_ASSIGN_OR_RETURN(config.db_read_connections, ParseInt(key, value, 1, 256));
   } else if (key == "sms_webhook_url") {
     config.sms_webhook_url = value;
+  } else if (key == "sms_webhook_secret") {
+    config.sms_webhook_secret = value;
+  } else if (key == "sms_inbound_secret") {
+    config.sms_inbound_secret = value;
   } else {
     return ConfigError(key, "unknown key");
   }
@@ -82,7 +86,12 @@ const std::map<std::string, ConfigKey>& ConfigKeys() {
        {"db_read_connections", "ANXIN_DB_READ_CONNECTIONS", "read connections / PostgreSQL pool size (4)"}},
       {"sms_webhook_url",
        {"sms_webhook_url", "ANXIN_SMS_WEBHOOK_URL",
-        "SMS gateway webhook (later issues; empty = recording adapter)"}},
+        "SMS gateway webhook for outbound messages (empty: recorded in memory and logged masked)"}},
+      {"sms_webhook_secret",
+       {"sms_webhook_secret", "ANXIN_SMS_WEBHOOK_SECRET", "HMAC secret signing outbound webhook calls"}},
+      {"sms_inbound_secret",
+       {"sms_inbound_secret", "ANXIN_SMS_INBOUND_SECRET",
+        "HMAC secret of the gateway's inbound SMS calls (empty: SMS activation off)"}},
   };
   return kKeys;
 }

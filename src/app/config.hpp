@@ -19,7 +19,9 @@ struct Config {
   int io_threads = 0;  // 0: one per core
   int worker_threads = 64;
   int db_read_connections = 4;
-  std::string sms_webhook_url;  // reserved for notification adapters (later issues)
+  std::string sms_webhook_url;  // the SMS gateway's webhook; empty: messages are recorded and logged masked
+  std::string sms_webhook_secret;  // signs outbound webhook calls (X-Anxin-Signature)
+  std::string sms_inbound_secret;  // verifies the gateway's inbound SMS calls; empty: SMS activation off
 
   // The address and port parsed from `listen`.
   [[nodiscard]] std::string ListenHost() const;

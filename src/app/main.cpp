@@ -46,7 +46,11 @@ Result<std::unique_ptr<Application>> OpenApplication(const Config& config, const
   const auto key_dir = std::filesystem::path(config.key_file).parent_path();
   if (!key_dir.empty()) std::filesystem::create_directories(key_dir, ec);
   ANXIN_ASSIGN_OR_RETURN(KeyRing keys, KeyRing::LoadOrCreate(config.key_file));
-  return std::make_unique<Application>(std::move(db), std::move(keys), clock, Application::Options{});
+  Application::Options options;
+  options.sms_webhook_url = config.sms_webhook_url;
+  options.sms_webhook_secret = config.sms_webhook_secret;
+  options.sms_inbound_secret = config.sms_inbound_secret;
+  return std::make_unique<Application>(std::move(db), std::move(keys), clock, std::move(options));
 }
 
 void PrintDemoLogins(const std::vector<identity::DemoLogin>& logins) {
@@ -93,6 +97,13 @@ int Main(int argc, char** argv) {
   user_add->add_option("--name", name, "display name")->required();
   user_add->add_option("--org", org_code, "organisation code (e.g. HQ)")->required();
   user_add->add_option("--role", roles, "role code (repeatable)")->required();
+  auto* cards_cmd = cli.add_subcommand("cards", "prepaid insurance cards");
+  cards_cmd->require_subcommand(1);
+  auto* cards_expire =
+      cards_cmd->add_subcommand("expire", "expire cards past their validity (also run hourly by serve)");
+  auto* outbox_cmd = cli.add_subcommand("outbox", "notification outbox");
+  outbox_cmd->require_subcommand(1);
+  auto* outbox_send = outbox_cmd->add_subcommand("send", "send the messages that are due, once");
   auto* audit_cmd = cli.add_subcommand("audit", "audit log");
   audit_cmd->require_subcommand(1);
   auto* audit_verify = audit_cmd->add_subcommand("verify", "verify the audit hash chain");
@@ -148,6 +159,18 @@ int Main(int argc, char** argv) {
     if (generated) std::printf("password (shown once): %s\n", request.password.c_str());
     return 0;
   }
+  if (cards_expire->parsed()) {
+    auto expired = app.card_stock().ExpireDue(clock.NowMs(), Actor::System("cli"));
+    if (!expired.ok()) return Fail(expired.status());
+    std::printf("cards expired: %lld\n", static_cast<long long>(*expired));
+    return 0;
+  }
+  if (outbox_send->parsed()) {
+    auto claimed = app.dispatcher().DispatchOnce();
+    if (!claimed.ok()) return Fail(claimed.status());
+    std::printf("outbox: %d messages handled\n", *claimed);
+    return 0;
+  }
   if (audit_verify->parsed()) {
     auto report = app.audit().Verify(app.db());
     if (!report.ok()) return Fail(report.status());
@@ -169,9 +192,11 @@ int Main(int argc, char** argv) {
   http::Server server(app.router(), app.metrics(), options);
   if (Status started = server.Start(); !started.ok()) return Fail(started);
   http::StopOnSignals(server);
+  app.StartBackgroundJobs();
   LogEvent(spdlog::level::info, "serving",
            {{"address", options.address}, {"port", server.port()}, {"version", kVersion}});
   server.Run();
+  app.StopBackgroundJobs();
   LogEvent(spdlog::level::info, "stopped", {});
   return 0;
 }

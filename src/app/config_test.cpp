@@ -1,0 +1,76 @@
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace anxin::app {
+namespace {
+
+TEST(ConfigTest, DefaultsDeriveTheDatabaseAndKeyFromTheDataDirectory) {
+  auto config = LoadConfig("", {});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->data_dir, "./data");
+  EXPECT_EQ(config->database_url, "sqlite:./data/anxin.db");
+  EXPECT_EQ(config->key_file, "./data/anxin.key");
+  EXPECT_EQ(config->ListenHost(), "127.0.0.1");
+  EXPECT_EQ(config->ListenPort(), 8080);
+}
+
+TEST(ConfigTest, EnvironmentWinsOverTheFile) {
+  const auto path = std::filesystem::temp_directory_path() / "anxin-config-test.conf";
+  {
+    std::ofstream out(path);
+    out << "# a comment\nlisten = 0.0.0.0:9000\nlog_level = debug\nworker_threads = 8 # trailing comment\n";
+  }
+  auto config =
+      LoadConfig(path.string(), {{"ANXIN_LISTEN", "127.0.0.1:9100"}, {"ANXIN_DATA_DIR", "/srv/anxin"}});
+  std::filesystem::remove(path);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->listen, "127.0.0.1:9100");
+  EXPECT_EQ(config->log_level, "debug");
+  EXPECT_EQ(config->worker_threads, 8);
+  EXPECT_EQ(config->database_url, "sqlite:/srv/anxin/anxin.db");
+}
+
+TEST(ConfigTest, RejectsBadValuesNamingTheKey) {
+  struct Case {
+    std::map<std::string, std::string> env;
+    std::string field;
+  };
+  const Case cases[] = {
+      {{{"ANXIN_LISTEN", "nowhere"}}, "listen"},
+      {{{"ANXIN_LISTEN", "127.0.0.1:99999"}}, "listen"},
+      {{{"ANXIN_LOG_LEVEL", "loud"}}, "log_level"},
+      {{{"ANXIN_WORKER_THREADS", "0"}}, "worker_threads"},
+      {{{"ANXIN_WORKER_THREADS", "many"}}, "worker_threads"},
+  };
+  for (const auto& c : cases) {
+    auto config = LoadConfig("", c.env);
+    ASSERT_FALSE(config.ok()) << c.field;
+    ASSERT_EQ(config.status().fields().size(), 1u);
+    EXPECT_EQ(config.status().fields()[0].field, c.field);
+  }
+}
+
+TEST(ConfigTest, RejectsUnknownKeysAndMalformedLinesInTheFile) {
+  const auto path = std::filesystem::temp_directory_path() / "anxin-config-bad.conf";
+  {
+    std::ofstream out(path);
+    out << "colour = blue\n";
+  }
+  auto unknown = LoadConfig(path.string(), {});
+  EXPECT_FALSE(unknown.ok());
+  {
+    std::ofstream out(path);
+    out << "listen\n";
+  }
+  auto malformed = LoadConfig(path.string(), {});
+  std::filesystem::remove(path);
+  EXPECT_FALSE(malformed.ok());
+  EXPECT_FALSE(LoadConfig("/nonexistent/anxin.conf", {}).ok());
+}
+
+}  // namespace
+}  // namespace anxin::app
