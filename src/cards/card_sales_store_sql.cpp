@@ -1,0 +1,395 @@
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cards/card_sales_store.hpp"
+
+namespace anxin::cards {
+namespace {
+
+using storage::Row;
+using storage::Value;
+
+constexpr std::string_view kSaleColumns =
+    "id, sales_no, card_type_id, org_id, org_path, seller_org_code, seller_code, business_source, quantity, "
+    "amount_fen, status, created_at, created_by";
+
+constexpr std::string_view kReceiptColumns =
+    "id, receipt_no, kind, sales_id, recovery_id, org_id, org_path, amount_fen, status, payer_name, "
+    "bank_reference_enc, issued_at, issued_by, confirmed_at, confirmed_by";
+
+constexpr std::string_view kInvoiceColumns =
+    "id, invoice_no, kind, receipt_id, original_invoice_id, org_id, org_path, buyer_name, amount_fen, "
+    "issued_at, "
+    "issued_by";
+
+constexpr std::string_view kRecoveryColumns =
+    "id, recovery_no, sales_id, org_id, org_path, quantity, amount_fen, disposition, reason, status, "
+    "paid_before, "
+    "created_at, created_by";
+
+template <typename E>
+Result<E> Stored(std::optional<E> parsed, std::string_view what, const std::string& text) {
+  if (!parsed)
+    return Status::Internal("card sales: stored " + std::string(what) + " '" + text + "' is unknown");
+  return *parsed;
+}
+
+Value OptValue(const std::optional<std::string>& text) {
+  if (!text) return Value();
+  return Value(*text);
+}
+
+Value OptValue(const std::optional<int64_t>& number) {
+  if (!number) return Value();
+  return Value(*number);
+}
+
+Result<CardSale> ToSale(const Row& row) {
+  CardSale sale;
+  sale.id = row.Text(0);
+  sale.sales_no = row.Text(1);
+  sale.card_type_id = row.Text(2);
+  sale.org_id = row.Text(3);
+  sale.org_path = row.Text(4);
+  sale.seller_org_code = row.Text(5);
+  sale.seller_code = row.Text(6);
+  ANXIN_ASSIGN_OR_RETURN(sale.business_source,
+                         Stored(ParseBusinessSource(row.Text(7)), "business source", row.Text(7)));
+  sale.quantity = row.Int(8);
+  sale.amount = Money::Fen(row.Int(9));
+  ANXIN_ASSIGN_OR_RETURN(sale.status, Stored(ParseSaleStatus(row.Text(10)), "sale status", row.Text(10)));
+  sale.created_at = row.Int(11);
+  sale.created_by = row.Text(12);
+  return sale;
+}
+
+Result<Receipt> ToReceipt(const Row& row) {
+  Receipt r;
+  r.id = row.Text(0);
+  r.receipt_no = row.Text(1);
+  ANXIN_ASSIGN_OR_RETURN(r.kind, Stored(ParseReceiptKind(row.Text(2)), "receipt kind", row.Text(2)));
+  r.sales_id = row.OptText(3);
+  r.recovery_id = row.OptText(4);
+  r.org_id = row.Text(5);
+  r.org_path = row.Text(6);
+  r.amount = Money::Fen(row.Int(7));
+  ANXIN_ASSIGN_OR_RETURN(r.status, Stored(ParseReceiptStatus(row.Text(8)), "receipt status", row.Text(8)));
+  r.payer_name = row.Text(9);
+  r.bank_reference_enc = row.OptText(10);
+  r.issued_at = row.Int(11);
+  r.issued_by = row.Text(12);
+  r.confirmed_at = row.OptInt(13);
+  r.confirmed_by = row.OptText(14);
+  return r;
+}
+
+Result<Invoice> ToInvoice(const Row& row) {
+  Invoice inv;
+  inv.id = row.Text(0);
+  inv.invoice_no = row.Text(1);
+  ANXIN_ASSIGN_OR_RETURN(inv.kind, Stored(ParseInvoiceKind(row.Text(2)), "invoice kind", row.Text(2)));
+  inv.receipt_id = row.Text(3);
+  inv.original_invoice_id = row.OptText(4);
+  inv.org_id = row.Text(5);
+  inv.org_path = row.Text(6);
+  inv.buyer_name = row.Text(7);
+  inv.amount = Money::Fen(row.Int(8));
+  inv.issued_at = row.Int(9);
+  inv.issued_by = row.Text(10);
+  return inv;
+}
+
+Result<Recovery> ToRecovery(const Row& row) {
+  Recovery r;
+  r.id = row.Text(0);
+  r.recovery_no = row.Text(1);
+  r.sales_id = row.Text(2);
+  r.org_id = row.Text(3);
+  r.org_path = row.Text(4);
+  r.quantity = row.Int(5);
+  r.amount = Money::Fen(row.Int(6));
+  ANXIN_ASSIGN_OR_RETURN(r.disposition, Stored(ParseDisposition(row.Text(7)), "disposition", row.Text(7)));
+  r.reason = row.Text(8);
+  ANXIN_ASSIGN_OR_RETURN(r.status, Stored(ParseRecoveryStatus(row.Text(9)), "recovery status", row.Text(9)));
+  r.paid_before = row.Int(10) != 0;
+  r.created_at = row.Int(11);
+  r.created_by = row.Text(12);
+  return r;
+}
+
+// Runs a query for at most one row and converts it.
+template <typename T, typename Convert>
+Result<std::optional<T>> One(storage::Tx& tx, const std::string& sql, std::initializer_list<Value> params,
+                             Convert convert) {
+  ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne(sql, params));
+  if (!row) return std::optional<T>();
+  ANXIN_ASSIGN_OR_RETURN(T value, convert(*row));
+  return std::optional<T>(std::move(value));
+}
+
+Status ExpectOne(Result<int64_t> changed, std::string_view what) {
+  if (!changed.ok()) return std::move(changed).take_status();
+  if (*changed != 1) {
+    return Status::Internal("card sales: " + std::string(what) + " changed " + std::to_string(*changed) +
+                            " rows");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::optional<SalesOrg>> SqlCardSalesStore::FindOrg(storage::Tx& tx, const std::string& id) {
+  return One<SalesOrg>(tx, "SELECT id, code, name, level, path, status FROM orgs WHERE id = ?", {id},
+                       [](const Row& row) -> Result<SalesOrg> {
+                         return SalesOrg{row.Text(0), row.Text(1), row.Text(2),
+                                         row.Text(3), row.Text(4), row.Text(5) == "active"};
+                       });
+}
+
+Result<std::optional<SalesStaff>> SqlCardSalesStore::FindStaff(storage::Tx& tx, const std::string& login) {
+  return One<SalesStaff>(
+      tx,
+      "SELECT u.id, u.login, u.display_name, u.org_id, u.status, "
+      "(SELECT COUNT(*) FROM user_roles r WHERE r.user_id = u.id AND r.role_code = 'seller') "
+      "FROM users u WHERE u.login = ? AND u.kind = 'staff'",
+      {login}, [](const Row& row) -> Result<SalesStaff> {
+        return SalesStaff{row.Text(0),   row.Text(1), row.Text(2), row.Text(3), row.Text(4) == "active",
+                          row.Int(5) > 0};
+      });
+}
+
+Result<bool> SqlCardSalesStore::NumberTaken(storage::Tx& tx, NumberKind kind, const std::string& number) {
+  std::string sql;
+  switch (kind) {
+    case NumberKind::kSale:
+      sql = "SELECT 1 FROM card_sales WHERE sales_no = ?";
+      break;
+    case NumberKind::kReceipt:
+      sql = "SELECT 1 FROM receipts WHERE receipt_no = ?";
+      break;
+    case NumberKind::kInvoice:
+      sql = "SELECT 1 FROM invoices WHERE invoice_no = ?";
+      break;
+    case NumberKind::kRecovery:
+      sql = "SELECT 1 FROM card_recoveries WHERE recovery_no = ?";
+      break;
+  }
+  ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne(sql, {number}));
+  return row.has_value();
+}
+
+Status SqlCardSalesStore::InsertSale(storage::Tx& tx, const CardSale& s) {
+  return ExpectOne(tx.Exec("INSERT INTO card_sales (" + std::string(kSaleColumns) +
+                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           {s.id, s.sales_no, s.card_type_id, s.org_id, s.org_path, s.seller_org_code,
+                            s.seller_code, std::string(BusinessSourceName(s.business_source)), s.quantity,
+                            s.amount.fen, std::string(SaleStatusName(s.status)), s.created_at, s.created_by}),
+                   "sale insert");
+}
+
+Result<std::optional<CardSale>> SqlCardSalesStore::FindSale(storage::Tx& tx, const std::string& id) {
+  return One<CardSale>(tx, "SELECT " + std::string(kSaleColumns) + " FROM card_sales WHERE id = ?", {id},
+                       ToSale);
+}
+
+Result<std::optional<CardSale>> SqlCardSalesStore::FindSaleByNo(storage::Tx& tx,
+                                                                const std::string& sales_no) {
+  return One<CardSale>(tx, "SELECT " + std::string(kSaleColumns) + " FROM card_sales WHERE sales_no = ?",
+                       {sales_no}, ToSale);
+}
+
+Status SqlCardSalesStore::LockSale(storage::Tx& tx, const std::string& id) {
+  return ExpectOne(tx.Exec("UPDATE card_sales SET status = status WHERE id = ?", {id}), "sale lock");
+}
+
+Status SqlCardSalesStore::UpdateSale(storage::Tx& tx, const CardSale& s) {
+  return ExpectOne(tx.Exec("UPDATE card_sales SET quantity = ?, amount_fen = ?, status = ? WHERE id = ?",
+                           {s.quantity, s.amount.fen, std::string(SaleStatusName(s.status)), s.id}),
+                   "sale update");
+}
+
+Result<std::vector<CardSale>> SqlCardSalesStore::ListSales(storage::Tx& tx, const SaleQuery& q) {
+  std::string sql = "SELECT " + std::string(kSaleColumns) + " FROM card_sales WHERE id > ?";
+  std::vector<Value> params{q.after_id};
+  if (!q.scope_path.empty()) {
+    // Paths are ids and '/', but escape LIKE's wildcards anyway.
+    std::string pattern;
+    for (char c : q.scope_path) {
+      if (c == '%' || c == '_' || c == '!') pattern.push_back('!');
+      pattern.push_back(c);
+    }
+    sql += " AND org_path LIKE ? ESCAPE '!'";
+    params.emplace_back(pattern + "%");
+  }
+  if (q.status) {
+    sql += " AND status = ?";
+    params.emplace_back(std::string(SaleStatusName(*q.status)));
+  }
+  if (q.card_type_id) {
+    sql += " AND card_type_id = ?";
+    params.emplace_back(*q.card_type_id);
+  }
+  if (q.seller_code) {
+    sql += " AND seller_code = ?";
+    params.emplace_back(*q.seller_code);
+  }
+  if (q.from_ms) {
+    sql += " AND created_at >= ?";
+    params.emplace_back(*q.from_ms);
+  }
+  if (q.to_ms) {
+    sql += " AND created_at < ?";
+    params.emplace_back(*q.to_ms);
+  }
+  sql += " ORDER BY id LIMIT ?";
+  params.emplace_back(static_cast<int64_t>(q.limit));
+  ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, params));
+  std::vector<CardSale> sales;
+  sales.reserve(rows.size());
+  for (const Row& row : rows) {
+    ANXIN_ASSIGN_OR_RETURN(CardSale sale, ToSale(row));
+    sales.push_back(std::move(sale));
+  }
+  return sales;
+}
+
+Result<std::vector<std::string>> SqlCardSalesStore::SaleSerials(storage::Tx& tx,
+                                                                const std::string& sales_id) {
+  ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows,
+                         tx.Query("SELECT serial FROM cards WHERE sales_id = ? ORDER BY serial", {sales_id}));
+  std::vector<std::string> serials;
+  serials.reserve(rows.size());
+  for (const Row& row : rows) serials.push_back(row.Text(0));
+  return serials;
+}
+
+Status SqlCardSalesStore::InsertReceipt(storage::Tx& tx, const Receipt& r) {
+  return ExpectOne(
+      tx.Exec("INSERT INTO receipts (" + std::string(kReceiptColumns) +
+                  ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              {r.id, r.receipt_no, std::string(ReceiptKindName(r.kind)), OptValue(r.sales_id),
+               OptValue(r.recovery_id), r.org_id, r.org_path, r.amount.fen,
+               std::string(ReceiptStatusName(r.status)), r.payer_name, OptValue(r.bank_reference_enc),
+               r.issued_at, r.issued_by, OptValue(r.confirmed_at), OptValue(r.confirmed_by)}),
+      "receipt insert");
+}
+
+Result<std::optional<Receipt>> SqlCardSalesStore::FindReceipt(storage::Tx& tx, const std::string& id) {
+  return One<Receipt>(tx, "SELECT " + std::string(kReceiptColumns) + " FROM receipts WHERE id = ?", {id},
+                      ToReceipt);
+}
+
+Result<std::optional<Receipt>> SqlCardSalesStore::FindReceiptByNo(storage::Tx& tx,
+                                                                  const std::string& receipt_no) {
+  return One<Receipt>(tx, "SELECT " + std::string(kReceiptColumns) + " FROM receipts WHERE receipt_no = ?",
+                      {receipt_no}, ToReceipt);
+}
+
+Result<std::optional<Receipt>> SqlCardSalesStore::FindReceiptFor(storage::Tx& tx, ReceiptKind kind,
+                                                                 const std::string& ref_id) {
+  const std::string column = kind == ReceiptKind::kCharge ? "sales_id" : "recovery_id";
+  return One<Receipt>(
+      tx, "SELECT " + std::string(kReceiptColumns) + " FROM receipts WHERE " + column + " = ? AND kind = ?",
+      {ref_id, std::string(ReceiptKindName(kind))}, ToReceipt);
+}
+
+Result<bool> SqlCardSalesStore::ConfirmReceipt(storage::Tx& tx, const Receipt& r) {
+  ANXIN_ASSIGN_OR_RETURN(
+      int64_t changed,
+      tx.Exec("UPDATE receipts SET status = ?, payer_name = ?, bank_reference_enc = ?, confirmed_at = ?, "
+              "confirmed_by = ? WHERE id = ? AND status = ?",
+              {std::string(ReceiptStatusName(ReceiptStatus::kConfirmed)), r.payer_name,
+               OptValue(r.bank_reference_enc), OptValue(r.confirmed_at), OptValue(r.confirmed_by), r.id,
+               std::string(ReceiptStatusName(ReceiptStatus::kIssued))}));
+  return changed == 1;
+}
+
+Status SqlCardSalesStore::UpdateIssuedReceipt(storage::Tx& tx, const Receipt& r) {
+  return ExpectOne(tx.Exec("UPDATE receipts SET amount_fen = ?, status = ? WHERE id = ? AND status = ?",
+                           {r.amount.fen, std::string(ReceiptStatusName(r.status)), r.id,
+                            std::string(ReceiptStatusName(ReceiptStatus::kIssued))}),
+                   "issued receipt update");
+}
+
+Status SqlCardSalesStore::InsertInvoice(storage::Tx& tx, const Invoice& i) {
+  return ExpectOne(tx.Exec("INSERT INTO invoices (" + std::string(kInvoiceColumns) +
+                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           {i.id, i.invoice_no, std::string(InvoiceKindName(i.kind)), i.receipt_id,
+                            OptValue(i.original_invoice_id), i.org_id, i.org_path, i.buyer_name, i.amount.fen,
+                            i.issued_at, i.issued_by}),
+                   "invoice insert");
+}
+
+Result<std::optional<Invoice>> SqlCardSalesStore::FindInvoice(storage::Tx& tx, const std::string& id) {
+  return One<Invoice>(tx, "SELECT " + std::string(kInvoiceColumns) + " FROM invoices WHERE id = ?", {id},
+                      ToInvoice);
+}
+
+Result<std::optional<Invoice>> SqlCardSalesStore::FindInvoiceByNo(storage::Tx& tx,
+                                                                  const std::string& invoice_no) {
+  return One<Invoice>(tx, "SELECT " + std::string(kInvoiceColumns) + " FROM invoices WHERE invoice_no = ?",
+                      {invoice_no}, ToInvoice);
+}
+
+Result<std::optional<Invoice>> SqlCardSalesStore::FindInvoiceByReceipt(storage::Tx& tx,
+                                                                       const std::string& receipt_id) {
+  return One<Invoice>(tx, "SELECT " + std::string(kInvoiceColumns) + " FROM invoices WHERE receipt_id = ?",
+                      {receipt_id}, ToInvoice);
+}
+
+Status SqlCardSalesStore::InsertRecovery(storage::Tx& tx, const Recovery& r) {
+  ANXIN_RETURN_IF_ERROR(ExpectOne(
+      tx.Exec(
+          "INSERT INTO card_recoveries (" + std::string(kRecoveryColumns) +
+              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {r.id, r.recovery_no, r.sales_id, r.org_id, r.org_path, r.quantity, r.amount.fen,
+           std::string(DispositionName(r.disposition)), r.reason, std::string(RecoveryStatusName(r.status)),
+           static_cast<int64_t>(r.paid_before ? 1 : 0), r.created_at, r.created_by}),
+      "recovery insert"));
+  for (const std::string& serial : r.serials) {
+    ANXIN_RETURN_IF_ERROR(ExpectOne(
+        tx.Exec("INSERT INTO card_recovery_cards (recovery_id, serial) VALUES (?, ?)", {r.id, serial}),
+        "recovery card insert"));
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+Result<std::optional<Recovery>> WithSerials(storage::Tx& tx, Result<std::optional<Recovery>> found) {
+  if (!found.ok() || !found->has_value()) return found;
+  Recovery& recovery = **found;
+  ANXIN_ASSIGN_OR_RETURN(
+      std::vector<Row> rows,
+      tx.Query("SELECT serial FROM card_recovery_cards WHERE recovery_id = ? ORDER BY serial",
+               {recovery.id}));
+  for (const Row& row : rows) recovery.serials.push_back(row.Text(0));
+  return found;
+}
+
+}  // namespace
+
+Result<std::optional<Recovery>> SqlCardSalesStore::FindRecovery(storage::Tx& tx, const std::string& id) {
+  return WithSerials(
+      tx, One<Recovery>(tx, "SELECT " + std::string(kRecoveryColumns) + " FROM card_recoveries WHERE id = ?",
+                        {id}, ToRecovery));
+}
+
+Result<std::optional<Recovery>> SqlCardSalesStore::FindRecoveryByNo(storage::Tx& tx,
+                                                                    const std::string& recovery_no) {
+  return WithSerials(
+      tx, One<Recovery>(
+              tx, "SELECT " + std::string(kRecoveryColumns) + " FROM card_recoveries WHERE recovery_no = ?",
+              {recovery_no}, ToRecovery));
+}
+
+Result<bool> SqlCardSalesStore::MarkRecoveryRefunded(storage::Tx& tx, const std::string& id) {
+  ANXIN_ASSIGN_OR_RETURN(int64_t changed,
+                         tx.Exec("UPDATE card_recoveries SET status = ? WHERE id = ? AND status = ?",
+                                 {std::string(RecoveryStatusName(RecoveryStatus::kRefunded)), id,
+                                  std::string(RecoveryStatusName(RecoveryStatus::kRegistered))}));
+  return changed == 1;
+}
+
+}  // namespace anxin::cards
