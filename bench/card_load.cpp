@@ -9,6 +9,8 @@
 //       C clients activate distinct cards (each card once, in file order, spread over the ports)
 //       until the cards or the time run out. Prints rate and latency percentiles; with --log,
 //       appends "serial,status,policy_no" for every answered request (flushed per line).
+//   card_load batch --port P --quantity N
+//       Creates a card type and one batch of N cards; prints the time the request took.
 //   card_load same-card --port P[,P2...] --cards-file FILE --clients C
 //       C clients activate the FIRST card of the file at the same moment; prints how many got
 //       201 and how many got 409 card_not_activatable, and exits 0 only if exactly one succeeded.
@@ -79,27 +81,50 @@ class Api {
   std::string token_;
 };
 
-int Prepare(int port, int cards, const std::string& out_path) {
+json CreateCardType(Api& hq, const std::string& prefix, const std::string& type_code) {
+  return hq.Call("POST", "/api/v1/card-types",
+                 {{"code", type_code},
+                  {"name", "基准测试卡 " + prefix},
+                  {"serial_prefix", prefix},
+                  {"product_code", "ACCIDENT_ANNUAL"},
+                  {"plan_codes", {"A", "B"}},
+                  {"default_plan_code", "A"},
+                  {"term", {{"unit", "year"}, {"value", 1}}},
+                  {"face_value_fen", 9900},
+                  {"validity_days", 365},
+                  {"start_rule", "next_day"},
+                  {"start_within_days", 0}},
+                 201);
+}
+
+std::string RandomPrefix() {
   std::mt19937_64 rng(std::random_device{}());
   std::string prefix;
   for (int i = 0; i < 3; ++i) prefix.push_back(static_cast<char>('A' + rng() % 26));
+  return prefix;
+}
+
+// Creates one batch of `quantity` cards and prints how long the request took.
+int Batch(int port, int quantity) {
+  const std::string prefix = RandomPrefix();
+  Api hq(port);
+  hq.Login("doc.hq");
+  const json type = CreateCardType(hq, prefix, "B" + prefix);
+  const auto start = std::chrono::steady_clock::now();
+  hq.Call("POST", "/api/v1/card-batches", {{"card_type_id", type.at("id")}, {"quantity", quantity}}, 201);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("bench: card_batch_%d_seconds %.2f s\n", quantity, seconds);
+  std::printf("bench: card_batch_rate %.0f card/s\n", quantity / seconds);
+  return 0;
+}
+
+int Prepare(int port, int cards, const std::string& out_path) {
+  const std::string prefix = RandomPrefix();
   const std::string type_code = "B" + prefix;
 
   Api hq(port);
   hq.Login("doc.hq");
-  const json type = hq.Call("POST", "/api/v1/card-types",
-                            {{"code", type_code},
-                             {"name", "基准测试卡 " + prefix},
-                             {"serial_prefix", prefix},
-                             {"product_code", "ACCIDENT_ANNUAL"},
-                             {"plan_codes", {"A", "B"}},
-                             {"default_plan_code", "A"},
-                             {"term", {{"unit", "year"}, {"value", 1}}},
-                             {"face_value_fen", 9900},
-                             {"validity_days", 365},
-                             {"start_rule", "next_day"},
-                             {"start_within_days", 0}},
-                            201);
+  const json type = CreateCardType(hq, prefix, type_code);
   const json batch =
       hq.Call("POST", "/api/v1/card-batches", {{"card_type_id", type.at("id")}, {"quantity", cards}}, 201);
   const std::string csv =
@@ -332,6 +357,9 @@ int main(int argc, char** argv) {
     return Activate(ports, Arg(argc, argv, "--cards-file", "cards.csv"),
                     std::stoi(Arg(argc, argv, "--clients", "64")),
                     std::stod(Arg(argc, argv, "--seconds", "3600")), Arg(argc, argv, "--log"));
+  }
+  if (mode == "batch") {
+    return Batch(ports.front(), std::stoi(Arg(argc, argv, "--quantity", "1000000")));
   }
   if (mode == "same-card") {
     return SameCard(ports, Arg(argc, argv, "--cards-file", "cards.csv"),

@@ -1,37 +1,92 @@
 #!/usr/bin/env bash
 # Runs Anxin's benchmarks in one go and prints every figure as `bench: <name> <value> <unit>` and
 # every ratio as `ratio: <name> <value>`, with the machine's details, so runs compare by machine.
-# Usage: bench/run.sh <build-dir>
+# Baselines measured in the same run: (a) bare HTTP rate of GET /healthz, (b) raw durable commit
+# rate of single-row SQLite inserts. Workloads: card activation on SQLite and on PostgreSQL (with
+# pgbench TPC-B on the same server), and a 1,000,000-card batch.
+# Usage: bench/run.sh <build-dir>     (BENCH_QUICK=1 for a short smoke run)
 set -euo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "$build" && pwd)
 anxin="$build/src/app/anxin"
+load="$build/bench/card_load"
 work="$build/bench-work"
+quick=${BENCH_QUICK:-0}
 rm -rf "$work"; mkdir -p "$work"
+. "$root/tests/crash/lib.sh"
+
+duration=10; cards=6000; batch=1000000
+if [ "$quick" = 1 ]; then duration=2; cards=600; batch=20000; fi
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), \
 $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -n1), kernel $(uname -r)"
 echo "machine: disk for data: $(df -h "$work" | awk 'NR==2 {print $1 " " $2}')"
 command -v wrk >/dev/null || { echo "bench: wrk is missing (run make deps)"; exit 1; }
 
+servers=()
+stop_servers() { for pid in "${servers[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done; servers=(); wait 2>/dev/null || true; }
+trap 'stop_servers' EXIT
+# serve <data-dir> [database-url]: starts a node, sets $port and $server.
+serve() {
+  port=$(free_port)
+  ANXIN_DATA_DIR="$1" ANXIN_DATABASE_URL="${2:-}" ANXIN_LOG_LEVEL=warn ANXIN_PRODUCTS_DIR="$root/products" \
+    "$anxin" seed-demo >/dev/null
+  ANXIN_DATA_DIR="$1" ANXIN_DATABASE_URL="${2:-}" ANXIN_LOG_LEVEL=warn ANXIN_LISTEN="127.0.0.1:$port" \
+    "$anxin" serve >>"$work/serve.log" 2>&1 &
+  server=$!
+  servers+=("$server")
+  wait_ready "$port"
+}
+ratio() { awk -v a="$2" -v b="$3" -v n="$1" 'BEGIN { if (b > 0) printf "ratio: %s %.2f\n", n, a / b }'; }
+
 # (b) The raw durable commit rate of single-row SQLite inserts (WAL, synchronous=FULL).
 "$build/bench/sqlite_raw_commit" "$work/raw" 5 | tee "$work/raw.txt"
 raw_rate=$(awk '/sqlite_raw_commit_rate/ {print $3}' "$work/raw.txt")
 
 # (a) The bare HTTP rate of GET /healthz with 64 keep-alive connections.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export ANXIN_DATA_DIR="$work/data" ANXIN_LOG_LEVEL=warn
-"$anxin" migrate >/dev/null
-"$anxin" serve --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-wrk -t2 -c64 -d10s --latency "http://127.0.0.1:$port/healthz" >"$work/wrk-healthz.txt"
+serve "$work/health"
+wrk -t2 -c64 -d"${duration}s" --latency "http://127.0.0.1:$port/healthz" >"$work/wrk-healthz.txt"
 rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/wrk-healthz.txt")
-p50=$(awk '$1=="50%" {print $2}' "$work/wrk-healthz.txt")
-p99=$(awk '$1=="99%" {print $2}' "$work/wrk-healthz.txt")
 echo "bench: healthz_rps $rps req/s"
-echo "bench: healthz_p50 $p50"
-echo "bench: healthz_p99 $p99"
-echo "ratio: healthz_vs_raw_commit $(awk -v a="$rps" -v b="$raw_rate" 'BEGIN {printf "%.2f", a/b}')"
+echo "bench: healthz_p50 $(awk '$1=="50%" {print $2}' "$work/wrk-healthz.txt")"
+echo "bench: healthz_p99 $(awk '$1=="99%" {print $2}' "$work/wrk-healthz.txt")"
+stop_servers
+
+# Card activation against SQLite: 64 clients, distinct cards, each answered after its commit.
+serve "$work/sqlite"
+"$load" prepare --port "$port" --cards "$cards" --out "$work/cards-sqlite.csv" >/dev/null
+"$load" activate --port "$port" --cards-file "$work/cards-sqlite.csv" --clients 64 | tee "$work/act-sqlite.txt"
+act_rate=$(awk '/bench: activation_rate/ {print $3}' "$work/act-sqlite.txt")
+commits=$(curl -fsS "http://127.0.0.1:$port/metrics" | awk '/^anxin_db_commits_total/ {print $2}')
+txs=$(curl -fsS "http://127.0.0.1:$port/metrics" | awk '/^anxin_db_transactions_total/ {print $2}')
+echo "bench: sqlite_transactions_per_commit $(awk -v a="$txs" -v b="$commits" 'BEGIN {printf "%.2f", a/b}') tx/commit"
+ratio activation_vs_raw_commit "$act_rate" "$raw_rate"
+ratio healthz_vs_raw_commit "$rps" "$raw_rate"
+
+# A batch of 1,000,000 cards on SQLite: time and the server's peak memory.
+rss_before=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
+"$load" batch --port "$port" --quantity "$batch" | tee "$work/batch.txt"
+rss_after=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
+echo "bench: card_batch_peak_rss_mib $(awk -v k="$rss_after" 'BEGIN {printf "%.1f", k/1024}') MiB"
+echo "bench: card_batch_rss_growth_mib $(awk -v a="$rss_after" -v b="$rss_before" 'BEGIN {printf "%.1f", (a-b)/1024}') MiB"
+stop_servers
+
+# The same activation workload against PostgreSQL (synchronous_commit=on), and pgbench TPC-B on
+# the same server for comparison.
+pg_port=$(free_port)
+"$root/scripts/pg-test-cluster.sh" start "$work/pg" "$pg_port" >/dev/null
+trap 'stop_servers; "$root/scripts/pg-test-cluster.sh" stop "$work/pg" "$pg_port" >/dev/null 2>&1 || true' EXIT
+psql -X -q -h 127.0.0.1 -p "$pg_port" -U anxin -d postgres -c "CREATE DATABASE anxin_bench" -c "CREATE DATABASE pgbench"
+echo "bench: pg_synchronous_commit $(psql -X -At -h 127.0.0.1 -p "$pg_port" -U anxin -d postgres -c 'SHOW synchronous_commit')"
+serve "$work/pgnode" "postgresql://anxin@127.0.0.1:$pg_port/anxin_bench"
+"$load" prepare --port "$port" --cards "$cards" --out "$work/cards-pg.csv" >/dev/null
+"$load" activate --port "$port" --cards-file "$work/cards-pg.csv" --clients 64 | sed 's/bench: activation_/bench: pg_activation_/' | tee "$work/act-pg.txt"
+pg_rate=$(awk '/bench: pg_activation_rate/ {print $3}' "$work/act-pg.txt")
+stop_servers
+pgbench -q -i -s 10 -h 127.0.0.1 -p "$pg_port" -U anxin pgbench >/dev/null 2>&1
+pgbench -c 64 -j 2 -T "$duration" -M prepared -h 127.0.0.1 -p "$pg_port" -U anxin pgbench >"$work/pgbench.txt" 2>&1
+tps=$(awk '/^tps/ {printf "%.0f", $3; exit}' "$work/pgbench.txt")
+echo "bench: pgbench_tpcb_tps $tps tx/s"
+ratio pg_activation_vs_pgbench_tpcb "$pg_rate" "$tps"
+ratio pg_activation_vs_sqlite_activation "$pg_rate" "$act_rate"
