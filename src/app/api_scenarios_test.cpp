@@ -9,7 +9,9 @@
 //                "body": {...} | "raw_body": "text" | "raw_body_hex": "c3 28"},
 //    "expect": {"status": 201, "json": {...subset...}, "headers": {"name": "value"},
 //               "body_contains": "text"},
-//    "save": {"var": "/json/pointer"}}       remember values for later steps as {{var}}
+//    "save": {"var": "/json/pointer"},       remember values for later steps as {{var}}
+//    "save_csv": {"var": [row, column]}}     the same from a CSV body (row 1 is the first after
+//                                            the header; columns from 0)
 //
 // In expected JSON, objects match as subsets and arrays element by element (same length unless
 // the expected array starts with "$contains", then each listed element must match some element).
@@ -197,6 +199,25 @@ TEST_P(ApiScenarioTest, RunsAsWritten) {
     if (expect.contains("body_contains")) {
       EXPECT_NE(reply.body.find(expect["body_contains"].get<std::string>()), std::string::npos)
           << where << ": body lacks " << expect["body_contains"];
+    }
+    if (step.contains("save_csv")) {
+      std::vector<std::vector<std::string>> rows;
+      std::istringstream lines(reply.body);
+      std::string line;
+      while (std::getline(lines, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        std::vector<std::string> cells;
+        std::istringstream fields(line);
+        std::string cell;
+        while (std::getline(fields, cell, ',')) cells.push_back(cell);
+        rows.push_back(cells);
+      }
+      for (const auto& [var, where] : step["save_csv"].items()) {
+        const size_t row = where.at(0).get<size_t>();
+        const size_t column = where.at(1).get<size_t>();
+        ASSERT_TRUE(row < rows.size() && column < rows[row].size()) << where << ": no CSV cell " << where.dump();
+        vars[var] = rows[row][column];
+      }
     }
     if (step.contains("save")) {
       for (const auto& [var, pointer] : step["save"].items()) {
