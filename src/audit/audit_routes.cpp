@@ -7,9 +7,17 @@
 
 #include "common/clock.hpp"
 #include "common/validation.hpp"
+#include "http/route_support.hpp"
 
 namespace anxin::audit {
 namespace {
+
+using http::schema::Array;
+using http::schema::DateTime;
+using http::schema::Integer;
+using http::schema::Nullable;
+using http::schema::Object;
+using http::schema::String;
 
 constexpr size_t kMaxFilterLength = 200;
 constexpr int kDefaultLimit = 100;
@@ -20,7 +28,7 @@ class FilterParser {
   explicit FilterParser(const http::Request& request) : request_(request) {}
 
   std::optional<int64_t> Timestamp(const char* name) {
-    std::optional<std::string> raw = Present(name);
+    std::optional<std::string> raw = http::NonEmptyQuery(request_, name);
     if (!raw) return std::nullopt;
     Result<int64_t> ms = ParseTimestamp(*raw, name);
     if (!ms.ok()) {
@@ -37,7 +45,7 @@ class FilterParser {
   }
 
   std::optional<std::string> Text(const char* name) {
-    std::optional<std::string> raw = Present(name);
+    std::optional<std::string> raw = http::NonEmptyQuery(request_, name);
     if (!raw) return std::nullopt;
     if (!IsValidUtf8(*raw)) {
       Fail(name, "invalid_format", {"包含无效字符", "contains invalid characters"});
@@ -51,7 +59,7 @@ class FilterParser {
   }
 
   std::optional<int64_t> Integer(const char* name, int64_t min, int64_t max) {
-    std::optional<std::string> raw = Present(name);
+    std::optional<std::string> raw = http::NonEmptyQuery(request_, name);
     if (!raw) return std::nullopt;
     int64_t value = 0;
     const char* end = raw->data() + raw->size();
@@ -76,13 +84,6 @@ class FilterParser {
   Status Finish() { return errors_.empty() ? Status::Ok() : Status::Invalid(std::move(errors_)); }
 
  private:
-  // Returns the parameter unless absent or empty (an empty parameter means "no filter").
-  std::optional<std::string> Present(const char* name) const {
-    std::optional<std::string> raw = request_.Query(name);
-    if (raw && raw->empty()) return std::nullopt;
-    return raw;
-  }
-
   const http::Request& request_;
   std::vector<FieldError> errors_;
 };
@@ -125,41 +126,33 @@ Result<http::Response> ListAuditEvents(storage::Database& db, const AuditLog& lo
   ANXIN_ASSIGN_OR_RETURN(filter.scope_org_path, ScopeOf(request.Caller()));
 
   ANXIN_ASSIGN_OR_RETURN(std::vector<AuditRecord> records, log.Query(db, filter));
-  nlohmann::json items = nlohmann::json::array();
-  for (const AuditRecord& record : records) items.push_back(AuditRecordJson(record));
-  nlohmann::json body = {{"items", std::move(items)}, {"next_after_seq", nullptr}};
+  nlohmann::json body = {{"items", http::JsonArray(records, AuditRecordJson)}, {"next_after_seq", nullptr}};
   if (static_cast<int>(records.size()) == filter.limit) body["next_after_seq"] = records.back().seq;
   return http::JsonResponse(200, body);
 }
 
 nlohmann::json ResponseSchema() {
-  nlohmann::json text = {{"type", "string"}};
-  nlohmann::json item = {
-      {"type", "object"},
-      {"properties",
-       {{"seq", {{"type", "integer"}}},
-        {"at", {{"type", "string"}, {"format", "date-time"}}},
-        {"at_ms", {{"type", "integer"}}},
-        {"actor_id", text},
-        {"actor_role", text},
-        {"actor_org_id", text},
-        {"action", text},
-        {"object_type", text},
-        {"object_id", text},
-        {"org_id", text},
-        {"org_path", text},
-        {"summary", {{"type", "object"}}},
-        {"result", text},
-        {"request_id", text},
-        {"client_address", text},
-        {"prev_hash", text},
-        {"hash", text}}},
-      {"required", {"seq", "at", "actor_id", "action", "object_type", "object_id", "result", "hash"}}};
-  return {{"type", "object"},
-          {"properties",
-           {{"items", {{"type", "array"}, {"items", item}}},
-            {"next_after_seq", {{"type", {"integer", "null"}}}}}},
-          {"required", {"items", "next_after_seq"}}};
+  nlohmann::json item =
+      Object({{"seq", Integer()},
+              {"at", DateTime()},
+              {"at_ms", Integer()},
+              {"actor_id", String()},
+              {"actor_role", String()},
+              {"actor_org_id", String()},
+              {"action", String()},
+              {"object_type", String()},
+              {"object_id", String()},
+              {"org_id", String()},
+              {"org_path", String()},
+              {"summary", {{"type", "object"}}},
+              {"result", String()},
+              {"request_id", String()},
+              {"client_address", String()},
+              {"prev_hash", String()},
+              {"hash", String()}},
+             {"seq", "at", "actor_id", "action", "object_type", "object_id", "result", "hash"});
+  return Object({{"items", Array(item)}, {"next_after_seq", Nullable(Integer())}},
+                {"items", "next_after_seq"});
 }
 
 }  // namespace

@@ -8,25 +8,13 @@
 #include <gtest/gtest.h>
 
 #include "audit/audit_test_support.hpp"
+#include "http/testing/route_test_support.hpp"
 
 namespace anxin::audit {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
-
-// Maps bearer tokens to principals.
-class FakeAuthenticator final : public http::Authenticator {
- public:
-  Result<Principal> Authenticate(std::string_view token, const http::Request&) override {
-    auto it = principals.find(std::string(token));
-    if (it == principals.end()) {
-      return Status(StatusCode::kUnauthenticated, "unauthenticated", {"请先登录", "log in first"});
-    }
-    return it->second;
-  }
-  std::map<std::string, Principal> principals;
-};
 
 class AuditRoutesTest : public AuditTestBase {
  protected:
@@ -48,13 +36,7 @@ class AuditRoutesTest : public AuditTestBase {
   }
 
   http::Response Get(const std::string& token, std::map<std::string, std::string> query) {
-    http::Request request;
-    request.method = "GET";
-    request.path = "/api/v1/audit-events";
-    request.query = std::move(query);
-    request.headers["authorization"] = "Bearer " + token;
-    request.request_id = "test-request";
-    request.lang = "en";
+    http::Request request = http::testing::GetRequest("/api/v1/audit-events", std::move(query), token);
     return router_.Handle(request);
   }
 
@@ -75,7 +57,7 @@ class AuditRoutesTest : public AuditTestBase {
     AppendAt(3000, nullptr, Entry("session.login", "user", "U9"));
   }
 
-  FakeAuthenticator auth_;
+  http::testing::TokenAuthenticator auth_;
   http::Router router_;
   std::string root_, branch_, other_branch_;
 };

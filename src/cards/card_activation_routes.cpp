@@ -6,15 +6,27 @@
 #include <vector>
 
 #include "http/json_input.hpp"
+#include "http/route_support.hpp"
 #include "policies/policy.hpp"
 #include "products/product.hpp"
 
 namespace anxin::cards {
 namespace {
 
+using http::ActorOf;
+using http::JsonArray;
 using http::JsonReader;
 using http::Request;
 using http::Response;
+using http::schema::Array;
+using http::schema::Boolean;
+using http::schema::DateTime;
+using http::schema::Enum;
+using http::schema::FullDate;
+using http::schema::Integer;
+using http::schema::Nullable;
+using http::schema::Object;
+using http::schema::String;
 using nlohmann::json;
 
 constexpr const char* kTag = "card-activation";
@@ -25,13 +37,6 @@ const std::vector<std::string> kIdTypes = {"resident_id",         "hk_macau_id",
                                            "hk_macau_permit",     "taiwan_permit", "passport",
                                            "foreign_permanent_id"};
 const std::vector<std::string> kRelationships = {"self", "spouse", "child", "parent", "other"};
-
-Actor ActorOf(const Request& request) {
-  Actor actor;
-  actor.request_id = request.request_id;
-  actor.client_address = request.client_address;
-  return actor;
-}
 
 // --- rendering ---
 
@@ -66,12 +71,10 @@ json CoverageJson(const products::Coverage& c) {
 json OfferJson(const CardOffer& offer) {
   json plans = json::array();
   for (const products::Plan& plan : offer.plans) {
-    json coverages = json::array();
-    for (const products::Coverage& c : plan.coverages) coverages.push_back(CoverageJson(c));
     plans.push_back({{"code", plan.code},
                      {"name_zh", plan.name_zh},
                      {"name_en", plan.name_en},
-                     {"coverages", std::move(coverages)}});
+                     {"coverages", JsonArray(plan.coverages, CoverageJson)}});
   }
   const products::Product& p = offer.product;
   json age = {{"min_age", p.insurable_age.min_years}, {"max_age", p.insurable_age.max_years}};
@@ -237,26 +240,9 @@ Result<ActivationRequest> ReadActivation(const Request& request) {
 
 // --- OpenAPI schemas ---
 
-json Str(int max_len = 0) {
-  json s = {{"type", "string"}};
-  if (max_len > 0) s["maxLength"] = max_len;
-  return s;
-}
-json Int() { return {{"type", "integer"}}; }
-json DateSchema() { return {{"type", "string"}, {"format", "date"}}; }
-json Enum(const std::vector<std::string>& values) { return {{"type", "string"}, {"enum", values}}; }
-json ArrayOf(json items) { return {{"type", "array"}, {"items", std::move(items)}}; }
-json Obj(json properties, std::vector<std::string> required) {
-  return {{"type", "object"}, {"properties", std::move(properties)}, {"required", std::move(required)}};
-}
-
 json PersonSchema(PersonRole role) {
-  json props = {{"name", Str(50)},
-                {"id_type", Enum(kIdTypes)},
-                {"id_number", Str(32)},
-                {"birth_date", DateSchema()},
-                {"sex", Enum({"male", "female"})},
-                {"phone", Str(20)}};
+  json props = {{"name", String(50)},       {"id_type", Enum(kIdTypes)},       {"id_number", String(32)},
+                {"birth_date", FullDate()}, {"sex", Enum({"male", "female"})}, {"phone", String(20)}};
   std::vector<std::string> required = {"name", "id_type", "id_number"};
   if (role == PersonRole::kHolder) required.emplace_back("phone");
   if (role != PersonRole::kHolder) {
@@ -267,91 +253,94 @@ json PersonSchema(PersonRole role) {
     props["share_percent"] = {{"type", "integer"}, {"minimum", 1}, {"maximum", 100}};
     required.emplace_back("share_percent");
   }
-  return Obj(std::move(props), std::move(required));
+  return Object(std::move(props), required);
 }
 
 json CredentialsSchema() {
-  return Obj({{"serial", Str(32)}, {"password", Str(static_cast<int>(kMaxPasswordInput))}},
-             {"serial", "password"});
+  return Object({{"serial", String(32)}, {"password", String(kMaxPasswordInput)}}, {"serial", "password"});
 }
 
 json OfferSchema() {
-  json coverage = Obj({{"code", Str()},
-                       {"name_zh", Str()},
-                       {"name_en", Str()},
-                       {"liability_zh", Str()},
-                       {"liability_en", Str()},
-                       {"sum_insured_fen", {{"type", json::array({"integer", "null"})}}},
-                       {"deductible_fen", Int()},
-                       {"copay_percent", Int()},
-                       {"waiting_period_days", Int()}},
-                      {"code", "name_zh", "sum_insured_fen", "deductible_fen", "waiting_period_days"});
-  return Obj(
-      {{"serial", Str()},
-       {"card_type", Obj({{"code", Str()}, {"name", Str()}}, {"code", "name"})},
-       {"product", Obj({{"code", Str()},
-                        {"version", Int()},
-                        {"name_zh", Str()},
-                        {"name_en", Str()},
-                        {"line_of_business", Str()},
-                        {"description_zh", Str()},
-                        {"description_en", Str()}},
-                       {"code", "version", "name_zh", "line_of_business"})},
-       {"plans",
-        ArrayOf(
-            Obj({{"code", Str()}, {"name_zh", Str()}, {"name_en", Str()}, {"coverages", ArrayOf(coverage)}},
-                {"code", "name_zh", "coverages"}))},
-       {"default_plan_code", Str()},
-       {"premium_fen", Int()},
-       {"term", Obj({{"unit", Enum({"day", "month", "year"})}, {"value", Int()}}, {"unit", "value"})},
-       {"start_rule", Obj({{"rule", Enum({"next_day", "holder_choice"})},
-                           {"earliest_start", DateSchema()},
-                           {"latest_start", DateSchema()}},
-                          {"rule", "earliest_start", "latest_start"})},
-       {"insurable_age",
-        Obj({{"min_age", Int()}, {"max_age", Int()}, {"min_age_days", Int()}}, {"min_age", "max_age"})},
-       {"valid_until", {{"type", "string"}, {"format", "date-time"}}}},
+  json coverage = Object({{"code", String()},
+                          {"name_zh", String()},
+                          {"name_en", String()},
+                          {"liability_zh", String()},
+                          {"liability_en", String()},
+                          {"sum_insured_fen", Nullable(Integer())},
+                          {"deductible_fen", Integer()},
+                          {"copay_percent", Integer()},
+                          {"waiting_period_days", Integer()}},
+                         {"code", "name_zh", "sum_insured_fen", "deductible_fen", "waiting_period_days"});
+  return Object(
+      {{"serial", String()},
+       {"card_type", Object({{"code", String()}, {"name", String()}}, {"code", "name"})},
+       {"product", Object({{"code", String()},
+                           {"version", Integer()},
+                           {"name_zh", String()},
+                           {"name_en", String()},
+                           {"line_of_business", String()},
+                           {"description_zh", String()},
+                           {"description_en", String()}},
+                          {"code", "version", "name_zh", "line_of_business"})},
+       {"plans", Array(Object({{"code", String()},
+                               {"name_zh", String()},
+                               {"name_en", String()},
+                               {"coverages", Array(coverage)}},
+                              {"code", "name_zh", "coverages"}))},
+       {"default_plan_code", String()},
+       {"premium_fen", Integer()},
+       {"term", Object({{"unit", Enum({"day", "month", "year"})}, {"value", Integer()}}, {"unit", "value"})},
+       {"start_rule", Object({{"rule", Enum({"next_day", "holder_choice"})},
+                              {"earliest_start", FullDate()},
+                              {"latest_start", FullDate()}},
+                             {"rule", "earliest_start", "latest_start"})},
+       {"insurable_age", Object({{"min_age", Integer()}, {"max_age", Integer()}, {"min_age_days", Integer()}},
+                                {"min_age", "max_age"})},
+       {"valid_until", DateTime()}},
       {"serial", "card_type", "product", "plans", "premium_fen", "term", "start_rule", "insurable_age",
        "valid_until"});
 }
 
 json ActivationRequestSchema() {
-  json props = {{"serial", Str(32)},
-                {"password", Str(static_cast<int>(kMaxPasswordInput))},
-                {"plan_code", Str(32)},
-                {"start_date", DateSchema()},
+  json props = {{"serial", String(32)},
+                {"password", String(kMaxPasswordInput)},
+                {"plan_code", String(32)},
+                {"start_date", FullDate()},
                 {"holder", PersonSchema(PersonRole::kHolder)},
                 {"insured", PersonSchema(PersonRole::kInsured)},
-                {"insured_is_holder", {{"type", "boolean"}}},
-                {"beneficiaries", ArrayOf(PersonSchema(PersonRole::kBeneficiary))}};
-  return Obj(std::move(props), {"serial", "password", "plan_code", "holder"});
+                {"insured_is_holder", Boolean()},
+                {"beneficiaries", Array(PersonSchema(PersonRole::kBeneficiary))}};
+  return Object(std::move(props), {"serial", "password", "plan_code", "holder"});
 }
 
 json ActivationSchema() {
-  json party = Obj({{"role", Enum({"holder", "insured", "beneficiary"})},
-                    {"name", Str()},
-                    {"id_type", Str()},
-                    {"id_number", Str()},
-                    {"birth_date", DateSchema()},
-                    {"sex", Str()},
-                    {"phone", Str()},
-                    {"relationship", Str()},
-                    {"share_percent", Int()}},
-                   {"role", "name", "id_type", "id_number"});
-  return Obj({{"policy_id", Str()},
-              {"policy_no", Str()},
-              {"serial", Str()},
-              {"product", Obj({{"code", Str()}, {"version", Int()}, {"name_zh", Str()}, {"name_en", Str()}},
-                              {"code", "version", "name_zh"})},
-              {"plan", Obj({{"code", Str()}, {"name_zh", Str()}, {"name_en", Str()}}, {"code", "name_zh"})},
-              {"premium_fen", Int()},
-              {"start_date", DateSchema()},
-              {"end_date", DateSchema()},
-              {"issued_at", {{"type", "string"}, {"format", "date-time"}}},
-              {"parties", ArrayOf(party)},
-              {"coverages", ArrayOf({{"type", "object"}})}},
-             {"policy_id", "policy_no", "serial", "product", "plan", "premium_fen", "start_date", "end_date",
-              "parties"});
+  json party = Object({{"role", Enum({"holder", "insured", "beneficiary"})},
+                       {"name", String()},
+                       {"id_type", String()},
+                       {"id_number", String()},
+                       {"birth_date", FullDate()},
+                       {"sex", String()},
+                       {"phone", String()},
+                       {"relationship", String()},
+                       {"share_percent", Integer()}},
+                      {"role", "name", "id_type", "id_number"});
+  return Object(
+      {{"policy_id", String()},
+       {"policy_no", String()},
+       {"serial", String()},
+       {"product",
+        Object({{"code", String()}, {"version", Integer()}, {"name_zh", String()}, {"name_en", String()}},
+               {"code", "version", "name_zh"})},
+       {"plan",
+        Object({{"code", String()}, {"name_zh", String()}, {"name_en", String()}}, {"code", "name_zh"})},
+       {"premium_fen", Integer()},
+       {"start_date", FullDate()},
+       {"end_date", FullDate()},
+       {"issued_at", DateTime()},
+       {"parties", Array(party)},
+       {"coverages", Array({{"type", "object"}})}},
+      {"policy_id", "policy_no", "serial", "product", "plan", "premium_fen", "start_date", "end_date",
+       "parties"});
 }
 
 }  // namespace
@@ -409,16 +398,16 @@ void RegisterCardActivationRoutes(http::Router& router, CardActivationService& s
           "otherwise. Idempotent by message_id. Business outcomes answer 200 and are replied to the "
           "sender by SMS",
       .tag = kTag,
-      .request_schema = Obj({{"message_id", Str(128)},
-                             {"from", Str(20)},
-                             {"text", Str(500)},
-                             {"received_at", {{"type", "string"}, {"format", "date-time"}}}},
-                            {"message_id", "from", "text"}),
-      .response_schema = Obj({{"status", Enum({"accepted"})},
-                              {"result", Enum({"activated", "rejected"})},
-                              {"code", Str()},
-                              {"duplicate", {{"type", "boolean"}}}},
-                             {"status", "result", "code", "duplicate"}),
+      .request_schema = Object({{"message_id", String(128)},
+                                {"from", String(20)},
+                                {"text", String(500)},
+                                {"received_at", DateTime()}},
+                               {"message_id", "from", "text"}),
+      .response_schema = Object({{"status", Enum({"accepted"})},
+                                 {"result", Enum({"activated", "rejected"})},
+                                 {"code", String()},
+                                 {"duplicate", Boolean()}},
+                                {"status", "result", "code", "duplicate"}),
       .handler = [&service](Request& request) -> Result<Response> {
         ANXIN_RETURN_IF_ERROR(service.AuthenticateSms(request.Header("x-anxin-timestamp"),
                                                       request.Header("x-anxin-signature"), request.body));

@@ -1,25 +1,32 @@
 #include "cards/card_admin_routes.hpp"
 
-#include <charconv>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "cards/card_serial.hpp"
 #include "http/json_input.hpp"
+#include "http/route_support.hpp"
 
 namespace anxin::cards {
 namespace {
 
+using http::ActorOf;
+using http::JsonArray;
+using http::schema::Array;
+using http::schema::Boolean;
+using http::schema::DateTime;
+using http::schema::Enum;
+using http::schema::FullDate;
+using http::schema::Integer;
+using http::schema::ListOf;
+using http::schema::Nullable;
+using http::schema::Object;
+using http::schema::String;
 using nlohmann::json;
 
-Actor ActorOf(const http::Request& request) {
-  Actor actor;
-  actor.principal = request.principal ? &*request.principal : nullptr;
-  actor.request_id = request.request_id;
-  actor.client_address = request.client_address;
-  return actor;
-}
+constexpr int kDefaultBatchPage = 100;
+constexpr int kMaxBatchPage = 500;
 
 json TypeJson(const CardType& t) {
   return {{"id", t.id},
@@ -54,67 +61,60 @@ json BatchJson(const CardBatch& b) {
 
 // --- OpenAPI schemas ---
 
-json Str() { return {{"type", "string"}}; }
-json Int() { return {{"type", "integer"}}; }
-json Enum(std::vector<std::string> values) { return {{"type", "string"}, {"enum", std::move(values)}}; }
-json ArrayOf(json items) { return {{"type", "array"}, {"items", std::move(items)}}; }
-json Obj(json properties, std::vector<std::string> required) {
-  return {{"type", "object"}, {"properties", std::move(properties)}, {"required", std::move(required)}};
-}
 json TermSchema() {
-  return Obj({{"unit", Enum({"day", "month", "year"})}, {"value", Int()}}, {"unit", "value"});
+  return Object({{"unit", Enum({"day", "month", "year"})}, {"value", Integer()}}, {"unit", "value"});
 }
 
 json TypeSchema() {
-  return Obj(
-      {{"id", Str()},
-       {"code", Str()},
-       {"name", Str()},
-       {"serial_prefix", Str()},
-       {"product_code", Str()},
-       {"plan_codes", ArrayOf(Str())},
-       {"default_plan_code", Str()},
+  return Object(
+      {{"id", String()},
+       {"code", String()},
+       {"name", String()},
+       {"serial_prefix", String()},
+       {"product_code", String()},
+       {"plan_codes", Array(String())},
+       {"default_plan_code", String()},
        {"term", TermSchema()},
-       {"face_value_fen", Int()},
-       {"validity_days", Int()},
+       {"face_value_fen", Integer()},
+       {"validity_days", Integer()},
        {"start_rule", Enum({"next_day", "holder_choice"})},
-       {"start_within_days", Int()},
+       {"start_within_days", Integer()},
        {"status", Enum({"active", "disabled"})},
-       {"created_at", {{"type", "string"}, {"format", "date-time"}}}},
+       {"created_at", DateTime()}},
       {"id", "code", "name", "serial_prefix", "product_code", "plan_codes", "default_plan_code", "term",
        "face_value_fen", "validity_days", "start_rule", "start_within_days", "status", "created_at"});
 }
 
 json NewTypeSchema() {
-  return Obj({{"code", Str()},
-              {"name", Str()},
-              {"serial_prefix", Str()},
-              {"product_code", Str()},
-              {"plan_codes", ArrayOf(Str())},
-              {"default_plan_code", Str()},
-              {"term", TermSchema()},
-              {"face_value_fen", Int()},
-              {"validity_days", Int()},
-              {"start_rule", Enum({"next_day", "holder_choice"})},
-              {"start_within_days", Int()}},
-             {"code", "name", "serial_prefix", "product_code", "plan_codes", "default_plan_code", "term",
-              "face_value_fen", "validity_days", "start_rule"});
+  return Object({{"code", String()},
+                 {"name", String()},
+                 {"serial_prefix", String()},
+                 {"product_code", String()},
+                 {"plan_codes", Array(String())},
+                 {"default_plan_code", String()},
+                 {"term", TermSchema()},
+                 {"face_value_fen", Integer()},
+                 {"validity_days", Integer()},
+                 {"start_rule", Enum({"next_day", "holder_choice"})},
+                 {"start_within_days", Integer()}},
+                {"code", "name", "serial_prefix", "product_code", "plan_codes", "default_plan_code", "term",
+                 "face_value_fen", "validity_days", "start_rule"});
 }
 
 json BatchSchema() {
-  return Obj({{"id", Str()},
-              {"batch_no", Str()},
-              {"card_type_id", Str()},
-              {"card_type_code", Str()},
-              {"quantity", Int()},
-              {"first_serial", Str()},
-              {"last_serial", Str()},
-              {"valid_until", {{"type", "string"}, {"format", "date-time"}}},
-              {"passwords_exported", {{"type", "boolean"}}},
-              {"exported_at", {{"type", json::array({"string", "null"})}, {"format", "date-time"}}},
-              {"created_at", {{"type", "string"}, {"format", "date-time"}}}},
-             {"id", "batch_no", "card_type_id", "card_type_code", "quantity", "first_serial", "last_serial",
-              "valid_until", "passwords_exported", "exported_at", "created_at"});
+  return Object({{"id", String()},
+                 {"batch_no", String()},
+                 {"card_type_id", String()},
+                 {"card_type_code", String()},
+                 {"quantity", Integer()},
+                 {"first_serial", String()},
+                 {"last_serial", String()},
+                 {"valid_until", DateTime()},
+                 {"passwords_exported", Boolean()},
+                 {"exported_at", Nullable(DateTime())},
+                 {"created_at", DateTime()}},
+                {"id", "batch_no", "card_type_id", "card_type_code", "quantity", "first_serial",
+                 "last_serial", "valid_until", "passwords_exported", "exported_at", "created_at"});
 }
 
 Result<NewCardType> ReadNewType(const http::Request& request) {
@@ -153,19 +153,6 @@ Result<NewCardType> ReadNewType(const http::Request& request) {
   return t;
 }
 
-std::optional<int> ParseLimit(const http::Request& request, std::vector<FieldError>& errors) {
-  std::optional<std::string> text = request.Query("limit");
-  if (!text) return std::nullopt;
-  int v = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
-  if (ec != std::errc() || end != text->data() + text->size() || v < 1 || v > 500) {
-    errors.push_back(
-        {"limit", "out_of_range", {"limit 应为1至500的整数", "limit must be an integer 1..500"}});
-    return std::nullopt;
-  }
-  return v;
-}
-
 }  // namespace
 
 void RegisterCardAdminRoutes(http::Router& router, CardAdminService& service) {
@@ -191,12 +178,10 @@ void RegisterCardAdminRoutes(http::Router& router, CardAdminService& service) {
       .permission = "card.read",
       .summary = "List the card types",
       .tag = "cards",
-      .response_schema = Obj({{"items", ArrayOf(TypeSchema())}}, {"items"}),
+      .response_schema = ListOf(TypeSchema()),
       .handler = [&service](http::Request& request) -> Result<http::Response> {
         ANXIN_ASSIGN_OR_RETURN(std::vector<CardType> types, service.ListTypes(ActorOf(request)));
-        json items = json::array();
-        for (const CardType& t : types) items.push_back(TypeJson(t));
-        return http::JsonResponse(200, {{"items", std::move(items)}});
+        return http::JsonResponse(200, {{"items", JsonArray(types, TypeJson)}});
       },
   });
 
@@ -219,7 +204,7 @@ void RegisterCardAdminRoutes(http::Router& router, CardAdminService& service) {
       .permission = "card.type.manage",
       .summary = "Disable or re-enable a card type (a disabled type takes no new batches); head office only",
       .tag = "cards",
-      .request_schema = Obj({{"status", Enum({"active", "disabled"})}}, {"status"}),
+      .request_schema = Object({{"status", Enum({"active", "disabled"})}}, {"status"}),
       .response_schema = TypeSchema(),
       .handler = [&service](http::Request& request) -> Result<http::Response> {
         ANXIN_ASSIGN_OR_RETURN(http::JsonReader in, http::JsonReader::Parse(request));
@@ -238,10 +223,9 @@ void RegisterCardAdminRoutes(http::Router& router, CardAdminService& service) {
       .summary =
           "Create a batch of up to 1,000,000 cards in stock at the head office, with 8-digit passwords",
       .tag = "cards",
-      .request_schema = Obj({{"card_type_id", Str()},
-                             {"quantity", Int()},
-                             {"valid_until", {{"type", "string"}, {"format", "date"}}}},
-                            {"card_type_id", "quantity"}),
+      .request_schema =
+          Object({{"card_type_id", String()}, {"quantity", Integer()}, {"valid_until", FullDate()}},
+                 {"card_type_id", "quantity"}),
       .response_schema = BatchSchema(),
       .success_status = 201,
       .handler = [&service](http::Request& request) -> Result<http::Response> {
@@ -272,18 +256,14 @@ void RegisterCardAdminRoutes(http::Router& router, CardAdminService& service) {
       .permission = "card.read",
       .summary = "List card batches, newest first; head office only",
       .tag = "cards",
-      .response_schema = Obj({{"items", ArrayOf(BatchSchema())}}, {"items"}),
+      .response_schema = ListOf(BatchSchema()),
       .query_parameters = {"card_type_id", "limit"},
       .handler = [&service](http::Request& request) -> Result<http::Response> {
-        std::vector<FieldError> errors;
         BatchFilter filter;
         filter.card_type_id = request.Query("card_type_id");
-        filter.limit = ParseLimit(request, errors).value_or(100);
-        if (!errors.empty()) return Status::Invalid(std::move(errors));
+        ANXIN_ASSIGN_OR_RETURN(filter.limit, http::LimitParam(request, kDefaultBatchPage, kMaxBatchPage));
         ANXIN_ASSIGN_OR_RETURN(std::vector<CardBatch> batches, service.ListBatches(ActorOf(request), filter));
-        json items = json::array();
-        for (const CardBatch& b : batches) items.push_back(BatchJson(b));
-        return http::JsonResponse(200, {{"items", std::move(items)}});
+        return http::JsonResponse(200, {{"items", JsonArray(batches, BatchJson)}});
       },
   });
 

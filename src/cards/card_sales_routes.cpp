@@ -9,39 +9,43 @@
 
 #include "common/clock.hpp"
 #include "http/json_input.hpp"
+#include "http/route_support.hpp"
 
 namespace anxin::cards {
 namespace {
 
 using http::Access;
+using http::ActorOf;
+using http::JsonArray;
 using http::JsonReader;
+using http::NonEmptyQuery;
+using http::NullOr;
 using http::Request;
 using http::Response;
 using http::Route;
+using http::schema::Array;
+using http::schema::Boolean;
+using http::schema::ClosedObject;
+using http::schema::DateTime;
+using http::schema::Enum;
+using http::schema::Integer;
+using http::schema::Nullable;
+using http::schema::String;
 using nlohmann::json;
 
 constexpr const char* kTag = "card-sales";
 constexpr size_t kMaxSerialInput = 32;
 constexpr size_t kMaxCodeInput = 64;
-
-Actor ActorOf(const Request& request) {
-  Actor actor;
-  actor.principal = request.principal ? &*request.principal : nullptr;
-  actor.request_id = request.request_id;
-  actor.client_address = request.client_address;
-  return actor;
-}
-
-json NullOr(const std::optional<std::string>& value) { return value ? json(*value) : json(nullptr); }
+constexpr int kDefaultSalesPage = 50;
 
 json TimeOrNull(const std::optional<int64_t>& ms) { return ms ? json(FormatTimestamp(*ms)) : json(nullptr); }
 
 json OrgJson(const SalesOrg& org) { return {{"id", org.id}, {"code", org.code}, {"name", org.name}}; }
 
 json WarningsJson(const std::vector<Warning>& warnings, const std::string& lang) {
-  json out = json::array();
-  for (const Warning& w : warnings) out.push_back({{"code", w.code}, {"message", w.message.In(lang)}});
-  return out;
+  return JsonArray(warnings, [&lang](const Warning& w) {
+    return json{{"code", w.code}, {"message", w.message.In(lang)}};
+  });
 }
 
 json SaleJson(const CardSale& sale) {
@@ -75,14 +79,12 @@ json SaleViewJson(const SaleView& view, const std::string& lang) {
 }
 
 json ItemsJson(const std::vector<LineItem>& items) {
-  json out = json::array();
-  for (const LineItem& item : items) {
-    out.push_back({{"name", item.name},
-                   {"quantity", item.quantity},
-                   {"unit_price_fen", item.unit_price.fen},
-                   {"amount_fen", item.amount.fen}});
-  }
-  return out;
+  return JsonArray(items, [](const LineItem& item) {
+    return json{{"name", item.name},
+                {"quantity", item.quantity},
+                {"unit_price_fen", item.unit_price.fen},
+                {"amount_fen", item.amount.fen}};
+  });
 }
 
 json ReceiptJson(const ReceiptView& view) {
@@ -166,166 +168,126 @@ Response PdfResponse(std::string bytes, const std::string& name) {
 
 // --- JSON Schemas for the OpenAPI document ------------------------------------------------------
 
-json Str(int max_len = 0) {
-  json s = {{"type", "string"}};
-  if (max_len > 0) s["maxLength"] = max_len;
-  return s;
+json OrgSchema() {
+  return ClosedObject({{"id", String()}, {"code", String()}, {"name", String()}}, {"id", "code", "name"});
 }
-json NullableStr() { return {{"type", {"string", "null"}}}; }
-json Int() { return {{"type", "integer"}}; }
-json Bool() { return {{"type", "boolean"}}; }
-json Timestamp() { return {{"type", "string"}, {"format", "date-time"}}; }
-json Enum(std::vector<std::string> values) { return {{"type", "string"}, {"enum", std::move(values)}}; }
-json StrArray(int max_items = 0) {
-  json s = {{"type", "array"}, {"items", {{"type", "string"}}}};
-  if (max_items > 0) s["maxItems"] = max_items;
-  return s;
-}
-json Obj(json properties, std::vector<std::string> required) {
-  json schema = {{"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}};
-  if (!required.empty()) schema["required"] = std::move(required);
-  return schema;
-}
-json OrgSchema() { return Obj({{"id", Str()}, {"code", Str()}, {"name", Str()}}, {"id", "code", "name"}); }
 json ItemsSchema() {
-  return {
-      {"type", "array"},
-      {"items", Obj({{"name", Str()}, {"quantity", Int()}, {"unit_price_fen", Int()}, {"amount_fen", Int()}},
-                    {"name", "quantity", "unit_price_fen", "amount_fen"})}};
+  return Array(ClosedObject(
+      {{"name", String()}, {"quantity", Integer()}, {"unit_price_fen", Integer()}, {"amount_fen", Integer()}},
+      {"name", "quantity", "unit_price_fen", "amount_fen"}));
 }
 
 json SaleProperties() {
-  return {{"id", Str()},
-          {"sales_no", Str()},
-          {"card_type_id", Str()},
-          {"org_id", Str()},
-          {"seller_org_code", Str()},
-          {"seller_code", Str()},
+  return {{"id", String()},
+          {"sales_no", String()},
+          {"card_type_id", String()},
+          {"org_id", String()},
+          {"seller_org_code", String()},
+          {"seller_code", String()},
           {"business_source", Enum(BusinessSourceNames())},
-          {"quantity", Int()},
-          {"amount_fen", Int()},
+          {"quantity", Integer()},
+          {"amount_fen", Integer()},
           {"status", Enum(SaleStatusNames())},
-          {"created_at", Timestamp()},
-          {"created_by", Str()}};
+          {"created_at", DateTime()},
+          {"created_by", String()}};
 }
 
 json SaleSchema() {
   json properties = SaleProperties();
-  properties["card_type"] = Obj({{"id", Str()}, {"code", Str()}, {"name", Str()}, {"face_value_fen", Int()}},
-                                {"id", "code", "name", "face_value_fen"});
+  properties["card_type"] =
+      ClosedObject({{"id", String()}, {"code", String()}, {"name", String()}, {"face_value_fen", Integer()}},
+                   {"id", "code", "name", "face_value_fen"});
   properties["org"] = OrgSchema();
-  properties["seller_name"] = Str();
-  properties["serials"] = StrArray();
-  properties["receipt_no"] = NullableStr();
-  properties["invoice_no"] = NullableStr();
-  properties["warnings"] = {{"type", "array"},
-                            {"items", Obj({{"code", Str()}, {"message", Str()}}, {"code", "message"})}};
-  return Obj(std::move(properties),
-             {"id", "sales_no", "quantity", "amount_fen", "status", "serials", "warnings"});
+  properties["seller_name"] = String();
+  properties["serials"] = Array(String());
+  properties["receipt_no"] = Nullable(String());
+  properties["invoice_no"] = Nullable(String());
+  properties["warnings"] =
+      Array(ClosedObject({{"code", String()}, {"message", String()}}, {"code", "message"}));
+  return ClosedObject(std::move(properties),
+                      {"id", "sales_no", "quantity", "amount_fen", "status", "serials", "warnings"});
 }
 
 json SalePageSchema() {
-  return Obj({{"items", {{"type", "array"}, {"items", Obj(SaleProperties(), {"id", "sales_no", "status"})}}},
-              {"next_after", NullableStr()}},
-             {"items", "next_after"});
+  return ClosedObject({{"items", Array(ClosedObject(SaleProperties(), {"id", "sales_no", "status"}))},
+                       {"next_after", Nullable(String())}},
+                      {"items", "next_after"});
 }
 
 json ReceiptSchema() {
-  return Obj({{"id", Str()},
-              {"receipt_no", Str()},
-              {"kind", Enum({"charge", "refund"})},
-              {"sales_no", NullableStr()},
-              {"recovery_no", NullableStr()},
-              {"org", OrgSchema()},
-              {"amount_fen", Int()},
-              {"status", Enum({"issued", "confirmed", "cancelled"})},
-              {"payer_name", Str()},
-              {"bank_reference", {{"type", {"string", "null"}}, {"description", "masked"}}},
-              {"issued_at", Timestamp()},
-              {"issued_by", Str()},
-              {"confirmed_at", {{"type", {"string", "null"}}, {"format", "date-time"}}},
-              {"confirmed_by", NullableStr()},
-              {"invoice_no", NullableStr()},
-              {"items", ItemsSchema()}},
-             {"id", "receipt_no", "kind", "amount_fen", "status"});
+  return ClosedObject({{"id", String()},
+                       {"receipt_no", String()},
+                       {"kind", Enum({"charge", "refund"})},
+                       {"sales_no", Nullable(String())},
+                       {"recovery_no", Nullable(String())},
+                       {"org", OrgSchema()},
+                       {"amount_fen", Integer()},
+                       {"status", Enum({"issued", "confirmed", "cancelled"})},
+                       {"payer_name", String()},
+                       {"bank_reference", {{"type", {"string", "null"}}, {"description", "masked"}}},
+                       {"issued_at", DateTime()},
+                       {"issued_by", String()},
+                       {"confirmed_at", Nullable(DateTime())},
+                       {"confirmed_by", Nullable(String())},
+                       {"invoice_no", Nullable(String())},
+                       {"items", ItemsSchema()}},
+                      {"id", "receipt_no", "kind", "amount_fen", "status"});
 }
 
 json InvoiceSchema() {
-  return Obj({{"id", Str()},
-              {"invoice_no", Str()},
-              {"kind", Enum({"blue", "red"})},
-              {"receipt_no", Str()},
-              {"original_invoice_no", NullableStr()},
-              {"sales_no", NullableStr()},
-              {"recovery_no", NullableStr()},
-              {"org", OrgSchema()},
-              {"buyer_name", Str()},
-              {"amount_fen", {{"type", "integer"}, {"description", "negative on a red-letter invoice"}}},
-              {"issued_at", Timestamp()},
-              {"issued_by", Str()},
-              {"items", ItemsSchema()}},
-             {"id", "invoice_no", "kind", "receipt_no", "amount_fen"});
+  return ClosedObject(
+      {{"id", String()},
+       {"invoice_no", String()},
+       {"kind", Enum({"blue", "red"})},
+       {"receipt_no", String()},
+       {"original_invoice_no", Nullable(String())},
+       {"sales_no", Nullable(String())},
+       {"recovery_no", Nullable(String())},
+       {"org", OrgSchema()},
+       {"buyer_name", String()},
+       {"amount_fen", {{"type", "integer"}, {"description", "negative on a red-letter invoice"}}},
+       {"issued_at", DateTime()},
+       {"issued_by", String()},
+       {"items", ItemsSchema()}},
+      {"id", "invoice_no", "kind", "receipt_no", "amount_fen"});
 }
 
 json RecoverySchema() {
-  return Obj({{"id", Str()},
-              {"recovery_no", Str()},
-              {"sales_no", Str()},
-              {"org_id", Str()},
-              {"quantity", Int()},
-              {"amount_fen", Int()},
-              {"disposition", Enum(DispositionNames())},
-              {"reason", Str()},
-              {"status", Enum({"completed", "registered", "refunded"})},
-              {"paid_before", Bool()},
-              {"serials", StrArray()},
-              {"receipt_no", NullableStr()},
-              {"invoice_no", NullableStr()},
-              {"created_at", Timestamp()},
-              {"created_by", Str()}},
-             {"id", "recovery_no", "sales_no", "quantity", "amount_fen", "status", "paid_before"});
+  return ClosedObject({{"id", String()},
+                       {"recovery_no", String()},
+                       {"sales_no", String()},
+                       {"org_id", String()},
+                       {"quantity", Integer()},
+                       {"amount_fen", Integer()},
+                       {"disposition", Enum(DispositionNames())},
+                       {"reason", String()},
+                       {"status", Enum({"completed", "registered", "refunded"})},
+                       {"paid_before", Boolean()},
+                       {"serials", Array(String())},
+                       {"receipt_no", Nullable(String())},
+                       {"invoice_no", Nullable(String())},
+                       {"created_at", DateTime()},
+                       {"created_by", String()}},
+                      {"id", "recovery_no", "sales_no", "quantity", "amount_fen", "status", "paid_before"});
 }
 
 json CardSchema() {
-  return Obj({{"serial", Str()},
-              {"card_type_id", Str()},
-              {"status",
-               Enum({"in_stock", "sold", "awaiting_activation", "activated", "voided", "frozen", "expired"})},
-              {"status_before_freeze", NullableStr()},
-              {"holder_type", Enum({"org", "person"})},
-              {"holder_id", Str()},
-              {"holder_org_id", Str()},
-              {"sales_id", NullableStr()},
-              {"updated_at", Timestamp()}},
-             {"serial", "status"});
+  return ClosedObject({{"serial", String()},
+                       {"card_type_id", String()},
+                       {"status", Enum({"in_stock", "sold", "awaiting_activation", "activated", "voided",
+                                        "frozen", "expired"})},
+                       {"status_before_freeze", Nullable(String())},
+                       {"holder_type", Enum({"org", "person"})},
+                       {"holder_id", String()},
+                       {"holder_org_id", String()},
+                       {"sales_id", Nullable(String())},
+                       {"updated_at", DateTime()}},
+                      {"serial", "status"});
 }
 
 json PdfSchema() { return {{"type", "string"}, {"format", "binary"}, {"description", "application/pdf"}}; }
 
 // --- Query parameters ---------------------------------------------------------------------------
-
-std::optional<std::string> NonEmptyQuery(const Request& request, std::string_view name) {
-  auto value = request.Query(name);
-  if (!value || value->empty()) return std::nullopt;
-  return value;
-}
-
-Result<int> LimitParam(const Request& request) {
-  auto text = request.Query("limit");
-  if (!text) return 50;
-  int value = 0;
-  bool ok = !text->empty() && text->size() <= 3;
-  for (char c : *text) {
-    ok = ok && c >= '0' && c <= '9';
-    if (ok) value = value * 10 + (c - '0');
-  }
-  if (!ok || value < 1 || value > kMaxSalesListLimit) {
-    return Status::InvalidField("limit", "out_of_range",
-                                {"limit 须为 1-" + std::to_string(kMaxSalesListLimit),
-                                 "limit must be 1-" + std::to_string(kMaxSalesListLimit)});
-  }
-  return value;
-}
 
 Result<SaleListQuery> ListQueryOf(const Request& request) {
   SaleListQuery query;
@@ -339,34 +301,23 @@ Result<SaleListQuery> ListQueryOf(const Request& request) {
                          "status must be registered, receipted, paid or reversed"}});
     }
   }
-  for (auto [name, out] :
-       {std::pair{"doc_type_code", &query.doc_type_code}, std::pair{"seller_code", &query.seller_code},
-        std::pair{"after", static_cast<std::optional<std::string>*>(nullptr)}}) {
-    auto value = NonEmptyQuery(request, name);
-    if (!value) continue;
-    if (value->size() > kMaxCodeInput) {
-      errors.push_back({name, "too_long", {"查询参数过长", "The query parameter is too long"}});
-    } else if (out != nullptr) {
-      *out = *value;
-    } else {
-      query.after = *value;
-    }
-  }
+  auto code_param = [&](const char* name) {
+    return http::ValueOrCollect(http::BoundedQuery(request, name, kMaxCodeInput), errors)
+        .value_or(std::nullopt);
+  };
+  query.doc_type_code = code_param("doc_type_code");
+  query.seller_code = code_param("seller_code");
+  query.after = code_param("after").value_or("");
   for (auto [name, out] : {std::pair{"from", &query.from_ms}, std::pair{"to", &query.to_ms}}) {
     auto value = NonEmptyQuery(request, name);
     if (!value) continue;
-    Result<Date> date = ParseDate(*value, name);
-    if (!date.ok()) {
-      for (const FieldError& e : date.status().fields()) errors.push_back(e);
-      continue;
-    }
+    std::optional<Date> date = http::ValueOrCollect(ParseDate(*value, name), errors);
+    if (!date) continue;
     // "to" is inclusive of its day.
     *out = StartOfDayMs(std::string_view(name) == "to" ? AddDays(*date, 1) : *date);
   }
-  Result<int> limit = LimitParam(request);
-  if (!limit.ok()) {
-    for (const FieldError& e : limit.status().fields()) errors.push_back(e);
-  } else {
+  if (std::optional<int> limit =
+          http::ValueOrCollect(http::LimitParam(request, kDefaultSalesPage, kMaxSalesListLimit), errors)) {
     query.limit = *limit;
   }
   if (!errors.empty()) return Status::Invalid(std::move(errors));
@@ -384,14 +335,14 @@ void AddSaleRoutes(http::Router& router, CardSalesService& service) {
       .summary = "销售登记: register the sale of cards (listed, or a first..last range) by an institution's "
                  "document administrator; more than 50 cards carries a warning, more than 1000 is refused",
       .tag = kTag,
-      .request_schema = Obj({{"doc_type_code", Str(static_cast<int>(kMaxCodeInput))},
-                             {"seller_org_code", Str(static_cast<int>(kMaxCodeInput))},
-                             {"seller_code", Str(static_cast<int>(kMaxCodeInput))},
-                             {"business_source", Enum(BusinessSourceNames())},
-                             {"serials", StrArray(static_cast<int>(kMaxCardsPerSale))},
-                             {"first_serial", Str(static_cast<int>(kMaxSerialInput))},
-                             {"last_serial", Str(static_cast<int>(kMaxSerialInput))}},
-                            {"doc_type_code", "seller_org_code", "seller_code", "business_source"}),
+      .request_schema = ClosedObject({{"doc_type_code", String(kMaxCodeInput)},
+                                      {"seller_org_code", String(kMaxCodeInput)},
+                                      {"seller_code", String(kMaxCodeInput)},
+                                      {"business_source", Enum(BusinessSourceNames())},
+                                      {"serials", Array(String(), static_cast<size_t>(kMaxCardsPerSale))},
+                                      {"first_serial", String(kMaxSerialInput)},
+                                      {"last_serial", String(kMaxSerialInput)}},
+                                     {"doc_type_code", "seller_org_code", "seller_code", "business_source"}),
       .response_schema = SaleSchema(),
       .success_status = 201,
       .handler = [&service](Request& request) -> Result<Response> {
@@ -425,10 +376,8 @@ void AddSaleRoutes(http::Router& router, CardSalesService& service) {
       .handler = [&service](Request& request) -> Result<Response> {
         ANXIN_ASSIGN_OR_RETURN(SaleListQuery query, ListQueryOf(request));
         ANXIN_ASSIGN_OR_RETURN(SalePage page, service.ListSales(ActorOf(request), query));
-        json items = json::array();
-        for (const CardSale& sale : page.items) items.push_back(SaleJson(sale));
-        return http::JsonResponse(200,
-                                  {{"items", std::move(items)}, {"next_after", NullOr(page.next_after)}});
+        return http::JsonResponse(
+            200, {{"items", JsonArray(page.items, SaleJson)}, {"next_after", NullOr(page.next_after)}});
       },
   });
 
@@ -472,9 +421,8 @@ void AddPaymentRoutes(http::Router& router, CardSalesService& service) {
           "收付费处理: issue a charge receipt for a sale ({sales_no}) or a refund receipt for a recovery "
           "of paid cards ({recovery_no})",
       .tag = kTag,
-      .request_schema = Obj({{"sales_no", Str(static_cast<int>(kMaxCodeInput))},
-                             {"recovery_no", Str(static_cast<int>(kMaxCodeInput))}},
-                            {}),
+      .request_schema =
+          ClosedObject({{"sales_no", String(kMaxCodeInput)}, {"recovery_no", String(kMaxCodeInput)}}, {}),
       .response_schema = ReceiptSchema(),
       .success_status = 201,
       .handler = [&service](Request& request) -> Result<Response> {
@@ -496,10 +444,11 @@ void AddPaymentRoutes(http::Router& router, CardSalesService& service) {
       .summary = "Confirm the funds of a receipt (amount_fen must equal it): a charge makes the cards await "
                  "activation and issues the invoice; a refund issues the red-letter invoice",
       .tag = kTag,
-      .request_schema =
-          Obj({{"amount_fen", Int()}, {"payer_name", Str(100)}, {"bank_reference", Str(64)}}, {"amount_fen"}),
+      .request_schema = ClosedObject(
+          {{"amount_fen", Integer()}, {"payer_name", String(100)}, {"bank_reference", String(64)}},
+          {"amount_fen"}),
       .response_schema =
-          Obj({{"receipt", ReceiptSchema()}, {"invoice", InvoiceSchema()}}, {"receipt", "invoice"}),
+          ClosedObject({{"receipt", ReceiptSchema()}, {"invoice", InvoiceSchema()}}, {"receipt", "invoice"}),
       .handler = [&service](Request& request) -> Result<Response> {
         ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
         ConfirmRequest confirm;
@@ -586,11 +535,11 @@ void AddRecoveryRoutes(http::Router& router, CardSalesService& service) {
       .summary = "反向处理: take back sold or paid cards of a sale (restock or void); paid cards then need a "
                  "refund receipt",
       .tag = kTag,
-      .request_schema = Obj({{"sales_no", Str(static_cast<int>(kMaxCodeInput))},
-                             {"serials", StrArray(static_cast<int>(kMaxCardsPerSale))},
-                             {"disposition", Enum(DispositionNames())},
-                             {"reason", Str(200)}},
-                            {"sales_no", "serials", "disposition", "reason"}),
+      .request_schema = ClosedObject({{"sales_no", String(kMaxCodeInput)},
+                                      {"serials", Array(String(), static_cast<size_t>(kMaxCardsPerSale))},
+                                      {"disposition", Enum(DispositionNames())},
+                                      {"reason", String(200)}},
+                                     {"sales_no", "serials", "disposition", "reason"}),
       .response_schema = RecoverySchema(),
       .success_status = 201,
       .handler = [&service](Request& request) -> Result<Response> {
@@ -632,7 +581,7 @@ void AddFreezeRoutes(http::Router& router, CardSalesService& service) {
       .permission = kPermCardFreeze,
       .summary = "挂失: report a card lost (in stock, sold or awaiting activation)",
       .tag = kTag,
-      .request_schema = Obj({{"reason", Str(200)}}, {"reason"}),
+      .request_schema = ClosedObject({{"reason", String(200)}}, {"reason"}),
       .response_schema = CardSchema(),
       .handler = [&service](Request& request) -> Result<Response> {
         ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
@@ -651,7 +600,7 @@ void AddFreezeRoutes(http::Router& router, CardSalesService& service) {
       .permission = kPermCardFreeze,
       .summary = "解挂: lift a loss report; the card returns to the status it was frozen from",
       .tag = kTag,
-      .request_schema = Obj({{"reason", Str(200)}}, {}),
+      .request_schema = ClosedObject({{"reason", String(200)}}, {}),
       .response_schema = CardSchema(),
       .handler = [&service](Request& request) -> Result<Response> {
         std::string reason;

@@ -1,27 +1,31 @@
 #include "cards/card_stock_routes.hpp"
 
-#include <charconv>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "cards/card_serial.hpp"
 #include "http/json_input.hpp"
+#include "http/route_support.hpp"
 
 namespace anxin::cards {
 namespace {
 
+using http::ActorOf;
+using http::JsonArray;
+using http::NullOr;
+using http::schema::Array;
+using http::schema::DateTime;
+using http::schema::Enum;
+using http::schema::Integer;
+using http::schema::Nullable;
+using http::schema::Object;
+using http::schema::PageOf;
+using http::schema::String;
 using nlohmann::json;
 
-Actor ActorOf(const http::Request& request) {
-  Actor actor;
-  actor.principal = request.principal ? &*request.principal : nullptr;
-  actor.request_id = request.request_id;
-  actor.client_address = request.client_address;
-  return actor;
-}
-
-json OptText(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+constexpr int kDefaultCardPage = 100;
+constexpr int kMaxCardPage = 500;
 
 json StatusJson(CardStatus s) { return {{"name", CardStatusName(s)}, {"label_zh", CardStatusLabelZh(s)}}; }
 
@@ -35,8 +39,8 @@ json CardJson(const CardView& v) {
       {"status_before_freeze", c.status_before_freeze ? StatusJson(*c.status_before_freeze) : json(nullptr)},
       {"holder",
        {{"type", v.holder.type}, {"id", v.holder.id}, {"name", v.holder.name}, {"org_id", v.holder.org_id}}},
-      {"sales_id", OptText(c.sales_id)},
-      {"policy_id", OptText(c.policy_id)},
+      {"sales_id", NullOr(c.sales_id)},
+      {"policy_id", NullOr(c.policy_id)},
       {"valid_until", FormatTimestamp(c.valid_until)},
       {"updated_at", FormatTimestamp(c.updated_at)}};
 }
@@ -69,56 +73,50 @@ json HistoryJson(const HistoryEntry& e) {
 
 // --- OpenAPI schemas ---
 
-json Str() { return {{"type", "string"}}; }
-json Int() { return {{"type", "integer"}}; }
-json NullableStr() { return {{"type", json::array({"string", "null"})}}; }
-json Enum(std::vector<std::string> values) { return {{"type", "string"}, {"enum", std::move(values)}}; }
-json ArrayOf(json items) { return {{"type", "array"}, {"items", std::move(items)}}; }
-json Obj(json properties, std::vector<std::string> required) {
-  return {{"type", "object"}, {"properties", std::move(properties)}, {"required", std::move(required)}};
-}
-
 json StatusSchema() {
   std::vector<std::string> names;
   for (CardStatus s : kAllCardStatuses) names.emplace_back(CardStatusName(s));
-  return Obj({{"name", Enum(names)}, {"label_zh", Str()}}, {"name", "label_zh"});
+  return Object({{"name", Enum(names)}, {"label_zh", String()}}, {"name", "label_zh"});
 }
 
 json CardSchema() {
-  return Obj(
-      {{"serial", Str()},
-       {"card_type", Obj({{"id", Str()}, {"code", Str()}, {"name", Str()}}, {"id", "code", "name"})},
-       {"batch_id", Str()},
+  return Object(
+      {{"serial", String()},
+       {"card_type",
+        Object({{"id", String()}, {"code", String()}, {"name", String()}}, {"id", "code", "name"})},
+       {"batch_id", String()},
        {"status", StatusSchema()},
        {"status_before_freeze", {{"oneOf", json::array({StatusSchema(), {{"type", "null"}}})}}},
-       {"holder", Obj({{"type", Enum({"org", "person"})}, {"id", Str()}, {"name", Str()}, {"org_id", Str()}},
-                      {"type", "id", "name", "org_id"})},
-       {"sales_id", NullableStr()},
-       {"policy_id", NullableStr()},
-       {"valid_until", {{"type", "string"}, {"format", "date-time"}}},
-       {"updated_at", {{"type", "string"}, {"format", "date-time"}}}},
+       {"holder",
+        Object(
+            {{"type", Enum({"org", "person"})}, {"id", String()}, {"name", String()}, {"org_id", String()}},
+            {"type", "id", "name", "org_id"})},
+       {"sales_id", Nullable(String())},
+       {"policy_id", Nullable(String())},
+       {"valid_until", DateTime()},
+       {"updated_at", DateTime()}},
       {"serial", "card_type", "batch_id", "status", "holder", "sales_id", "policy_id", "valid_until"});
 }
 
 json MovementSchema() {
-  json party = Obj({{"type", Enum({"org", "person"})}, {"id", Str()}}, {"type", "id"});
-  return Obj({{"id", Str()},
-              {"movement_no", Str()},
-              {"kind", Enum({"issue", "recall"})},
-              {"doc_type_code", Str()},
-              {"first_serial", Str()},
-              {"last_serial", Str()},
-              {"quantity", Int()},
-              {"from", party},
-              {"to", party},
-              {"at", {{"type", "string"}, {"format", "date-time"}}}},
-             {"id", "movement_no", "kind", "doc_type_code", "first_serial", "last_serial", "quantity", "from",
-              "to", "at"});
+  json party = Object({{"type", Enum({"org", "person"})}, {"id", String()}}, {"type", "id"});
+  return Object({{"id", String()},
+                 {"movement_no", String()},
+                 {"kind", Enum({"issue", "recall"})},
+                 {"doc_type_code", String()},
+                 {"first_serial", String()},
+                 {"last_serial", String()},
+                 {"quantity", Integer()},
+                 {"from", party},
+                 {"to", party},
+                 {"at", DateTime()}},
+                {"id", "movement_no", "kind", "doc_type_code", "first_serial", "last_serial", "quantity",
+                 "from", "to", "at"});
 }
 
 json ReportSchema() {
-  return Obj({{"report", Str()}, {"columns", ArrayOf(Str())}, {"rows", ArrayOf({{"type", "object"}})}},
-             {"report", "columns", "rows"});
+  return Object({{"report", String()}, {"columns", Array(String())}, {"rows", Array({{"type", "object"}})}},
+                {"report", "columns", "rows"});
 }
 
 // Renders a report as JSON or, with format=csv, as a CSV attachment.
@@ -169,13 +167,13 @@ void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
       .permission = "card.stock.move",
       .summary = "Issue (下发登记) or recall (回收登记) a serial range of cards along the organisation tree",
       .tag = "cards",
-      .request_schema = Obj({{"kind", Enum({"issue", "recall"})},
-                             {"doc_type_code", Str()},
-                             {"recipient_type", Enum({"org", "person"})},
-                             {"recipient_code", Str()},
-                             {"first_serial", Str()},
-                             {"last_serial", Str()}},
-                            {"kind", "doc_type_code", "first_serial", "last_serial"}),
+      .request_schema = Object({{"kind", Enum({"issue", "recall"})},
+                                {"doc_type_code", String()},
+                                {"recipient_type", Enum({"org", "person"})},
+                                {"recipient_code", String()},
+                                {"first_serial", String()},
+                                {"last_serial", String()}},
+                               {"kind", "doc_type_code", "first_serial", "last_serial"}),
       .response_schema = MovementSchema(),
       .success_status = 201,
       .handler = [&service](http::Request& request) -> Result<http::Response> {
@@ -212,8 +210,7 @@ void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
       .summary = "Status details inquiry (状态明细查询): cards in your subtree by serial range, type, holder "
                  "and status",
       .tag = "cards",
-      .response_schema =
-          Obj({{"items", ArrayOf(CardSchema())}, {"next_after", NullableStr()}}, {"items", "next_after"}),
+      .response_schema = PageOf(CardSchema()),
       .query_parameters = {"serial_from", "serial_to", "card_type", "status", "holder", "limit", "after"},
       .handler = [&service](http::Request& request) -> Result<http::Response> {
         CardInquiry inquiry;
@@ -230,22 +227,13 @@ void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
           inquiry.status = ParseCardStatus(*status);
           if (!inquiry.status) errors.push_back({"status", "invalid_value", {"状态无效", "unknown status"}});
         }
-        if (std::optional<std::string> text = request.Query("limit")) {
-          int v = 0;
-          auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
-          if (ec != std::errc() || end != text->data() + text->size() || v < 1 || v > 500) {
-            errors.push_back(
-                {"limit", "out_of_range", {"limit 应为1至500的整数", "limit must be an integer 1..500"}});
-          } else {
-            inquiry.limit = v;
-          }
-        }
+        inquiry.limit =
+            http::ValueOrCollect(http::LimitParam(request, kDefaultCardPage, kMaxCardPage), errors)
+                .value_or(kDefaultCardPage);
         if (!errors.empty()) return Status::Invalid(std::move(errors));
         ANXIN_ASSIGN_OR_RETURN(CardPage page, service.ListCards(ActorOf(request), inquiry));
-        json items = json::array();
-        for (const CardView& v : page.items) items.push_back(CardJson(v));
-        return http::JsonResponse(200,
-                                  {{"items", std::move(items)}, {"next_after", OptText(page.next_after)}});
+        return http::JsonResponse(
+            200, {{"items", JsonArray(page.items, CardJson)}, {"next_after", NullOr(page.next_after)}});
       },
   });
 
@@ -270,23 +258,23 @@ void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
       .summary =
           "A card's full history: batch creation, movements covering it and every card event, in time order",
       .tag = "cards",
-      .response_schema = Obj({{"serial", Str()},
-                              {"items", ArrayOf(Obj({{"at", {{"type", "string"}, {"format", "date-time"}}},
-                                                     {"kind", Enum({"batch_created", "movement", "event"})},
-                                                     {"action", Str()},
-                                                     {"from_status", NullableStr()},
-                                                     {"to_status", NullableStr()},
-                                                     {"actor_id", Str()},
-                                                     {"ref_type", NullableStr()},
-                                                     {"ref_id", NullableStr()},
-                                                     {"detail", {{"type", "object"}}}},
-                                                    {"at", "kind", "action", "actor_id"}))}},
-                             {"serial", "items"}),
+      .response_schema =
+          Object({{"serial", String()},
+                  {"items", Array(Object({{"at", DateTime()},
+                                          {"kind", Enum({"batch_created", "movement", "event"})},
+                                          {"action", String()},
+                                          {"from_status", Nullable(String())},
+                                          {"to_status", Nullable(String())},
+                                          {"actor_id", String()},
+                                          {"ref_type", Nullable(String())},
+                                          {"ref_id", Nullable(String())},
+                                          {"detail", {{"type", "object"}}}},
+                                         {"at", "kind", "action", "actor_id"}))}},
+                 {"serial", "items"}),
       .handler = [&service](http::Request& request) -> Result<http::Response> {
         ANXIN_ASSIGN_OR_RETURN(std::vector<HistoryEntry> history,
                                service.History(ActorOf(request), request.path_params["serial"]));
-        json items = json::array();
-        for (const HistoryEntry& e : history) items.push_back(HistoryJson(e));
+        json items = JsonArray(history, HistoryJson);
         Result<ParsedSerial> parsed = ParseSerial(request.path_params["serial"]);
         const std::string serial =
             parsed.ok() ? FormatSerial(parsed->prefix, parsed->seq) : request.path_params["serial"];

@@ -9,27 +9,37 @@
 
 #include "common/clock.hpp"
 #include "http/json_input.hpp"
+#include "http/route_support.hpp"
 
 namespace anxin::identity {
 namespace {
 
 using http::Access;
+using http::ActorOf;
+using http::JsonArray;
 using http::JsonReader;
+using http::NonEmptyQuery;
+using http::NullOr;
 using http::Request;
 using http::Response;
 using http::Route;
+using http::schema::Array;
+using http::schema::Boolean;
+using http::schema::ClosedObject;
+using http::schema::DateTime;
+using http::schema::Enum;
+using http::schema::ListOf;
+using http::schema::Nullable;
+using http::schema::Object;
+using http::schema::PageOf;
+using http::schema::String;
 using nlohmann::json;
 
 constexpr const char* kTag = "identity";
 constexpr size_t kMaxPasswordInput = 512;
-
-Actor ActorOf(const Request& request) {
-  Actor actor;
-  actor.principal = request.principal ? &*request.principal : nullptr;
-  actor.request_id = request.request_id;
-  actor.client_address = request.client_address;
-  return actor;
-}
+constexpr size_t kMaxQueryParam = 64;
+constexpr int kDefaultPageSize = 100;
+constexpr int kMaxPageSize = 500;
 
 Response NoContent() {
   Response r;
@@ -37,8 +47,6 @@ Response NoContent() {
   r.content_type.clear();
   return r;
 }
-
-json NullOr(const std::optional<std::string>& value) { return value ? json(*value) : json(nullptr); }
 
 json OrgJson(const Org& org) {
   return {{"id", org.id},
@@ -92,109 +100,58 @@ json SessionJson(const SessionView& s) {
 
 template <typename T, typename Fn>
 json PageJson(const Page<T>& page, Fn render) {
-  json items = json::array();
-  for (const T& item : page.items) items.push_back(render(item));
-  return {{"items", std::move(items)}, {"next_after", NullOr(page.next_after)}};
+  return {{"items", JsonArray(page.items, render)}, {"next_after", NullOr(page.next_after)}};
 }
 
 // --- JSON Schemas for the OpenAPI document ------------------------------------------------------
 
-json Str(int max_len = 0) {
-  json s = {{"type", "string"}};
-  if (max_len > 0) s["maxLength"] = max_len;
-  return s;
-}
-json NullableStr() { return {{"type", {"string", "null"}}}; }
-json Enum(std::vector<std::string> values) { return {{"type", "string"}, {"enum", std::move(values)}}; }
-json StrArray() { return {{"type", "array"}, {"items", {{"type", "string"}}}}; }
-json Obj(json properties, std::vector<std::string> required) {
-  json schema = {{"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}};
-  if (!required.empty()) schema["required"] = std::move(required);
-  return schema;
-}
-json Timestamp() { return {{"type", "string"}, {"format", "date-time"}}; }
-
 json OrgSchema() {
-  return Obj({{"id", Str()},
-              {"code", Str(20)},
-              {"name", Str(100)},
-              {"level", Enum({"head_office", "branch", "institution", "outlet"})},
-              {"parent_id", NullableStr()},
-              {"path", Str()},
-              {"status", Enum({"active", "disabled"})},
-              {"created_at", Timestamp()},
-              {"updated_at", Timestamp()}},
-             {"id", "code", "name", "level", "parent_id", "path", "status", "created_at", "updated_at"});
+  return ClosedObject(
+      {{"id", String()},
+       {"code", String(20)},
+       {"name", String(100)},
+       {"level", Enum({"head_office", "branch", "institution", "outlet"})},
+       {"parent_id", Nullable(String())},
+       {"path", String()},
+       {"status", Enum({"active", "disabled"})},
+       {"created_at", DateTime()},
+       {"updated_at", DateTime()}},
+      {"id", "code", "name", "level", "parent_id", "path", "status", "created_at", "updated_at"});
 }
 
 json UserSchema() {
-  json org = {{"type", {"object", "null"}},
-              {"properties", {{"id", Str()}, {"code", Str()}, {"name", Str()}}}};
-  return {{"type", "object"},
-          {"properties",
-           {{"id", Str()},
-            {"login", Str(64)},
-            {"display_name", Str(64)},
-            {"kind", Enum({"staff", "customer"})},
-            {"status", Enum({"active", "disabled"})},
-            {"org", org},
-            {"roles", StrArray()},
-            {"permissions", StrArray()},
-            {"phone", {{"type", {"string", "null"}}, {"description", "masked unless revealed"}}},
-            {"id_type", NullableStr()},
-            {"id_number", {{"type", {"string", "null"}}, {"description", "masked unless revealed"}}},
-            {"revealed", StrArray()},
-            {"locked", {{"type", "boolean"}}},
-            {"created_at", Timestamp()},
-            {"updated_at", Timestamp()}}},
-          {"required", {"id", "login", "display_name", "kind", "status", "org", "roles", "locked"}}};
-}
-
-json PageSchema(json item) {
-  return {{"type", "object"},
-          {"properties",
-           {{"items", {{"type", "array"}, {"items", std::move(item)}}}, {"next_after", NullableStr()}}},
-          {"required", {"items", "next_after"}}};
+  json org = Nullable(Object({{"id", String()}, {"code", String()}, {"name", String()}}));
+  return Object({{"id", String()},
+                 {"login", String(64)},
+                 {"display_name", String(64)},
+                 {"kind", Enum({"staff", "customer"})},
+                 {"status", Enum({"active", "disabled"})},
+                 {"org", org},
+                 {"roles", Array(String())},
+                 {"permissions", Array(String())},
+                 {"phone", {{"type", {"string", "null"}}, {"description", "masked unless revealed"}}},
+                 {"id_type", Nullable(String())},
+                 {"id_number", {{"type", {"string", "null"}}, {"description", "masked unless revealed"}}},
+                 {"revealed", Array(String())},
+                 {"locked", Boolean()},
+                 {"created_at", DateTime()},
+                 {"updated_at", DateTime()}},
+                {"id", "login", "display_name", "kind", "status", "org", "roles", "locked"});
 }
 
 json RoleSchema() {
-  return Obj({{"code", Str()},
-              {"name_zh", Str()},
-              {"name_en", Str()},
-              {"kind", Enum({"staff", "customer"})},
-              {"permissions", StrArray()}},
-             {"code", "name_zh", "name_en", "kind", "permissions"});
+  return ClosedObject({{"code", String()},
+                       {"name_zh", String()},
+                       {"name_en", String()},
+                       {"kind", Enum({"staff", "customer"})},
+                       {"permissions", Array(String())}},
+                      {"code", "name_zh", "name_en", "kind", "permissions"});
 }
 
 // --- Query parameters ---------------------------------------------------------------------------
 
-Result<int> LimitParam(const Request& request) {
-  auto text = request.Query("limit");
-  if (!text) return 100;
-  int value = 0;
-  bool ok = !text->empty() && text->size() <= 3;
-  for (char c : *text) {
-    ok = ok && c >= '0' && c <= '9';
-    if (ok) value = value * 10 + (c - '0');
-  }
-  if (!ok || value < 1 || value > 500) {
-    return Status::InvalidField("limit", "out_of_range", Text{"limit 须为1-500", "limit must be 1-500"});
-  }
-  return value;
-}
-
-std::optional<std::string> NonEmptyQuery(const Request& request, std::string_view name) {
-  auto value = request.Query(name);
-  if (!value || value->empty()) return std::nullopt;
-  return value;
-}
-
-Status CheckQueryLength(std::string_view name, const std::optional<std::string>& value, size_t max_len) {
-  if (value && value->size() > max_len) {
-    return Status::InvalidField(std::string(name), "too_long",
-                                Text{"查询参数过长", "The query parameter is too long"});
-  }
-  return Status::Ok();
+Result<std::optional<std::string>> TextParam(const Request& request, std::string_view name) {
+  return http::BoundedQuery(request, name, kMaxQueryParam);
 }
 
 Result<ActiveState> StateOf(const std::string& text) {
@@ -213,10 +170,10 @@ void AddSessionRoutes(http::Router& router, IdentityService& service) {
       .access = Access::kPublic,
       .summary = "Log in with login and password; returns a bearer token",
       .tag = kTag,
-      .request_schema = Obj({{"login", Str(128)}, {"password", Str(static_cast<int>(kMaxPasswordInput))}},
-                            {"login", "password"}),
-      .response_schema = Obj({{"token", Str()}, {"expires_at", Timestamp()}, {"user", user}},
-                             {"token", "expires_at", "user"}),
+      .request_schema = ClosedObject({{"login", String(128)}, {"password", String(kMaxPasswordInput)}},
+                                     {"login", "password"}),
+      .response_schema = ClosedObject({{"token", String()}, {"expires_at", DateTime()}, {"user", user}},
+                                      {"token", "expires_at", "user"}),
       .success_status = 201,
       .handler = [&service](Request& request) -> Result<Response> {
         ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
@@ -264,8 +221,8 @@ void AddSessionRoutes(http::Router& router, IdentityService& service) {
       .summary = "Change the caller's password; revokes the caller's other sessions",
       .tag = kTag,
       .request_schema =
-          Obj({{"current_password", Str(static_cast<int>(kMaxPasswordInput))}, {"new_password", Str(128)}},
-              {"current_password", "new_password"}),
+          ClosedObject({{"current_password", String(kMaxPasswordInput)}, {"new_password", String(128)}},
+                       {"current_password", "new_password"}),
       .success_status = 204,
       .handler = [&service](Request& request) -> Result<Response> {
         ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
@@ -286,23 +243,17 @@ void AddSessionRoutes(http::Router& router, IdentityService& service) {
       .permission = kPermSessionRead,
       .summary = "The caller's live sessions",
       .tag = kTag,
-      .response_schema = {{"type", "object"},
-                          {"properties",
-                           {{"items",
-                             {{"type", "array"},
-                              {"items",
-                               Obj({{"id", Str()},
-                                    {"created_at", Timestamp()},
-                                    {"last_seen_at", Timestamp()},
-                                    {"expires_at", Timestamp()},
-                                    {"client_address", Str()},
-                                    {"current", {{"type", "boolean"}}}},
-                                   {"id", "created_at", "last_seen_at", "expires_at", "current"})}}}}}},
+      .response_schema = Object(
+          {{"items", Array(ClosedObject({{"id", String()},
+                                         {"created_at", DateTime()},
+                                         {"last_seen_at", DateTime()},
+                                         {"expires_at", DateTime()},
+                                         {"client_address", String()},
+                                         {"current", Boolean()}},
+                                        {"id", "created_at", "last_seen_at", "expires_at", "current"}))}}),
       .handler = [&service](Request& request) -> Result<Response> {
         ANXIN_ASSIGN_OR_RETURN(std::vector<SessionView> sessions, service.ListOwnSessions(ActorOf(request)));
-        json items = json::array();
-        for (const SessionView& s : sessions) items.push_back(SessionJson(s));
-        return http::JsonResponse(200, {{"items", std::move(items)}});
+        return http::JsonResponse(200, {{"items", JsonArray(sessions, SessionJson)}});
       },
   });
 }
@@ -315,14 +266,13 @@ void AddOrgRoutes(http::Router& router, IdentityService& service) {
       .permission = kPermOrgRead,
       .summary = "Organisations in the caller's subtree (optionally the children of parent_id)",
       .tag = kTag,
-      .response_schema = PageSchema(OrgSchema()),
+      .response_schema = PageOf(OrgSchema()),
       .query_parameters = {"parent_id", "after", "limit"},
       .handler = [&service](Request& request) -> Result<Response> {
         OrgListQuery query;
-        query.parent_id = NonEmptyQuery(request, "parent_id");
+        ANXIN_ASSIGN_OR_RETURN(query.parent_id, TextParam(request, "parent_id"));
         query.after = NonEmptyQuery(request, "after").value_or("");
-        ANXIN_RETURN_IF_ERROR(CheckQueryLength("parent_id", query.parent_id, 64));
-        ANXIN_ASSIGN_OR_RETURN(query.limit, LimitParam(request));
+        ANXIN_ASSIGN_OR_RETURN(query.limit, http::LimitParam(request, kDefaultPageSize, kMaxPageSize));
         ANXIN_ASSIGN_OR_RETURN(Page<Org> page, service.ListOrgs(ActorOf(request), query));
         return http::JsonResponse(200, PageJson(page, OrgJson));
       },
@@ -335,11 +285,11 @@ void AddOrgRoutes(http::Router& router, IdentityService& service) {
       .permission = kPermOrgWrite,
       .summary = "Create an organisation under a parent in the caller's subtree",
       .tag = kTag,
-      .request_schema = Obj({{"code", {{"type", "string"}, {"pattern", "^[A-Z0-9]{2,20}$"}}},
-                             {"name", Str(100)},
-                             {"level", Enum({"branch", "institution", "outlet"})},
-                             {"parent_id", Str(64)}},
-                            {"code", "name", "level", "parent_id"}),
+      .request_schema = ClosedObject({{"code", {{"type", "string"}, {"pattern", "^[A-Z0-9]{2,20}$"}}},
+                                      {"name", String(100)},
+                                      {"level", Enum({"branch", "institution", "outlet"})},
+                                      {"parent_id", String(64)}},
+                                     {"code", "name", "level", "parent_id"}),
       .response_schema = OrgSchema(),
       .success_status = 201,
       .handler = [&service](Request& request) -> Result<Response> {
@@ -376,7 +326,7 @@ void AddOrgRoutes(http::Router& router, IdentityService& service) {
       .permission = kPermOrgWrite,
       .summary = "Rename, disable or enable an organisation",
       .tag = kTag,
-      .request_schema = Obj({{"name", Str(100)}, {"status", Enum({"active", "disabled"})}}, {}),
+      .request_schema = ClosedObject({{"name", String(100)}, {"status", Enum({"active", "disabled"})}}, {}),
       .response_schema = OrgSchema(),
       .handler = [&service](Request& request) -> Result<Response> {
         ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
@@ -402,17 +352,14 @@ void AddUserRoutes(http::Router& router, IdentityService& service) {
       .permission = kPermUserRead,
       .summary = "Users in the caller's subtree; filters org_id (subtree), role, q (login or name), kind",
       .tag = kTag,
-      .response_schema = PageSchema(UserSchema()),
+      .response_schema = PageOf(UserSchema()),
       .query_parameters = {"org_id", "role", "q", "kind", "after", "limit"},
       .handler = [&service](Request& request) -> Result<Response> {
         UserListQuery query;
-        query.org_id = NonEmptyQuery(request, "org_id");
-        query.role = NonEmptyQuery(request, "role");
-        query.text = NonEmptyQuery(request, "q");
+        ANXIN_ASSIGN_OR_RETURN(query.org_id, TextParam(request, "org_id"));
+        ANXIN_ASSIGN_OR_RETURN(query.role, TextParam(request, "role"));
+        ANXIN_ASSIGN_OR_RETURN(query.text, TextParam(request, "q"));
         query.after = NonEmptyQuery(request, "after").value_or("");
-        ANXIN_RETURN_IF_ERROR(CheckQueryLength("org_id", query.org_id, 64));
-        ANXIN_RETURN_IF_ERROR(CheckQueryLength("role", query.role, 64));
-        ANXIN_RETURN_IF_ERROR(CheckQueryLength("q", query.text, 64));
         if (auto kind = NonEmptyQuery(request, "kind")) {
           auto parsed = ParseUserKind(*kind);
           if (!parsed) {
@@ -422,7 +369,7 @@ void AddUserRoutes(http::Router& router, IdentityService& service) {
           }
           query.kind = *parsed;
         }
-        ANXIN_ASSIGN_OR_RETURN(query.limit, LimitParam(request));
+        ANXIN_ASSIGN_OR_RETURN(query.limit, http::LimitParam(request, kDefaultPageSize, kMaxPageSize));
         ANXIN_ASSIGN_OR_RETURN(Page<UserView> page, service.ListUsers(ActorOf(request), query));
         return http::JsonResponse(200, PageJson(page, [](const UserView& u) { return UserJson(u, false); }));
       },
@@ -435,13 +382,13 @@ void AddUserRoutes(http::Router& router, IdentityService& service) {
       .permission = kPermUserWrite,
       .summary = "Create a staff user in the caller's subtree with roles",
       .tag = kTag,
-      .request_schema = Obj({{"login", Str(64)},
-                             {"display_name", Str(64)},
-                             {"org_id", Str(64)},
-                             {"roles", StrArray()},
-                             {"password", Str(128)},
-                             {"phone", Str(20)}},
-                            {"login", "display_name", "org_id", "password"}),
+      .request_schema = ClosedObject({{"login", String(64)},
+                                      {"display_name", String(64)},
+                                      {"org_id", String(64)},
+                                      {"roles", Array(String())},
+                                      {"password", String(128)},
+                                      {"phone", String(20)}},
+                                     {"login", "display_name", "org_id", "password"}),
       .response_schema = UserSchema(),
       .success_status = 201,
       .handler = [&service](Request& request) -> Result<Response> {
@@ -509,9 +456,10 @@ void AddUserRoutes(http::Router& router, IdentityService& service) {
       .permission = kPermUserWrite,
       .summary = "Change a user's display name, phone (null clears) or status",
       .tag = kTag,
-      .request_schema =
-          Obj({{"display_name", Str(64)}, {"phone", NullableStr()}, {"status", Enum({"active", "disabled"})}},
-              {}),
+      .request_schema = ClosedObject({{"display_name", String(64)},
+                                      {"phone", Nullable(String())},
+                                      {"status", Enum({"active", "disabled"})}},
+                                     {}),
       .response_schema = UserSchema(),
       .handler = [&service](Request& request) -> Result<Response> {
         ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
@@ -545,7 +493,7 @@ void AddUserRoutes(http::Router& router, IdentityService& service) {
       .permission = kPermRoleAssign,
       .summary = "Replace a user's roles (only a system administrator grants system_admin)",
       .tag = kTag,
-      .request_schema = Obj({{"roles", StrArray()}}, {"roles"}),
+      .request_schema = ClosedObject({{"roles", Array(String())}}, {"roles"}),
       .response_schema = UserSchema(),
       .handler = [&service](Request& request) -> Result<Response> {
         ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
@@ -564,7 +512,7 @@ void AddUserRoutes(http::Router& router, IdentityService& service) {
       .permission = kPermUserWrite,
       .summary = "Set a new password for a user (administrator reset); revokes the user's sessions",
       .tag = kTag,
-      .request_schema = Obj({{"new_password", Str(128)}}, {"new_password"}),
+      .request_schema = ClosedObject({{"new_password", String(128)}}, {"new_password"}),
       .success_status = 204,
       .handler = [&service](Request& request) -> Result<Response> {
         ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
@@ -582,14 +530,10 @@ void AddUserRoutes(http::Router& router, IdentityService& service) {
       .permission = kPermRoleRead,
       .summary = "Roles with their permissions",
       .tag = kTag,
-      .response_schema = {{"type", "object"},
-                          {"properties", {{"items", {{"type", "array"}, {"items", RoleSchema()}}}}},
-                          {"required", {"items"}}},
+      .response_schema = ListOf(RoleSchema()),
       .handler = [&service](Request& request) -> Result<Response> {
         ANXIN_ASSIGN_OR_RETURN(std::vector<Role> roles, service.ListRoles(ActorOf(request)));
-        json items = json::array();
-        for (const Role& role : roles) items.push_back(RoleJson(role));
-        return http::JsonResponse(200, {{"items", std::move(items)}});
+        return http::JsonResponse(200, {{"items", JsonArray(roles, RoleJson)}});
       },
   });
 }

@@ -8,27 +8,30 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
+#include "http/route_support.hpp"
 #include "ledger/ledger_access.hpp"
 
 namespace anxin::ledger {
 namespace {
 
 using http::Access;
+using http::ActorOf;
+using http::JsonArray;
 using http::Request;
 using http::Response;
 using http::Route;
+using http::schema::Array;
+using http::schema::Boolean;
+using http::schema::DateTime;
+using http::schema::Integer;
+using http::schema::ListOf;
+using http::schema::Nullable;
+using http::schema::Object;
+using http::schema::String;
 using nlohmann::json;
 
 constexpr const char* kTag = "ledger";
 constexpr size_t kMaxRefLength = 64;
-
-Actor ActorOf(const Request& request) {
-  Actor actor;
-  actor.principal = request.principal ? &*request.principal : nullptr;
-  actor.request_id = request.request_id;
-  actor.client_address = request.client_address;
-  return actor;
-}
 
 Result<std::string> RequiredParam(const Request& request, std::string_view name) {
   auto value = request.Query(name);
@@ -44,11 +47,9 @@ Result<std::string> RequiredParam(const Request& request, std::string_view name)
 }
 
 json EntryJson(const Entry& entry) {
-  json lines = json::array();
-  for (const Line& line : entry.lines) {
-    lines.push_back(
-        {{"account", line.account}, {"debit_fen", line.debit.fen}, {"credit_fen", line.credit.fen}});
-  }
+  json lines = JsonArray(entry.lines, [](const Line& line) {
+    return json{{"account", line.account}, {"debit_fen", line.debit.fen}, {"credit_fen", line.credit.fen}};
+  });
   return {{"id", entry.id},
           {"at", FormatTimestamp(entry.at_ms)},
           {"memo", entry.memo},
@@ -59,45 +60,33 @@ json EntryJson(const Entry& entry) {
           {"lines", std::move(lines)}};
 }
 
-json Int() { return {{"type", "integer"}}; }
-json Str() { return {{"type", "string"}}; }
-
 json TrialBalanceSchema() {
-  json account = {{"type", "object"},
-                  {"properties",
-                   {{"account", Str()},
-                    {"name_zh", Str()},
-                    {"name_en", Str()},
-                    {"debit_fen", Int()},
-                    {"credit_fen", Int()}}},
-                  {"required", {"account", "name_zh", "name_en", "debit_fen", "credit_fen"}}};
-  return {{"type", "object"},
-          {"properties",
-           {{"accounts", {{"type", "array"}, {"items", account}}},
-            {"total_debit_fen", Int()},
-            {"total_credit_fen", Int()},
-            {"balanced", {{"type", "boolean"}}}}},
-          {"required", {"accounts", "total_debit_fen", "total_credit_fen", "balanced"}}};
+  json account = Object({{"account", String()},
+                         {"name_zh", String()},
+                         {"name_en", String()},
+                         {"debit_fen", Integer()},
+                         {"credit_fen", Integer()}},
+                        {"account", "name_zh", "name_en", "debit_fen", "credit_fen"});
+  return Object({{"accounts", Array(account)},
+                 {"total_debit_fen", Integer()},
+                 {"total_credit_fen", Integer()},
+                 {"balanced", Boolean()}},
+                {"accounts", "total_debit_fen", "total_credit_fen", "balanced"});
 }
 
 json EntriesSchema() {
-  json line = {{"type", "object"},
-               {"properties", {{"account", Str()}, {"debit_fen", Int()}, {"credit_fen", Int()}}},
-               {"required", {"account", "debit_fen", "credit_fen"}}};
-  json entry = {{"type", "object"},
-                {"properties",
-                 {{"id", Str()},
-                  {"at", {{"type", "string"}, {"format", "date-time"}}},
-                  {"memo", Str()},
-                  {"ref_type", Str()},
-                  {"ref_id", Str()},
-                  {"org_id", {{"type", {"string", "null"}}}},
-                  {"actor_id", Str()},
-                  {"lines", {{"type", "array"}, {"items", line}}}}},
-                {"required", {"id", "at", "memo", "ref_type", "ref_id", "lines"}}};
-  return {{"type", "object"},
-          {"properties", {{"items", {{"type", "array"}, {"items", entry}}}}},
-          {"required", {"items"}}};
+  json line = Object({{"account", String()}, {"debit_fen", Integer()}, {"credit_fen", Integer()}},
+                     {"account", "debit_fen", "credit_fen"});
+  json entry = Object({{"id", String()},
+                       {"at", DateTime()},
+                       {"memo", String()},
+                       {"ref_type", String()},
+                       {"ref_id", String()},
+                       {"org_id", Nullable(String())},
+                       {"actor_id", String()},
+                       {"lines", Array(line)}},
+                      {"id", "at", "memo", "ref_type", "ref_id", "lines"});
+  return ListOf(entry);
 }
 
 }  // namespace
@@ -113,14 +102,13 @@ void RegisterLedgerRoutes(http::Router& router, storage::Database& db, const Led
       .response_schema = TrialBalanceSchema(),
       .handler = [&db, &ledger](Request& request) -> Result<Response> {
         ANXIN_ASSIGN_OR_RETURN(TrialBalance balance, ReadTrialBalance(ledger, db, ActorOf(request)));
-        json accounts = json::array();
-        for (const AccountBalance& a : balance.accounts) {
-          accounts.push_back({{"account", a.account},
-                              {"name_zh", a.name_zh},
-                              {"name_en", a.name_en},
-                              {"debit_fen", a.debit.fen},
-                              {"credit_fen", a.credit.fen}});
-        }
+        json accounts = JsonArray(balance.accounts, [](const AccountBalance& a) {
+          return json{{"account", a.account},
+                      {"name_zh", a.name_zh},
+                      {"name_en", a.name_en},
+                      {"debit_fen", a.debit.fen},
+                      {"credit_fen", a.credit.fen}};
+        });
         return http::JsonResponse(200, {{"accounts", std::move(accounts)},
                                         {"total_debit_fen", balance.total_debit.fen},
                                         {"total_credit_fen", balance.total_credit.fen},
@@ -143,9 +131,7 @@ void RegisterLedgerRoutes(http::Router& router, storage::Database& db, const Led
         ANXIN_ASSIGN_OR_RETURN(std::string ref_id, RequiredParam(request, "ref_id"));
         ANXIN_ASSIGN_OR_RETURN(std::vector<Entry> entries,
                                ReadEntries(ledger, db, ActorOf(request), ref_type, ref_id));
-        json items = json::array();
-        for (const Entry& entry : entries) items.push_back(EntryJson(entry));
-        return http::JsonResponse(200, {{"items", std::move(items)}});
+        return http::JsonResponse(200, {{"items", JsonArray(entries, EntryJson)}});
       },
   });
 }

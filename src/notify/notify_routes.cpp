@@ -1,32 +1,33 @@
 #include "notify/notify_routes.hpp"
 
-#include <charconv>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/clock.hpp"
 #include "common/validation.hpp"
+#include "http/route_support.hpp"
 
 namespace anxin::notify {
 namespace {
+
+using http::schema::DateTime;
+using http::schema::Enum;
+using http::schema::Integer;
+using http::schema::ListOf;
+using http::schema::Nullable;
+using http::schema::Object;
+using http::schema::String;
 
 constexpr int kMaxLimit = 200;
 constexpr int kDefaultLimit = 50;
 constexpr size_t kMaxFilterLength = 128;
 
-// Returns the query parameter unless absent or empty (empty means "no filter").
-std::optional<std::string> Present(const http::Request& request, const char* name) {
-  std::optional<std::string> raw = request.Query(name);
-  if (raw && raw->empty()) return std::nullopt;
-  return raw;
-}
-
 Result<OutboxFilter> ParseFilter(const http::Request& request) {
   std::vector<FieldError> errors;
   OutboxFilter filter;
   filter.limit = kDefaultLimit;
-  if (std::optional<std::string> status = Present(request, "status")) {
+  if (std::optional<std::string> status = http::NonEmptyQuery(request, "status")) {
     filter.status = ParseMessageStatus(*status);
     if (!filter.status) {
       errors.push_back(
@@ -34,7 +35,7 @@ Result<OutboxFilter> ParseFilter(const http::Request& request) {
     }
   }
   for (const char* name : {"ref_type", "ref_id"}) {
-    std::optional<std::string> value = Present(request, name);
+    std::optional<std::string> value = http::NonEmptyQuery(request, name);
     if (!value) continue;
     if (!IsValidUtf8(*value)) {
       errors.push_back({name, "invalid_format", {"包含无效字符", "contains invalid characters"}});
@@ -44,16 +45,10 @@ Result<OutboxFilter> ParseFilter(const http::Request& request) {
       (std::string_view(name) == "ref_type" ? filter.ref_type : filter.ref_id) = *value;
     }
   }
-  if (std::optional<std::string> raw = Present(request, "limit")) {
-    int limit = 0;
-    const char* end = raw->data() + raw->size();
-    auto [ptr, ec] = std::from_chars(raw->data(), end, limit);
-    if (ec != std::errc() || ptr != end || limit < 1 || limit > kMaxLimit) {
-      errors.push_back(
-          {"limit", "out_of_range", {"应为 1 到 200 之间的整数", "must be an integer from 1 to 200"}});
-    } else {
-      filter.limit = limit;
-    }
+  // An empty limit, like an empty filter, means the default.
+  if (http::NonEmptyQuery(request, "limit")) {
+    filter.limit = http::ValueOrCollect(http::LimitParam(request, kDefaultLimit, kMaxLimit), errors)
+                       .value_or(kDefaultLimit);
   }
   if (!errors.empty()) return Status::Invalid(std::move(errors));
   return filter;
@@ -68,40 +63,25 @@ Result<http::Response> ListOutbox(storage::Database& db, http::Request& request)
   ANXIN_ASSIGN_OR_RETURN(std::vector<OutboxEntry> entries,
                          db.ReadResult<std::vector<OutboxEntry>>(
                              [&](storage::Tx& tx) { return OutboxStore::List(tx, filter); }));
-  nlohmann::json items = nlohmann::json::array();
-  for (const OutboxEntry& entry : entries) items.push_back(OutboxEntryJson(entry));
-  return http::JsonResponse(200, {{"items", std::move(items)}});
+  return http::JsonResponse(200, {{"items", http::JsonArray(entries, OutboxEntryJson)}});
 }
 
 nlohmann::json ResponseSchema() {
-  const nlohmann::json text = {{"type", "string"}};
-  const nlohmann::json optional_text = {{"type", {"string", "null"}}};
-  const nlohmann::json time = {{"type", "string"}, {"format", "date-time"}};
-  const nlohmann::json item = {
-      {"type", "object"},
-      {"properties",
-       {{"id", text},
-        {"channel", text},
-        {"recipient_masked", text},
-        {"template_code", text},
-        {"ref_type", text},
-        {"ref_id", text},
-        {"status", {{"type", "string"}, {"enum", {"pending", "sent", "failed"}}}},
-        {"attempts", {{"type", "integer"}}},
-        {"next_attempt_at", time},
-        {"created_at", time},
-        {"sent_at", {{"type", {"string", "null"}}, {"format", "date-time"}}},
-        {"last_error", optional_text},
-        {"provider_message_id", optional_text}}},
-      {"required",
-       {"id", "channel", "recipient_masked", "template_code", "status", "attempts", "created_at"}}};
-  return {{"type", "object"},
-          {"properties", {{"items", {{"type", "array"}, {"items", item}}}}},
-          {"required", {"items"}}};
-}
-
-nlohmann::json OptionalJson(const std::optional<std::string>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+  return ListOf(
+      Object({{"id", String()},
+              {"channel", String()},
+              {"recipient_masked", String()},
+              {"template_code", String()},
+              {"ref_type", String()},
+              {"ref_id", String()},
+              {"status", Enum({"pending", "sent", "failed"})},
+              {"attempts", Integer()},
+              {"next_attempt_at", DateTime()},
+              {"created_at", DateTime()},
+              {"sent_at", Nullable(DateTime())},
+              {"last_error", Nullable(String())},
+              {"provider_message_id", Nullable(String())}},
+             {"id", "channel", "recipient_masked", "template_code", "status", "attempts", "created_at"}));
 }
 
 }  // namespace
@@ -119,8 +99,8 @@ nlohmann::json OutboxEntryJson(const OutboxEntry& entry) {
       {"next_attempt_at", FormatTimestamp(entry.next_attempt_at)},
       {"created_at", FormatTimestamp(entry.created_at)},
       {"sent_at", entry.sent_at ? nlohmann::json(FormatTimestamp(*entry.sent_at)) : nlohmann::json(nullptr)},
-      {"last_error", OptionalJson(entry.last_error)},
-      {"provider_message_id", OptionalJson(entry.provider_message_id)}};
+      {"last_error", http::NullOr(entry.last_error)},
+      {"provider_message_id", http::NullOr(entry.provider_message_id)}};
 }
 
 void RegisterNotifyRoutes(http::Router& router, storage::Database& db) {

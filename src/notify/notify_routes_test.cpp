@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "http/testing/route_test_support.hpp"
 #include "notify/notify_test_support.hpp"
 
 namespace anxin::notify {
@@ -16,18 +17,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-class FakeAuthenticator final : public http::Authenticator {
- public:
-  Result<Principal> Authenticate(std::string_view token, const http::Request&) override {
-    auto it = principals.find(std::string(token));
-    if (it == principals.end()) {
-      return Status(StatusCode::kUnauthenticated, "unauthenticated", {"请先登录", "log in first"});
-    }
-    return it->second;
-  }
-  std::map<std::string, Principal> principals;
-};
 
 class NotifyRoutesTest : public OutboxTestBase {
  protected:
@@ -54,13 +43,7 @@ class NotifyRoutesTest : public OutboxTestBase {
   }
 
   http::Response Get(const std::string& token, std::map<std::string, std::string> query = {}) {
-    http::Request request;
-    request.method = "GET";
-    request.path = "/api/v1/outbox";
-    request.query = std::move(query);
-    request.headers["authorization"] = "Bearer " + token;
-    request.request_id = "test-request";
-    request.lang = "en";
+    http::Request request = http::testing::GetRequest("/api/v1/outbox", std::move(query), token);
     return router_.Handle(request);
   }
 
@@ -73,7 +56,7 @@ class NotifyRoutesTest : public OutboxTestBase {
     return ids;
   }
 
-  FakeAuthenticator auth_;
+  http::testing::TokenAuthenticator auth_;
   http::Router router_;
 };
 

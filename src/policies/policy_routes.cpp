@@ -8,27 +8,34 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
+#include "http/route_support.hpp"
 #include "policies/policy_period.hpp"
 
 namespace anxin::policies {
 namespace {
 
 using http::Access;
+using http::ActorOf;
+using http::JsonArray;
+using http::NullOr;
 using http::Request;
 using http::Response;
 using http::Route;
+using http::schema::Array;
+using http::schema::Boolean;
+using http::schema::DateTime;
+using http::schema::Enum;
+using http::schema::FullDate;
+using http::schema::Integer;
+using http::schema::Nullable;
+using http::schema::Object;
+using http::schema::PageOf;
+using http::schema::String;
 using nlohmann::json;
 
 constexpr const char* kTag = "policies";
 constexpr size_t kMaxQueryParam = 64;
-
-Actor ActorOf(const Request& request) {
-  Actor actor;
-  actor.principal = request.principal ? &*request.principal : nullptr;
-  actor.request_id = request.request_id;
-  actor.client_address = request.client_address;
-  return actor;
-}
+constexpr int kDefaultPageSize = 100;
 
 json PartyJson(const PartyView& party) {
   return {
@@ -45,84 +52,46 @@ json PartyJson(const PartyView& party) {
 
 // --- JSON Schemas for the OpenAPI document ------------------------------------------------------
 
-json Str() { return {{"type", "string"}}; }
-json NullableStr() { return {{"type", {"string", "null"}}}; }
-json Int() { return {{"type", "integer"}}; }
-json DateSchema() { return {{"type", "string"}, {"format", "date"}}; }
-
 json PartySchema() {
-  return {{"type", "object"},
-          {"properties",
-           {{"role", {{"type", "string"}, {"enum", {"holder", "insured", "beneficiary"}}}},
-            {"name", {{"type", "string"}, {"description", "masked (张*) unless revealed"}}},
-            {"id_type", Str()},
-            {"id_number", {{"type", "string"}, {"description", "masked unless revealed"}}},
-            {"birth_date", DateSchema()},
-            {"sex", {{"type", "string"}, {"enum", {"male", "female"}}}},
-            {"phone", {{"type", {"string", "null"}}, {"description", "masked unless revealed"}}},
-            {"relationship", {{"type", "string"}, {"enum", {"self", "spouse", "child", "parent", "other"}}}},
-            {"share_percent", {{"type", {"integer", "null"}}, {"description", "beneficiaries only"}}}}},
-          {"required", {"role", "name", "id_type", "id_number", "birth_date", "sex", "relationship"}}};
+  return Object({{"role", Enum({"holder", "insured", "beneficiary"})},
+                 {"name", {{"type", "string"}, {"description", "masked (张*) unless revealed"}}},
+                 {"id_type", String()},
+                 {"id_number", {{"type", "string"}, {"description", "masked unless revealed"}}},
+                 {"birth_date", FullDate()},
+                 {"sex", Enum({"male", "female"})},
+                 {"phone", {{"type", {"string", "null"}}, {"description", "masked unless revealed"}}},
+                 {"relationship", Enum({"self", "spouse", "child", "parent", "other"})},
+                 {"share_percent", {{"type", {"integer", "null"}}, {"description", "beneficiaries only"}}}},
+                {"role", "name", "id_type", "id_number", "birth_date", "sex", "relationship"});
 }
 
 json PolicySchema() {
-  return {
-      {"type", "object"},
-      {"properties",
-       {{"id", Str()},
-        {"policy_no", Str()},
-        {"product_code", Str()},
-        {"product_version", Int()},
-        {"plan_code", Str()},
-        {"status", {{"type", "string"}, {"enum", {"in_force", "surrendered", "cancelled", "expired"}}}},
-        {"premium_fen", Int()},
-        {"start_date", DateSchema()},
-        {"end_date", DateSchema()},
-        {"period", {{"type", "string"}, {"description", "from 00:00 on start_date to 24:00 on end_date"}}},
-        {"issued_at", {{"type", "string"}, {"format", "date-time"}}},
-        {"org_id", Str()},
-        {"source", Str()},
-        {"card_serial", NullableStr()},
-        {"parties", {{"type", "array"}, {"items", PartySchema()}}},
-        {"parties_revealed", {{"type", "boolean"}}},
-        {"coverages", {{"type", "array"}}}}},
-      {"required",
-       {"id", "policy_no", "product_code", "plan_code", "status", "premium_fen", "start_date", "end_date",
-        "period", "issued_at", "parties", "coverages"}}};
-}
-
-json PageSchema() {
-  return {{"type", "object"},
-          {"properties",
-           {{"items", {{"type", "array"}, {"items", PolicySchema()}}}, {"next_after", NullableStr()}}},
-          {"required", {"items", "next_after"}}};
+  return Object(
+      {{"id", String()},
+       {"policy_no", String()},
+       {"product_code", String()},
+       {"product_version", Integer()},
+       {"plan_code", String()},
+       {"status", Enum({"in_force", "surrendered", "cancelled", "expired"})},
+       {"premium_fen", Integer()},
+       {"start_date", FullDate()},
+       {"end_date", FullDate()},
+       {"period", {{"type", "string"}, {"description", "from 00:00 on start_date to 24:00 on end_date"}}},
+       {"issued_at", DateTime()},
+       {"org_id", String()},
+       {"source", String()},
+       {"card_serial", Nullable(String())},
+       {"parties", Array(PartySchema())},
+       {"parties_revealed", Boolean()},
+       {"coverages", {{"type", "array"}}}},
+      {"id", "policy_no", "product_code", "plan_code", "status", "premium_fen", "start_date", "end_date",
+       "period", "issued_at", "parties", "coverages"});
 }
 
 // --- Query parameters ---------------------------------------------------------------------------
 
 Result<std::optional<std::string>> TextParam(const Request& request, std::string_view name) {
-  auto value = request.Query(name);
-  if (!value || value->empty()) return std::optional<std::string>();
-  if (value->size() > kMaxQueryParam) {
-    return Status::InvalidField(std::string(name), "too_long",
-                                Text{"查询参数过长", "The query parameter is too long"});
-  }
-  return value;
-}
-
-Result<int> LimitParam(const Request& request) {
-  auto text = request.Query("limit");
-  if (!text) return 100;
-  int value = 0;
-  bool ok = !text->empty() && text->size() <= 3;
-  for (char c : *text) {
-    ok = ok && c >= '0' && c <= '9';
-    if (ok) value = value * 10 + (c - '0');
-  }
-  if (!ok || value < 1 || value > kMaxPolicyPageSize) {
-    return Status::InvalidField("limit", "out_of_range", Text{"limit 须为1-500", "limit must be 1-500"});
-  }
-  return value;
+  return http::BoundedQuery(request, name, kMaxQueryParam);
 }
 
 Result<std::optional<int64_t>> TimeParam(const Request& request, std::string_view name) {
@@ -152,8 +121,6 @@ Result<PartyReveal> RevealParam(const Request& request) {
 }  // namespace
 
 json PolicyJson(const Policy& policy, std::string_view lang) {
-  json parties = json::array();
-  for (const PartyView& party : policy.parties) parties.push_back(PartyJson(party));
   json out = {{"id", policy.id},
               {"policy_no", policy.policy_no},
               {"product_code", policy.product_code},
@@ -168,7 +135,7 @@ json PolicyJson(const Policy& policy, std::string_view lang) {
               {"org_id", policy.org_id},
               {"source", policy.source},
               {"card_serial", policy.card_serial.empty() ? json(nullptr) : json(policy.card_serial)},
-              {"parties", std::move(parties)},
+              {"parties", JsonArray(policy.parties, PartyJson)},
               {"coverages", policy.coverages}};
   if (policy.parties_revealed) out["parties_revealed"] = true;
   return out;
@@ -182,7 +149,7 @@ void RegisterPolicyRoutes(http::Router& router, PolicyService& service) {
       .permission = kPermPolicyRead,
       .summary = "Policies issued in the caller's organisation subtree, parties masked",
       .tag = kTag,
-      .response_schema = PageSchema(),
+      .response_schema = PageOf(PolicySchema()),
       .query_parameters = {"product_code", "status", "card_serial", "issued_from", "issued_to", "after",
                            "limit"},
       .handler = [&service](Request& request) -> Result<Response> {
@@ -202,13 +169,12 @@ void RegisterPolicyRoutes(http::Router& router, PolicyService& service) {
         ANXIN_ASSIGN_OR_RETURN(filter.issued_to_ms, TimeParam(request, "issued_to"));
         ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> after, TextParam(request, "after"));
         filter.after = after.value_or("");
-        ANXIN_ASSIGN_OR_RETURN(filter.limit, LimitParam(request));
+        ANXIN_ASSIGN_OR_RETURN(filter.limit, http::LimitParam(request, kDefaultPageSize, kMaxPolicyPageSize));
         ANXIN_ASSIGN_OR_RETURN(PolicyPage page, service.List(ActorOf(request), filter));
-        json items = json::array();
-        for (const Policy& policy : page.items) items.push_back(PolicyJson(policy, request.lang));
+        json items = JsonArray(page.items,
+                               [&request](const Policy& policy) { return PolicyJson(policy, request.lang); });
         return http::JsonResponse(200,
-                                  {{"items", std::move(items)},
-                                   {"next_after", page.next_after ? json(*page.next_after) : json(nullptr)}});
+                                  {{"items", std::move(items)}, {"next_after", NullOr(page.next_after)}});
       },
   });
 

@@ -6,9 +6,20 @@
 #include <utility>
 #include <vector>
 
+#include "http/route_support.hpp"
+
 namespace anxin::products {
 namespace {
 
+using http::JsonArray;
+using http::schema::Array;
+using http::schema::DateTime;
+using http::schema::Enum;
+using http::schema::FullDate;
+using http::schema::Integer;
+using http::schema::Nullable;
+using http::schema::Object;
+using http::schema::String;
 using nlohmann::json;
 
 json TermJson(const Term& term) { return {{"unit", TermUnitName(term.unit)}, {"value", term.value}}; }
@@ -16,12 +27,6 @@ json TermJson(const Term& term) { return {{"unit", TermUnitName(term.unit)}, {"v
 json AgeJson(const AgeRange& age) {
   json out = {{"min_age", age.min_years}, {"max_age", age.max_years}};
   if (age.min_days) out["min_age_days"] = *age.min_days;
-  return out;
-}
-
-json TermsJson(const Product& p) {
-  json out = json::array();
-  for (const Term& t : p.terms) out.push_back(TermJson(t));
   return out;
 }
 
@@ -107,7 +112,7 @@ json HeaderJson(const Product& p) {
           {"description_zh", p.description_zh},
           {"description_en", p.description_en},
           {"insurable_age", AgeJson(p.insurable_age)},
-          {"terms", TermsJson(p)}};
+          {"terms", JsonArray(p.terms, TermJson)}};
 }
 
 // A product as a catalogue listing shows it: no coverages or price tables, a "from" premium per plan.
@@ -134,13 +139,11 @@ json DetailJson(const Product& p) {
   out["surrender"] = SurrenderJson(p.surrender);
   json plans = json::array();
   for (const Plan& plan : p.plans) {
-    json coverages = json::array();
-    for (const Coverage& c : plan.coverages) coverages.push_back(CoverageJson(c));
     plans.push_back({{"code", plan.code},
                      {"name_zh", plan.name_zh},
                      {"name_en", plan.name_en},
                      {"price", PriceJson(plan.price)},
-                     {"coverages", std::move(coverages)}});
+                     {"coverages", JsonArray(plan.coverages, CoverageJson)}});
   }
   out["plans"] = std::move(plans);
   out["definition_hash"] = p.definition_hash;
@@ -149,34 +152,24 @@ json DetailJson(const Product& p) {
 
 // --- OpenAPI schemas ---
 
-json Str() { return {{"type", "string"}}; }
-json Int() { return {{"type", "integer"}}; }
-json Nullable(const char* type) { return {{"type", json::array({type, "null"})}}; }
-json ArrayOf(json items) { return {{"type", "array"}, {"items", std::move(items)}}; }
-json Obj(json properties, std::vector<std::string> required) {
-  return {{"type", "object"}, {"properties", std::move(properties)}, {"required", std::move(required)}};
-}
-
 json TermSchema() {
-  return Obj({{"unit", {{"type", "string"}, {"enum", {"day", "month", "year"}}}}, {"value", Int()}},
-             {"unit", "value"});
+  return Object({{"unit", Enum({"day", "month", "year"})}, {"value", Integer()}}, {"unit", "value"});
 }
 
 json HeaderProperties() {
-  return {{"code", Str()},
-          {"version", Int()},
-          {"name_zh", Str()},
-          {"name_en", Str()},
-          {"line_of_business",
-           {{"type", "string"},
-            {"enum", {"travel", "accident", "health", "auto", "gadget", "property", "life"}}}},
-          {"effective_from", {{"type", "string"}, {"format", "date"}}},
-          {"effective_to", {{"type", json::array({"string", "null"})}, {"format", "date"}}},
-          {"description_zh", Str()},
-          {"description_en", Str()},
-          {"insurable_age",
-           Obj({{"min_age", Int()}, {"max_age", Int()}, {"min_age_days", Int()}}, {"min_age", "max_age"})},
-          {"terms", ArrayOf(TermSchema())}};
+  return {
+      {"code", String()},
+      {"version", Integer()},
+      {"name_zh", String()},
+      {"name_en", String()},
+      {"line_of_business", Enum({"travel", "accident", "health", "auto", "gadget", "property", "life"})},
+      {"effective_from", FullDate()},
+      {"effective_to", Nullable(FullDate())},
+      {"description_zh", String()},
+      {"description_en", String()},
+      {"insurable_age", Object({{"min_age", Integer()}, {"max_age", Integer()}, {"min_age_days", Integer()}},
+                               {"min_age", "max_age"})},
+      {"terms", Array(TermSchema())}};
 }
 
 const std::vector<std::string> kHeaderRequired = {
@@ -186,84 +179,84 @@ const std::vector<std::string> kHeaderRequired = {
 
 json SummarySchema() {
   json props = HeaderProperties();
-  props["plans"] = ArrayOf(Obj({{"code", Str()},
-                                {"name_zh", Str()},
-                                {"name_en", Str()},
-                                {"frequency", {{"type", "string"}, {"enum", {"single", "annual"}}}},
-                                {"lowest_premium_fen", Int()}},
-                               {"code", "name_zh", "name_en", "frequency", "lowest_premium_fen"}));
+  props["plans"] = Array(Object({{"code", String()},
+                                 {"name_zh", String()},
+                                 {"name_en", String()},
+                                 {"frequency", Enum({"single", "annual"})},
+                                 {"lowest_premium_fen", Integer()}},
+                                {"code", "name_zh", "name_en", "frequency", "lowest_premium_fen"}));
   std::vector<std::string> required = kHeaderRequired;
   required.push_back("plans");
-  return Obj(std::move(props), std::move(required));
+  return Object(std::move(props), required);
 }
 
 json DetailSchema() {
   json props = HeaderProperties();
-  json material =
-      Obj({{"code", Str()}, {"name_zh", Str()}, {"name_en", Str()}}, {"code", "name_zh", "name_en"});
-  json coverage = Obj({{"code", Str()},
-                       {"name_zh", Str()},
-                       {"name_en", Str()},
-                       {"liability_zh", Str()},
-                       {"liability_en", Str()},
-                       {"sum_insured_fen", Nullable("integer")},
-                       {"deductible_fen", Int()},
-                       {"copay_percent", Int()},
-                       {"waiting_period_days", Int()},
-                       {"claim_materials", ArrayOf(material)}},
-                      {"code", "name_zh", "name_en", "liability_zh", "sum_insured_fen", "deductible_fen",
-                       "copay_percent", "waiting_period_days", "claim_materials"});
-  json band = Obj({{"min_age", Int()},
-                   {"max_age", Int()},
-                   {"sex", {{"type", "string"}, {"enum", {"male", "female"}}}},
-                   {"term", TermSchema()},
-                   {"premium_fen", Int()}},
-                  {"min_age", "max_age", "premium_fen"});
-  json price = Obj({{"frequency", {{"type", "string"}, {"enum", {"single", "annual"}}}},
-                    {"premium_fen", Int()},
-                    {"table", ArrayOf(band)},
-                    {"sum_insured_unit_fen", Int()},
-                    {"min_sum_insured_fen", Int()},
-                    {"max_sum_insured_fen", Int()}},
-                   {"frequency"});
-  props["plans"] = ArrayOf(Obj({{"code", Str()},
-                                {"name_zh", Str()},
-                                {"name_en", Str()},
-                                {"price", price},
-                                {"coverages", ArrayOf(coverage)}},
-                               {"code", "name_zh", "name_en", "price", "coverages"}));
-  props["occupation_classes"] = ArrayOf(Int());
-  props["cooling_off_days"] = Int();
-  props["claim_report_days"] = Nullable("integer");
-  props["limitation_years"] = Int();
-  props["surrender"] =
-      Obj({{"method", {{"type", "string"}, {"enum", {"short_rate", "pro_rata", "cash_value_table"}}}},
-           {"handling_fee_fen", Int()},
-           {"short_rate_table", ArrayOf(Int())},
-           {"cash_value_table",
-            ArrayOf(Obj({{"term", TermSchema()}, {"values_fen", ArrayOf(Int())}}, {"term", "values_fen"}))}},
-          {"method", "handling_fee_fen"});
-  props["definition_hash"] = Str();
+  json material = Object({{"code", String()}, {"name_zh", String()}, {"name_en", String()}},
+                         {"code", "name_zh", "name_en"});
+  json coverage = Object({{"code", String()},
+                          {"name_zh", String()},
+                          {"name_en", String()},
+                          {"liability_zh", String()},
+                          {"liability_en", String()},
+                          {"sum_insured_fen", Nullable(Integer())},
+                          {"deductible_fen", Integer()},
+                          {"copay_percent", Integer()},
+                          {"waiting_period_days", Integer()},
+                          {"claim_materials", Array(material)}},
+                         {"code", "name_zh", "name_en", "liability_zh", "sum_insured_fen", "deductible_fen",
+                          "copay_percent", "waiting_period_days", "claim_materials"});
+  json band = Object({{"min_age", Integer()},
+                      {"max_age", Integer()},
+                      {"sex", Enum({"male", "female"})},
+                      {"term", TermSchema()},
+                      {"premium_fen", Integer()}},
+                     {"min_age", "max_age", "premium_fen"});
+  json price = Object({{"frequency", Enum({"single", "annual"})},
+                       {"premium_fen", Integer()},
+                       {"table", Array(band)},
+                       {"sum_insured_unit_fen", Integer()},
+                       {"min_sum_insured_fen", Integer()},
+                       {"max_sum_insured_fen", Integer()}},
+                      {"frequency"});
+  props["plans"] = Array(Object({{"code", String()},
+                                 {"name_zh", String()},
+                                 {"name_en", String()},
+                                 {"price", price},
+                                 {"coverages", Array(coverage)}},
+                                {"code", "name_zh", "name_en", "price", "coverages"}));
+  props["occupation_classes"] = Array(Integer());
+  props["cooling_off_days"] = Integer();
+  props["claim_report_days"] = Nullable(Integer());
+  props["limitation_years"] = Integer();
+  props["surrender"] = Object(
+      {{"method", Enum({"short_rate", "pro_rata", "cash_value_table"})},
+       {"handling_fee_fen", Integer()},
+       {"short_rate_table", Array(Integer())},
+       {"cash_value_table",
+        Array(Object({{"term", TermSchema()}, {"values_fen", Array(Integer())}}, {"term", "values_fen"}))}},
+      {"method", "handling_fee_fen"});
+  props["definition_hash"] = String();
   std::vector<std::string> required = kHeaderRequired;
   for (const char* name : {"plans", "occupation_classes", "cooling_off_days", "claim_report_days",
                            "limitation_years", "surrender", "definition_hash"}) {
     required.emplace_back(name);
   }
-  return Obj(std::move(props), std::move(required));
+  return Object(std::move(props), required);
 }
 
 json VersionsSchema() {
-  json version = Obj({{"version", Int()},
-                      {"name_zh", Str()},
-                      {"name_en", Str()},
-                      {"line_of_business", Str()},
-                      {"effective_from", {{"type", "string"}, {"format", "date"}}},
-                      {"effective_to", {{"type", json::array({"string", "null"})}, {"format", "date"}}},
-                      {"definition_hash", Str()},
-                      {"loaded_at", {{"type", "string"}, {"format", "date-time"}}}},
-                     {"version", "name_zh", "name_en", "line_of_business", "effective_from", "effective_to",
-                      "definition_hash", "loaded_at"});
-  return Obj({{"code", Str()}, {"items", ArrayOf(version)}}, {"code", "items"});
+  json version = Object({{"version", Integer()},
+                         {"name_zh", String()},
+                         {"name_en", String()},
+                         {"line_of_business", String()},
+                         {"effective_from", FullDate()},
+                         {"effective_to", Nullable(FullDate())},
+                         {"definition_hash", String()},
+                         {"loaded_at", DateTime()}},
+                        {"version", "name_zh", "name_en", "line_of_business", "effective_from",
+                         "effective_to", "definition_hash", "loaded_at"});
+  return Object({{"code", String()}, {"items", Array(version)}}, {"code", "items"});
 }
 
 // --- query parsing ---
@@ -296,9 +289,7 @@ void RegisterProductRoutes(http::Router& router, ProductService& service) {
       .access = http::Access::kPublic,
       .summary = "List the products on sale on a date (default today), optionally of one line of business",
       .tag = "products",
-      .response_schema =
-          Obj({{"date", {{"type", "string"}, {"format", "date"}}}, {"items", ArrayOf(SummarySchema())}},
-              {"date", "items"}),
+      .response_schema = Object({{"date", FullDate()}, {"items", Array(SummarySchema())}}, {"date", "items"}),
       .query_parameters = {"line_of_business", "date"},
       .handler = [&service](http::Request& request) -> Result<http::Response> {
         ProductFilter filter;
@@ -318,10 +309,8 @@ void RegisterProductRoutes(http::Router& router, ProductService& service) {
         // The listing names its day, so a client that left the date out knows which "today" it got.
         filter.on_date = filter.on_date.value_or(service.Today());
         ANXIN_ASSIGN_OR_RETURN(std::vector<Product> products, service.List(filter));
-        json items = json::array();
-        for (const Product& p : products) items.push_back(SummaryJson(p));
-        json body = {{"date", FormatDate(*filter.on_date)}, {"items", std::move(items)}};
-        return http::JsonResponse(200, body);
+        return http::JsonResponse(
+            200, {{"date", FormatDate(*filter.on_date)}, {"items", JsonArray(products, SummaryJson)}});
       },
   });
 

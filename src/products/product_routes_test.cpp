@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "http/testing/route_test_support.hpp"
 #include "products/product_test_support.hpp"
 
 namespace anxin::products {
@@ -14,19 +15,6 @@ namespace {
 
 using nlohmann::json;
 using ::testing::ElementsAre;
-
-// Maps bearer tokens to principals.
-class FakeAuthenticator final : public http::Authenticator {
- public:
-  Result<Principal> Authenticate(std::string_view token, const http::Request&) override {
-    auto it = principals.find(std::string(token));
-    if (it == principals.end()) {
-      return Status(StatusCode::kUnauthenticated, "unauthenticated", {"请先登录", "log in first"});
-    }
-    return it->second;
-  }
-  std::map<std::string, Principal> principals;
-};
 
 class ProductRoutesTest : public ProductTestBase {
  protected:
@@ -48,13 +36,7 @@ class ProductRoutesTest : public ProductTestBase {
 
   http::Response Get(const std::string& path, std::map<std::string, std::string> query = {},
                      const std::string& token = "") {
-    http::Request request;
-    request.method = "GET";
-    request.path = path;
-    request.query = std::move(query);
-    if (!token.empty()) request.headers["authorization"] = "Bearer " + token;
-    request.request_id = "test-request";
-    request.lang = "en";
+    http::Request request = http::testing::GetRequest(path, std::move(query), token);
     return router_.Handle(request);
   }
 
@@ -67,7 +49,7 @@ class ProductRoutesTest : public ProductTestBase {
     return codes;
   }
 
-  FakeAuthenticator auth_;
+  http::testing::TokenAuthenticator auth_;
   http::Router router_;
 };
 
