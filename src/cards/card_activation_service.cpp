@@ -195,8 +195,16 @@ struct CardActivationService::Prepared {
   CheckedCard checked;
   std::string channel;
   std::string product_name_zh, product_name_en, plan_name_zh, plan_name_en;
-  policies::NewPolicy policy;
+  std::unique_ptr<policies::PreparedPolicy> policy;  // validated and sealed for the issuer
   std::string holder_phone;
+};
+
+// The product and terms a card offers today.
+struct CardActivationService::Terms {
+  std::shared_ptr<const products::Product> product;  // the version on sale today
+  std::vector<const products::Plan*> plans;          // into *product: the plans the card allows
+  Date earliest_start;                               // the day after today
+  Date latest_start;                                 // == earliest_start for next_day
 };
 
 CardActivationService::CardActivationService(storage::Database& db, CardStore& cards,
@@ -321,38 +329,63 @@ Status CardActivationService::RecordFailure(const Actor& actor, const std::strin
   });
 }
 
-Result<CardOffer> CardActivationService::OfferFor(const CheckedCard& checked) {
+std::shared_ptr<const nlohmann::json> CardActivationService::CoveragesOf(const products::Product& product,
+                                                                         const products::Plan& plan) {
+  std::string key = product.code;
+  key += '\n';
+  key += std::to_string(product.version);
+  key += '\n';
+  key += product.definition_hash;
+  key += '\n';
+  key += plan.code;
+  {
+    std::lock_guard<std::mutex> lock(snapshots_mu_);
+    if (auto it = snapshots_.find(key); it != snapshots_.end()) return it->second;
+  }
+  auto snapshot = std::make_shared<const json>(CoveragesSnapshot(plan));
+  std::lock_guard<std::mutex> lock(snapshots_mu_);
+  return snapshots_.emplace(std::move(key), std::move(snapshot)).first->second;
+}
+
+Result<CardActivationService::Terms> CardActivationService::TermsFor(const CheckedCard& checked) {
   const Date today = clock_.Today();
-  Result<products::Product> product = products_.Get(checked.type.product_code, std::nullopt, today);
+  Result<std::shared_ptr<const products::Product>> product =
+      products_.GetShared(checked.type.product_code, std::nullopt, today);
   if (!product.ok()) {
     if (product.status().code() == StatusCode::kNotFound) return ProductNotAvailable();
     return std::move(product).take_status();
   }
-  CardOffer offer;
-  offer.serial = checked.serial;
-  offer.type = checked.type;
-  offer.product = std::move(product).value();
+  Terms terms;
+  terms.product = std::move(product).value();
   for (const std::string& code : checked.type.plan_codes) {
-    if (const products::Plan* plan = offer.product.FindPlan(code)) offer.plans.push_back(*plan);
+    if (const products::Plan* plan = terms.product->FindPlan(code)) terms.plans.push_back(plan);
   }
-  if (offer.plans.empty()) return ProductNotAvailable();
-  offer.premium = checked.type.face_value;
-  offer.start_rule = checked.type.start_rule;
-  offer.earliest_start = AddDays(today, 1);
-  offer.latest_start = checked.type.start_rule == StartRule::kHolderChoice
+  if (terms.plans.empty()) return ProductNotAvailable();
+  terms.earliest_start = AddDays(today, 1);
+  terms.latest_start = checked.type.start_rule == StartRule::kHolderChoice
                            ? AddDays(today, std::max<int64_t>(1, checked.type.start_within_days))
-                           : offer.earliest_start;
-  offer.valid_until = checked.card.valid_until;
-  return offer;
+                           : terms.earliest_start;
+  return terms;
 }
 
 Result<CardOffer> CardActivationService::Verify(const Actor& actor, const CardCredentials& credentials) {
   ANXIN_ASSIGN_OR_RETURN(CheckedCard checked, CheckCredentials(actor, credentials, actor.client_address));
-  return OfferFor(checked);
+  ANXIN_ASSIGN_OR_RETURN(Terms terms, TermsFor(checked));
+  CardOffer offer;
+  offer.serial = checked.serial;
+  offer.type = checked.type;
+  offer.product = *terms.product;
+  for (const products::Plan* plan : terms.plans) offer.plans.push_back(*plan);
+  offer.premium = checked.type.face_value;
+  offer.start_rule = checked.type.start_rule;
+  offer.earliest_start = terms.earliest_start;
+  offer.latest_start = terms.latest_start;
+  offer.valid_until = checked.card.valid_until;
+  return offer;
 }
 
 Result<CardActivationService::Prepared> CardActivationService::Prepare(CheckedCard checked,
-                                                                       const CardOffer& offer,
+                                                                       const Terms& terms,
                                                                        const ActivationRequest& request) {
   const Date today = clock_.Today();
   std::vector<FieldError> errors;
@@ -363,8 +396,8 @@ Result<CardActivationService::Prepared> CardActivationService::Prepare(CheckedCa
   if (plan_code.empty()) {
     errors.push_back({"plan_code", "required", {"请选择保障计划", "Choose a plan"}});
   } else {
-    for (const products::Plan& p : offer.plans) {
-      if (p.code == plan_code) plan = &p;
+    for (const products::Plan* p : terms.plans) {
+      if (p->code == plan_code) plan = p;
     }
     if (plan == nullptr) {
       errors.push_back(
@@ -373,25 +406,25 @@ Result<CardActivationService::Prepared> CardActivationService::Prepare(CheckedCa
   }
 
   // Start date by the card type's rule.
-  Date start = offer.earliest_start;
-  if (!request.card_defaults && offer.start_rule == StartRule::kHolderChoice) {
+  Date start = terms.earliest_start;
+  if (!request.card_defaults && checked.type.start_rule == StartRule::kHolderChoice) {
     if (!request.start_date) {
       errors.push_back({"start_date", "required", {"请选择保险起期", "Choose the start date"}});
-    } else if (*request.start_date < offer.earliest_start || *request.start_date > offer.latest_start) {
+    } else if (*request.start_date < terms.earliest_start || *request.start_date > terms.latest_start) {
       errors.push_back({"start_date",
                         "start_date_outside_window",
-                        {"保险起期须在 " + FormatDate(offer.earliest_start) + " 至 " +
-                             FormatDate(offer.latest_start) + " 之间",
-                         "The start date must be from " + FormatDate(offer.earliest_start) + " to " +
-                             FormatDate(offer.latest_start)}});
+                        {"保险起期须在 " + FormatDate(terms.earliest_start) + " 至 " +
+                             FormatDate(terms.latest_start) + " 之间",
+                         "The start date must be from " + FormatDate(terms.earliest_start) + " to " +
+                             FormatDate(terms.latest_start)}});
     } else {
       start = *request.start_date;
     }
-  } else if (!request.card_defaults && request.start_date && *request.start_date != offer.earliest_start) {
+  } else if (!request.card_defaults && request.start_date && *request.start_date != terms.earliest_start) {
     errors.push_back({"start_date",
                       "start_date_outside_window",
-                      {"该卡自激活次日 " + FormatDate(offer.earliest_start) + " 起保，不能选择起期",
-                       "Cover starts the day after activation (" + FormatDate(offer.earliest_start) +
+                      {"该卡自激活次日 " + FormatDate(terms.earliest_start) + " 起保，不能选择起期",
+                       "Cover starts the day after activation (" + FormatDate(terms.earliest_start) +
                            "); the start date cannot be chosen"}});
   }
 
@@ -454,7 +487,7 @@ Result<CardActivationService::Prepared> CardActivationService::Prepare(CheckedCa
 
   // Ages: the insured within the product's range on the start date; the holder an adult today.
   if (insured_birth_known) {
-    Status age = products::CheckInsurableAge(offer.product, insured.birth_date, start);
+    Status age = products::CheckInsurableAge(*terms.product, insured.birth_date, start);
     if (!age.ok()) {
       const FieldError* f = age.fields().empty() ? nullptr : &age.fields().front();
       errors.push_back({insured_path + ".birth_date", f != nullptr ? f->code : "age_not_insurable",
@@ -468,8 +501,8 @@ Result<CardActivationService::Prepared> CardActivationService::Prepare(CheckedCa
                       {"投保人须年满18周岁", "The policyholder must be at least 18"}});
   }
 
-  policy.product_code = offer.product.code;
-  policy.product_version = offer.product.version;
+  policy.product_code = terms.product->code;
+  policy.product_version = terms.product->version;
   policy.plan_code = plan_code;
   policy.premium = checked.type.face_value;
   policy.start_date = start;
@@ -478,7 +511,7 @@ Result<CardActivationService::Prepared> CardActivationService::Prepare(CheckedCa
   policy.org_id = checked.card.holder_org_id;
   policy.source = "card";
   policy.card_serial = checked.serial;
-  if (plan != nullptr) policy.coverages = CoveragesSnapshot(*plan);
+  if (plan != nullptr) policy.coverages = *CoveragesOf(*terms.product, *plan);
 
   Result<policies::NewPolicy> validated = policies::ValidateNewPolicy(policy, today);
   if (!validated.ok()) {
@@ -496,14 +529,15 @@ Result<CardActivationService::Prepared> CardActivationService::Prepare(CheckedCa
   if (!errors.empty()) return Status::Invalid(std::move(errors));
 
   Prepared prepared;
-  prepared.policy = std::move(validated).value();
-  for (const policies::Party& p : prepared.policy.parties) {
+  // Sealing the parties' personal data happens here, before the transaction.
+  ANXIN_ASSIGN_OR_RETURN(prepared.policy, issuer_.Prepare(validated.value()));
+  for (const policies::Party& p : prepared.policy->request.parties) {
     if (p.role == policies::PartyRole::kHolder) prepared.holder_phone = p.phone;
   }
   prepared.checked = std::move(checked);
   prepared.channel = request.channel;
-  prepared.product_name_zh = offer.product.name_zh;
-  prepared.product_name_en = offer.product.name_en;
+  prepared.product_name_zh = terms.product->name_zh;
+  prepared.product_name_en = terms.product->name_en;
   prepared.plan_name_zh = plan->name_zh;
   prepared.plan_name_en = plan->name_en;
   return prepared;
@@ -531,7 +565,7 @@ Result<Activation> CardActivationService::Commit(storage::Tx& tx, const Actor& a
     return NotActivatable(now_card ? now_card->status : CardStatus::kActivated);
   }
 
-  Result<policies::Policy> issued = issuer_.Issue(tx, actor, prepared.policy);
+  Result<policies::Policy> issued = issuer_.IssuePrepared(tx, actor, *prepared.policy);
   if (!issued.ok()) {
     if (issued.status().reason() == "policy_exists_for_card") return NotActivatable(CardStatus::kActivated);
     return std::move(issued).take_status();
@@ -605,8 +639,8 @@ Result<Activation> CardActivationService::Commit(storage::Tx& tx, const Actor& a
 
 Result<Activation> CardActivationService::Activate(const Actor& actor, const ActivationRequest& request) {
   ANXIN_ASSIGN_OR_RETURN(CheckedCard checked, CheckCredentials(actor, request.card, actor.client_address));
-  ANXIN_ASSIGN_OR_RETURN(CardOffer offer, OfferFor(checked));
-  ANXIN_ASSIGN_OR_RETURN(Prepared prepared, Prepare(std::move(checked), offer, request));
+  ANXIN_ASSIGN_OR_RETURN(Terms terms, TermsFor(checked));
+  ANXIN_ASSIGN_OR_RETURN(Prepared prepared, Prepare(std::move(checked), terms, request));
   return db_.WriteResult<Activation>([&](storage::Tx& tx) { return Commit(tx, actor, prepared); });
 }
 
@@ -694,8 +728,8 @@ Result<SmsOutcome> CardActivationService::HandleSms(const Actor& actor, const In
   // Guessing by SMS is throttled per sender, not per gateway address.
   auto attempt = [&]() -> Result<Activation> {
     ANXIN_ASSIGN_OR_RETURN(CheckedCard checked, CheckCredentials(actor, request.card, "sms:" + phone));
-    ANXIN_ASSIGN_OR_RETURN(CardOffer offer, OfferFor(checked));
-    ANXIN_ASSIGN_OR_RETURN(Prepared prepared, Prepare(std::move(checked), offer, request));
+    ANXIN_ASSIGN_OR_RETURN(Terms terms, TermsFor(checked));
+    ANXIN_ASSIGN_OR_RETURN(Prepared prepared, Prepare(std::move(checked), terms, request));
     record.result_code = "activated";
     return db_.WriteResult<Activation>([&](storage::Tx& tx) -> Result<Activation> {
       ANXIN_ASSIGN_OR_RETURN(Activation done, Commit(tx, actor, prepared));

@@ -1,6 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -180,6 +183,7 @@ class CardActivationService {
  private:
   struct CheckedCard;
   struct Prepared;
+  struct Terms;
 
   // Runs the credential checks of Verify and Activate; `client` names the caller for the throttle
   // (the client address, or "sms:<phone>").
@@ -193,9 +197,14 @@ class CardActivationService {
   // Records one failed attempt in its own Write: for the client, and per card for a wrong password.
   Status RecordFailure(const Actor& actor, const std::string& client_key,
                        const std::optional<WrongPassword>& wrong_password);
-  Result<CardOffer> OfferFor(const CheckedCard& checked);
+  // The product (shared with the product cache, not copied) and start window the card offers today.
+  Result<Terms> TermsFor(const CheckedCard& checked);
+  // The coverages snapshot of `plan`, built once per product version and plan (versions are
+  // immutable).
+  std::shared_ptr<const nlohmann::json> CoveragesOf(const products::Product& product,
+                                                    const products::Plan& plan);
   // Validates `request` against the card and its product, before any transaction.
-  Result<Prepared> Prepare(CheckedCard checked, const CardOffer& offer, const ActivationRequest& request);
+  Result<Prepared> Prepare(CheckedCard checked, const Terms& terms, const ActivationRequest& request);
   // The transaction body of an activation.
   Result<Activation> Commit(storage::Tx& tx, const Actor& actor, const Prepared& prepared);
   // Stores a rejected SMS and enqueues the reply; kAlreadyExists "sms_duplicate" when the message
@@ -215,6 +224,10 @@ class CardActivationService {
   const Clock& clock_;
   const audit::AuditLog& audit_;
   const CardActivationSettings settings_;
+
+  // Coverages snapshots by product code, version, definition hash and plan code.
+  std::mutex snapshots_mu_;
+  std::map<std::string, std::shared_ptr<const nlohmann::json>> snapshots_;  // guarded by snapshots_mu_
 };
 
 }  // namespace anxin::cards

@@ -1,11 +1,26 @@
 #pragma once
 
+#include <memory>
+
 #include "common/actor.hpp"
 #include "common/status.hpp"
 #include "policies/policy.hpp"
 #include "storage/database.hpp"
 
 namespace anxin::policies {
+
+// A policy request validated, with its personal data sealed, ahead of the transaction that issues
+// it (PolicyIssuer::Prepare). An issuer derives from it to keep what it computed; `request` is the
+// request (validated and normalised when the issuer validates ahead).
+class PreparedPolicy {
+ public:
+  explicit PreparedPolicy(NewPolicy validated) : request(std::move(validated)) {}
+  virtual ~PreparedPolicy() = default;
+  PreparedPolicy(const PreparedPolicy&) = delete;
+  PreparedPolicy& operator=(const PreparedPolicy&) = delete;
+
+  const NewPolicy request;
+};
 
 // Issues policies inside a caller's transaction (card activation today; online sales later), so
 // the policy exists exactly when the change that caused it commits.
@@ -18,6 +33,16 @@ class PolicyIssuer {
   // kInvalidArgument "validation_failed" with field paths such as "insured.id_number", or
   // kAlreadyExists "policy_exists_for_card" when the card already has a policy.
   virtual Result<Policy> Issue(storage::Tx& tx, const Actor& actor, const NewPolicy& request) const = 0;
+
+  // Issue in two steps, so the caller's transaction holds only the database work (on SQLite it
+  // runs on the single writer thread and delays every other write): Prepare validates `request`
+  // as Issue does (same errors) and does the CPU work (sealing personal data, rendering) outside
+  // any transaction; IssuePrepared then stores the policy in `tx` and returns what Issue returns.
+  // `prepared` is not consumed: IssuePrepared may run again if the transaction is retried. The
+  // defaults keep the request and call Issue from IssuePrepared.
+  virtual Result<std::unique_ptr<PreparedPolicy>> Prepare(const NewPolicy& request) const;
+  virtual Result<Policy> IssuePrepared(storage::Tx& tx, const Actor& actor,
+                                       const PreparedPolicy& prepared) const;
 };
 
 }  // namespace anxin::policies

@@ -71,6 +71,18 @@ std::string Compact(const Date& date) {
   return text;
 }
 
+// What Prepare computes ahead of the transaction: the rows to insert and the policy to return,
+// but for what IssuePrepared decides (id, policy number, issue time, organisation path).
+class SealedPolicy final : public PreparedPolicy {
+ public:
+  SealedPolicy(NewPolicy validated, const Date& on)
+      : PreparedPolicy(std::move(validated)), validated_on(on) {}
+
+  const Date validated_on;
+  StoredPolicy stored;
+  Policy view;
+};
+
 }  // namespace
 
 PolicyService::PolicyService(storage::Database& db, const KeyRing& keys, const Clock& clock,
@@ -98,23 +110,95 @@ Result<StoredParty> PolicyService::Seal(const Party& party, int seq) const {
 }
 
 Result<Policy> PolicyService::Issue(Tx& tx, const Actor& actor, const NewPolicy& request) const {
+  ANXIN_ASSIGN_OR_RETURN(std::unique_ptr<PreparedPolicy> prepared, Prepare(request));
+  return IssuePrepared(tx, actor, *prepared);
+}
+
+Result<std::unique_ptr<PreparedPolicy>> PolicyService::Prepare(const NewPolicy& request) const {
+  const Date today = DateOf(clock_.NowMs());
+  ANXIN_ASSIGN_OR_RETURN(NewPolicy valid, ValidateNewPolicy(request, today));
+  auto sealed = std::make_unique<SealedPolicy>(std::move(valid), today);
+  const NewPolicy& v = sealed->request;
+
+  StoredPolicy& stored = sealed->stored;
+  stored.product_code = v.product_code;
+  stored.product_version = v.product_version;
+  stored.plan_code = v.plan_code;
+  stored.status = PolicyStatus::kInForce;
+  stored.premium = v.premium;
+  stored.start_date = v.start_date;
+  stored.end_date = v.end_date;
+  stored.org_id = v.org_id;
+  stored.source = v.source;
+  if (!v.card_serial.empty()) stored.card_serial = v.card_serial;
+  stored.coverages_json = v.coverages.dump();
+
+  // The policy Issue returns, as ViewOf(stored, false) renders it, from the clear values at hand.
+  Policy& view = sealed->view;
+  view.product_code = stored.product_code;
+  view.product_version = stored.product_version;
+  view.plan_code = stored.plan_code;
+  view.status = stored.status;
+  view.premium = stored.premium;
+  view.start_date = stored.start_date;
+  view.end_date = stored.end_date;
+  view.org_id = stored.org_id;
+  view.source = stored.source;
+  view.card_serial = v.card_serial;
+  view.coverages = v.coverages;
+  view.parties_revealed = false;
+
+  // Holder and insured first, then beneficiaries in the order given.
+  for (PartyRole role : {PartyRole::kHolder, PartyRole::kInsured, PartyRole::kBeneficiary}) {
+    for (const Party& party : v.parties) {
+      if (party.role != role) continue;
+      ANXIN_ASSIGN_OR_RETURN(StoredParty sealed_party,
+                             Seal(party, static_cast<int>(stored.parties.size()) + 1));
+      if (party.role == PartyRole::kHolder) stored.holder_id_hash = sealed_party.id_number_hash;
+      if (party.role == PartyRole::kInsured) stored.insured_id_hash = sealed_party.id_number_hash;
+      // Personal data is shown masked (RULES.md §6).
+      PartyView shown;
+      shown.role = party.role;
+      shown.name = sealed_party.name_masked;
+      shown.id_type = std::string(IdTypeName(party.id_type));
+      shown.id_number = MaskIdNumber(party.id_number);
+      shown.birth_date = FormatDate(party.birth_date);
+      shown.sex = std::string(products::SexName(party.sex));
+      if (!party.phone.empty()) shown.phone = MaskPhone(party.phone);
+      shown.relationship = party.relationship;
+      shown.share_percent = party.share_percent;
+      view.parties.push_back(std::move(shown));
+      stored.parties.push_back(std::move(sealed_party));
+    }
+  }
+  return std::unique_ptr<PreparedPolicy>(std::move(sealed));
+}
+
+Result<Policy> PolicyService::IssuePrepared(Tx& tx, const Actor& actor,
+                                            const PreparedPolicy& prepared) const {
+  const auto* sealed = dynamic_cast<const SealedPolicy*>(&prepared);
+  if (sealed == nullptr) return Issue(tx, actor, prepared.request);
   const int64_t now = clock_.NowMs();
   const Date today = DateOf(now);
-  ANXIN_ASSIGN_OR_RETURN(NewPolicy valid, ValidateNewPolicy(request, today));
+  if (today != sealed->validated_on) {
+    // Prepared on an earlier day: the checks against today (birth and start dates) run again.
+    ANXIN_RETURN_IF_ERROR(ValidateNewPolicy(sealed->request, today).status());
+  }
 
   // One policy per card: look first, because a failed INSERT would spend the caller's Tx.
-  if (!valid.card_serial.empty()) {
-    ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> existing,
-                           store_->FindIdByCardSerial(tx, valid.card_serial));
+  const std::string& card_serial = sealed->request.card_serial;
+  if (!card_serial.empty()) {
+    ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> existing, store_->FindIdByCardSerial(tx, card_serial));
     if (existing) return PolicyExistsForCard();
   }
-  ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> org_path, store_->FindOrgPath(tx, valid.org_id));
+  ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> org_path,
+                         store_->FindOrgPath(tx, sealed->request.org_id));
   if (!org_path) {
     return Status::InvalidField("org_id", "not_found",
                                 Text{"出单机构不存在", "The issuing organisation does not exist"});
   }
 
-  StoredPolicy stored;
+  StoredPolicy stored = sealed->stored;
   for (int attempt = 0; stored.policy_no.empty(); ++attempt) {
     if (attempt == kMaxNumberAttempts) return Status::Internal("policies: no free policy number");
     std::string candidate = "P" + Compact(today) + RandomDigits(10);
@@ -122,34 +206,10 @@ Result<Policy> PolicyService::Issue(Tx& tx, const Actor& actor, const NewPolicy&
     if (!taken) stored.policy_no = std::move(candidate);
   }
   stored.id = NewId(now);
-  stored.product_code = valid.product_code;
-  stored.product_version = valid.product_version;
-  stored.plan_code = valid.plan_code;
-  stored.status = PolicyStatus::kInForce;
-  stored.premium = valid.premium;
-  stored.start_date = valid.start_date;
-  stored.end_date = valid.end_date;
   stored.issued_at = now;
-  stored.org_id = valid.org_id;
   stored.org_path = *org_path;
-  stored.source = valid.source;
-  if (!valid.card_serial.empty()) stored.card_serial = valid.card_serial;
-  stored.coverages_json = valid.coverages.dump();
   stored.created_at = now;
   stored.updated_at = now;
-  // Holder and insured first, then beneficiaries in the order given.
-  std::vector<const Party*> ordered;
-  for (PartyRole role : {PartyRole::kHolder, PartyRole::kInsured, PartyRole::kBeneficiary}) {
-    for (const Party& party : valid.parties) {
-      if (party.role == role) ordered.push_back(&party);
-    }
-  }
-  for (const Party* party : ordered) {
-    ANXIN_ASSIGN_OR_RETURN(StoredParty sealed, Seal(*party, static_cast<int>(stored.parties.size()) + 1));
-    if (party->role == PartyRole::kHolder) stored.holder_id_hash = sealed.id_number_hash;
-    if (party->role == PartyRole::kInsured) stored.insured_id_hash = sealed.id_number_hash;
-    stored.parties.push_back(std::move(sealed));
-  }
 
   Status inserted = store_->Insert(tx, stored);
   if (!inserted.ok()) {
@@ -169,7 +229,12 @@ Result<Policy> PolicyService::Issue(Tx& tx, const Actor& actor, const NewPolicy&
       {"card_serial", stored.card_serial ? nlohmann::json(*stored.card_serial) : nullptr}};
   ANXIN_RETURN_IF_ERROR(
       audit_.Append(tx, actor, {"policy.issue", "policy", stored.id, stored.org_id, std::move(summary)}));
-  return ViewOf(stored, false);
+  Policy policy = sealed->view;
+  policy.id = std::move(stored.id);
+  policy.policy_no = std::move(stored.policy_no);
+  policy.issued_at = now;
+  policy.org_path = std::move(stored.org_path);
+  return policy;
 }
 
 Result<Policy> PolicyService::ViewOf(const StoredPolicy& stored, bool reveal) const {

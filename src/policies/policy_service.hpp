@@ -66,6 +66,11 @@ class PolicyService final : public PolicyIssuer {
   // The policy number is "P" + the issue date (YYYYMMDD, Asia/Shanghai) + 10 random digits.
   // Audited as "policy.issue" (no personal data in the summary).
   Result<Policy> Issue(storage::Tx& tx, const Actor& actor, const NewPolicy& request) const override;
+  // PolicyIssuer's two steps of Issue: Prepare validates and seals the parties outside any
+  // transaction; IssuePrepared runs the statements (validating again only if the day changed).
+  Result<std::unique_ptr<PreparedPolicy>> Prepare(const NewPolicy& request) const override;
+  Result<Policy> IssuePrepared(storage::Tx& tx, const Actor& actor,
+                               const PreparedPolicy& prepared) const override;
 
   // Returns the policy `id` (policy.read; kNotFound outside the caller's subtree). With
   // `reveal.parties`, needs pii.reveal and a purpose of 4-200 characters (kInvalidArgument at

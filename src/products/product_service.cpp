@@ -163,12 +163,18 @@ Result<LoadCounts> ProductService::LoadDefinitions(const std::vector<NamedDefini
   return counts;
 }
 
-Result<Product> ProductService::Materialize(const StoredDefinition& stored) {
+std::shared_ptr<const Product> ProductService::Cached(const std::string& code, int version,
+                                                      const std::string& hash) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = cache_.find(std::make_pair(code, version));
+  if (it != cache_.end() && it->second->definition_hash == hash) return it->second;
+  return nullptr;
+}
+
+Result<std::shared_ptr<const Product>> ProductService::Materialize(const StoredDefinition& stored) {
   const auto key = std::make_pair(stored.code, stored.version);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = cache_.find(key);
-    if (it != cache_.end() && it->second->definition_hash == stored.definition_hash) return *it->second;
+  if (std::shared_ptr<const Product> cached = Cached(stored.code, stored.version, stored.definition_hash)) {
+    return cached;
   }
   nlohmann::json definition = nlohmann::json::parse(stored.definition, nullptr, /*allow_exceptions=*/false);
   if (definition.is_discarded()) {
@@ -184,7 +190,7 @@ Result<Product> ProductService::Materialize(const StoredDefinition& stored) {
   auto shared = std::make_shared<const Product>(std::move(product).value());
   std::lock_guard<std::mutex> lock(mu_);
   cache_[key] = shared;
-  return *shared;
+  return shared;
 }
 
 Result<std::vector<Product>> ProductService::List(const ProductFilter& filter) {
@@ -196,20 +202,36 @@ Result<std::vector<Product>> ProductService::List(const ProductFilter& filter) {
   std::vector<Product> out;
   out.reserve(stored.size());
   for (const StoredDefinition& s : stored) {
-    ANXIN_ASSIGN_OR_RETURN(Product p, Materialize(s));
-    out.push_back(std::move(p));
+    ANXIN_ASSIGN_OR_RETURN(std::shared_ptr<const Product> p, Materialize(s));
+    out.push_back(*p);
   }
   return out;
 }
 
 Result<Product> ProductService::Get(std::string_view code, std::optional<int> version,
                                     std::optional<Date> on_date) {
+  ANXIN_ASSIGN_OR_RETURN(std::shared_ptr<const Product> product, GetShared(code, version, on_date));
+  return *product;
+}
+
+Result<std::shared_ptr<const Product>> ProductService::GetShared(std::string_view code,
+                                                                 std::optional<int> version,
+                                                                 std::optional<Date> on_date) {
   const Date day = on_date.value_or(clock_.Today());
-  ANXIN_ASSIGN_OR_RETURN(std::optional<StoredDefinition> stored,
+  // The version's key first: the definition text is read only when that version is not parsed yet.
+  ANXIN_ASSIGN_OR_RETURN(std::optional<StoredDefinition> key,
                          db_.ReadResult<std::optional<StoredDefinition>>([&](storage::Tx& tx) {
                            return version ? store_.Find(tx, code, *version)
-                                          : store_.FindEffective(tx, code, day);
+                                          : store_.FindEffectiveKey(tx, code, day);
                          }));
+  if (!key) return Status::NotFound("product");
+  if (version) return Materialize(*key);
+  if (std::shared_ptr<const Product> cached = Cached(key->code, key->version, key->definition_hash)) {
+    return cached;
+  }
+  ANXIN_ASSIGN_OR_RETURN(std::optional<StoredDefinition> stored,
+                         db_.ReadResult<std::optional<StoredDefinition>>(
+                             [&](storage::Tx& tx) { return store_.Find(tx, key->code, key->version); }));
   if (!stored) return Status::NotFound("product");
   return Materialize(*stored);
 }

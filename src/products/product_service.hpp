@@ -71,6 +71,10 @@ class ProductService {
   // `on_date` (default today). kNotFound ("not_found", product) when there is none.
   Result<Product> Get(std::string_view code, std::optional<int> version = std::nullopt,
                       std::optional<Date> on_date = std::nullopt);
+  // As Get, sharing the cached product instead of copying it (a definition is a large tree).
+  Result<std::shared_ptr<const Product>> GetShared(std::string_view code,
+                                                   std::optional<int> version = std::nullopt,
+                                                   std::optional<Date> on_date = std::nullopt);
 
   // Returns today's date (Asia/Shanghai) by the service's clock: the default `on_date`.
   [[nodiscard]] Date Today() const { return clock_.Today(); }
@@ -80,7 +84,9 @@ class ProductService {
 
  private:
   // Returns the parsed product of a stored definition, from the cache when already parsed.
-  Result<Product> Materialize(const StoredDefinition& stored);
+  Result<std::shared_ptr<const Product>> Materialize(const StoredDefinition& stored);
+  // The cached product `code` version `version` if its definition hash is `hash`, else null.
+  std::shared_ptr<const Product> Cached(const std::string& code, int version, const std::string& hash);
 
   // Constant after construction.
   storage::Database& db_;

@@ -57,6 +57,10 @@ class ProductStore {
   // effective_to, the latter open when null), or nullopt.
   virtual Result<std::optional<StoredDefinition>> FindEffective(storage::Tx& tx, std::string_view code,
                                                                 const Date& date) = 0;
+  // As FindEffective, without the definition text (`definition` is left empty): enough to find a
+  // version already parsed.
+  virtual Result<std::optional<StoredDefinition>> FindEffectiveKey(storage::Tx& tx, std::string_view code,
+                                                                   const Date& date) = 0;
 
   // Returns, for every product with a version effective on `date` (of `line` when given), its
   // highest such version; ordered by code.
@@ -75,6 +79,8 @@ class SqlProductStore final : public ProductStore {
   Result<std::optional<StoredDefinition>> Find(storage::Tx& tx, std::string_view code, int version) override;
   Result<std::optional<StoredDefinition>> FindEffective(storage::Tx& tx, std::string_view code,
                                                         const Date& date) override;
+  Result<std::optional<StoredDefinition>> FindEffectiveKey(storage::Tx& tx, std::string_view code,
+                                                           const Date& date) override;
   Result<std::vector<StoredDefinition>> ListEffective(storage::Tx& tx, const Date& date,
                                                       std::optional<LineOfBusiness> line) override;
   Result<std::vector<ProductVersionRecord>> ListVersions(storage::Tx& tx, std::string_view code) override;

@@ -69,6 +69,22 @@ Result<std::optional<StoredDefinition>> SqlProductStore::FindEffective(storage::
   return std::optional<StoredDefinition>(ToDefinition(rows.front()));
 }
 
+Result<std::optional<StoredDefinition>> SqlProductStore::FindEffectiveKey(storage::Tx& tx,
+                                                                          std::string_view code,
+                                                                          const Date& date) {
+  const std::string day = FormatDate(date);
+  ANXIN_ASSIGN_OR_RETURN(
+      std::vector<Row> rows,
+      tx.Query("SELECT code, version, definition_hash, loaded_at FROM products WHERE code = ? AND "
+               "effective_from <= ? AND (effective_to IS NULL OR effective_to >= ?) ORDER BY version DESC "
+               "LIMIT 1",
+               {std::string(code), day, day}));
+  if (rows.empty()) return std::optional<StoredDefinition>();
+  const Row& row = rows.front();
+  return std::optional<StoredDefinition>(
+      StoredDefinition{row.Text(0), static_cast<int>(row.Int(1)), std::string(), row.Text(2), row.Int(3)});
+}
+
 Result<std::vector<StoredDefinition>> SqlProductStore::ListEffective(storage::Tx& tx, const Date& date,
                                                                      std::optional<LineOfBusiness> line) {
   const std::string day = FormatDate(date);
