@@ -215,7 +215,8 @@ TEST_P(ApiScenarioTest, RunsAsWritten) {
       for (const auto& [var, where] : step["save_csv"].items()) {
         const size_t row = where.at(0).get<size_t>();
         const size_t column = where.at(1).get<size_t>();
-        ASSERT_TRUE(row < rows.size() && column < rows[row].size()) << where << ": no CSV cell " << where.dump();
+        ASSERT_TRUE(row < rows.size() && column < rows[row].size())
+            << where << ": no CSV cell " << where.dump();
         vars[var] = rows[row][column];
       }
     }

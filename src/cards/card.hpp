@@ -38,13 +38,14 @@ enum class CardAction {
 };
 
 inline constexpr CardStatus kAllCardStatuses[] = {
-    CardStatus::kInStock, CardStatus::kSold,   CardStatus::kAwaitingActivation, CardStatus::kActivated,
-    CardStatus::kVoided,  CardStatus::kFrozen, CardStatus::kExpired,
+    CardStatus::kInStock,   CardStatus::kSold,   CardStatus::kAwaitingActivation,
+    CardStatus::kActivated, CardStatus::kVoided, CardStatus::kFrozen,
+    CardStatus::kExpired,
 };
 inline constexpr CardAction kAllCardActions[] = {
-    CardAction::kIssue,          CardAction::kRecall,      CardAction::kSell,   CardAction::kConfirmPayment,
-    CardAction::kActivate,       CardAction::kReverseRestock, CardAction::kReverseVoid, CardAction::kVoid,
-    CardAction::kFreeze,         CardAction::kUnfreeze,    CardAction::kExpire,
+    CardAction::kIssue,    CardAction::kRecall,         CardAction::kSell,        CardAction::kConfirmPayment,
+    CardAction::kActivate, CardAction::kReverseRestock, CardAction::kReverseVoid, CardAction::kVoid,
+    CardAction::kFreeze,   CardAction::kUnfreeze,       CardAction::kExpire,
 };
 
 // "in_stock", "sold", "awaiting_activation", "activated", "voided", "frozen", "expired".
@@ -75,7 +76,7 @@ enum class TermUnit { kDay, kMonth, kYear };
 
 struct CardType {
   std::string id;
-  std::string code;           // 单证类型代码
+  std::string code;  // 单证类型代码
   std::string name;
   std::string serial_prefix;  // 2-4 upper-case letters
   std::string product_code;

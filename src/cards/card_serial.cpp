@@ -56,8 +56,9 @@ Result<ParsedSerial> ParseSerial(std::string_view serial, std::string_view field
     parsed.prefix.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(serial[i]))));
   }
   if (!all_digits || !IsValidSerialPrefix(parsed.prefix)) {
-    return SerialError(field, "invalid_format",
-                       {"卡号格式不正确：应为2-4位字母加11位数字", "invalid card number: 2-4 letters and 11 digits"});
+    return SerialError(
+        field, "invalid_format",
+        {"卡号格式不正确：应为2-4位字母加11位数字", "invalid card number: 2-4 letters and 11 digits"});
   }
   const std::string_view body = digits.substr(0, kSerialSequenceDigits);
   if (LuhnDigit(body) != digits.back()) {

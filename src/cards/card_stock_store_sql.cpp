@@ -11,11 +11,6 @@ namespace {
 using storage::Row;
 using storage::Value;
 
-constexpr std::string_view kCardColumns =
-    "serial, card_type_id, batch_id, seq, status, status_before_freeze, holder_type, holder_id, "
-    "holder_org_id, "
-    "holder_org_path, sales_id, policy_id, failed_attempts, locked_until, valid_until, updated_at";
-
 constexpr std::string_view kMovementColumns =
     "id, movement_no, kind, card_type_id, first_seq, last_seq, quantity, from_type, from_id, to_type, to_id, "
     "to_org_id, at_ms, actor_id";
@@ -31,35 +26,6 @@ std::string PrefixPattern(std::string_view prefix) {
   }
   out.push_back('%');
   return out;
-}
-
-Result<CardStatus> StoredStatus(const std::string& text) {
-  std::optional<CardStatus> status = ParseCardStatus(text);
-  if (!status) return Status::Internal("cards: stored status '" + text + "' is unknown");
-  return *status;
-}
-
-Result<Card> ToCard(const Row& row) {
-  Card card;
-  card.serial = row.Text(0);
-  card.card_type_id = row.Text(1);
-  card.batch_id = row.Text(2);
-  card.seq = row.Int(3);
-  ANXIN_ASSIGN_OR_RETURN(card.status, StoredStatus(row.Text(4)));
-  if (std::optional<std::string> before = row.OptText(5)) {
-    ANXIN_ASSIGN_OR_RETURN(card.status_before_freeze, StoredStatus(*before));
-  }
-  card.holder_type = row.Text(6);
-  card.holder_id = row.Text(7);
-  card.holder_org_id = row.Text(8);
-  card.holder_org_path = row.Text(9);
-  card.sales_id = row.OptText(10);
-  card.policy_id = row.OptText(11);
-  card.failed_attempts = row.Int(12);
-  card.locked_until = row.Int(13);
-  card.valid_until = row.Int(14);
-  card.updated_at = row.Int(15);
-  return card;
 }
 
 CardMovement ToMovement(const Row& row) {
@@ -248,7 +214,7 @@ Result<std::vector<Card>> SqlCardStockStore::ListCards(storage::Tx& tx, const Ca
   std::vector<Card> out;
   out.reserve(rows.size());
   for (const Row& row : rows) {
-    ANXIN_ASSIGN_OR_RETURN(Card card, ToCard(row));
+    ANXIN_ASSIGN_OR_RETURN(Card card, CardFromRow(row));
     out.push_back(std::move(card));
   }
   return out;

@@ -51,14 +51,14 @@ class CardStore {
 
   virtual Result<std::optional<Card>> Find(storage::Tx& tx, const std::string& serial) = 0;
   // Returns the cards of `card_type_id` with first_seq <= seq <= last_seq, in seq order.
-  virtual Result<std::vector<Card>> FindRange(storage::Tx& tx, const std::string& card_type_id, int64_t first_seq,
-                                              int64_t last_seq) = 0;
+  virtual Result<std::vector<Card>> FindRange(storage::Tx& tx, const std::string& card_type_id,
+                                              int64_t first_seq, int64_t last_seq) = 0;
 
   // Moves card `serial` from `expected` to `next` with `change`, only if it is still in
   // `expected` (a conditional update: of several concurrent transitions exactly one wins). Returns
   // false when the card was not in `expected` (or does not exist).
-  virtual Result<bool> Transition(storage::Tx& tx, const std::string& serial, CardStatus expected, CardStatus next,
-                                  const CardChange& change, int64_t now_ms) = 0;
+  virtual Result<bool> Transition(storage::Tx& tx, const std::string& serial, CardStatus expected,
+                                  CardStatus next, const CardChange& change, int64_t now_ms) = 0;
   // The same for every card of a range that is in `expected`; returns how many changed.
   virtual Result<int64_t> TransitionRange(storage::Tx& tx, const std::string& card_type_id, int64_t first_seq,
                                           int64_t last_seq, CardStatus expected, CardStatus next,
@@ -72,6 +72,17 @@ class CardStore {
   virtual Result<std::vector<CardEvent>> Events(storage::Tx& tx, const std::string& serial) = 0;
 };
 
+// The columns every card query selects, in the order CardFromRow reads them.
+inline constexpr std::string_view kCardColumns =
+    "serial, card_type_id, batch_id, seq, status, status_before_freeze, holder_type, holder_id, "
+    "holder_org_id, holder_org_path, sales_id, policy_id, failed_attempts, locked_until, valid_until, "
+    "updated_at";
+
+// Reads a card from a row of kCardColumns. kInternal when a stored status is unknown.
+Result<Card> CardFromRow(const storage::Row& row);
+// Reads a stored status name. kInternal when it is unknown (the schema holds only known names).
+Result<CardStatus> StoredCardStatus(const std::string& text);
+
 // CardStore over SQL, the same statements on SQLite and PostgreSQL.
 class SqlCardStore final : public CardStore {
  public:
@@ -84,8 +95,8 @@ class SqlCardStore final : public CardStore {
   Result<bool> Transition(storage::Tx& tx, const std::string& serial, CardStatus expected, CardStatus next,
                           const CardChange& change, int64_t now_ms) override;
   Result<int64_t> TransitionRange(storage::Tx& tx, const std::string& card_type_id, int64_t first_seq,
-                                  int64_t last_seq, CardStatus expected, CardStatus next, const CardChange& change,
-                                  int64_t now_ms) override;
+                                  int64_t last_seq, CardStatus expected, CardStatus next,
+                                  const CardChange& change, int64_t now_ms) override;
   Status SetAttempts(storage::Tx& tx, const std::string& serial, int64_t failed_attempts,
                      int64_t locked_until) override;
   Status AppendEvent(storage::Tx& tx, const CardEvent& event) override;

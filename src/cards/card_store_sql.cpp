@@ -15,11 +15,6 @@ constexpr std::string_view kTypeColumns =
     "id, code, name, serial_prefix, product_code, plan_codes, default_plan_code, term_unit, term_value, "
     "face_value_fen, validity_days, start_rule, start_within_days, status, created_at";
 
-constexpr std::string_view kCardColumns =
-    "serial, card_type_id, batch_id, seq, status, status_before_freeze, holder_type, holder_id, "
-    "holder_org_id, "
-    "holder_org_path, sales_id, policy_id, failed_attempts, locked_until, valid_until, updated_at";
-
 Result<CardType> ToType(const Row& row) {
   CardType type;
   type.id = row.Text(0);
@@ -61,35 +56,6 @@ Result<CardType> ToType(const Row& row) {
   type.status = row.Text(13);
   type.created_at = row.Int(14);
   return type;
-}
-
-Result<CardStatus> StoredStatus(const std::string& text) {
-  std::optional<CardStatus> status = ParseCardStatus(text);
-  if (!status) return Status::Internal("cards: stored status '" + text + "' is unknown");
-  return *status;
-}
-
-Result<Card> ToCard(const Row& row) {
-  Card card;
-  card.serial = row.Text(0);
-  card.card_type_id = row.Text(1);
-  card.batch_id = row.Text(2);
-  card.seq = row.Int(3);
-  ANXIN_ASSIGN_OR_RETURN(card.status, StoredStatus(row.Text(4)));
-  if (std::optional<std::string> before = row.OptText(5)) {
-    ANXIN_ASSIGN_OR_RETURN(card.status_before_freeze, StoredStatus(*before));
-  }
-  card.holder_type = row.Text(6);
-  card.holder_id = row.Text(7);
-  card.holder_org_id = row.Text(8);
-  card.holder_org_path = row.Text(9);
-  card.sales_id = row.OptText(10);
-  card.policy_id = row.OptText(11);
-  card.failed_attempts = row.Int(12);
-  card.locked_until = row.Int(13);
-  card.valid_until = row.Int(14);
-  card.updated_at = row.Int(15);
-  return card;
 }
 
 Result<std::optional<CardType>> OneType(storage::Tx& tx, std::string_view where, const std::string& key) {
@@ -134,6 +100,35 @@ std::string SetClause(CardStatus next, const CardChange& change, int64_t now_ms,
 
 }  // namespace
 
+Result<CardStatus> StoredCardStatus(const std::string& text) {
+  std::optional<CardStatus> status = ParseCardStatus(text);
+  if (!status) return Status::Internal("cards: stored status '" + text + "' is unknown");
+  return *status;
+}
+
+Result<Card> CardFromRow(const storage::Row& row) {
+  Card card;
+  card.serial = row.Text(0);
+  card.card_type_id = row.Text(1);
+  card.batch_id = row.Text(2);
+  card.seq = row.Int(3);
+  ANXIN_ASSIGN_OR_RETURN(card.status, StoredCardStatus(row.Text(4)));
+  if (std::optional<std::string> before = row.OptText(5)) {
+    ANXIN_ASSIGN_OR_RETURN(card.status_before_freeze, StoredCardStatus(*before));
+  }
+  card.holder_type = row.Text(6);
+  card.holder_id = row.Text(7);
+  card.holder_org_id = row.Text(8);
+  card.holder_org_path = row.Text(9);
+  card.sales_id = row.OptText(10);
+  card.policy_id = row.OptText(11);
+  card.failed_attempts = row.Int(12);
+  card.locked_until = row.Int(13);
+  card.valid_until = row.Int(14);
+  card.updated_at = row.Int(15);
+  return card;
+}
+
 Result<std::optional<CardType>> SqlCardStore::FindType(storage::Tx& tx, const std::string& id) {
   return OneType(tx, "id", id);
 }
@@ -151,7 +146,7 @@ Result<std::optional<Card>> SqlCardStore::Find(storage::Tx& tx, const std::strin
       std::optional<Row> row,
       tx.QueryOne("SELECT " + std::string(kCardColumns) + " FROM cards WHERE serial = ?", {serial}));
   if (!row) return std::optional<Card>();
-  ANXIN_ASSIGN_OR_RETURN(Card card, ToCard(*row));
+  ANXIN_ASSIGN_OR_RETURN(Card card, CardFromRow(*row));
   return std::optional<Card>(std::move(card));
 }
 
@@ -165,7 +160,7 @@ Result<std::vector<Card>> SqlCardStore::FindRange(storage::Tx& tx, const std::st
   std::vector<Card> cards;
   cards.reserve(rows.size());
   for (const Row& row : rows) {
-    ANXIN_ASSIGN_OR_RETURN(Card card, ToCard(row));
+    ANXIN_ASSIGN_OR_RETURN(Card card, CardFromRow(row));
     cards.push_back(std::move(card));
   }
   return cards;
@@ -243,8 +238,8 @@ Result<std::vector<CardEvent>> SqlCardStore::Events(storage::Tx& tx, const std::
       }
     }
     if (!known) return Status::Internal("cards: stored event action '" + action + "' is unknown");
-    ANXIN_ASSIGN_OR_RETURN(event.from, StoredStatus(row.Text(3)));
-    ANXIN_ASSIGN_OR_RETURN(event.to, StoredStatus(row.Text(4)));
+    ANXIN_ASSIGN_OR_RETURN(event.from, StoredCardStatus(row.Text(3)));
+    ANXIN_ASSIGN_OR_RETURN(event.to, StoredCardStatus(row.Text(4)));
     event.actor_id = row.Text(5);
     event.ref_type = row.Text(6);
     event.ref_id = row.Text(7);

@@ -29,7 +29,8 @@ namespace anxin {
 // unknown name means "info" and is reported in a warning line). Call at start-up, before threads log.
 void InitLogging(std::string_view level);
 // Makes the default logger write JSON lines to `sink` instead, keeping the current level (tests
-// capture output with an ostream sink); null restores standard error. Not thread-safe with concurrent logging; call at start-up.
+// capture output with an ostream sink); null restores standard error. Not thread-safe with concurrent
+// logging; call at start-up.
 void SetLogSink(std::shared_ptr<spdlog::sinks::sink> sink);
 // Sets the default logger's level.
 void SetLogLevel(spdlog::level::level_enum level);

@@ -54,7 +54,8 @@ constexpr const char* kDemoCustomerLogin = "customer";
 
 std::vector<DemoLogin> DemoAccounts() {
   std::vector<DemoLogin> logins;
-  for (const DemoStaff& staff : kStaff) logins.push_back({staff.login, kDemoPassword, staff.role, staff.org_code});
+  for (const DemoStaff& staff : kStaff)
+    logins.push_back({staff.login, kDemoPassword, staff.role, staff.org_code});
   logins.push_back({kDemoCustomerLogin, kDemoPassword, kRoleCustomer, ""});
   return logins;
 }

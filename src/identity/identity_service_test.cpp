@@ -13,8 +13,8 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using ::testing::Not;
 using ::testing::IsSupersetOf;
+using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 using ::testing::UnorderedElementsAreArray;
 
@@ -343,7 +343,8 @@ TEST_F(IdentityServiceTest, LoginIssuesATokenStoredOnlyAsItsHash) {
   // Later migrations grant sellers more (card.read); what matters here is what identity grants and
   // that no administrative permission leaks to a seller.
   EXPECT_THAT(p.permissions, IsSupersetOf({"org.read", "product.read", "session.read"}));
-  for (const char* admin_only : {"org.write", "user.read", "user.write", "role.assign", "pii.reveal", "audit.read"}) {
+  for (const char* admin_only :
+       {"org.write", "user.read", "user.write", "role.assign", "pii.reveal", "audit.read"}) {
     EXPECT_EQ(p.permissions.count(admin_only), 0u) << admin_only;
   }
 }
@@ -621,12 +622,13 @@ TEST_F(IdentityServiceTest, SeedsRolesAndPermissionsAsData) {
     EXPECT_EQ(by_code.count(code), 1u) << code;
   }
   // The system administrator holds every permission there is, including those later migrations add.
-  auto all = db_->ReadResult<std::vector<std::string>>([](storage::Tx& tx) -> Result<std::vector<std::string>> {
-    ANXIN_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT code FROM permissions"));
-    std::vector<std::string> codes;
-    for (const auto& row : rows) codes.push_back(row.Text(0));
-    return codes;
-  });
+  auto all =
+      db_->ReadResult<std::vector<std::string>>([](storage::Tx& tx) -> Result<std::vector<std::string>> {
+        ANXIN_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT code FROM permissions"));
+        std::vector<std::string> codes;
+        for (const auto& row : rows) codes.push_back(row.Text(0));
+        return codes;
+      });
   ASSERT_TRUE(all.ok());
   EXPECT_THAT(by_code["system_admin"], UnorderedElementsAreArray(*all));
   EXPECT_THAT(by_code["system_admin"],

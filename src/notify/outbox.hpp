@@ -14,11 +14,11 @@ namespace anxin::notify {
 // and only if that change commits (the transactional outbox). A dispatcher sends it afterwards,
 // with retries.
 struct OutboundMessage {
-  std::string channel = "sms";   // "sms" (later "email")
-  std::string recipient;         // phone number (clear in memory; sealed at rest)
-  std::string template_code;     // "card_activated", "card_activation_failed", ...
-  std::string text;              // rendered message, Chinese
-  std::string ref_type;          // what it is about ("policy", "card")
+  std::string channel = "sms";  // "sms" (later "email")
+  std::string recipient;        // phone number (clear in memory; sealed at rest)
+  std::string template_code;    // "card_activated", "card_activation_failed", ...
+  std::string text;             // rendered message, Chinese
+  std::string ref_type;         // what it is about ("policy", "card")
   std::string ref_id;
 };
 
