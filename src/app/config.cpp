@@ -14,11 +14,11 @@ Status ConfigError(const std::string& key, const std::string& what) {
                               {"配置项 " + key + " 无效：" + what, "invalid setting " + key + ": " + what});
 }
 
-std::string Trim(std::string s) {
+std::string Trim(std::string_view s) {
   const auto begin = s.find_first_not_of(" \t\r\n");
   if (begin == std::string::npos) return "";
   const auto end = s.find_last_not_of(" \t\r\n");
-  return s.substr(begin, end - begin + 1);
+  return std::string(s.substr(begin, end - begin + 1));
 }
 
 Result<int> ParseInt(const std::string& key, const std::string& value, int min, int max) {

@@ -137,7 +137,10 @@ class [[nodiscard]] Result {
 // Evaluates `expr` (a Result<T>); on error returns its Status, else moves the value into `lhs`.
 #define ANXIN_ASSIGN_OR_RETURN(lhs, expr) \
   ANXIN_ASSIGN_OR_RETURN_IMPL(ANXIN_CONCAT(anxin_result_, __LINE__), lhs, expr)
+// `tmp` and `lhs` cannot be parenthesised: `lhs` may be a declaration ("auto x").
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ANXIN_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)   \
   auto tmp = (expr);                                  \
   if (!tmp.ok()) return std::move(tmp).take_status(); \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
