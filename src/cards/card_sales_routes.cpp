@@ -1,6 +1,8 @@
 // HTTP for card sales: parse, call CardSalesService, render. No rules here.
 #include "cards/card_sales_routes.hpp"
 
+#include "cards/card_json.hpp"
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -146,10 +148,9 @@ json RecoveryJson(const RecoveryView& view) {
 json CardJson(const Card& card) {
   return {{"serial", card.serial},
           {"card_type_id", card.card_type_id},
-          {"status", std::string(CardStatusName(card.status))},
-          {"status_before_freeze", card.status_before_freeze
-                                       ? json(std::string(CardStatusName(*card.status_before_freeze)))
-                                       : json(nullptr)},
+          {"status", CardStatusJson(card.status)},
+          {"status_before_freeze",
+           card.status_before_freeze ? CardStatusJson(*card.status_before_freeze) : json(nullptr)},
           {"holder_type", card.holder_type},
           {"holder_id", card.holder_id},
           {"holder_org_id", card.holder_org_id},
@@ -274,9 +275,8 @@ json RecoverySchema() {
 json CardSchema() {
   return ClosedObject({{"serial", String()},
                        {"card_type_id", String()},
-                       {"status", Enum({"in_stock", "sold", "awaiting_activation", "activated", "voided",
-                                        "frozen", "expired"})},
-                       {"status_before_freeze", Nullable(String())},
+                       {"status", CardStatusSchema()},
+                       {"status_before_freeze", Nullable(CardStatusSchema())},
                        {"holder_type", Enum({"org", "person"})},
                        {"holder_id", String()},
                        {"holder_org_id", String()},

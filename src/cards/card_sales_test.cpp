@@ -825,10 +825,10 @@ TEST_F(CardSalesRoutesTest, AnswersBadInputWithProblemDetails) {
   http::Response freeze =
       Call("POST", "/api/v1/cards/" + Serial(1) + "/freeze", "doc.bj01", {{"reason", "客户报失"}});
   ASSERT_EQ(freeze.status, 200) << freeze.body;
-  EXPECT_EQ(Body(freeze)["status"], "frozen");
+  EXPECT_EQ(Body(freeze)["status"]["name"], "frozen");
   http::Response unfreeze = Call("POST", "/api/v1/cards/" + Serial(1) + "/unfreeze", "doc.bj01");
   ASSERT_EQ(unfreeze.status, 200) << unfreeze.body;
-  EXPECT_EQ(Body(unfreeze)["status"], "in_stock");
+  EXPECT_EQ(Body(unfreeze)["status"]["name"], "in_stock");
 }
 
 }  // namespace

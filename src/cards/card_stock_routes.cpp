@@ -1,5 +1,7 @@
 #include "cards/card_stock_routes.hpp"
 
+#include "cards/card_json.hpp"
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,16 +29,15 @@ using nlohmann::json;
 constexpr int kDefaultCardPage = 100;
 constexpr int kMaxCardPage = 500;
 
-json StatusJson(CardStatus s) { return {{"name", CardStatusName(s)}, {"label_zh", CardStatusLabelZh(s)}}; }
-
 json CardJson(const CardView& v) {
   const Card& c = v.card;
   return {
       {"serial", c.serial},
       {"card_type", {{"id", c.card_type_id}, {"code", v.card_type_code}, {"name", v.card_type_name}}},
       {"batch_id", c.batch_id},
-      {"status", StatusJson(c.status)},
-      {"status_before_freeze", c.status_before_freeze ? StatusJson(*c.status_before_freeze) : json(nullptr)},
+      {"status", CardStatusJson(c.status)},
+      {"status_before_freeze",
+       c.status_before_freeze ? CardStatusJson(*c.status_before_freeze) : json(nullptr)},
       {"holder",
        {{"type", v.holder.type}, {"id", v.holder.id}, {"name", v.holder.name}, {"org_id", v.holder.org_id}}},
       {"sales_id", NullOr(c.sales_id)},
@@ -73,20 +74,14 @@ json HistoryJson(const HistoryEntry& e) {
 
 // --- OpenAPI schemas ---
 
-json StatusSchema() {
-  std::vector<std::string> names;
-  for (CardStatus s : kAllCardStatuses) names.emplace_back(CardStatusName(s));
-  return Object({{"name", Enum(names)}, {"label_zh", String()}}, {"name", "label_zh"});
-}
-
 json CardSchema() {
   return Object(
       {{"serial", String()},
        {"card_type",
         Object({{"id", String()}, {"code", String()}, {"name", String()}}, {"id", "code", "name"})},
        {"batch_id", String()},
-       {"status", StatusSchema()},
-       {"status_before_freeze", {{"oneOf", json::array({StatusSchema(), {{"type", "null"}}})}}},
+       {"status", CardStatusSchema()},
+       {"status_before_freeze", {{"oneOf", json::array({CardStatusSchema(), {{"type", "null"}}})}}},
        {"holder",
         Object(
             {{"type", Enum({"org", "person"})}, {"id", String()}, {"name", String()}, {"org_id", String()}},
