@@ -838,6 +838,26 @@ Result<ConfirmResult> CardSalesService::ConfirmReceipt(const Actor& actor, const
   });
 }
 
+// Issues the invoice of a confirmed receipt: blue for a charge; red-letter (negative, pointing at
+// `original`) for a refund, when `original` is set.
+Result<Invoice> CardSalesService::InsertInvoice(Tx& tx, const Receipt& receipt, const Invoice* original,
+                                                int64_t now, const std::string& actor_id) {
+  Invoice invoice;
+  invoice.id = NewId(now);
+  ANXIN_ASSIGN_OR_RETURN(invoice.invoice_no, NextNumber(tx, NumberKind::kInvoice, kInvoicePrefix));
+  invoice.kind = original == nullptr ? InvoiceKind::kBlue : InvoiceKind::kRed;
+  invoice.receipt_id = receipt.id;
+  if (original != nullptr) invoice.original_invoice_id = original->id;
+  invoice.org_id = receipt.org_id;
+  invoice.org_path = receipt.org_path;
+  invoice.buyer_name = original == nullptr ? receipt.payer_name : original->buyer_name;
+  invoice.amount = original == nullptr ? receipt.amount : -receipt.amount;
+  invoice.issued_at = now;
+  invoice.issued_by = actor_id;
+  ANXIN_RETURN_IF_ERROR(store_.InsertInvoice(tx, invoice));
+  return invoice;
+}
+
 Result<ConfirmResult> CardSalesService::ConfirmCharge(Tx& tx, const Actor& actor, Receipt receipt,
                                                       const ConfirmRequest& /*request*/, int64_t now) {
   const std::string actor_id = ActorId(actor);
@@ -884,18 +904,7 @@ Result<ConfirmResult> CardSalesService::ConfirmCharge(Tx& tx, const Actor& actor
   sale->status = SaleStatus::kPaid;
   ANXIN_RETURN_IF_ERROR(store_.UpdateSale(tx, *sale));
 
-  Invoice invoice;
-  invoice.id = NewId(now);
-  ANXIN_ASSIGN_OR_RETURN(invoice.invoice_no, NextNumber(tx, NumberKind::kInvoice, kInvoicePrefix));
-  invoice.kind = InvoiceKind::kBlue;
-  invoice.receipt_id = receipt.id;
-  invoice.org_id = receipt.org_id;
-  invoice.org_path = receipt.org_path;
-  invoice.buyer_name = receipt.payer_name;
-  invoice.amount = receipt.amount;
-  invoice.issued_at = now;
-  invoice.issued_by = actor_id;
-  ANXIN_RETURN_IF_ERROR(store_.InsertInvoice(tx, invoice));
+  ANXIN_ASSIGN_OR_RETURN(Invoice invoice, InsertInvoice(tx, receipt, nullptr, now, actor_id));
 
   // Seed 000 §4: on confirmation, the funds received write off the premium receivable booked
   // against the advance premium (预收保费核销).
@@ -962,19 +971,7 @@ Result<ConfirmResult> CardSalesService::ConfirmRefund(Tx& tx, const Actor& actor
   }
 
   // Seed 000, other circumstances 2: confirm the refund and print the red-letter invoice.
-  Invoice invoice;
-  invoice.id = NewId(now);
-  ANXIN_ASSIGN_OR_RETURN(invoice.invoice_no, NextNumber(tx, NumberKind::kInvoice, kInvoicePrefix));
-  invoice.kind = InvoiceKind::kRed;
-  invoice.receipt_id = receipt.id;
-  invoice.original_invoice_id = original->id;
-  invoice.org_id = receipt.org_id;
-  invoice.org_path = receipt.org_path;
-  invoice.buyer_name = original->buyer_name;
-  invoice.amount = -receipt.amount;
-  invoice.issued_at = now;
-  invoice.issued_by = actor_id;
-  ANXIN_RETURN_IF_ERROR(store_.InsertInvoice(tx, invoice));
+  ANXIN_ASSIGN_OR_RETURN(Invoice invoice, InsertInvoice(tx, receipt, &*original, now, actor_id));
 
   if (receipt.amount.fen > 0) {
     ANXIN_RETURN_IF_ERROR(

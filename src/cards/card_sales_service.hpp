@@ -218,6 +218,8 @@ class CardSalesService {
   Result<RecoveryView> RecoveryViewOf(storage::Tx& tx, const Recovery& recovery);
   Result<CardSale> SaleInScope(storage::Tx& tx, const Actor& actor, const std::string& id_or_no);
   Result<std::string> NextNumber(storage::Tx& tx, NumberKind kind, std::string_view prefix);
+  Result<Invoice> InsertInvoice(storage::Tx& tx, const Receipt& receipt, const Invoice* original, int64_t now,
+                                const std::string& actor_id);
   Result<ConfirmResult> ConfirmCharge(storage::Tx& tx, const Actor& actor, Receipt receipt,
                                       const ConfirmRequest& request, int64_t now);
   Result<ConfirmResult> ConfirmRefund(storage::Tx& tx, const Actor& actor, Receipt receipt,
