@@ -1,4 +1,4 @@
-// Store behaviour every backend must share. Built twice by anxin_store_test: storage_test_sqlite and
+// Store behaviour every backend must share. Registered twice by anxin_store_test: storage_test_sqlite and
 // storage_test_postgres. Tests create their own tables (OpenTestDatabase(false)), so they do not
 // depend on the content of the shipped migrations.
 #include <gmock/gmock.h>
