@@ -179,8 +179,10 @@ TEST_F(AuditRoutesTest, IsDocumentedForOpenApi) {
   EXPECT_EQ(found->permission, "audit.read");
   EXPECT_EQ(found->tag, "audit");
   EXPECT_FALSE(found->summary.empty());
-  EXPECT_THAT(found->query_parameters, ElementsAre("from", "to", "actor_id", "action", "object_type",
-                                                   "object_id", "after_seq", "limit"));
+  std::vector<std::string> names;
+  for (const http::QueryParameter& parameter : found->query_parameters) names.push_back(parameter.name);
+  EXPECT_THAT(names, ElementsAre("from", "to", "actor_id", "action", "object_type", "object_id", "after_seq",
+                                 "limit"));
   EXPECT_EQ(found->response_schema.at("properties").at("items").at("type"), "array");
 }
 

@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <set>
 #include <utility>
+#include <vector>
 
+#include "common/text.hpp"
 #include "common/validation.hpp"
 
 namespace anxin::http {
@@ -15,26 +19,53 @@ constexpr size_t kMaxDepth = 64;
 
 using Json = nlohmann::json;
 
-// Builds the DOM like nlohmann's own parser, but records where parsing failed and refuses
-// documents nested deeper than kMaxDepth. Never throws.
+// Builds the DOM like nlohmann's own parser, but records where parsing failed, refuses documents
+// nested deeper than kMaxDepth, and refuses an object that repeats a key (nlohmann would keep the
+// last value). Never throws.
 class BoundedDomParser : public nlohmann::detail::json_sax_dom_parser<Json> {
  public:
   explicit BoundedDomParser(Json& root) : json_sax_dom_parser(root, /*allow_exceptions_=*/false) {}
 
+  bool null() { return Value() && json_sax_dom_parser::null(); }
+  bool boolean(bool value) { return Value() && json_sax_dom_parser::boolean(value); }
+  bool number_integer(number_integer_t value) {
+    return Value() && json_sax_dom_parser::number_integer(value);
+  }
+  bool number_unsigned(number_unsigned_t value) {
+    return Value() && json_sax_dom_parser::number_unsigned(value);
+  }
+  bool number_float(number_float_t value, const string_t& text) {
+    return Value() && json_sax_dom_parser::number_float(value, text);
+  }
+  bool string(string_t& value) { return Value() && json_sax_dom_parser::string(value); }
+
   bool start_object(std::size_t len) {
-    if (++depth_ > kMaxDepth) return TooDeep();
+    if (!Value()) return false;
+    if (levels_.size() + 1 > kMaxDepth) return TooDeep();
+    levels_.push_back({.object = true});
     return json_sax_dom_parser::start_object(len);
   }
+  bool key(string_t& name) {
+    Level& level = levels_.back();
+    if (!level.keys.insert(name).second) {
+      duplicate_key_ = PathTo(name);
+      return false;
+    }
+    level.key = name;
+    return json_sax_dom_parser::key(name);
+  }
   bool end_object() {
-    --depth_;
+    levels_.pop_back();
     return json_sax_dom_parser::end_object();
   }
   bool start_array(std::size_t len) {
-    if (++depth_ > kMaxDepth) return TooDeep();
+    if (!Value()) return false;
+    if (levels_.size() + 1 > kMaxDepth) return TooDeep();
+    levels_.push_back({.object = false});
     return json_sax_dom_parser::start_array(len);
   }
   bool end_array() {
-    --depth_;
+    levels_.pop_back();
     return json_sax_dom_parser::end_array();
   }
   template <typename Exception>
@@ -45,16 +76,46 @@ class BoundedDomParser : public nlohmann::detail::json_sax_dom_parser<Json> {
 
   [[nodiscard]] bool too_deep() const { return too_deep_; }
   [[nodiscard]] size_t error_offset() const { return error_offset_; }
+  // The path of a repeated key ("holder.name", "items[2].code"), when parsing stopped at one.
+  [[nodiscard]] const std::optional<std::string>& duplicate_key() const { return duplicate_key_; }
 
  private:
+  struct Level {
+    bool object = false;
+    std::set<std::string> keys;  // objects: the keys seen so far
+    std::string key;             // objects: the key of the value being read
+    size_t values = 0;           // arrays: the values started so far
+  };
+
+  // Counts a value starting at the current level (arrays number their elements this way).
+  bool Value() {
+    if (!levels_.empty() && !levels_.back().object) ++levels_.back().values;
+    return true;
+  }
+
+  // Returns the path of key `name` in the innermost object.
+  std::string PathTo(const std::string& name) const {
+    std::string path;
+    for (size_t i = 0; i + 1 < levels_.size(); ++i) {
+      const Level& level = levels_[i];
+      if (level.object) {
+        path += (path.empty() ? "" : ".") + level.key;
+      } else {
+        path += "[" + std::to_string(level.values - 1) + "]";
+      }
+    }
+    return path.empty() ? name : path + "." + name;
+  }
+
   bool TooDeep() {
     too_deep_ = true;
     return false;
   }
 
-  size_t depth_ = 0;
+  std::vector<Level> levels_;
   bool too_deep_ = false;
   size_t error_offset_ = 0;
+  std::optional<std::string> duplicate_key_;
 };
 
 Status MalformedJson(Text message) {
@@ -89,62 +150,6 @@ bool IsJsonContentType(std::string_view header) {
     }
   }
   return true;
-}
-
-// Strips white space, including the ideographic space U+3000 and NBSP U+00A0 that Chinese input
-// methods produce, from both ends of valid UTF-8 `text`.
-std::string_view TrimUnicode(std::string_view text) {
-  auto strip_front = [&]() {
-    if (!text.empty() && std::string_view(" \t\r\n\v\f").find(text.front()) != std::string_view::npos) {
-      text.remove_prefix(1);
-      return true;
-    }
-    if (text.rfind("\xE3\x80\x80", 0) == 0) {
-      text.remove_prefix(3);
-      return true;
-    }
-    if (text.rfind("\xC2\xA0", 0) == 0) {
-      text.remove_prefix(2);
-      return true;
-    }
-    return false;
-  };
-  auto ends_with = [&](std::string_view suffix) {
-    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-  };
-  auto strip_back = [&]() {
-    if (!text.empty() && std::string_view(" \t\r\n\v\f").find(text.back()) != std::string_view::npos) {
-      text.remove_suffix(1);
-      return true;
-    }
-    if (ends_with("\xE3\x80\x80")) {
-      text.remove_suffix(3);
-      return true;
-    }
-    if (ends_with("\xC2\xA0")) {
-      text.remove_suffix(2);
-      return true;
-    }
-    return false;
-  };
-  while (strip_front()) {
-  }
-  while (strip_back()) {
-  }
-  return text;
-}
-
-// Returns true if valid UTF-8 `text` holds a C0 or C1 control character or DEL.
-bool HasControlCharacters(std::string_view text) {
-  for (size_t i = 0; i < text.size(); ++i) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7F) return true;
-    if (c == 0xC2 && i + 1 < text.size()) {
-      auto next = static_cast<unsigned char>(text[i + 1]);
-      if (next >= 0x80 && next <= 0x9F) return true;
-    }
-  }
-  return false;
 }
 
 std::string_view TypeNameZh(const Json& value) {
@@ -193,6 +198,12 @@ Result<JsonReader> JsonReader::Parse(const Request& request) {
     parsed = Json::sax_parse(request.body, &parser, Json::input_format_t::json, /*strict=*/true);
   } catch (const std::exception&) {
     parsed = false;  // defensive: the SAX parser reports errors through parse_error
+  }
+  if (parser.duplicate_key()) {
+    return Status::Invalid(
+        {FieldError{*parser.duplicate_key(),
+                    "duplicate_key",
+                    {"JSON 对象中有重复的字段", "The field appears more than once in its JSON object"}}});
   }
   if (parser.too_deep()) {
     return MalformedJson({"JSON 嵌套层数超过 " + std::to_string(kMaxDepth),
@@ -256,7 +267,7 @@ std::optional<std::string> JsonReader::CheckString(const nlohmann::json& value, 
     errors_->push_back({field, "invalid_characters", {"包含无效字符", "Contains invalid characters"}});
     return std::nullopt;
   }
-  std::string_view text = rule.trim ? TrimUnicode(raw) : std::string_view(raw);
+  std::string_view text = rule.trim ? Trim(raw) : std::string_view(raw);
   if (HasControlCharacters(text)) {
     errors_->push_back({field, "invalid_characters", {"包含控制字符", "Contains control characters"}});
     return std::nullopt;

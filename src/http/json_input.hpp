@@ -40,8 +40,10 @@ class JsonReader {
   };
 
   // Parses the request body: checks Content-Type is application/json (415 otherwise, reason
-  // "unsupported_media_type"), that the body is valid UTF-8 and JSON ("malformed_json"), and that
-  // it is an object ("validation_failed" at field "").
+  // "unsupported_media_type"), that the body is valid UTF-8 and JSON ("malformed_json"), that no
+  // object repeats a key ("validation_failed", code "duplicate_key" at the repeated key's path: a
+  // duplicate is refused, never resolved by keeping one of the values), and that it is an object
+  // ("validation_failed" at field "").
   static Result<JsonReader> Parse(const Request& request);
 
   // Wraps an already parsed object; `path` is the prefix used in error fields ("holder").
@@ -70,6 +72,8 @@ class JsonReader {
   Status Finish();
 
   [[nodiscard]] const nlohmann::json& json() const { return *object_; }
+  // Returns the number of errors recorded so far (this reader and every reader sharing its body).
+  [[nodiscard]] size_t error_count() const { return errors_->size(); }
 
  private:
   // One JSON object being read: the fields read so far and the nested readers opened from it, so

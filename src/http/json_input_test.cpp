@@ -236,5 +236,24 @@ TEST(JsonReaderTest, ErrorMessagesAreBilingual) {
   EXPECT_EQ(status.fields()[0].message.en, "This field is required");
 }
 
+TEST(JsonReaderParseTest, RefusesDuplicateKeysAtTheirPath) {
+  Result<JsonReader> top = JsonReader::Parse(JsonRequest(R"({"login":"a","login":"b"})"));
+  ASSERT_FALSE(top.ok());
+  EXPECT_THAT(Errors(top.status()), ::testing::ElementsAre("login:duplicate_key"));
+
+  Result<JsonReader> nested = JsonReader::Parse(JsonRequest(R"({"holder":{"name":"a","id":1,"name":"b"}})"));
+  ASSERT_FALSE(nested.ok());
+  EXPECT_THAT(Errors(nested.status()), ::testing::ElementsAre("holder.name:duplicate_key"));
+
+  Result<JsonReader> in_array =
+      JsonReader::Parse(JsonRequest(R"({"items":[{"a":1},{"a":2,"b":[1,{"c":1,"c":2}]}]})"));
+  ASSERT_FALSE(in_array.ok());
+  EXPECT_THAT(Errors(in_array.status()), ::testing::ElementsAre("items[1].b[1].c:duplicate_key"));
+}
+
+TEST(JsonReaderParseTest, SameKeyInSiblingObjectsIsFine) {
+  EXPECT_TRUE(JsonReader::Parse(JsonRequest(R"({"a":{"x":1},"b":{"x":2},"c":[{"x":1},{"x":2}]})")).ok());
+}
+
 }  // namespace
 }  // namespace anxin::http

@@ -93,10 +93,13 @@ Json Operation(const Route& route, std::set<std::string>& operation_ids) {
   operation["operationId"] = id;
   operation["summary"] = route.summary;
   if (!route.tag.empty()) operation["tags"] = {route.tag};
+  std::string description = route.description;
   if (route.access == Access::kPermission) {
-    operation["description"] = "Requires permission `" + route.permission + "`.";
+    description +=
+        std::string(description.empty() ? "" : "\n\n") + "Requires permission `" + route.permission + "`.";
     operation["x-permission"] = route.permission;
   }
+  if (!description.empty()) operation["description"] = std::move(description);
 
   Json parameters = Json::array();
   const std::vector<std::string> path_parameters = PathParameters(route.pattern);
@@ -104,9 +107,11 @@ Json Operation(const Route& route, std::set<std::string>& operation_ids) {
     parameters.push_back(
         {{"name", name}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}});
   }
-  for (const std::string& name : route.query_parameters) {
-    parameters.push_back(
-        {{"name", name}, {"in", "query"}, {"required", false}, {"schema", {{"type", "string"}}}});
+  for (const QueryParameter& query : route.query_parameters) {
+    Json parameter = {
+        {"name", query.name}, {"in", "query"}, {"required", query.required}, {"schema", query.schema}};
+    if (!query.description.empty()) parameter["description"] = query.description;
+    parameters.push_back(std::move(parameter));
   }
   const bool is_post = route.method == "POST";
   if (is_post) {

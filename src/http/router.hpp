@@ -58,6 +58,18 @@ enum class Access {
   kPermission,     // a logged-in user holding `permission`
 };
 
+// One documented query parameter of a route (QuerySpec::Parameters builds them). A bare name
+// converts to an optional string parameter without description.
+struct QueryParameter {
+  QueryParameter(const char* parameter_name) : name(parameter_name) {}  // NOLINT(google-explicit-constructor)
+  explicit QueryParameter(std::string parameter_name) : name(std::move(parameter_name)) {}
+
+  std::string name;
+  bool required = false;
+  nlohmann::json schema = {{"type", "string"}};
+  std::string description;
+};
+
 // A route and its documentation. Every route is registered with its OpenAPI description; the
 // OpenAPI document is generated from these, so none can be missing from it.
 struct Route {
@@ -68,12 +80,15 @@ struct Route {
   // Runs on the I/O thread instead of the worker pool. Only for handlers that never block
   // (no database, no hashing): /healthz, /metrics, /openapi.json.
   bool inline_handler = false;
-  std::string summary;             // one line for OpenAPI
+  std::string summary;  // one line for OpenAPI
+  // What a client needs beyond the summary (Markdown): who may call it (roles, organisation
+  // level), limits, side effects. The permission is added by the OpenAPI generator.
+  std::string description;
   std::string tag;                 // OpenAPI tag ("identity", "products", ...)
   nlohmann::json request_schema;   // JSON Schema of the body, or null
   nlohmann::json response_schema;  // JSON Schema of the success body, or null
   int success_status = 200;
-  std::vector<std::string> query_parameters;  // documented query parameter names
+  std::vector<QueryParameter> query_parameters;  // documented query parameters
   Handler handler;
 };
 

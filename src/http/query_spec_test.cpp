@@ -1,0 +1,140 @@
+#include "http/query_spec.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace anxin::http {
+namespace {
+
+using ::testing::UnorderedElementsAre;
+
+enum class Group { kDay, kMonth };
+constexpr EnumTable<Group, 2> kGroups{{{{Group::kDay, "day"}, {Group::kMonth, "month"}}}};
+
+struct Query {
+  Date from;
+  std::optional<Date> to;
+  std::optional<int64_t> since_ms;
+  std::optional<std::string> serial;
+  std::optional<Group> group_by;
+  std::optional<int> min_quantity;
+  std::optional<bool> mine;
+  int limit = 0;
+  std::string after;
+  RevealQuery reveal;
+};
+
+const QuerySpec<Query>& Spec() {
+  static const auto* spec = &(*new QuerySpec<Query>())
+                                 .Date("from", &Query::from, {.required = true, .description = "first day"})
+                                 .Date("to", &Query::to, {})
+                                 .Timestamp("since", &Query::since_ms, {})
+                                 .Text("serial", &Query::serial, {.max_len = 15})
+                                 .Enum("group_by", &Query::group_by, kGroups, {})
+                                 .Int("min_quantity", &Query::min_quantity, {.min = 1, .max = 10})
+                                 .Bool("mine", &Query::mine, {})
+                                 .Limit(&Query::limit, 100, 500)
+                                 .Cursor(&Query::after)
+                                 .Reveal(&Query::reveal, {"phone", "id_number"});
+  return *spec;
+}
+
+Request With(std::map<std::string, std::string> query) {
+  Request request;
+  request.method = "GET";
+  request.query = std::move(query);
+  return request;
+}
+
+std::vector<std::string> Errors(const Status& status) {
+  std::vector<std::string> out;
+  for (const FieldError& error : status.fields()) out.push_back(error.field + ":" + error.code);
+  return out;
+}
+
+TEST(QuerySpecTest, ReadsEveryKindOfParameter) {
+  Result<Query> q = Spec().Read(With({{"from", "2026-11-01"},
+                                      {"to", "2026-11-30"},
+                                      {"since", "2026-11-01T08:00:00+08:00"},
+                                      {"serial", "ACC0000000001"},
+                                      {"group_by", "month"},
+                                      {"min_quantity", "3"},
+                                      {"mine", "true"},
+                                      {"limit", "20"},
+                                      {"after", "abc"},
+                                      {"reveal", "phone,id_number"},
+                                      {"purpose", "核对"}}));
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  EXPECT_EQ(FormatDate(q->from), "2026-11-01");
+  EXPECT_EQ(FormatDate(*q->to), "2026-11-30");
+  EXPECT_EQ(q->since_ms, *ParseTimestamp("2026-11-01T08:00:00+08:00"));
+  EXPECT_EQ(q->serial, "ACC0000000001");
+  EXPECT_EQ(q->group_by, Group::kMonth);
+  EXPECT_EQ(q->min_quantity, 3);
+  EXPECT_EQ(q->mine, true);
+  EXPECT_EQ(q->limit, 20);
+  EXPECT_EQ(q->after, "abc");
+  EXPECT_TRUE(q->reveal.has("phone"));
+  EXPECT_TRUE(q->reveal.has("id_number"));
+  EXPECT_EQ(q->reveal.purpose, "核对");
+}
+
+TEST(QuerySpecTest, DefaultsAndEmptyFilters) {
+  Result<Query> q = Spec().Read(With({{"from", "2026-11-01"}, {"serial", ""}, {"group_by", ""}}));
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  EXPECT_EQ(q->limit, 100);
+  EXPECT_FALSE(q->serial.has_value());
+  EXPECT_FALSE(q->group_by.has_value());
+  EXPECT_FALSE(q->reveal.any());
+}
+
+TEST(QuerySpecTest, ReportsEveryInvalidParameter) {
+  Result<Query> q = Spec().Read(With({{"to", "2026-02-30"},
+                                      {"since", "yesterday"},
+                                      {"serial", std::string(16, '1')},
+                                      {"group_by", "week"},
+                                      {"min_quantity", "11"},
+                                      {"mine", "yes"},
+                                      {"limit", ""},
+                                      {"reveal", "phone,password"}}));
+  ASSERT_FALSE(q.ok());
+  EXPECT_THAT(Errors(q.status()),
+              UnorderedElementsAre("from:required", "to:invalid_date", "since:invalid_timestamp",
+                                   "serial:too_long", "group_by:not_allowed", "min_quantity:out_of_range",
+                                   "mine:invalid_value", "limit:out_of_range", "reveal:not_allowed"));
+}
+
+TEST(QuerySpecTest, LimitIsBounded) {
+  for (const std::string bad : {"0", "501", "-1", "+5", "1e2", "ten"}) {
+    Result<Query> q = Spec().Read(With({{"from", "2026-11-01"}, {"limit", bad}}));
+    ASSERT_FALSE(q.ok()) << bad;
+    EXPECT_THAT(Errors(q.status()), UnorderedElementsAre("limit:out_of_range")) << bad;
+  }
+}
+
+TEST(QuerySpecTest, ParametersDocumentTheSameRules) {
+  const std::vector<QueryParameter>& parameters = Spec().Parameters();
+  auto find = [&](const std::string& name) -> const QueryParameter& {
+    for (const QueryParameter& p : parameters) {
+      if (p.name == name) return p;
+    }
+    ADD_FAILURE() << "no parameter " << name;
+    return parameters.front();
+  };
+  EXPECT_TRUE(find("from").required);
+  EXPECT_EQ(find("from").schema["format"], "date");
+  EXPECT_EQ(find("from").description, "first day");
+  EXPECT_FALSE(find("to").required);
+  EXPECT_EQ(find("since").schema["format"], "date-time");
+  EXPECT_EQ(find("serial").schema["maxLength"], 15);
+  EXPECT_EQ(find("group_by").schema["enum"], nlohmann::json({"day", "month"}));
+  EXPECT_EQ(find("min_quantity").schema["maximum"], 10);
+  EXPECT_EQ(find("limit").schema["maximum"], 500);
+  EXPECT_EQ(find("limit").schema["default"], 100);
+  EXPECT_EQ(find("mine").schema["type"], "boolean");
+  EXPECT_EQ(find("purpose").schema["maxLength"], 1000);
+  EXPECT_EQ(parameters.size(), 11u);
+}
+
+}  // namespace
+}  // namespace anxin::http
