@@ -1,0 +1,22 @@
+// The portal's routes: the home page, every feature's portal pages (loaded when first opened),
+// and a page for addresses that name none.
+import { createBrowserRouter } from 'react-router';
+
+import { cardPortalRoutes } from '../../features/cards/routes/portal';
+import { identityPortalRoutes } from '../../features/identity/routes/portal';
+import { PortalLayout } from './PortalLayout';
+
+export function createPortalRouter() {
+  return createBrowserRouter([
+    {
+      path: '/',
+      element: <PortalLayout />,
+      children: [
+        { index: true, lazy: async () => ({ Component: (await import('./HomePage')).default }) },
+        ...cardPortalRoutes,
+        ...identityPortalRoutes,
+        { path: '*', lazy: async () => ({ Component: (await import('./NotFoundPage')).default }) },
+      ],
+    },
+  ]);
+}
