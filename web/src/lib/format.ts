@@ -63,9 +63,9 @@ function parseInstant(value: string | Date): Date | null {
 // A date as yyyy-MM-dd. An API date ("2026-12-01") is shown as it is; an instant (an RFC 3339
 // date-time or a Date) as its date in Shanghai. Returns "" for text that is neither.
 export function formatDate(value: string | Date): string {
-  if (typeof value === 'string') {
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
     const civil = parseIsoDate(value);
-    if (civil) return isoDate(civil);
+    return civil ? isoDate(civil) : '';
   }
   const instant = parseInstant(value);
   return instant ? isoDate(shanghaiParts(instant).date) : '';

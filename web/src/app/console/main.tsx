@@ -23,9 +23,23 @@ const router = createConsoleRouter();
 function ConsoleApp() {
   const { i18n } = useTranslation();
   const locale = i18n.language === 'en' ? enUS : zhCN;
-  const theme = useMemo(() => ({ token: { colorPrimary: '#1f5fbf', borderRadius: 6 } }), []);
+  const theme = useMemo(
+    () => ({
+      token: {
+        colorPrimary: '#1f5fbf',
+        borderRadius: 6,
+        // Darker secondary texts than antd's defaults, for a 4.5:1 contrast on white.
+        colorTextSecondary: '#595959',
+        colorTextTertiary: '#595959',
+        colorTextDescription: '#595959',
+        colorTextPlaceholder: '#767676',
+        colorError: '#cf1322',
+      },
+    }),
+    [],
+  );
   return (
-    <ConfigProvider locale={locale} theme={theme}>
+    <ConfigProvider locale={locale} theme={theme} button={{ autoInsertSpace: false }}>
       <QueryClientProvider client={queryClient}>
         <RouterProvider router={router} />
       </QueryClientProvider>

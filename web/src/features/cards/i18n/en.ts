@@ -14,7 +14,7 @@ const cards: typeof zh = {
     intro:
       "Enter the number and password printed on your card. Once they are checked you choose a plan, fill in the policy's details and get your policy.",
     serial: 'Card number',
-    serialPlaceholder: 'e.g. ACX00000000015',
+    serialPlaceholder: 'e.g. ACX00000000018',
     password: 'Password',
     passwordPlaceholder: 'Scratch the back of the card',
     submit: 'Check and continue',

@@ -11,7 +11,7 @@ const cards = {
     title: '保险卡激活',
     intro: '请输入保险卡上的卡号和密码。验证通过后即可选择保障计划、填写投保信息并生成保单。',
     serial: '卡号',
-    serialPlaceholder: '如 ACX00000000015',
+    serialPlaceholder: '如 ACX00000000018',
     password: '密码',
     passwordPlaceholder: '刮开卡背面涂层可见',
     submit: '验证并继续',

@@ -8,31 +8,12 @@ import { useTranslation } from 'react-i18next';
 
 import { PageHeading } from '../../../../components/layout/PageHeading';
 import { idNumberRules, nameRules, requiredRule, serialRules, TYPING_TRIGGERS } from '../../../../components/form/rules';
-import { normalizeIdNumber, parseCardSerial, todayInShanghai, trimText } from '../../../../lib/validation';
-
-const EXAMPLE = 'JH ACX00000000015 12345678 张三 11010519491231002X';
-
-interface Values {
-  serial?: string;
-  password?: string;
-  name?: string;
-  id_number?: string;
-}
-
-// The message for the values, or null until every part is valid.
-function composeMessage(values: Values): string | null {
-  const serial = parseCardSerial(values.serial ?? '');
-  const id = normalizeIdNumber('resident_id', values.id_number ?? '', todayInShanghai());
-  const password = trimText(values.password ?? '');
-  const name = trimText(values.name ?? '').replace(/\s+/g, '');
-  if (!serial.ok || !id.ok || !password || !name) return null;
-  return `JH ${serial.value} ${password} ${name} ${id.value}`;
-}
+import { composeSmsMessage, SMS_EXAMPLE, type SmsParts } from '../../components/sms';
 
 export default function SmsActivationPage() {
   const { t } = useTranslation('cards');
   const { t: tc } = useTranslation();
-  const [form] = Form.useForm<Values>();
+  const [form] = Form.useForm<SmsParts>();
   const [copied, setCopied] = useState(false);
   const notes = ['keyword', 'spaces', 'sender', 'plan', 'reply', 'web'] as const;
 
@@ -46,7 +27,7 @@ export default function SmsActivationPage() {
         </p>
         <h2 className="cards-section">{t('sms.example')}</h2>
         <p className="cards-sms-format">
-          <code>{EXAMPLE}</code>
+          <code>{SMS_EXAMPLE}</code>
         </p>
         <ul className="cards-notes">
           {notes.map((note) => (
@@ -77,7 +58,7 @@ export default function SmsActivationPage() {
         </Form.Item>
         <Form.Subscribe to={['serial', 'password', 'name', 'id_number']}>
           {(values) => {
-            const message = composeMessage(values as Values);
+            const message = composeSmsMessage(values as SmsParts);
             if (!message) return null;
             return (
               <div className="cards-sms-result">

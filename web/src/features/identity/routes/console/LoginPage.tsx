@@ -1,5 +1,5 @@
 // Staff login of the console: login name and password; the session lives in an HttpOnly cookie.
-import { Button, Card, Form, Input, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
@@ -45,9 +45,7 @@ export default function ConsoleLoginPage() {
         </Typography.Title>
         <Typography.Paragraph type="secondary">{t('login.subtitle')}</Typography.Paragraph>
         {sessionEnded && !login.error && (
-          <Typography.Paragraph type="warning" role="status">
-            {t('login.sessionEnded')}
-          </Typography.Paragraph>
+          <Alert type="warning" showIcon role="status" message={t('login.sessionEnded')} className="console-login-notice" />
         )}
         <Problem error={login.error} rest={rest} />
         <Form form={form} layout="vertical" onFinish={submit} requiredMark={false} disabled={login.isPending}>
