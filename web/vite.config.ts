@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
-import { devSessionShim } from './scripts/dev-session-shim';
+import { devSessionShim } from './scripts/dev-session-shim.ts';
 
 const api = process.env.ANXIN_API ?? 'http://127.0.0.1:8080';
 const proxy = Object.fromEntries(
@@ -69,6 +69,19 @@ export default defineConfig({
       input: {
         portal: resolve(import.meta.dirname, 'index.html'),
         console: resolve(import.meta.dirname, 'console/index.html'),
+      },
+      output: {
+        // The libraries every page of both apps needs, in one long-cached chunk instead of a dozen
+        // small ones: fewer requests before the first screen.
+        codeSplitting: {
+          groups: [
+            {
+              name: 'vendor',
+              test: /[\\/]node_modules[\\/](react|react-dom|scheduler|react-router|cookie|set-cookie-parser|@tanstack[\\/][^\\/]+|i18next|react-i18next|use-sync-external-store)[\\/]/,
+              priority: 10,
+            },
+          ],
+        },
       },
     },
   },

@@ -4,19 +4,15 @@
 //
 // The web app is served by anxin itself when it serves static files (ANXIN_WEB_ROOT); until then
 // by `vite preview`, which proxies the API to the server and sends the same security headers.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import axe from 'axe-core';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
 
 export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const REPO_DIR = resolve(WEB_DIR, '..');
 export const RESULTS_DIR = join(WEB_DIR, 'test-results');
 export const DEMO_PASSWORD = 'Anxin-demo-2026';
 
@@ -30,126 +26,7 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-export function anxinBinary(): string {
-  return process.env.ANXIN_BIN ?? join(REPO_DIR, 'build/src/app/anxin');
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-function run(binary: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolveRun(out) : reject(new Error(`${binary} ${args.join(' ')}: exit ${code}\n${err}`))));
-  });
-}
-
-async function waitFor(url: string, timeoutMs: number, accept: (r: Response) => boolean = (r) => r.ok): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url);
-      if (accept(response)) return;
-      last = `HTTP ${response.status}`;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer in ${timeoutMs} ms: ${String(last)}`);
-}
-
-export interface World {
-  // Where the browser goes: the web app (and, through it, the API).
-  webUrl: string;
-  // The anxin server itself, for the tests' API set-up calls.
-  apiUrl: string;
-  // True when anxin serves the web app itself; false when vite preview does.
-  servedByAnxin: boolean;
-  stop: () => Promise<void>;
-}
-
-// Starts anxin on a fresh database and the web app in front of it.
-export async function startWorld(): Promise<World> {
-  const binary = anxinBinary();
-  if (!existsSync(binary)) throw new Error(`no anxin binary at ${binary}: build it or set ANXIN_BIN`);
-  const distIndex = join(WEB_DIR, 'dist/index.html');
-  if (!existsSync(distIndex)) throw new Error('web/dist is missing: run `npm run build` first');
-
-  const dataDir = mkdtempSync(join(tmpdir(), 'anxin-e2e-'));
-  const port = await freePort();
-  const apiUrl = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ANXIN_DATA_DIR: dataDir,
-    ANXIN_LISTEN: `127.0.0.1:${port}`,
-    ANXIN_PRODUCTS_DIR: join(REPO_DIR, 'products'),
-    ANXIN_WEB_ROOT: join(WEB_DIR, 'dist'),
-    ANXIN_LOG_LEVEL: 'warn',
-  };
-  delete env.ANXIN_DATABASE_URL;
-  delete env.ANXIN_KEY_FILE;
-  await run(binary, ['migrate'], env);
-  await run(binary, ['seed-demo'], env);
-  const server: ChildProcess = spawn(binary, ['serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let serverLog = '';
-  server.stderr?.on('data', (d: Buffer) => (serverLog = (serverLog + d.toString()).slice(-20_000)));
-  await waitFor(`${apiUrl}/readyz`, 20_000).catch((error: unknown) => {
-    server.kill('SIGKILL');
-    throw new Error(`${String(error)}\n${serverLog}`);
-  });
-
-  // Does anxin serve the web app itself?
-  const home = await fetch(`${apiUrl}/`).catch(() => null);
-  const servedByAnxin = home !== null && home.ok && (home.headers.get('Content-Type') ?? '').includes('text/html');
-
-  let preview: PreviewServer | null = null;
-  let webUrl = apiUrl;
-  if (!servedByAnxin) {
-    const { preview: startPreview } = await import('vite');
-    process.env.ANXIN_API = apiUrl;
-    const previewPort = await freePort();
-    preview = await startPreview({
-      root: WEB_DIR,
-      configFile: join(WEB_DIR, 'vite.config.ts'),
-      logLevel: 'warn',
-      preview: { port: previewPort, strictPort: true, host: '127.0.0.1' },
-    });
-    webUrl = `http://127.0.0.1:${previewPort}`;
-    await waitFor(`${webUrl}/`, 10_000);
-  }
-
-  return {
-    webUrl,
-    apiUrl,
-    servedByAnxin,
-    stop: async () => {
-      if (preview) await new Promise<void>((r) => preview.httpServer.close(() => r()));
-      await new Promise<void>((r) => {
-        if (server.exitCode !== null) return r();
-        server.once('exit', () => r());
-        server.kill('SIGTERM');
-        setTimeout(() => server.kill('SIGKILL'), 5_000).unref();
-      });
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+export { anxinBinary, freePort, startWorld, type World } from '../scripts/world.mjs';
 
 export interface Browser {
   context: BrowserContext;
