@@ -191,6 +191,59 @@ describe('issue 7: the holder activates a card on the portal', () => {
     await page.getByRole('status').getByText('卡状态：待激活').waitFor();
     await page.getByRole('button', { name: '去激活' }).click();
     await page.getByRole('heading', { name: '选择保障计划' }).waitFor();
+    await expect(page.getByText(card(3).serial).isVisible()).resolves.toBe(true);
+  });
+
+  it('insures the spouse with named beneficiaries, checking the insured age as typed', async () => {
+    await page.goto(`${world.webUrl}/activate`);
+    await cardLogin(card(3));
+    await page.getByRole('button', { name: '下一步', exact: true }).click();
+    await page.getByRole('heading', { name: '填写投保信息' }).waitFor();
+
+    await page.getByLabel('姓名', { exact: true }).fill('赵强');
+    await page.getByLabel('证件号码', { exact: true }).fill('11010519600115001X'); // 66: may hold, not be insured
+    await page.getByLabel('手机号码', { exact: true }).fill('13712345678');
+    await page.getByText('被保险人是投保人本人').click();
+    await page.getByLabel('被保险人是投保人的').selectOption('spouse');
+    await page.getByLabel('姓名', { exact: true }).nth(1).fill('李娜');
+    const insuredId = page.getByLabel('证件号码', { exact: true }).nth(1);
+    await insuredId.fill('110105195001010020'); // 76 on the start date
+    const insuredItem = page.locator('.adm-form-item').filter({ has: page.getByLabel('证件号码', { exact: true }) }).nth(1);
+    await insuredItem.getByText('被保险人应为 18 至 65 周岁').waitFor();
+    await insuredId.fill('110105199205200027');
+    await insuredItem.getByText(/出生日期 1992-05-20 · 女/).waitFor();
+
+    await page.getByText('指定受益人').click();
+    await page.getByLabel('与被保险人关系').first().selectOption('child');
+    await page.getByLabel('姓名', { exact: true }).nth(2).fill('赵小宝');
+    await page.getByLabel('证件号码', { exact: true }).nth(2).fill('110105201506010032');
+    await page.getByLabel('受益比例（%）').first().fill('60');
+    await page.getByRole('button', { name: '添加受益人' }).click();
+    await page.getByLabel('与被保险人关系').nth(1).selectOption('parent');
+    await page.getByLabel('姓名', { exact: true }).nth(3).fill('赵大明');
+    await page.getByLabel('证件号码', { exact: true }).nth(3).fill('11010519600115001X');
+    await expect(page.getByLabel('受益比例（%）').nth(1).inputValue()).resolves.toBe('40'); // what is left
+    await page.getByText('受益比例合计 100%').waitFor();
+    await checkScreen('portal-11-details-beneficiaries');
+    await page.getByRole('button', { name: '下一步：确认信息' }).click();
+
+    await page.getByRole('heading', { name: '确认投保信息' }).waitFor();
+    await expect(page.getByText('配偶').isVisible()).resolves.toBe(true);
+    await expect(page.getByText('子女 · 60%').isVisible()).resolves.toBe(true);
+    await expect(page.getByText('父母 · 40%').isVisible()).resolves.toBe(true);
+    await page.getByRole('button', { name: '确认并生成保单' }).click();
+    await page.getByRole('heading', { name: '激活成功' }).waitFor();
+    const policyNo = (await page.getByTestId('policy-no').textContent())?.trim() ?? '';
+
+    const underwriter = await new StaffApi(world.apiUrl, 'underwriter').signIn();
+    const policy = await underwriter.call<{ parties: { role: string; relationship?: string; share_percent?: number }[] }>(
+      'GET',
+      `/api/v1/policies/by-number/${encodeURIComponent(policyNo)}`,
+      undefined,
+      200,
+    );
+    const summary = policy.parties.map((p) => `${p.role}:${p.relationship ?? ''}:${p.role === 'beneficiary' ? p.share_percent : ''}`);
+    expect(summary.sort()).toEqual(['beneficiary:child:60', 'beneficiary:parent:40', 'holder:spouse:', 'insured:spouse:']);
   });
 
   it('explains SMS activation and writes the message', async () => {
@@ -204,13 +257,13 @@ describe('issue 7: the holder activates a card on the portal', () => {
     await expect(page.getByLabel('短信内容').inputValue()).resolves.toBe(
       `JH ${card(3).serial} ${card(3).password} 张三 11010519491231002X`,
     );
-    await checkScreen('portal-11-sms');
+    await checkScreen('portal-12-sms');
   });
 
   it('logs the demo customer in with a cookie session and out again', async () => {
     await page.goto(`${world.webUrl}/account`);
     await page.getByRole('heading', { name: '客户登录' }).waitFor();
-    await checkScreen('portal-12-customer-login');
+    await checkScreen('portal-13-customer-login');
     await page.getByLabel('用户名').fill('customer');
     await page.getByLabel('密码').fill('Anxin-demo-2026');
     await page.getByRole('button', { name: '登录' }).click();
@@ -220,7 +273,7 @@ describe('issue 7: the holder activates a card on the portal', () => {
     const cookies = await browser.context.cookies();
     expect(cookies.find((c) => c.name === 'anxin_session')?.httpOnly).toBe(true);
     await expect(page.evaluate(() => document.cookie)).resolves.not.toContain('anxin_session');
-    await checkScreen('portal-13-account');
+    await checkScreen('portal-14-account');
 
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.getByRole('heading', { name: '保险卡自助服务' }).waitFor();

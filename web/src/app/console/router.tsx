@@ -1,6 +1,6 @@
 // The console's routes under /console/: the login page, then every feature's pages inside the
 // layout, each loaded when first opened and guarded by its permissions.
-import { Result } from 'antd';
+import { Result, Spin } from 'antd';
 import type { ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, type RouteObject } from 'react-router';
@@ -16,6 +16,14 @@ import { consoleRoutes } from './routes';
 function Forbidden() {
   const { t } = useTranslation('console');
   return <Result status="403" title={t('forbidden.title')} subTitle={t('forbidden.body')} />;
+}
+
+function Loading() {
+  return (
+    <div className="console-center">
+      <Spin size="large" />
+    </div>
+  );
 }
 
 function NotFound() {
@@ -47,9 +55,14 @@ function pageRoute(route: ConsoleRoute): RouteObject {
 export function createConsoleRouter() {
   return createBrowserRouter(
     [
-      { path: '/login', lazy: async () => ({ Component: (await loadConsoleLoginPage()).default }) },
+      {
+        path: '/login',
+        HydrateFallback: Loading,
+        lazy: async () => ({ Component: (await loadConsoleLoginPage()).default }),
+      },
       {
         path: '/',
+        HydrateFallback: Loading,
         element: (
           <RequireSession>
             <ConsoleLayout />

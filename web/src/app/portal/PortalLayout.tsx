@@ -53,3 +53,22 @@ export function PortalLayout() {
     </div>
   );
 }
+
+// What shows while the first page's code loads: the frame of index.html, now with the switch.
+export function PortalLoading() {
+  const { t } = useTranslation();
+  return (
+    <div className="portal">
+      <header className="portal-bar">
+        <div className="portal-bar-side" />
+        <span className="portal-brand">{t('appName')}</span>
+        <div className="portal-bar-side portal-bar-right">
+          <LanguageSwitch className="portal-language" />
+        </div>
+      </header>
+      <main className="portal-main">
+        <p className="portal-loading">{t('loading')}</p>
+      </main>
+    </div>
+  );
+}

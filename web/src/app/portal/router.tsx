@@ -4,13 +4,14 @@ import { createBrowserRouter } from 'react-router';
 
 import { cardPortalRoutes } from '../../features/cards/routes/portal';
 import { identityPortalRoutes } from '../../features/identity/routes/portal';
-import { PortalLayout } from './PortalLayout';
+import { PortalLayout, PortalLoading } from './PortalLayout';
 
 export function createPortalRouter() {
   return createBrowserRouter([
     {
       path: '/',
       element: <PortalLayout />,
+      HydrateFallback: PortalLoading,
       children: [
         { index: true, lazy: async () => ({ Component: (await import('./HomePage')).default }) },
         ...cardPortalRoutes,

@@ -39,6 +39,9 @@ const common: typeof zh = {
       invalid_checksum: "The ID number's check character is wrong",
       invalid_birth_date: 'The birth date in the ID number is not valid',
     },
+    idType: {
+      required: 'Choose the ID document',
+    },
     residentId: {
       required: 'Enter the resident ID number',
       invalid_format: 'A resident ID number has 18 characters: 17 digits, then a digit or X',

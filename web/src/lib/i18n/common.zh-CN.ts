@@ -37,6 +37,9 @@ const common = {
       invalid_checksum: '证件号码校验位不正确',
       invalid_birth_date: '证件号码中的出生日期无效',
     },
+    idType: {
+      required: '请选择证件类型',
+    },
     residentId: {
       required: '请填写身份证号码',
       invalid_format: '身份证号码应为18位：17位数字加1位数字或X',

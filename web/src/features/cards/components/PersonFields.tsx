@@ -86,7 +86,7 @@ export function PersonFields({
       <Form.Item name={path('name')} label={t('details.name')} rules={nameRules()} validateTrigger={TYPING_TRIGGERS} validateFirst>
         <Input placeholder={t('details.namePlaceholder')} autoComplete="off" />
       </Form.Item>
-      <Form.Item name={path('id_type')} label={t('details.idType')} rules={[requiredRule('idNumber')]}>
+      <Form.Item name={path('id_type')} label={t('details.idType')} initialValue="resident_id" rules={[requiredRule('idType')]}>
         <select className="cards-select">
           {ID_TYPES.map((type) => (
             <option key={type} value={type}>

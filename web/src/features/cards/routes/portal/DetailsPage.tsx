@@ -71,6 +71,8 @@ export default function DetailsPage() {
   const [form] = Form.useForm<DetailsValues>();
   const [sharesProblem, setSharesProblem] = useState<string | null>(null);
   const offer = draft.offer;
+  // The list as stored, new rows included (Form.Subscribe sees only rows whose fields exist).
+  const beneficiaries = Form.useWatch(['beneficiaries'], { form, preserve: true }) as DetailsValues['beneficiaries'];
 
   const coverStart = useMemo(
     () => parseIsoDate(draft.startDate ?? offer?.start_rule.earliest_start ?? '') ?? todayInShanghai(),
@@ -104,13 +106,12 @@ export default function DetailsPage() {
   const addBeneficiary = () => {
     const list = beneficiaryList();
     const used = list.reduce((sum, b) => sum + (Number(b.share_percent) || 0), 0);
-    form.setFieldValue('beneficiaries', [...list, { id_type: 'resident_id', share_percent: Math.max(0, 100 - used) || undefined }]);
+    form.setFieldsValue({
+      beneficiaries: [...list, { id_type: 'resident_id', share_percent: Math.max(0, 100 - used) || undefined }],
+    });
   };
   const removeBeneficiary = (index: number) => {
-    form.setFieldValue(
-      'beneficiaries',
-      beneficiaryList().filter((_, i) => i !== index),
-    );
+    form.setFieldsValue({ beneficiaries: beneficiaryList().filter((_, i) => i !== index) });
   };
 
   const finish = (values: DetailsValues) => {
@@ -138,7 +139,13 @@ export default function DetailsPage() {
         onFinish={finish}
         footer={
           <div className="cards-actions-row">
-            <Button onClick={() => navigate('../plan')} size="large">
+            <Button
+              onClick={() => {
+                update({ details: form.getFieldsValue(true) as DetailsValues });
+                navigate('../plan');
+              }}
+              size="large"
+            >
               {tc('actions.back')}
             </Button>
             <Button type="submit" color="primary" size="large" className="cards-grow">
@@ -194,7 +201,7 @@ export default function DetailsPage() {
           <Radio.Group
             onChange={(mode) => {
               if (mode === 'named' && beneficiaryList().length === 0) {
-                form.setFieldValue('beneficiaries', [{ id_type: 'resident_id', share_percent: 100 }]);
+                form.setFieldsValue({ beneficiaries: [{ id_type: 'resident_id', share_percent: 100 }] });
               }
             }}
           >
@@ -206,8 +213,8 @@ export default function DetailsPage() {
             </Radio>
           </Radio.Group>
         </Form.Item>
-        <Form.Subscribe to={['beneficiary_mode', 'beneficiaries']}>
-          {({ beneficiary_mode, beneficiaries }) =>
+        <Form.Subscribe to={['beneficiary_mode']}>
+          {({ beneficiary_mode }) =>
             beneficiary_mode === 'named' ? (
               <>
                 {(beneficiaries ?? []).map((_: unknown, index: number) => (
