@@ -224,6 +224,11 @@ describe('issue 7: the holder activates a card on the portal', () => {
     await page.getByLabel('证件号码', { exact: true }).nth(3).fill('11010519600115001X');
     await expect(page.getByLabel('受益比例（%）').nth(1).inputValue()).resolves.toBe('40'); // what is left
     await page.getByText('受益比例合计 100%').waitFor();
+    await page.getByRole('button', { name: '添加受益人' }).click();
+    await expect.poll(() => page.getByLabel('与被保险人关系').count()).toBe(3);
+    await page.getByRole('button', { name: '删除受益人 3' }).click();
+    await expect.poll(() => page.getByLabel('与被保险人关系').count()).toBe(2);
+    await expect(page.getByLabel('姓名', { exact: true }).nth(3).inputValue()).resolves.toBe('赵大明');
     await checkScreen('portal-11-details-beneficiaries');
     await page.getByRole('button', { name: '下一步：确认信息' }).click();
 

@@ -24,7 +24,7 @@ function useMenuItems() {
 }
 
 export function ConsoleLayout() {
-  const { t, i18n } = useTranslation('console');
+  const { t } = useTranslation('console');
   const { t: tc } = useTranslation();
   const me = useMe();
   const logout = useLogout();
@@ -34,7 +34,6 @@ export function ConsoleLayout() {
   const [drawerOpen, setDrawerOpen] = useState(false);
   const items = useMenuItems();
   const selected = useMemo(() => [location.pathname.replace(/\/+$/, '') || '/'], [location.pathname]);
-  void i18n.language;
 
   const menu = (
     <Menu

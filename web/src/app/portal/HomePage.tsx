@@ -4,11 +4,9 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 
 import { PageHeading } from '../../components/layout/PageHeading';
-import { DocumentTitle } from '../../components/layout/DocumentTitle';
 
 export default function HomePage() {
   const { t } = useTranslation('portal');
-  const { t: tc } = useTranslation();
   const navigate = useNavigate();
   const entries = [
     { to: '/activate', title: t('home.activate'), body: t('home.activateBody') },
@@ -18,7 +16,6 @@ export default function HomePage() {
   ];
   return (
     <section>
-      <DocumentTitle title={t('home.title')} app={tc('appName')} />
       <PageHeading title={t('home.title')} intro={t('home.intro')} />
       <List className="portal-entries">
         {entries.map((entry) => (

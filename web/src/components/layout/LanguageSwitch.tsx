@@ -5,9 +5,8 @@ import { changeLanguage, currentLanguage, LANGUAGES, type Language } from '../..
 // Switches between Chinese and English; the choice persists in this browser. A plain button
 // pair so both apps can use it whatever their component library.
 export function LanguageSwitch({ className }: { className?: string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const active = currentLanguage();
-  void i18n.language; // re-render on change
   return (
     <div className={`ax-language ${className ?? ''}`} role="group" aria-label={t('language.label')}>
       {LANGUAGES.map((language: Language) => (

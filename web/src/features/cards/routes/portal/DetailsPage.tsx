@@ -106,12 +106,16 @@ export default function DetailsPage() {
   const addBeneficiary = () => {
     const list = beneficiaryList();
     const used = list.reduce((sum, b) => sum + (Number(b.share_percent) || 0), 0);
-    form.setFieldsValue({
-      beneficiaries: [...list, { id_type: 'resident_id', share_percent: Math.max(0, 100 - used) || undefined }],
-    });
+    form.setFieldValue('beneficiaries', [
+      ...list,
+      { id_type: 'resident_id', share_percent: Math.max(0, 100 - used) || undefined },
+    ]);
   };
   const removeBeneficiary = (index: number) => {
-    form.setFieldsValue({ beneficiaries: beneficiaryList().filter((_, i) => i !== index) });
+    form.setFieldValue(
+      'beneficiaries',
+      beneficiaryList().filter((_, i) => i !== index),
+    );
   };
 
   const finish = (values: DetailsValues) => {
@@ -201,7 +205,7 @@ export default function DetailsPage() {
           <Radio.Group
             onChange={(mode) => {
               if (mode === 'named' && beneficiaryList().length === 0) {
-                form.setFieldsValue({ beneficiaries: [{ id_type: 'resident_id', share_percent: 100 }] });
+                form.setFieldValue('beneficiaries', [{ id_type: 'resident_id', share_percent: 100 }]);
               }
             }}
           >

@@ -11,9 +11,12 @@ import { Masked } from '../../../../components/Masked';
 import { Money } from '../../../../components/Money';
 import { pickText } from '../../../../lib/i18n';
 import { formatDate } from '../../../../lib/format';
+import { ID_TYPES, type IdType } from '../../../../lib/validation';
 import { policyCoverages } from '../../api/activation';
 import { useActivationFlow } from '../../components/ActivationFlow';
 import { CoverageList } from '../../components/CoverageList';
+
+const isIdType = (value: string): value is IdType => (ID_TYPES as readonly string[]).includes(value);
 
 export default function PolicyPage() {
   const { t, i18n } = useTranslation('cards');
@@ -50,7 +53,7 @@ export default function PolicyPage() {
             key={`${party.role}-${i}`}
             description={
               <>
-                {tc(`idType.${party.id_type as 'resident_id'}`, { defaultValue: party.id_type })} <Masked value={party.id_number} />
+                {isIdType(party.id_type) ? tc(`idType.${party.id_type}`) : party.id_type} <Masked value={party.id_number} />
                 {party.share_percent !== undefined && party.role === 'beneficiary' ? ` · ${party.share_percent}%` : ''}
               </>
             }

@@ -3,11 +3,12 @@
 // steps and the look-up (which can start an activation).
 import '../../components/cards.css';
 
+import type { ComponentType } from 'react';
 import { Outlet, type RouteObject } from 'react-router';
 
 import { ActivationFlowProvider } from '../../components/ActivationFlow';
 
-const page = (load: () => Promise<{ default: React.ComponentType }>) => async () => ({
+const page = (load: () => Promise<{ default: ComponentType }>) => async () => ({
   Component: (await load()).default,
 });
 

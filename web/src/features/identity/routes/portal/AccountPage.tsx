@@ -9,7 +9,6 @@ import { DateText } from '../../../../components/DateText';
 import { Masked } from '../../../../components/Masked';
 import { Problem } from '../../../../components/Problem';
 import { PageHeading } from '../../../../components/layout/PageHeading';
-import { DocumentTitle } from '../../../../components/layout/DocumentTitle';
 import { isUnauthenticated, useLogout, useMe } from '../../api/session';
 import { RoleName } from '../../components/RoleName';
 
@@ -29,7 +28,6 @@ export default function AccountPage() {
   const user = me.data;
   return (
     <section>
-      <DocumentTitle title={t('me.accountTitle')} app={tc('appName')} />
       <PageHeading title={t('me.accountTitle')} intro={t('me.welcome', { name: user.display_name })} />
       <List>
         <List.Item extra={user.display_name}>{t('me.displayName')}</List.Item>
@@ -39,7 +37,16 @@ export default function AccountPage() {
         )}
         {user.phone && <List.Item extra={<Masked value={user.phone} />}>{t('me.phone')}</List.Item>}
         {user.org && <List.Item extra={`${user.org.name ?? ''}`}>{t('me.organisation')}</List.Item>}
-        <List.Item extra={user.roles.map((r) => <RoleName key={r} code={r} />)}>{t('me.roles')}</List.Item>
+        <List.Item
+          extra={user.roles.map((r, i) => (
+            <span key={r}>
+              {i > 0 && '、'}
+              <RoleName code={r} />
+            </span>
+          ))}
+        >
+          {t('me.roles')}
+        </List.Item>
         {user.created_at && (
           <List.Item extra={<DateText value={user.created_at} />}>{t('me.since')}</List.Item>
         )}

@@ -8,7 +8,6 @@ import { useLocation, useNavigate } from 'react-router';
 
 import { Problem } from '../../../../components/Problem';
 import { PageHeading } from '../../../../components/layout/PageHeading';
-import { DocumentTitle } from '../../../../components/layout/DocumentTitle';
 import { applyServerErrors } from '../../../../components/form/server-errors';
 import { requiredRule } from '../../../../components/form/rules';
 import type { FieldProblem } from '../../../../lib/api/errors';
@@ -17,7 +16,6 @@ import { useLogin, type Credentials } from '../../api/session';
 
 export default function CustomerLoginPage() {
   const { t } = useTranslation('identity');
-  const { t: tc } = useTranslation();
   const [form] = Form.useForm<Credentials>();
   const login = useLogin();
   const navigate = useNavigate();
@@ -36,7 +34,6 @@ export default function CustomerLoginPage() {
 
   return (
     <section>
-      <DocumentTitle title={t('login.customerTitle')} app={tc('appName')} />
       <PageHeading title={t('login.customerTitle')} intro={t('login.customerHint')} />
       {state?.sessionEnded && !login.error && <p className="portal-note" role="status">{t('login.sessionEnded')}</p>}
       <Problem error={login.error} rest={rest} />
