@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all deps build build-asan test test-release test-asan run bench format lint clean
+.PHONY: all deps build build-asan test test-release test-asan run bench format lint clean web web-test web-dev
 
 all: build
 
@@ -47,3 +47,25 @@ lint: $(BUILD)/build.ninja
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
+
+# The web app (web/): the customer portal and the staff console, built into web/dist/ with API
+# types generated from `anxin openapi`. Needs Node.js >= 20.19 and npm.
+ANXIN_BIN_ABS = $(abspath $(BUILD))/src/app/anxin
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>20||(a===20&&b>=19)?0:1)' || \
+	  { echo "web: Node.js >= 20.19 is needed, found $$(node --version)"; exit 1; }
+	cd web && npm ci --no-audit --no-fund
+
+web: $(BUILD)/build.ninja web/node_modules/.package-lock.json
+	cmake --build $(BUILD) --target anxin -j $(JOBS)
+	cd web && ANXIN_BIN=$(ANXIN_BIN_ABS) npm run build
+
+# Lint, unit tests (Vitest), then the browser tests (Playwright in Debian's Chromium against a
+# fresh anxin each).
+web-test: web
+	cd web && npm run lint && npm test && ANXIN_BIN=$(ANXIN_BIN_ABS) npm run test:e2e
+
+# Vite's dev server on :5173, the API proxied to a running `anxin serve` on 127.0.0.1:8080.
+web-dev: web/node_modules/.package-lock.json
+	cd web && ANXIN_API=http://127.0.0.1:8080 npm run dev

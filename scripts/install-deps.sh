@@ -12,6 +12,7 @@ packages=(
   libhpdf-dev fonts-arphic-uming poppler-utils poppler-data
   postgresql postgresql-contrib
   wrk curl
+  chromium
 )
 
 missing=()

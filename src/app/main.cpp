@@ -12,6 +12,7 @@
 #include "app/application.hpp"
 #include "app/config.hpp"
 #include "common/log.hpp"
+#include "http/openapi.hpp"
 #include "http/server.hpp"
 #include "storage/database.hpp"
 
@@ -62,6 +63,32 @@ void PrintDemoLogins(const std::vector<identity::DemoLogin>& logins) {
   }
 }
 
+// Writes the OpenAPI document of every route to `out_path` (standard output when empty), built on a
+// throwaway in-memory database and a fixed key: no data directory, key file or network is touched.
+int PrintOpenApi(const std::string& out_path, const Clock& clock) {
+  storage::DatabaseOptions options;
+  options.url = "sqlite::memory:";
+  auto db = storage::OpenDatabase(options);
+  if (!db.ok()) return Fail(db.status());
+  if (auto applied = storage::Migrate(**db); !applied.ok()) return Fail(applied.status());
+  Application app(std::move(*db), KeyRing::FromKey({}), clock, Application::Options{});
+  const std::string document = http::BuildOpenApi(app.router(), kVersion)
+                                   .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+                               "\n";
+  if (out_path.empty()) {
+    std::fwrite(document.data(), 1, document.size(), stdout);
+    return 0;
+  }
+  std::FILE* out = std::fopen(out_path.c_str(), "wb");
+  bool written = out != nullptr && std::fwrite(document.data(), 1, document.size(), out) == document.size();
+  if (out != nullptr && std::fclose(out) != 0) written = false;
+  if (!written) {
+    std::fprintf(stderr, "anxin: cannot write %s\n", out_path.c_str());
+    return 1;
+  }
+  return 0;
+}
+
 std::string ReadPassword() {
   std::string password;
   if (isatty(STDIN_FILENO) == 0) std::getline(std::cin, password);
@@ -107,6 +134,9 @@ int Main(int argc, char** argv) {
   auto* audit_cmd = cli.add_subcommand("audit", "audit log");
   audit_cmd->require_subcommand(1);
   auto* audit_verify = audit_cmd->add_subcommand("verify", "verify the audit hash chain");
+  std::string openapi_out;
+  auto* openapi_cmd = cli.add_subcommand("openapi", "print the OpenAPI document without serving");
+  openapi_cmd->add_option("--out", openapi_out, "write it to FILE instead of standard output");
 
   CLI11_PARSE(cli, argc, argv);
 
@@ -114,8 +144,10 @@ int Main(int argc, char** argv) {
   if (!config_or.ok()) return Fail(config_or.status());
   Config config = std::move(config_or).value();
   if (!listen.empty()) config.listen = listen;
-  InitLogging(config.log_level);
+  InitLogging(openapi_cmd->parsed() ? "warn" : config.log_level);
   const SystemClock clock;
+
+  if (openapi_cmd->parsed()) return PrintOpenApi(openapi_out, clock);
 
   if (migrate->parsed()) {
     auto db = OpenAndMigrate(config);

@@ -1,0 +1,102 @@
+// The console's frame: the menu of the caller's permissions, the header with the caller, the
+// language switch and logout, and the page.
+import { Button, Drawer, Grid, Layout, Menu, Space, Spin, Typography } from 'antd';
+import { Suspense, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Outlet, useLocation, useNavigate } from 'react-router';
+
+import { consoleMenu } from '../../components/layout/console-route';
+import { LanguageSwitch } from '../../components/layout/LanguageSwitch';
+import { useLogout, useMe } from '../../features/identity/api/session';
+import { CONSOLE_MENU_GROUPS } from './i18n';
+import { consoleRoutes } from './routes';
+
+function useMenuItems() {
+  const { t } = useTranslation('console');
+  const me = useMe();
+  const permissions = me.data?.permissions ?? [];
+  return consoleMenu(consoleRoutes, permissions, CONSOLE_MENU_GROUPS).map((group) => ({
+    type: 'group' as const,
+    key: `group:${group.group}`,
+    label: t(`groups.${group.group as (typeof CONSOLE_MENU_GROUPS)[number]}`),
+    children: group.routes.map((route) => ({ key: `/${route.path}`, label: route.label(), icon: route.menu?.icon })),
+  }));
+}
+
+export function ConsoleLayout() {
+  const { t } = useTranslation('console');
+  const { t: tc } = useTranslation();
+  const me = useMe();
+  const logout = useLogout();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const screens = Grid.useBreakpoint();
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const items = useMenuItems();
+  const selected = useMemo(() => [location.pathname.replace(/\/+$/, '') || '/'], [location.pathname]);
+
+  const menu = (
+    <Menu
+      mode="inline"
+      items={items}
+      selectedKeys={selected}
+      onClick={({ key }) => {
+        setDrawerOpen(false);
+        navigate(key);
+      }}
+    />
+  );
+  const user = me.data;
+  const wide = screens.md !== false;
+
+  return (
+    <Layout className="console-layout">
+      {wide && (
+        <Layout.Sider width={220} theme="light" className="console-sider">
+          <nav aria-label={t('header.menu')}>{menu}</nav>
+        </Layout.Sider>
+      )}
+      <Layout>
+        <Layout.Header className="console-header">
+          <Space>
+            {!wide && (
+              <Button onClick={() => setDrawerOpen(true)} aria-label={t('header.menu')}>
+                {t('header.menu')}
+              </Button>
+            )}
+            <Typography.Text strong className="console-brand">
+              {tc('consoleName')}
+            </Typography.Text>
+          </Space>
+          <Space size="middle" wrap>
+            {user && (
+              <span className="console-user" aria-label={t('header.user')}>
+                {user.display_name}
+                {user.org ? ` · ${user.org.name ?? ''}` : ''}
+              </span>
+            )}
+            <LanguageSwitch />
+            <Button
+              onClick={() => logout.mutate(undefined, { onSuccess: () => navigate('/login', { replace: true }) })}
+              loading={logout.isPending}
+            >
+              {tc('actions.logout')}
+            </Button>
+          </Space>
+        </Layout.Header>
+        <Layout.Content className="console-content">
+          <main>
+            <Suspense fallback={<Spin />}>
+              <Outlet />
+            </Suspense>
+          </main>
+        </Layout.Content>
+      </Layout>
+      {!wide && (
+        <Drawer open={drawerOpen} onClose={() => setDrawerOpen(false)} placement="left" title={t('header.menu')}>
+          <nav aria-label={t('header.menu')}>{menu}</nav>
+        </Drawer>
+      )}
+    </Layout>
+  );
+}

@@ -1,0 +1,76 @@
+// The console's routes under /console/: the login page, then every feature's pages inside the
+// layout, each loaded when first opened and guarded by its permissions.
+import { Result, Spin } from 'antd';
+import type { ComponentType } from 'react';
+import { useTranslation } from 'react-i18next';
+import { createBrowserRouter, type RouteObject } from 'react-router';
+
+import { DocumentTitle } from '../../components/layout/DocumentTitle';
+import { mayOpen, type ConsoleRoute } from '../../components/layout/console-route';
+import { useMe } from '../../features/identity/api/session';
+import { loadConsoleLoginPage } from '../../features/identity/routes/console';
+import { ConsoleLayout } from './ConsoleLayout';
+import { RequireSession } from './RequireSession';
+import { consoleRoutes } from './routes';
+
+function Forbidden() {
+  const { t } = useTranslation('console');
+  return <Result status="403" title={t('forbidden.title')} subTitle={t('forbidden.body')} />;
+}
+
+function Loading() {
+  return (
+    <div className="console-center">
+      <Spin size="large" />
+    </div>
+  );
+}
+
+function NotFound() {
+  const { t } = useTranslation();
+  return <Result status="404" title={t('notFound.title')} subTitle={t('notFound.body')} />;
+}
+
+// Wraps a page: its title, and the permission check for callers who type its address.
+function guarded(route: ConsoleRoute, Page: ComponentType): ComponentType {
+  return function GuardedPage() {
+    const me = useMe();
+    const { t } = useTranslation();
+    if (!me.data) return null;
+    if (!mayOpen(route, me.data.permissions ?? [])) return <Forbidden />;
+    return (
+      <>
+        <DocumentTitle title={route.label()} app={t('consoleName')} />
+        <Page />
+      </>
+    );
+  };
+}
+
+function pageRoute(route: ConsoleRoute): RouteObject {
+  const lazy = async () => ({ Component: guarded(route, (await route.load()).default) });
+  return route.path === '' ? { index: true, lazy } : { path: route.path, lazy };
+}
+
+export function createConsoleRouter() {
+  return createBrowserRouter(
+    [
+      {
+        path: '/login',
+        HydrateFallback: Loading,
+        lazy: async () => ({ Component: (await loadConsoleLoginPage()).default }),
+      },
+      {
+        path: '/',
+        HydrateFallback: Loading,
+        element: (
+          <RequireSession>
+            <ConsoleLayout />
+          </RequireSession>
+        ),
+        children: [...consoleRoutes.map(pageRoute), { path: '*', Component: NotFound }],
+      },
+    ],
+    { basename: '/console' },
+  );
+}

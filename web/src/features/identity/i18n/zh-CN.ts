@@ -1,0 +1,62 @@
+// Texts of the identity feature (namespace "identity"): logins, the caller, passwords. Chinese.
+const identity = {
+  login: {
+    staffTitle: '员工登录',
+    customerTitle: '客户登录',
+    subtitle: '使用您的用户名和密码登录',
+    login: '用户名',
+    loginPlaceholder: '请输入用户名',
+    password: '密码',
+    passwordPlaceholder: '请输入密码',
+    submit: '登录',
+    sessionEnded: '登录已失效，请重新登录',
+    customerHint: '已激活保险卡的客户可使用客户账号登录查看账户信息。',
+  },
+  me: {
+    welcome: '您好，{{name}}',
+    login: '用户名',
+    displayName: '姓名',
+    organisation: '所属机构',
+    noOrganisation: '无（客户账号）',
+    roles: '角色',
+    permissions: '可用功能',
+    phone: '手机号码',
+    idNumber: '证件号码',
+    since: '账号创建时间',
+    accountTitle: '我的账户',
+  },
+  roles: {
+    system_admin: '系统管理员',
+    org_admin: '机构管理员',
+    doc_admin: '单证管理员',
+    seller: '销售人员',
+    cashier: '收付费专员',
+    underwriter: '核保员',
+    claims_handler: '理赔处理员',
+    claims_approver: '理赔审批人',
+    cs_agent: '客服专员',
+    auditor: '审计员',
+    customer: '客户',
+  },
+  password: {
+    title: '修改密码',
+    current: '当前密码',
+    new: '新密码',
+    newHint: '至少10个字符',
+    repeat: '确认新密码',
+    submit: '修改密码',
+    done: '密码已修改。您在其他设备上的登录已失效。',
+  },
+  menu: {
+    home: '首页',
+    password: '修改密码',
+    account: '账户',
+  },
+  console: {
+    homeTitle: '工作台',
+    signedInAs: '当前登录',
+    permissionCount: '共 {{count}} 项权限',
+  },
+};
+
+export default identity;
