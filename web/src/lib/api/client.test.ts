@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { api, buildPath, onUnauthenticated, readCookie } from './client';
+import { api, buildPath, fileUrl, getFile, onUnauthenticated, readCookie } from './client';
 import { ApiError, parseProblem } from './errors';
 
 afterEach(() => {
@@ -114,5 +114,36 @@ describe('parseProblem', () => {
   it('keeps the status of an answer that is not problem+json', async () => {
     const error = await parseProblem(new Response('<html>Bad gateway</html>', { status: 502, headers: { 'Content-Type': 'text/html' } }));
     expect([error.status, error.code, error.errors.length]).toEqual([502, 'unexpected_response', 0]);
+  });
+});
+
+describe('files', () => {
+  it('reads a file answer with the name the server gave it', async () => {
+    const fetchMock = vi.fn(
+      async () =>
+        new Response('serial,password\r\n', {
+          status: 200,
+          headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="B1-passwords.csv"' },
+        }),
+    );
+    vi.stubGlobal('fetch', fetchMock);
+    vi.stubGlobal('document', { cookie: '' });
+    const file = await getFile('/api/v1/card-batches/{id}/passwords.csv', 'passwords.csv', { path: { id: 'b 1' } });
+    expect((fetchMock.mock.calls[0] as unknown[] | undefined)?.[0]).toBe('/api/v1/card-batches/b%201/passwords.csv');
+    expect(file.fileName).toBe('B1-passwords.csv');
+    await expect(file.blob.text()).resolves.toBe('serial,password\r\n');
+  });
+
+  it('rejects a refused export with the problem', async () => {
+    fakeFetch(409, { code: 'batch_already_exported', detail: '该批次的密码已导出过', errors: [], request_id: 'r' }, 'application/problem+json');
+    const error = (await getFile('/api/v1/card-batches/{id}/passwords.csv', 'x.csv', { path: { id: 'b' } }).catch((e: unknown) => e)) as ApiError;
+    expect([error.status, error.code]).toEqual([409, 'batch_already_exported']);
+  });
+
+  it('builds the address of a file for a link', () => {
+    expect(fileUrl('/api/v1/invoices/{invoice_no}/pdf', { path: { invoice_no: 'INV/1' } })).toBe('/api/v1/invoices/INV%2F1/pdf');
+    expect(fileUrl('/api/v1/card-reports/stock', { query: { group_by: 'org', format: 'csv' } })).toBe(
+      '/api/v1/card-reports/stock?group_by=org&format=csv',
+    );
   });
 });

@@ -1,6 +1,7 @@
 // The one API client of both apps. Same-origin fetch with the session cookie; the CSRF token from
 // the anxin_csrf cookie on unsafe methods; Accept-Language from the current language; problem+json
 // answers become ApiError; a 401 on an authenticated call tells the app to show its login.
+import { fileNameOf } from '../download';
 import { currentLanguage } from '../i18n';
 import { ApiError, parseProblem } from './errors';
 import type { BodyOf, Method, PathFor, PathParamsOf, QueryOf, ResponseOf } from './types';
@@ -152,6 +153,26 @@ export const api = {
     return request('delete', path, undefined, options[0] as RequestOptions<never, never>);
   },
 };
+
+// A file the server answers (a CSV export, a PDF): its bytes and the name the server gave it in
+// Content-Disposition (else `fallbackName`). A failure rejects with ApiError like any call.
+export async function getFile<P extends PathFor<'get'>>(
+  path: P,
+  fallbackName: string,
+  ...options: Options<P, 'get'>
+): Promise<{ blob: Blob; fileName: string }> {
+  const opts = (options[0] ?? {}) as RequestOptions<never, never>;
+  const url = buildPath(path, opts.path as Record<string, string> | undefined) + queryString(opts.query);
+  const response = await send('get', url, undefined, opts);
+  return { blob: await response.blob(), fileName: fileNameOf(response.headers.get('Content-Disposition'), fallbackName) };
+}
+
+// The address of a file of the server, for a link the browser opens itself (a PDF in a new tab:
+// the session cookie goes with it, and the server's X-Frame-Options forbids showing it in a frame).
+export function fileUrl<P extends PathFor<'get'>>(path: P, ...options: Options<P, 'get'>): string {
+  const opts = (options[0] ?? {}) as RequestOptions<never, never>;
+  return buildPath(path, opts.path as Record<string, string> | undefined) + queryString(opts.query);
+}
 
 // A fresh Idempotency-Key.
 export function newIdempotencyKey(): string {
