@@ -5,17 +5,17 @@ import { Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 
-import { consoleMenu } from '../../components/layout/console-route';
+import { ConsoleCallerProvider } from '../../components/layout/console-caller';
+import { consoleMenu, type ConsoleAccess } from '../../components/layout/console-route';
 import { LanguageSwitch } from '../../components/layout/LanguageSwitch';
 import { useLogout, useMe } from '../../features/identity/api/session';
+import { useConsoleAccess } from './access';
 import { CONSOLE_MENU_GROUPS } from './i18n';
 import { consoleRoutes } from './routes';
 
-function useMenuItems() {
+function useMenuItems(access: ConsoleAccess) {
   const { t } = useTranslation('console');
-  const me = useMe();
-  const permissions = me.data?.permissions ?? [];
-  return consoleMenu(consoleRoutes, permissions, CONSOLE_MENU_GROUPS).map((group) => ({
+  return consoleMenu(consoleRoutes, access, CONSOLE_MENU_GROUPS).map((group) => ({
     type: 'group' as const,
     key: `group:${group.group}`,
     label: t(`groups.${group.group as (typeof CONSOLE_MENU_GROUPS)[number]}`),
@@ -32,7 +32,8 @@ export function ConsoleLayout() {
   const location = useLocation();
   const screens = Grid.useBreakpoint();
   const [drawerOpen, setDrawerOpen] = useState(false);
-  const items = useMenuItems();
+  const { caller, access } = useConsoleAccess();
+  const items = useMenuItems(access);
   const selected = useMemo(() => [location.pathname.replace(/\/+$/, '') || '/'], [location.pathname]);
 
   const menu = (
@@ -86,9 +87,13 @@ export function ConsoleLayout() {
         </Layout.Header>
         <Layout.Content className="console-content">
           <main>
-            <Suspense fallback={<Spin />}>
-              <Outlet />
-            </Suspense>
+            {caller && (
+              <ConsoleCallerProvider value={caller}>
+                <Suspense fallback={<Spin />}>
+                  <Outlet />
+                </Suspense>
+              </ConsoleCallerProvider>
+            )}
           </main>
         </Layout.Content>
       </Layout>

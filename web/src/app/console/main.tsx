@@ -11,6 +11,7 @@ import { createRoot } from 'react-dom/client';
 import { useTranslation } from 'react-i18next';
 import { RouterProvider } from 'react-router';
 
+import { cardsConsoleNamespace } from '../../features/cards/i18n/console';
 import { identityNamespace } from '../../features/identity/i18n';
 import { initI18n } from '../../lib/i18n';
 import { createQueryClient } from '../../lib/query';
@@ -47,7 +48,7 @@ function ConsoleApp() {
   );
 }
 
-await initI18n([identityNamespace, consoleNamespace]);
+await initI18n([identityNamespace, consoleNamespace, cardsConsoleNamespace]);
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(

@@ -7,8 +7,8 @@ import { createBrowserRouter, type RouteObject } from 'react-router';
 
 import { DocumentTitle } from '../../components/layout/DocumentTitle';
 import { mayOpen, type ConsoleRoute } from '../../components/layout/console-route';
-import { useMe } from '../../features/identity/api/session';
 import { loadConsoleLoginPage } from '../../features/identity/routes/console';
+import { useConsoleAccess } from './access';
 import { ConsoleLayout } from './ConsoleLayout';
 import { RequireSession } from './RequireSession';
 import { consoleRoutes } from './routes';
@@ -31,13 +31,15 @@ function NotFound() {
   return <Result status="404" title={t('notFound.title')} subTitle={t('notFound.body')} />;
 }
 
-// Wraps a page: its title, and the permission check for callers who type its address.
+// Wraps a page: its title, and the checks of the menu (permissions, head office, server routes)
+// for callers who type its address.
 function guarded(route: ConsoleRoute, Page: ComponentType): ComponentType {
   return function GuardedPage() {
-    const me = useMe();
+    const { caller, access, deciding } = useConsoleAccess();
     const { t } = useTranslation();
-    if (!me.data) return null;
-    if (!mayOpen(route, me.data.permissions ?? [])) return <Forbidden />;
+    if (!caller) return null;
+    if (deciding(route)) return <Loading />;
+    if (!mayOpen(route, access.permissions, access)) return <Forbidden />;
     return (
       <>
         <DocumentTitle title={route.label()} app={t('consoleName')} />
