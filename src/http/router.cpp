@@ -22,9 +22,9 @@ struct CodeInfo {
   Text title;
 };
 
-// The one mapping table from StatusCode to HTTP. No default label: a new StatusCode without a
-// mapping fails to compile (-Werror=switch).
-CodeInfo InfoFor(StatusCode code) {
+// The mapping from StatusCode to HTTP. No default label: a new StatusCode without a mapping fails
+// to compile (-Werror=switch).
+CodeInfo InfoForCode(StatusCode code) {
   switch (code) {
     case StatusCode::kOk:
       return {200, {"成功", "OK"}};
@@ -50,6 +50,28 @@ CodeInfo InfoFor(StatusCode code) {
       return {500, {"服务器内部错误", "Internal server error"}};
   }
   std::abort();  // unreachable: `code` holds a value outside the enumeration
+}
+
+// The one mapping table from a Status to HTTP: the detail when there is one, else the code. No
+// default label: a new StatusDetail without a mapping fails to compile.
+CodeInfo InfoFor(const Status& status) {
+  switch (status.detail()) {
+    case StatusDetail::kNone:
+      return InfoForCode(status.code());
+    case StatusDetail::kMethodNotAllowed:
+      return {405, {"不支持此请求方法", "Method not allowed"}};
+    case StatusDetail::kUnsupportedMediaType:
+      return {415, {"不支持的内容类型", "Unsupported media type"}};
+    case StatusDetail::kUnprocessable:
+      return {422, {"请求无法处理", "Unprocessable request"}};
+    case StatusDetail::kPayloadTooLarge:
+      return {413, {"请求体过大", "Payload too large"}};
+    case StatusDetail::kHeaderTooLarge:
+      return {431, {"请求头过大", "Request header fields too large"}};
+    case StatusDetail::kRequestTimeout:
+      return {408, {"请求超时", "Request timeout"}};
+  }
+  std::abort();  // unreachable: `detail` holds a value outside the enumeration
 }
 
 struct Segment {
@@ -160,23 +182,11 @@ Response JsonResponse(int status, const nlohmann::json& body) {
   return response;
 }
 
-int HttpStatusFor(const Status& status) {
-  int http = InfoFor(status.code()).http_status;
-  const std::string& reason = status.reason();
-  if (status.code() == StatusCode::kInvalidArgument) {
-    if (reason == "idempotency_key_reused") return 422;
-    if (reason == "unsupported_media_type") return 415;
-    if (reason == "method_not_allowed") return 405;
-  } else if (status.code() == StatusCode::kResourceExhausted) {
-    if (reason == "payload_too_large") return 413;
-    if (reason == "header_too_large") return 431;
-  }
-  return http;
-}
+int HttpStatusFor(const Status& status) { return InfoFor(status).http_status; }
 
 Response ProblemResponse(const Status& status, const Request& request) {
   const std::string_view lang = request.lang;
-  const CodeInfo info = InfoFor(status.code());
+  const CodeInfo info = InfoFor(status);
   const bool internal = status.code() == StatusCode::kInternal;
   // A kInternal status may carry diagnostic text; the client only ever sees a generic problem.
   std::string code =
@@ -191,7 +201,7 @@ Response ProblemResponse(const Status& status, const Request& request) {
       errors.push_back({{"field", field.field}, {"code", field.code}, {"message", field.message.In(lang)}});
     }
   }
-  const int http = HttpStatusFor(status);
+  const int http = info.http_status;
   nlohmann::json body = {
       {"type", std::string(kProblemTypeBase) + code},
       {"title", info.title.In(lang)},
@@ -410,11 +420,11 @@ Response Router::Handle(Request& request) const {
       if (!allow.empty()) allow += ", ";
       allow += method;
     }
-    Response response = ProblemResponse(
-        {StatusCode::kInvalidArgument,
-         "method_not_allowed",
-         {"此路径不支持 " + request.method + " 方法", "Method " + request.method + " is not allowed here"}},
-        request);
+    Response response =
+        ProblemResponse(Status::Detailed(StatusDetail::kMethodNotAllowed, "method_not_allowed",
+                                         {"此路径不支持 " + request.method + " 方法",
+                                          "Method " + request.method + " is not allowed here"}),
+                        request);
     response.headers.emplace_back("Allow", allow);
     return response;
   }

@@ -146,11 +146,12 @@ class Router {
 // status is always rendered as the generic "internal_error": its detail is for the log only.
 Response ProblemResponse(const Status& status, const Request& request);
 
-// Maps a status code to its HTTP status. The one mapping table: kInvalidArgument 400 (reason
-// "idempotency_key_reused" 422, "unsupported_media_type" 415, "method_not_allowed" 405),
-// kNotFound 404, kAlreadyExists / kFailedPrecondition / kAborted 409, kPermissionDenied 403,
-// kUnauthenticated 401, kResourceExhausted 429 ("payload_too_large" 413, "header_too_large" 431),
-// kUnavailable 503, kInternal 500.
+// Maps a status to its HTTP status. The one mapping table, read by ProblemResponse: the detail
+// when there is one (kMethodNotAllowed 405, kUnsupportedMediaType 415, kUnprocessable 422,
+// kPayloadTooLarge 413, kHeaderTooLarge 431, kRequestTimeout 408), else the code:
+// kInvalidArgument 400, kNotFound 404, kAlreadyExists / kFailedPrecondition / kAborted 409,
+// kPermissionDenied 403, kUnauthenticated 401, kResourceExhausted 429, kUnavailable 503,
+// kInternal 500. Reasons never change the status.
 int HttpStatusFor(const Status& status);
 
 }  // namespace anxin::http

@@ -283,35 +283,60 @@ TEST_F(RouterTest, HandlerExceptionsBecome500WithoutDetails) {
   }
 }
 
-TEST(HttpStatusForTest, MapsEveryCodeAndSpecialReason) {
+TEST(HttpStatusForTest, MapsEveryCode) {
   struct Case {
     StatusCode code;
-    std::string reason;
     int http;
   };
   const std::vector<Case> cases = {
-      {StatusCode::kOk, "", 200},
-      {StatusCode::kInvalidArgument, "validation_failed", 400},
-      {StatusCode::kInvalidArgument, "idempotency_key_reused", 422},
-      {StatusCode::kInvalidArgument, "unsupported_media_type", 415},
-      {StatusCode::kInvalidArgument, "method_not_allowed", 405},
-      {StatusCode::kNotFound, "not_found", 404},
-      {StatusCode::kAlreadyExists, "conflict", 409},
-      {StatusCode::kFailedPrecondition, "card_not_activatable", 409},
-      {StatusCode::kPermissionDenied, "permission_denied", 403},
-      {StatusCode::kUnauthenticated, "unauthenticated", 401},
-      {StatusCode::kResourceExhausted, "too_many_attempts", 429},
-      {StatusCode::kResourceExhausted, "payload_too_large", 413},
-      {StatusCode::kResourceExhausted, "header_too_large", 431},
-      {StatusCode::kAborted, "idempotency_in_progress", 409},
-      {StatusCode::kUnavailable, "database_unavailable", 503},
-      {StatusCode::kInternal, "internal_error", 500},
+      {StatusCode::kOk, 200},
+      {StatusCode::kInvalidArgument, 400},
+      {StatusCode::kNotFound, 404},
+      {StatusCode::kAlreadyExists, 409},
+      {StatusCode::kFailedPrecondition, 409},
+      {StatusCode::kPermissionDenied, 403},
+      {StatusCode::kUnauthenticated, 401},
+      {StatusCode::kResourceExhausted, 429},
+      {StatusCode::kAborted, 409},
+      {StatusCode::kUnavailable, 503},
+      {StatusCode::kInternal, 500},
   };
   for (const Case& c : cases) {
-    EXPECT_EQ(HttpStatusFor(Status(c.code, c.reason, {"x", "x"})), c.http) << c.reason;
+    EXPECT_EQ(HttpStatusFor(Status(c.code, "some_reason", {"x", "x"})), c.http) << StatusCodeName(c.code);
   }
-  // A special reason only applies to its own code.
-  EXPECT_EQ(HttpStatusFor(Status(StatusCode::kNotFound, "payload_too_large", {"x", "x"})), 404);
+}
+
+TEST(HttpStatusForTest, MapsEveryDetailWithItsTitle) {
+  struct Case {
+    StatusDetail detail;
+    int http;
+    std::string title_en;
+  };
+  const std::vector<Case> cases = {
+      {StatusDetail::kMethodNotAllowed, 405, "Method not allowed"},
+      {StatusDetail::kUnsupportedMediaType, 415, "Unsupported media type"},
+      {StatusDetail::kUnprocessable, 422, "Unprocessable request"},
+      {StatusDetail::kPayloadTooLarge, 413, "Payload too large"},
+      {StatusDetail::kHeaderTooLarge, 431, "Request header fields too large"},
+      {StatusDetail::kRequestTimeout, 408, "Request timeout"},
+  };
+  for (const Case& c : cases) {
+    const Status status = Status::Detailed(c.detail, "r", {"x", "x"});
+    EXPECT_EQ(HttpStatusFor(status), c.http) << c.title_en;
+    Json body = Json::parse(ProblemResponse(status, MakeRequest("GET", "/", "en")).body);
+    EXPECT_EQ(body["status"], c.http);
+    EXPECT_EQ(body["title"], c.title_en);
+    EXPECT_EQ(body["code"], "r");
+  }
+}
+
+TEST(HttpStatusForTest, ReasonsNeverChangeTheStatus) {
+  // The reasons that once had a status of their own, without their detail, keep their code's status.
+  EXPECT_EQ(HttpStatusFor(Status(StatusCode::kInvalidArgument, "idempotency_key_reused", {"x", "x"})), 400);
+  EXPECT_EQ(HttpStatusFor(Status(StatusCode::kInvalidArgument, "unsupported_media_type", {"x", "x"})), 400);
+  EXPECT_EQ(HttpStatusFor(Status(StatusCode::kInvalidArgument, "method_not_allowed", {"x", "x"})), 400);
+  EXPECT_EQ(HttpStatusFor(Status(StatusCode::kResourceExhausted, "payload_too_large", {"x", "x"})), 429);
+  EXPECT_EQ(HttpStatusFor(Status(StatusCode::kResourceExhausted, "header_too_large", {"x", "x"})), 429);
 }
 
 // Records Begin/Finish; replays a stored response for key "replay" and rejects key "reused".
@@ -321,8 +346,8 @@ class FakeGuard : public IdempotencyGuard {
     begun.emplace_back(key);
     if (key == "replay") return std::optional<Response>(JsonResponse(201, {{"replayed", true}}));
     if (key == "reused") {
-      return Status(StatusCode::kInvalidArgument, "idempotency_key_reused",
-                    {"幂等键已用于其他请求", "Key reused"});
+      return Status::Detailed(StatusDetail::kUnprocessable, "idempotency_key_reused",
+                              {"幂等键已用于其他请求", "Key reused"});
     }
     return std::optional<Response>();
   }

@@ -480,16 +480,15 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> connecti
     bool keep_alive = false;
     if (ec == bhttp::error::body_limit) {
       response = ProblemResponse(
-          {StatusCode::kResourceExhausted,
-           "payload_too_large",
-           {"请求体超过 " + std::to_string(options.max_body_bytes) + " 字节的上限",
-            "The request body exceeds the limit of " + std::to_string(options.max_body_bytes) + " bytes"}},
+          Status::Detailed(
+              StatusDetail::kPayloadTooLarge, "payload_too_large",
+              {"请求体超过 " + std::to_string(options.max_body_bytes) + " 字节的上限",
+               "The request body exceeds the limit of " + std::to_string(options.max_body_bytes) + " bytes"}),
           request);
       linger = true;
     } else if (ec == bhttp::error::header_limit) {
-      response = ProblemResponse({StatusCode::kResourceExhausted,
-                                  "header_too_large",
-                                  {"请求头过大", "The request headers are too large"}},
+      response = ProblemResponse(Status::Detailed(StatusDetail::kHeaderTooLarge, "header_too_large",
+                                                  {"请求头过大", "The request headers are too large"}),
                                  request);
       linger = true;
     } else if (ec == beast::error::timeout || ec == asio::error::eof || ec == bhttp::error::end_of_stream ||
