@@ -117,6 +117,17 @@ Status Status::Detailed(StatusDetail detail, std::string reason, Text message) {
   return status;
 }
 
+Status Status::WithRetryAfter(std::chrono::milliseconds wait) && {
+  const int64_t seconds = (std::max<int64_t>(wait.count(), 1) + 999) / 1000;
+  retry_after_ = std::chrono::seconds(seconds);
+  return std::move(*this);
+}
+
+Status Status::WithRetryAfter(std::chrono::milliseconds wait) const& {
+  Status copy = *this;
+  return std::move(copy).WithRetryAfter(wait);
+}
+
 std::string Status::ToString() const {
   if (ok()) return "ok";
   std::string out = reason_.empty() ? std::string(StatusCodeName(code_)) : reason_;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -76,7 +78,8 @@ struct FieldError {
 
 // The outcome of an operation: OK, or an error with a category (`code`), a stable machine reason
 // (`reason`, e.g. "card_not_activatable", shown to clients as the problem's `code`), a human
-// message, for validation failures the offending fields and optionally a StatusDetail.
+// message, for validation failures the offending fields, optionally a StatusDetail and, for
+// kResourceExhausted, how long the caller should wait before retrying.
 class [[nodiscard]] Status {
  public:
   Status() = default;
@@ -98,12 +101,19 @@ class [[nodiscard]] Status {
   // (StatusCodeFor).
   static Status Detailed(StatusDetail detail, std::string reason, Text message);
 
+  // Returns this status with a hint of how long the caller should wait before trying again
+  // (rendered as Retry-After): `wait` rounded up to whole seconds, at least one second.
+  [[nodiscard]] Status WithRetryAfter(std::chrono::milliseconds wait) &&;
+  [[nodiscard]] Status WithRetryAfter(std::chrono::milliseconds wait) const&;
+
   [[nodiscard]] bool ok() const { return code_ == StatusCode::kOk; }
   [[nodiscard]] StatusCode code() const { return code_; }
   [[nodiscard]] const std::string& reason() const { return reason_; }
   [[nodiscard]] const Text& message() const { return message_; }
   [[nodiscard]] const std::vector<FieldError>& fields() const { return fields_; }
   [[nodiscard]] StatusDetail detail() const { return detail_; }
+  // Returns the retry hint set by WithRetryAfter, or nullopt.
+  [[nodiscard]] std::optional<std::chrono::seconds> retry_after() const { return retry_after_; }
   // Returns what went wrong for the operators (set by Internal()); never shown to clients.
   [[nodiscard]] const std::string& log_detail() const { return log_detail_; }
 
@@ -118,6 +128,7 @@ class [[nodiscard]] Status {
   std::vector<FieldError> fields_;
   std::string log_detail_;
   StatusDetail detail_ = StatusDetail::kNone;
+  std::optional<std::chrono::seconds> retry_after_;
 };
 
 // A value of type T or an error Status.

@@ -50,6 +50,19 @@ TEST(StatusTest, DetailedTakesTheCodeItsDetailBelongsTo) {
   EXPECT_EQ(Status::Detailed(StatusDetail::kNone, "x", {"x", "x"}).code(), StatusCode::kInternal);
 }
 
+TEST(StatusTest, RetryAfterRoundsUpToWholeSeconds) {
+  const Status limited(StatusCode::kResourceExhausted, "too_many_attempts", {"稍后", "Later"});
+  EXPECT_EQ(limited.retry_after(), std::nullopt);
+  EXPECT_EQ(limited.WithRetryAfter(std::chrono::milliseconds(1000)).retry_after(), std::chrono::seconds(1));
+  EXPECT_EQ(limited.WithRetryAfter(std::chrono::milliseconds(1001)).retry_after(), std::chrono::seconds(2));
+  EXPECT_EQ(limited.WithRetryAfter(std::chrono::milliseconds(0)).retry_after(), std::chrono::seconds(1));
+  EXPECT_EQ(limited.WithRetryAfter(std::chrono::minutes(30)).retry_after(), std::chrono::seconds(1800));
+  Status moved = Status(limited).WithRetryAfter(std::chrono::seconds(7));
+  EXPECT_EQ(moved.retry_after(), std::chrono::seconds(7));
+  EXPECT_EQ(moved.reason(), "too_many_attempts");
+  EXPECT_EQ(moved.code(), StatusCode::kResourceExhausted);
+}
+
 TEST(TextTest, PicksLanguageAndFallsBack) {
   const Text both{"中文", "English"};
   EXPECT_EQ(both.In("zh"), "中文");

@@ -213,6 +213,10 @@ Response ProblemResponse(const Status& status, const Request& request) {
   };
   Response response = JsonResponse(http, body);
   response.content_type = std::string(kProblemContentType);
+  if (http == 429 || status.retry_after()) {
+    const std::chrono::seconds wait = status.retry_after().value_or(kDefaultRetryAfter);
+    response.headers.emplace_back("Retry-After", std::to_string(wait.count()));
+  }
   return response;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -140,10 +141,15 @@ class Router {
   std::unique_ptr<Impl> impl_;
 };
 
+// How long a 429 answer asks the client to wait when its status carries no retry hint.
+inline constexpr std::chrono::seconds kDefaultRetryAfter{60};
+
 // Renders `status` as an application/problem+json response in `request.lang`:
 // {type: "https://anxin.dev/problems/<code>", title, status, code, detail, errors: [{field, code,
 // message}], request_id}. `code` is status.reason() (or the StatusCode name when empty). A kInternal
-// status is always rendered as the generic "internal_error": its detail is for the log only.
+// status is always rendered as the generic "internal_error": its detail is for the log only. A 429
+// (and any status with a retry hint) carries `Retry-After: <seconds>`: status.retry_after(), or
+// kDefaultRetryAfter.
 Response ProblemResponse(const Status& status, const Request& request);
 
 // Maps a status to its HTTP status. The one mapping table, read by ProblemResponse: the detail

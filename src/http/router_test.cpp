@@ -339,6 +339,41 @@ TEST(HttpStatusForTest, ReasonsNeverChangeTheStatus) {
   EXPECT_EQ(HttpStatusFor(Status(StatusCode::kResourceExhausted, "header_too_large", {"x", "x"})), 429);
 }
 
+TEST(ProblemResponseTest, Every429CarriesRetryAfter) {
+  const Request request = MakeRequest("POST", "/api/v1/card-activations/verify");
+  const Status limited(StatusCode::kResourceExhausted, "too_many_attempts", {"稍后再试", "Later"});
+  Response plain = ProblemResponse(limited, request);
+  EXPECT_EQ(plain.status, 429);
+  EXPECT_EQ(HeaderOf(plain, "Retry-After"), std::to_string(kDefaultRetryAfter.count()));
+
+  struct Case {
+    std::chrono::milliseconds wait;
+    std::string header;
+  };
+  const std::vector<Case> cases = {
+      {std::chrono::milliseconds(900'000), "900"},
+      {std::chrono::milliseconds(1'500), "2"},  // rounded up
+      {std::chrono::milliseconds(1), "1"},
+      {std::chrono::milliseconds(0), "1"},  // never "retry at once"
+      {std::chrono::milliseconds(-5), "1"},
+  };
+  for (const Case& c : cases) {
+    Response response = ProblemResponse(limited.WithRetryAfter(c.wait), request);
+    EXPECT_EQ(response.status, 429);
+    EXPECT_EQ(HeaderOf(response, "Retry-After"), c.header) << c.wait.count();
+  }
+
+  // A 503 may carry one too; other errors do not.
+  Response unavailable = ProblemResponse(
+      Status(StatusCode::kUnavailable, "down", {"x", "x"}).WithRetryAfter(std::chrono::seconds(5)), request);
+  EXPECT_EQ(HeaderOf(unavailable, "Retry-After"), "5");
+  for (const Status& status :
+       {Status::Detailed(StatusDetail::kPayloadTooLarge, "payload_too_large", {"x", "x"}),
+        Status(StatusCode::kPermissionDenied, "invalid_card_credentials", {"x", "x"})}) {
+    EXPECT_EQ(HeaderOf(ProblemResponse(status, request), "Retry-After"), "") << status.reason();
+  }
+}
+
 // Records Begin/Finish; replays a stored response for key "replay" and rejects key "reused".
 class FakeGuard : public IdempotencyGuard {
  public:
