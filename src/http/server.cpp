@@ -160,13 +160,70 @@ bool SafeHeaderText(std::string_view text) {
 }
 
 struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)), read_timer(stream.get_executor()) {}
 
   // Used only on the connection's own I/O thread.
   beast::tcp_stream stream;
   bool idle = true;  // waiting for the next request (Stop may close it)
   std::string client;
+  // The deadline for receiving one request. Beast's own stream timeout closes the socket, which
+  // would leave no way to answer 408; this timer only cancels the pending read.
+  asio::steady_timer read_timer;
+  uint64_t read_generation = 0;  // which ArmReadDeadline the timer belongs to
+  bool read_timed_out = false;
 };
+
+// Starts the deadline for receiving a request: when it passes, the pending read is cancelled and
+// `read_timed_out` is set.
+void ArmReadDeadline(const std::shared_ptr<Connection>& connection, std::chrono::milliseconds timeout) {
+  connection->read_timed_out = false;
+  const uint64_t generation = ++connection->read_generation;
+  connection->stream.expires_never();
+  connection->read_timer.expires_after(timeout);
+  connection->read_timer.async_wait([connection, generation](const beast::error_code& ec) {
+    if (ec || connection->read_generation != generation) return;
+    connection->read_timed_out = true;
+    beast::error_code ignored;
+    connection->stream.socket().cancel(ignored);
+  });
+}
+
+void DisarmReadDeadline(Connection& connection) {
+  ++connection.read_generation;
+  connection.read_timer.cancel();
+}
+
+// Checks the framing headers of a parsed request head (RFC 9112 §3.2, §6.1), beyond what Beast
+// checks itself: a Transfer-Encoding is accepted only alone, as exactly "chunked", on HTTP/1.1
+// (with a Content-Length too the body's length is ambiguous: request smuggling); an HTTP/1.1
+// request needs exactly one Host.
+Status CheckFraming(const bhttp::request_parser<bhttp::string_body>& parser) {
+  const auto& header = parser.get();
+  const size_t transfer_encodings = header.count(bhttp::field::transfer_encoding);
+  if (transfer_encodings > 0) {
+    if (header.count(bhttp::field::content_length) > 0) {
+      return {StatusCode::kInvalidArgument,
+              "malformed_request",
+              {"请求不能同时带有 Transfer-Encoding 和 Content-Length",
+               "A request must not carry both Transfer-Encoding and Content-Length"}};
+    }
+    const std::string_view coding(header[bhttp::field::transfer_encoding].data(),
+                                  header[bhttp::field::transfer_encoding].size());
+    if (transfer_encodings > 1 || header.version() != 11 || Lower(Trim(coding)) != "chunked") {
+      return {StatusCode::kInvalidArgument,
+              "malformed_request",
+              {"仅支持 Transfer-Encoding: chunked（HTTP/1.1）",
+               "Only Transfer-Encoding: chunked (HTTP/1.1) is supported"}};
+    }
+  }
+  const size_t hosts = header.count(bhttp::field::host);
+  if (hosts > 1 || (hosts == 0 && header.version() == 11)) {
+    return {StatusCode::kInvalidArgument,
+            "invalid_host",
+            {"HTTP/1.1 请求必须带有且只带一个 Host 头", "An HTTP/1.1 request needs exactly one Host header"}};
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -444,16 +501,19 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> connecti
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(std::min<size_t>(options.max_header_bytes, UINT32_MAX)));
     parser.body_limit(options.max_body_bytes);
-    stream.expires_after(options.read_timeout);
+    ArmReadDeadline(connection, options.read_timeout);
     co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-    if (!ec && beast::iequals(parser.get()[bhttp::field::expect], "100-continue") && !parser.is_done()) {
+    Status framing = ec ? Status::Ok() : CheckFraming(parser);
+    if (!ec && framing.ok() && beast::iequals(parser.get()[bhttp::field::expect], "100-continue") &&
+        !parser.is_done()) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
                                  asio::redirect_error(asio::use_awaitable, ec));
     }
-    if (!ec && !parser.is_done()) {
+    if (!ec && framing.ok() && !parser.is_done()) {
       co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     }
+    DisarmReadDeadline(*connection);
 
     Request request;
     request.client_address = connection->client;
@@ -478,7 +538,16 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> connecti
     Response response;
     std::string route_label(Metrics::kUnmatchedRoute);
     bool keep_alive = false;
-    if (ec == bhttp::error::body_limit) {
+    if (connection->read_timed_out) {
+      // Too slow to send its request: say so before closing rather than drop it silently.
+      response = ProblemResponse(
+          Status::Detailed(
+              StatusDetail::kRequestTimeout, "request_timeout",
+              {"未在 " + std::to_string(options.read_timeout.count()) + " 毫秒内收到完整请求",
+               "The request did not arrive within " + std::to_string(options.read_timeout.count()) + " ms"}),
+          request);
+      linger = true;
+    } else if (ec == bhttp::error::body_limit) {
       response = ProblemResponse(
           Status::Detailed(
               StatusDetail::kPayloadTooLarge, "payload_too_large",
@@ -499,6 +568,9 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> connecti
                                   "malformed_request",
                                   {"HTTP 请求格式错误", "Malformed HTTP request"}},
                                  request);
+      linger = true;
+    } else if (!framing.ok()) {
+      response = ProblemResponse(framing, request);
       linger = true;
     } else {
       request.body = parser.release().body();
@@ -553,6 +625,7 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> connecti
     if (write_error || !keep_alive) break;
   }
 
+  DisarmReadDeadline(*connection);
   if (linger) co_await Linger(*connection);
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);

@@ -564,13 +564,99 @@ TEST_F(ServerTest, ClosesIdleKeepAliveConnectionsAfterIdleTimeout) {
   EXPECT_GE(std::chrono::steady_clock::now() - started, 150ms);
 }
 
-TEST_F(ServerTest, ClosesConnectionsThatSendTooSlowly) {
+TEST_F(ServerTest, AnswersClientsTooSlowToSendTheirRequestWith408) {
   ServerOptions options;
   options.read_timeout = 200ms;
   StartServer(options);
+  const std::vector<std::string> stalled = {
+      "GET /hello HTTP/1.1\r\nHost: t\r\n",  // headers never finish
+      "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{\"a\"",
+      "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5\r\n{\"a\":",  // the chunked body never ends
+  };
+  for (const std::string& raw : stalled) {
+    Client client(port());
+    const auto started = std::chrono::steady_clock::now();
+    std::optional<HttpResponse> response = client.Request(raw);
+    ASSERT_TRUE(response.has_value()) << raw;
+    EXPECT_GE(std::chrono::steady_clock::now() - started, 150ms);
+    EXPECT_EQ(response->status, 408) << raw;
+    EXPECT_EQ(response->headers["content-type"], "application/problem+json");
+    EXPECT_EQ(response->headers["connection"], "close");
+    EXPECT_EQ(response->JsonBody()["code"], "request_timeout");
+    EXPECT_EQ(response->JsonBody()["status"], 408);
+    EXPECT_TRUE(client.ClosedByServer()) << raw;
+  }
+  // An idle keep-alive connection that never starts a request is simply closed (idle_timeout).
+}
+
+TEST_F(ServerTest, TheDeadlineCoversOneRequestNotTheConnection) {
+  ServerOptions options;
+  options.read_timeout = 300ms;
+  StartServer(options);
   Client client(port());
-  ASSERT_TRUE(client.Send("GET /hello HTTP/1.1\r\nHost: t\r\n"));  // headers never finish
-  EXPECT_TRUE(client.ClosedByServer());
+  // Each request arrives within the deadline, though the connection lives longer than it.
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(client.Send("GET /hello HTTP/1.1\r\n"));
+    std::this_thread::sleep_for(150ms);
+    std::optional<HttpResponse> response = client.Request("Host: t\r\n\r\n");
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(response->status, 200);
+  }
+}
+
+TEST_F(ServerTest, AmbiguousBodyFramingIs400AndCloses) {
+  StartServer();
+  const std::string head = "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n";
+  // Each is followed by a second request that a server reading the body the other way would run.
+  const std::string smuggled = "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n";
+  const std::vector<std::string> refused = {
+      head + "Transfer-Encoding: gzip\r\nContent-Length: 2\r\n\r\n{}",
+      head + "Content-Length: 2\r\nTransfer-Encoding: identity\r\n\r\n{}",
+      head + "Transfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n{}",
+      head + "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}",
+      head + "Transfer-Encoding: gzip, chunked\r\nContent-Length: 7\r\n\r\n0\r\n\r\n",
+      head + "Transfer-Encoding: gzip\r\n\r\n",
+      head + "Transfer-Encoding: chunked, gzip\r\n\r\n",
+      head + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+      "POST /echo HTTP/1.0\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+  };
+  for (const std::string& raw : refused) {
+    Client client(port());
+    std::optional<HttpResponse> response = client.Request(raw + smuggled);
+    ASSERT_TRUE(response.has_value()) << raw;
+    EXPECT_EQ(response->status, 400) << raw;
+    EXPECT_EQ(response->JsonBody()["code"], "malformed_request") << raw;
+    if (raw.find("HTTP/1.1") != std::string::npos) {
+      EXPECT_EQ(response->headers["connection"], "close") << raw;
+    }
+    EXPECT_TRUE(client.ClosedByServer()) << raw;  // and the smuggled request is never answered
+  }
+  // Plain chunked stays fine, with either spelling.
+  Client client(port());
+  std::optional<HttpResponse> chunked =
+      client.Request(head + "Transfer-Encoding: Chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+  ASSERT_TRUE(chunked.has_value());
+  EXPECT_EQ(chunked->status, 201);
+  EXPECT_EQ(chunked->JsonBody()["bytes"], 2);
+}
+
+TEST_F(ServerTest, Http11NeedsExactlyOneHost) {
+  StartServer();
+  for (std::string raw : {std::string("GET /hello HTTP/1.1\r\n\r\n"),
+                          std::string("GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
+                          std::string("GET /hello HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n")}) {
+    Client client(port());
+    std::optional<HttpResponse> response = client.Request(raw);
+    ASSERT_TRUE(response.has_value()) << raw;
+    EXPECT_EQ(response->status, 400) << raw;
+    EXPECT_EQ(response->JsonBody()["code"], "invalid_host") << raw;
+    EXPECT_TRUE(client.ClosedByServer()) << raw;
+  }
+  Client client(port());
+  std::optional<HttpResponse> empty_host = client.Request("GET /hello HTTP/1.1\r\nHost:\r\n\r\n");
+  ASSERT_TRUE(empty_host.has_value());
+  EXPECT_EQ(empty_host->status, 200);  // RFC 9112 §3.2: an empty Host is allowed
 }
 
 TEST_F(ServerTest, SigtermStopsTheServer) {
