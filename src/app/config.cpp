@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "http/forwarded.hpp"
+
 extern char** environ;  // NOLINT(readability-redundant-declaration)
 
 namespace anxin::app {
@@ -56,6 +58,9 @@ Status Apply(Config& config, const std::string& key, const std::string& value) {
     config.sms_webhook_secret = value;
   } else if (key == "sms_inbound_secret") {
     config.sms_inbound_secret = value;
+  } else if (key == "trusted_proxies") {
+    ANXIN_RETURN_IF_ERROR(http::TrustedProxies::Parse(value).status());
+    config.trusted_proxies = value;
   } else {
     return ConfigError(key, "unknown key");
   }
@@ -92,6 +97,9 @@ const std::map<std::string, ConfigKey>& ConfigKeys() {
       {"sms_inbound_secret",
        {"sms_inbound_secret", "ANXIN_SMS_INBOUND_SECRET",
         "HMAC secret of the gateway's inbound SMS calls (empty: SMS activation off)"}},
+      {"trusted_proxies",
+       {"trusted_proxies", "ANXIN_TRUSTED_PROXIES",
+        "reverse proxies whose X-Forwarded-For/-Proto are believed: IPs and CIDRs, comma-separated (none)"}},
   };
   return kKeys;
 }

@@ -22,6 +22,8 @@ struct Config {
   std::string sms_webhook_url;  // the SMS gateway's webhook; empty: messages are recorded and logged masked
   std::string sms_webhook_secret;  // signs outbound webhook calls (X-Anxin-Signature)
   std::string sms_inbound_secret;  // verifies the gateway's inbound SMS calls; empty: SMS activation off
+  // Reverse proxies (IPs and CIDRs, comma-separated) whose X-Forwarded-For/-Proto are believed.
+  std::string trusted_proxies;
 
   // The address and port parsed from `listen`.
   [[nodiscard]] std::string ListenHost() const;

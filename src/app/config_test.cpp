@@ -45,6 +45,8 @@ TEST(ConfigTest, RejectsBadValuesNamingTheKey) {
       {{{"ANXIN_LOG_LEVEL", "loud"}}, "log_level"},
       {{{"ANXIN_WORKER_THREADS", "0"}}, "worker_threads"},
       {{{"ANXIN_WORKER_THREADS", "many"}}, "worker_threads"},
+      {{{"ANXIN_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local"}}, "trusted_proxies"},
+      {{{"ANXIN_TRUSTED_PROXIES", "10.0.0.0/33"}}, "trusted_proxies"},
   };
   for (const auto& c : cases) {
     auto config = LoadConfig("", c.env);
@@ -52,6 +54,13 @@ TEST(ConfigTest, RejectsBadValuesNamingTheKey) {
     ASSERT_EQ(config.status().fields().size(), 1u);
     EXPECT_EQ(config.status().fields()[0].field, c.field);
   }
+}
+
+TEST(ConfigTest, ReadsTrustedProxies) {
+  EXPECT_EQ(LoadConfig("", {})->trusted_proxies, "");
+  auto config = LoadConfig("", {{"ANXIN_TRUSTED_PROXIES", "10.0.0.0/8, 2001:db8::/32,192.0.2.1"}});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->trusted_proxies, "10.0.0.0/8, 2001:db8::/32,192.0.2.1");
 }
 
 TEST(ConfigTest, RejectsUnknownKeysAndMalformedLinesInTheFile) {

@@ -189,6 +189,7 @@ int Main(int argc, char** argv) {
   options.port = static_cast<uint16_t>(config.ListenPort());
   options.io_threads = config.io_threads;
   options.worker_threads = config.worker_threads;
+  options.trusted_proxies = *http::TrustedProxies::Parse(config.trusted_proxies);  // checked by LoadConfig
   http::Server server(app.router(), app.metrics(), options);
   if (Status started = server.Start(); !started.ok()) return Fail(started);
   http::StopOnSignals(server);

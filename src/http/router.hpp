@@ -28,7 +28,12 @@ struct Request {
   std::map<std::string, std::string> path_params;  // from the route pattern ("code" -> "TRAVEL01")
   std::string body;
   std::string request_id;
+  // The client's address: the TCP peer, or the X-Forwarded-For client when the peer is a trusted
+  // proxy (ServerOptions::trusted_proxies).
   std::string client_address;
+  // True when the client reached us over TLS: X-Forwarded-Proto "https" from a trusted proxy (the
+  // server itself speaks plain HTTP).
+  bool secure = false;
   std::string lang = "zh";             // "zh" or "en", from Accept-Language
   std::optional<Principal> principal;  // set by the router for authenticated routes
 

@@ -516,7 +516,6 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> connecti
     DisarmReadDeadline(*connection);
 
     Request request;
-    request.client_address = connection->client;
     const unsigned version = parser.is_header_done() && parser.get().version() == 10 ? 10 : 11;
     if (parser.is_header_done()) {
       const auto& header = parser.get();
@@ -531,6 +530,10 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> connecti
         if (!inserted) it->second += ", " + value;
       }
     }
+    const ClientOrigin origin = options.trusted_proxies.Resolve(
+        connection->client, request.Header("x-forwarded-for"), request.Header("x-forwarded-proto"));
+    request.client_address = origin.address;
+    request.secure = origin.secure;
     std::string client_request_id = request.Header("x-request-id");
     request.request_id = ValidRequestId(client_request_id) ? client_request_id : NewId();
     request.lang = LanguageFor(request.Header("accept-language"));

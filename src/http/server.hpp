@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/status.hpp"
+#include "http/forwarded.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 
@@ -23,6 +24,9 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{30'000};      // to receive one request's headers and body
   std::chrono::milliseconds idle_timeout{60'000};      // a keep-alive connection waiting for a request
   std::chrono::milliseconds shutdown_timeout{10'000};  // Stop(): how long in-flight requests may finish
+  // Peers whose X-Forwarded-For / X-Forwarded-Proto set Request::client_address and secure; from
+  // anyone else those headers are ignored. Empty: nobody.
+  TrustedProxies trusted_proxies;
 };
 
 // An HTTP/1.1 server (Boost.Beast, C++20 coroutines) in front of a Router.

@@ -198,7 +198,8 @@ class ServerTest : public ::testing::Test {
       return JsonResponse(200, {{"hello", "world"},
                                 {"query", request.query},
                                 {"lang", request.lang},
-                                {"client", request.client_address}});
+                                {"client", request.client_address},
+                                {"secure", request.secure}});
     };
     router_.Add(hello);
 
@@ -312,6 +313,33 @@ TEST_F(ServerTest, AnswersPipelinedRequestsInOrder) {
   EXPECT_EQ(a->JsonBody()["n"], "1");
   EXPECT_EQ(b->JsonBody()["hello"], "world");
   EXPECT_EQ(c->JsonBody()["n"], "3");
+}
+
+TEST_F(ServerTest, BelievesForwardedHeadersOnlyFromTrustedProxies) {
+  const std::string forwarded = "X-Forwarded-For: 198.51.100.1, 203.0.113.9\r\nX-Forwarded-Proto: https\r\n";
+  {
+    StartServer();  // trusts nobody: a direct client cannot pick its address or claim TLS
+    Client client(port());
+    std::optional<HttpResponse> response = client.Request(Get("/hello", forwarded));
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(response->JsonBody()["client"], "127.0.0.1");
+    EXPECT_EQ(response->JsonBody()["secure"], false);
+    StopServer();
+  }
+  ServerOptions options;
+  options.trusted_proxies = *TrustedProxies::Parse("127.0.0.0/8");
+  StartServer(options);
+  Client client(port());
+  std::optional<HttpResponse> proxied = client.Request(Get("/hello", forwarded));
+  ASSERT_TRUE(proxied.has_value());
+  EXPECT_EQ(proxied->JsonBody()["client"], "203.0.113.9");
+  EXPECT_EQ(proxied->JsonBody()["secure"], true);
+  std::optional<HttpResponse> plain = client.Request(Get("/hello", "X-Forwarded-For: 203.0.113.9\r\n"));
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_EQ(plain->JsonBody()["secure"], false);
+  std::optional<HttpResponse> direct = client.Request(Get("/hello"));
+  ASSERT_TRUE(direct.has_value());
+  EXPECT_EQ(direct->JsonBody()["client"], "127.0.0.1");
 }
 
 TEST_F(ServerTest, EchoesValidRequestIdAndGeneratesOtherwise) {
