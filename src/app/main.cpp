@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/application.hpp"
@@ -50,6 +51,8 @@ Result<std::unique_ptr<Application>> OpenApplication(const Config& config, const
   options.sms_webhook_url = config.sms_webhook_url;
   options.sms_webhook_secret = config.sms_webhook_secret;
   options.sms_inbound_secret = config.sms_inbound_secret;
+  options.metrics_token = config.metrics_token;
+  options.separate_metrics = !config.metrics_listen.empty();
   return std::make_unique<Application>(std::move(db), std::move(keys), clock, std::move(options));
 }
 
@@ -192,11 +195,30 @@ int Main(int argc, char** argv) {
   options.trusted_proxies = *http::TrustedProxies::Parse(config.trusted_proxies);  // checked by LoadConfig
   http::Server server(app.router(), app.metrics(), options);
   if (Status started = server.Start(); !started.ok()) return Fail(started);
+  // The metrics listener: its own small server, so that scrapes never queue behind the API.
+  std::unique_ptr<http::Server> ops_server;
+  std::thread ops_thread;
+  if (!config.metrics_listen.empty()) {
+    http::ServerOptions ops_options;
+    ops_options.address = config.MetricsListenHost();
+    ops_options.port = static_cast<uint16_t>(config.MetricsListenPort());
+    ops_options.io_threads = 1;
+    ops_options.worker_threads = 2;  // /readyz pings the database
+    ops_server = std::make_unique<http::Server>(app.ops_router(), app.metrics(), ops_options);
+    if (Status started = ops_server->Start(); !started.ok()) return Fail(started);
+    ops_thread = std::thread([&ops_server] { ops_server->Run(); });
+    LogEvent(spdlog::level::info, "serving_metrics",
+             {{"address", ops_options.address}, {"port", ops_server->port()}});
+  }
   http::StopOnSignals(server);
   app.StartBackgroundJobs();
   LogEvent(spdlog::level::info, "serving",
            {{"address", options.address}, {"port", server.port()}, {"version", kVersion}});
   server.Run();
+  if (ops_server) {
+    ops_server->Stop();
+    ops_thread.join();
+  }
   app.StopBackgroundJobs();
   LogEvent(spdlog::level::info, "stopped", {});
   return 0;
