@@ -141,6 +141,33 @@ std::string_view BearerToken(std::string_view header) {
   return token;
 }
 
+// RFC 7230 tchar: the characters of a cookie name.
+bool IsTokenChar(char c) {
+  if (std::isalnum(static_cast<unsigned char>(c)) != 0) return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+// RFC 6265 cookie-octet.
+bool IsCookieOctet(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return byte == 0x21 || (byte >= 0x23 && byte <= 0x2b) || (byte >= 0x2d && byte <= 0x3a) ||
+         (byte >= 0x3c && byte <= 0x5b) || (byte >= 0x5d && byte <= 0x7e);
+}
+
+std::string_view TrimSpaces(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+// A session cookie the router cannot use (repeated or malformed): to the client it is one more
+// reason to log in again, so the code stays "unauthenticated".
+Status BadCookie() {
+  return {StatusCode::kUnauthenticated,
+          "unauthenticated",
+          {"登录凭据 Cookie 无效，请重新登录", "The session cookie is not valid; please log in again"}};
+}
+
 Response Unauthenticated(const Request& request, Status status) {
   Response response = ProblemResponse(status, request);
   response.headers.emplace_back("WWW-Authenticate", "Bearer");
@@ -150,7 +177,8 @@ Response Unauthenticated(const Request& request, Status status) {
 Status MissingCredentials() {
   return {StatusCode::kUnauthenticated,
           "unauthenticated",
-          {"请先登录", "Authentication required: send an Authorization: Bearer token"}};
+          {"请先登录",
+           "Authentication required: send an Authorization: Bearer token (or log in to the web app)"}};
 }
 
 void LogHandlerFailure(const Route& route, const Request& request, std::string_view what) {
@@ -172,6 +200,63 @@ std::optional<std::string> Request::Query(std::string_view name) const {
   auto it = query.find(std::string(name));
   if (it == query.end()) return std::nullopt;
   return it->second;
+}
+
+Status AddCookie(Response& response, const Cookie& cookie) {
+  const bool name_ok =
+      !cookie.name.empty() && std::all_of(cookie.name.begin(), cookie.name.end(), IsTokenChar);
+  const bool value_ok = std::all_of(cookie.value.begin(), cookie.value.end(), IsCookieOctet);
+  const bool path_ok = std::all_of(cookie.path.begin(), cookie.path.end(), [](char c) {
+    return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7f && c != ';';
+  });
+  if (!name_ok || !value_ok || !path_ok) return Status::Internal("cookie cannot be sent: " + cookie.name);
+  std::string line = cookie.name + "=" + cookie.value;
+  if (!cookie.path.empty()) line += "; Path=" + cookie.path;
+  if (cookie.max_age_seconds)
+    line += "; Max-Age=" + std::to_string(std::max<int64_t>(*cookie.max_age_seconds, 0));
+  if (cookie.http_only) line += "; HttpOnly";
+  // SameSite=None is only honoured on Secure cookies.
+  if (cookie.secure || cookie.same_site == Cookie::SameSite::kNone) line += "; Secure";
+  switch (cookie.same_site) {
+    case Cookie::SameSite::kStrict:
+      line += "; SameSite=Strict";
+      break;
+    case Cookie::SameSite::kLax:
+      line += "; SameSite=Lax";
+      break;
+    case Cookie::SameSite::kNone:
+      line += "; SameSite=None";
+      break;
+  }
+  response.headers.emplace_back("Set-Cookie", std::move(line));
+  return Status::Ok();
+}
+
+Result<std::optional<std::string>> FindCookie(std::string_view header, std::string_view name) {
+  std::optional<std::string> found;
+  while (!header.empty()) {
+    const size_t semicolon = header.find(';');
+    const std::string_view pair = TrimSpaces(header.substr(0, semicolon));
+    header = semicolon == std::string_view::npos ? std::string_view() : header.substr(semicolon + 1);
+    const size_t eq = pair.find('=');
+    if (eq == std::string_view::npos || TrimSpaces(pair.substr(0, eq)) != name) continue;
+    if (found) {
+      return Status(StatusCode::kInvalidArgument, "ambiguous_cookie",
+                    {"Cookie " + std::string(name) + " 出现了多次",
+                     "Cookie " + std::string(name) + " appears more than once"});
+    }
+    std::string_view value = TrimSpaces(pair.substr(eq + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+      value = value.substr(1, value.size() - 2);
+    if (!std::all_of(value.begin(), value.end(), IsCookieOctet)) {
+      return Status(StatusCode::kInvalidArgument, "malformed_cookie",
+                    {"Cookie " + std::string(name) + " 的值无效",
+                     "Cookie " + std::string(name) + " has an invalid value"});
+    }
+    found = std::string(value);
+  }
+  if (found && found->empty()) return std::optional<std::string>();
+  return found;
 }
 
 Response JsonResponse(int status, const nlohmann::json& body) {
@@ -343,8 +428,17 @@ Response Router::Dispatch(const Route& route, Request& request) const {
   bool guarded = false;
   try {
     if (route.access != Access::kPublic) {
+      // An Authorization header always wins (API clients); without one, a browser's session cookie.
       const std::string authorization = request.Header("authorization");
-      std::string_view token = BearerToken(authorization);
+      std::string token(BearerToken(authorization));
+      if (request.headers.count("authorization") == 0) {
+        Result<std::optional<std::string>> cookie = FindCookie(request.Header("cookie"), kSessionCookie);
+        if (!cookie.ok()) return Unauthenticated(request, BadCookie());
+        if (cookie->has_value()) {
+          token = std::move(**cookie);
+          request.auth_via_cookie = true;
+        }
+      }
       if (token.empty() || impl_->authenticator == nullptr)
         return Unauthenticated(request, MissingCredentials());
       Result<Principal> principal = impl_->authenticator->Authenticate(token, request);

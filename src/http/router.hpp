@@ -36,6 +36,9 @@ struct Request {
   bool secure = false;
   std::string lang = "zh";             // "zh" or "en", from Accept-Language
   std::optional<Principal> principal;  // set by the router for authenticated routes
+  // Set by the router when the credentials came from the kSessionCookie cookie (a browser) rather
+  // than an Authorization header; the Authenticator then requires the CSRF header on unsafe methods.
+  bool auth_via_cookie = false;
 
   // Returns the header `name` (lower case) or "".
   [[nodiscard]] std::string Header(std::string_view name) const;
@@ -49,8 +52,37 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  // Extra headers in order; a name may repeat (Set-Cookie) and the server sends every line.
   std::vector<std::pair<std::string, std::string>> headers;
 };
+
+// The cookie that carries a browser's session token (CONTRACTS.md "Browser sessions").
+inline constexpr std::string_view kSessionCookie = "anxin_session";
+
+// One Set-Cookie (RFC 6265 §4.1).
+struct Cookie {
+  enum class SameSite { kStrict, kLax, kNone };
+
+  std::string name;   // a token: letters, digits and !#$%&'*+-.^_`|~
+  std::string value;  // cookie-octets: printable ASCII without space, '"', ',', ';' and '\'
+  std::string path = "/";
+  bool http_only = true;
+  bool secure = false;
+  SameSite same_site = SameSite::kStrict;
+  std::optional<int64_t> max_age_seconds;  // 0 removes the cookie; nullopt: a session cookie
+};
+
+// Appends a Set-Cookie header for `cookie` to `response` (a response may set several). Returns
+// kInternal when the name, value or path could not be sent as they are (a programming error: the
+// response is left unchanged).
+Status AddCookie(Response& response, const Cookie& cookie);
+
+// Returns the value of the cookie `name` in a Cookie header ("a=1; anxin_session=tok"), without
+// surrounding double quotes: nullopt when it is absent or empty, kInvalidArgument
+// "ambiguous_cookie" when it appears more than once and "malformed_cookie" when its value is not
+// made of cookie-octets. Names match exactly (case-sensitive); other cookies are skipped whatever
+// their form.
+Result<std::optional<std::string>> FindCookie(std::string_view header, std::string_view name);
 
 // Builds a JSON response.
 Response JsonResponse(int status, const nlohmann::json& body);
@@ -83,12 +115,13 @@ struct Route {
   Handler handler;
 };
 
-// Authenticates bearer tokens. Implemented by identity; the router calls it for every
+// Authenticates session tokens. Implemented by identity; the router calls it for every
 // non-public route.
 class Authenticator {
  public:
   virtual ~Authenticator() = default;
-  // Returns the principal for `token`, or kUnauthenticated.
+  // Returns the principal for `token` (from the Authorization header, or from the session cookie
+  // when request.auth_via_cookie), or kUnauthenticated.
   virtual Result<Principal> Authenticate(std::string_view token, const Request& request) = 0;
 };
 
@@ -129,8 +162,10 @@ class Router {
   };
   [[nodiscard]] Match Find(std::string_view method, std::string_view path, Request* request) const;
 
-  // Runs the full pipeline for a matched request: authentication (401 "unauthenticated" with
-  // WWW-Authenticate: Bearer when the token is missing, or the Authenticator's error), permission
+  // Runs the full pipeline for a matched request: authentication (the bearer token of the
+  // Authorization header or, when there is no such header, the kSessionCookie cookie, which sets
+  // request.auth_via_cookie; 401 "unauthenticated" with WWW-Authenticate: Bearer when there is
+  // none or the cookie is malformed or repeated, or the Authenticator's error), permission
   // check (403 "permission_denied"), Idempotency-Key on POST (400 "invalid_idempotency_key" unless
   // 1-255 printable ASCII; IdempotencyGuard Begin/Finish when a guard is set; a replayed response
   // carries "Idempotent-Replayed: true"), handler, error rendering. Never throws; exceptions

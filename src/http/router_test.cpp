@@ -50,9 +50,10 @@ std::string HeaderOf(const Response& response, std::string_view name) {
 // Accepts "good" (permissions product.read) and "admin" (product.read, product.write).
 class FakeAuthenticator : public Authenticator {
  public:
-  Result<Principal> Authenticate(std::string_view token, const Request&) override {
+  Result<Principal> Authenticate(std::string_view token, const Request& request) override {
     ++calls;
     last_token = std::string(token);
+    last_via_cookie = request.auth_via_cookie;
     if (token == "down")
       return Status(StatusCode::kUnavailable, "database_unavailable", {"数据库不可用", "Down"});
     Principal principal;
@@ -69,6 +70,7 @@ class FakeAuthenticator : public Authenticator {
   }
   int calls = 0;
   std::string last_token;
+  bool last_via_cookie = false;
 };
 
 class RouterTest : public ::testing::Test {
@@ -208,6 +210,125 @@ TEST_F(RouterTest, AuthenticatedRequestGetsPrincipal) {
   EXPECT_EQ(Handle(request).status, 403);
   request.headers["authorization"] = "Bearer admin";
   EXPECT_EQ(Handle(request).status, 200);
+}
+
+TEST_F(RouterTest, SessionCookieAuthenticatesWhenThereIsNoAuthorizationHeader) {
+  router_.Add(MakeRoute("GET", "/whoami", Access::kAuthenticated, [](Request& request) -> Result<Response> {
+    return JsonResponse(200, {{"user", request.Caller().user_id}, {"via_cookie", request.auth_via_cookie}});
+  }));
+  Request request = MakeRequest("GET", "/whoami");
+  request.headers["cookie"] = "theme=dark; anxin_session=good; lang=zh";
+  Response response = Handle(request);
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(Json::parse(response.body)["via_cookie"], true);
+  EXPECT_EQ(auth_.last_token, "good");
+  EXPECT_TRUE(auth_.last_via_cookie);
+
+  // An Authorization header always wins, even a useless one: no silent fallback to the cookie.
+  request = MakeRequest("GET", "/whoami");
+  request.headers["cookie"] = "anxin_session=good";
+  request.headers["authorization"] = "Bearer admin";
+  response = Handle(request);
+  ASSERT_EQ(response.status, 200);
+  EXPECT_EQ(Json::parse(response.body)["via_cookie"], false);
+  EXPECT_EQ(auth_.last_token, "admin");
+  request.headers["authorization"] = "Basic Z29vZA==";
+  EXPECT_EQ(Handle(request).status, 401);
+  EXPECT_EQ(auth_.last_token, "admin");  // not called again
+
+  // A cookie naming no session gets the Authenticator's 401.
+  request = MakeRequest("GET", "/whoami");
+  request.headers["cookie"] = "anxin_session=stale";
+  response = Handle(request);
+  EXPECT_EQ(response.status, 401);
+  EXPECT_EQ(Json::parse(response.body)["code"], "invalid_token");
+}
+
+TEST_F(RouterTest, RepeatedOrMalformedSessionCookieIs401WithoutCallingAuthenticator) {
+  for (std::string cookie :
+       {"anxin_session=good; anxin_session=admin", "anxin_session=go od", "anxin_session=good,admin",
+        "anxin_session=", "xanxin_session=good", "ANXIN_SESSION=good", "other=anxin_session=good"}) {
+    Request request = MakeRequest("GET", "/api/v1/users/me");
+    request.headers["cookie"] = cookie;
+    Response response = Handle(request);
+    EXPECT_EQ(response.status, 401) << cookie;
+    EXPECT_EQ(Json::parse(response.body)["code"], "unauthenticated") << cookie;
+    EXPECT_EQ(HeaderOf(response, "WWW-Authenticate"), "Bearer");
+  }
+  EXPECT_EQ(auth_.calls, 0);
+}
+
+TEST(FindCookieTest, ParsesTheCookieHeaderStrictly) {
+  struct Case {
+    std::string header;
+    std::optional<std::string> value;
+  };
+  const std::vector<Case> found = {
+      {"anxin_session=tok", "tok"},           {"a=1;anxin_session=tok", "tok"},
+      {"a=1;  anxin_session=\"tok\"", "tok"}, {"garbage; anxin_session=tok-_.~+/=; =x; ;", "tok-_.~+/="},
+      {"anxin_session=", std::nullopt},       {"", std::nullopt},
+      {"xanxin_session=tok", std::nullopt},   {"anxin_session_old=tok", std::nullopt},
+      {"Anxin_Session=tok", std::nullopt},    {"a=anxin_session=tok", std::nullopt},
+  };
+  for (const Case& c : found) {
+    Result<std::optional<std::string>> value = FindCookie(c.header, "anxin_session");
+    ASSERT_TRUE(value.ok()) << c.header;
+    EXPECT_EQ(*value, c.value) << c.header;
+  }
+  struct Refused {
+    std::string header;
+    std::string reason;
+  };
+  const std::vector<Refused> refused = {
+      {"anxin_session=a; anxin_session=b", "ambiguous_cookie"},
+      {"anxin_session=a;anxin_session=a", "ambiguous_cookie"},
+      {"anxin_session=to ken", "malformed_cookie"},
+      {"anxin_session=tok,x", "malformed_cookie"},
+      {"anxin_session=tok\\", "malformed_cookie"},
+      {"anxin_session=\"tok", "malformed_cookie"},
+      {"anxin_session=t\xC3\xA9", "malformed_cookie"},
+  };
+  for (const Refused& c : refused) {
+    Result<std::optional<std::string>> value = FindCookie(c.header, "anxin_session");
+    ASSERT_FALSE(value.ok()) << c.header;
+    EXPECT_EQ(value.status().reason(), c.reason) << c.header;
+  }
+}
+
+TEST(AddCookieTest, RendersEachAttributeAndKeepsSeveralCookies) {
+  Response response;
+  Cookie session{.name = "anxin_session", .value = "tok123"};
+  ASSERT_TRUE(AddCookie(response, session).ok());
+  Cookie csrf{.name = "anxin_csrf", .value = "c5rf", .http_only = false, .secure = true};
+  ASSERT_TRUE(AddCookie(response, csrf).ok());
+  Cookie cleared{.name = "anxin_session", .value = "", .max_age_seconds = 0};
+  ASSERT_TRUE(AddCookie(response, cleared).ok());
+  Cookie lax{.name = "pref", .value = "1", .path = "/console/", .same_site = Cookie::SameSite::kLax};
+  ASSERT_TRUE(AddCookie(response, lax).ok());
+  Cookie none{.name = "x", .value = "1", .same_site = Cookie::SameSite::kNone};
+  ASSERT_TRUE(AddCookie(response, none).ok());
+  std::vector<std::string> lines;
+  for (const auto& [name, value] : response.headers) {
+    EXPECT_EQ(name, "Set-Cookie");
+    lines.push_back(value);
+  }
+  EXPECT_EQ(lines, (std::vector<std::string>{
+                       "anxin_session=tok123; Path=/; HttpOnly; SameSite=Strict",
+                       "anxin_csrf=c5rf; Path=/; Secure; SameSite=Strict",
+                       "anxin_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict",
+                       "pref=1; Path=/console/; HttpOnly; SameSite=Lax",
+                       "x=1; Path=/; HttpOnly; Secure; SameSite=None",
+                   }));
+
+  // Nothing that could split the header or smuggle an attribute gets through.
+  for (Cookie bad : {Cookie{.name = "a b", .value = "v"}, Cookie{.name = "a", .value = "v; Domain=evil"},
+                     Cookie{.name = "a", .value = "v\r\nSet-Cookie: x=1"}, Cookie{.name = "", .value = "v"},
+                     Cookie{.name = "a", .value = "v", .path = "/; Domain=evil"}}) {
+    Response untouched;
+    Status status = AddCookie(untouched, bad);
+    EXPECT_EQ(status.code(), StatusCode::kInternal) << bad.name << "=" << bad.value;
+    EXPECT_TRUE(untouched.headers.empty());
+  }
 }
 
 TEST_F(RouterTest, ProblemJsonHasStableShapeInChinese) {

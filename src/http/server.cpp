@@ -527,7 +527,8 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> connecti
         std::string name = Lower(std::string_view(field.name_string().data(), field.name_string().size()));
         std::string value(field.value());
         auto [it, inserted] = request.headers.emplace(name, value);
-        if (!inserted) it->second += ", " + value;
+        // Repeated lines form one list; Cookie's separator is "; " (RFC 6265 §5.4), not ", ".
+        if (!inserted) it->second += (name == "cookie" ? "; " : ", ") + value;
       }
     }
     const ClientOrigin origin = options.trusted_proxies.Resolve(

@@ -57,7 +57,8 @@ class CaptureSink : public spdlog::sinks::base_sink<std::mutex> {
 
 struct HttpResponse {
   int status = 0;
-  std::map<std::string, std::string> headers;  // lower-case names
+  std::map<std::string, std::string> headers;  // lower-case names; the last line of each name
+  std::vector<std::pair<std::string, std::string>> header_lines;  // every line, in order
   std::string body;
 
   [[nodiscard]] Json JsonBody() const { return Json::parse(body); }
@@ -113,6 +114,7 @@ class Client {
       std::string value = line.substr(colon + 1);
       while (!value.empty() && value.front() == ' ') value.erase(0, 1);
       response.headers[name] = value;
+      response.header_lines.emplace_back(name, value);
     }
     buffer_.erase(0, header_end + 4);
     size_t length =
@@ -243,6 +245,18 @@ class ServerTest : public ::testing::Test {
     };
     router_.Add(fail);
 
+    Route cookies;
+    cookies.method = "GET";
+    cookies.pattern = "/cookies";
+    cookies.access = Access::kPublic;
+    cookies.handler = [](Request& request) -> Result<Response> {
+      Response response = JsonResponse(200, {{"cookie", request.Header("cookie")}});
+      ANXIN_RETURN_IF_ERROR(AddCookie(response, {.name = "anxin_session", .value = "s1"}));
+      ANXIN_RETURN_IF_ERROR(AddCookie(response, {.name = "anxin_csrf", .value = "c1", .http_only = false}));
+      return response;
+    };
+    router_.Add(cookies);
+
     RegisterSystemRoutes(router_, metrics_, nullptr, "test");
   }
 
@@ -340,6 +354,25 @@ TEST_F(ServerTest, BelievesForwardedHeadersOnlyFromTrustedProxies) {
   std::optional<HttpResponse> direct = client.Request(Get("/hello"));
   ASSERT_TRUE(direct.has_value());
   EXPECT_EQ(direct->JsonBody()["client"], "127.0.0.1");
+}
+
+TEST_F(ServerTest, SendsEverySetCookieAndJoinsCookieLinesWithSemicolons) {
+  StartServer();
+  Client client(port());
+  std::optional<HttpResponse> response =
+      client.Request(Get("/cookies", "Cookie: theme=dark\r\nCookie: anxin_session=abc\r\n"));
+  ASSERT_TRUE(response.has_value());
+  ASSERT_EQ(response->status, 200);
+  std::vector<std::string> set_cookies;
+  for (const auto& [name, value] : response->header_lines) {
+    if (name == "set-cookie") set_cookies.push_back(value);
+  }
+  EXPECT_EQ(set_cookies, (std::vector<std::string>{"anxin_session=s1; Path=/; HttpOnly; SameSite=Strict",
+                                                   "anxin_csrf=c1; Path=/; SameSite=Strict"}));
+  // Two Cookie lines (as HTTP/2 proxies send them) are one cookie list, still parseable.
+  const std::string joined = response->JsonBody()["cookie"];
+  EXPECT_EQ(joined, "theme=dark; anxin_session=abc");
+  EXPECT_EQ(*FindCookie(joined, kSessionCookie), "abc");
 }
 
 TEST_F(ServerTest, EchoesValidRequestIdAndGeneratesOtherwise) {
