@@ -73,6 +73,8 @@ Status Apply(Config& config, const std::string& key, const std::string& value) {
     config.sms_webhook_secret = value;
   } else if (key == "sms_inbound_secret") {
     config.sms_inbound_secret = value;
+  } else if (key == "web_root") {
+    config.web_root = value;
   } else if (key == "metrics_listen") {
     config.metrics_listen = value;
   } else if (key == "metrics_token") {
@@ -119,6 +121,9 @@ const std::map<std::string, ConfigKey>& ConfigKeys() {
       {"sms_inbound_secret",
        {"sms_inbound_secret", "ANXIN_SMS_INBOUND_SECRET",
         "HMAC secret of the gateway's inbound SMS calls (empty: SMS activation off)"}},
+      {"web_root",
+       {"web_root", "ANXIN_WEB_ROOT",
+        "the built web app served at / and /console/; an absent directory serves the API only (./web/dist)"}},
       {"metrics_listen",
        {"metrics_listen", "ANXIN_METRICS_LISTEN",
         "separate address:port for /metrics, /healthz and /readyz; /metrics then leaves `listen` (none)"}},

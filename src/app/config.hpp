@@ -27,7 +27,8 @@ struct Config {
   // A separate address:port serving only /metrics, /healthz and /readyz; empty: /metrics is on
   // `listen` with the API.
   std::string metrics_listen;
-  std::string metrics_token;  // when set, /metrics needs Authorization: Bearer <metrics_token>
+  std::string metrics_token;            // when set, /metrics needs Authorization: Bearer <metrics_token>
+  std::string web_root = "./web/dist";  // the built web app; absent directory: API only
 
   // The address and port parsed from `listen`.
   [[nodiscard]] std::string ListenHost() const;

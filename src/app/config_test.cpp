@@ -16,6 +16,8 @@ TEST(ConfigTest, DefaultsDeriveTheDatabaseAndKeyFromTheDataDirectory) {
   EXPECT_EQ(config->key_file, "./data/anxin.key");
   EXPECT_EQ(config->ListenHost(), "127.0.0.1");
   EXPECT_EQ(config->ListenPort(), 8080);
+  EXPECT_EQ(config->web_root, "./web/dist");
+  EXPECT_EQ(LoadConfig("", {{"ANXIN_WEB_ROOT", "/srv/web"}})->web_root, "/srv/web");
 }
 
 TEST(ConfigTest, EnvironmentWinsOverTheFile) {

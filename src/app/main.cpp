@@ -14,6 +14,7 @@
 #include "app/config.hpp"
 #include "common/log.hpp"
 #include "http/server.hpp"
+#include "http/static_files.hpp"
 #include "storage/database.hpp"
 
 namespace anxin::app {
@@ -193,6 +194,18 @@ int Main(int argc, char** argv) {
   options.io_threads = config.io_threads;
   options.worker_threads = config.worker_threads;
   options.trusted_proxies = *http::TrustedProxies::Parse(config.trusted_proxies);  // checked by LoadConfig
+  // The web app, read into memory once (an absent web_root: API only).
+  std::unique_ptr<http::StaticFiles> web;
+  if (auto loaded = http::StaticFiles::Load(config.web_root); loaded.ok()) {
+    web = std::move(loaded).value();
+    app.router().SetStaticFiles(web.get());
+    LogEvent(spdlog::level::info, "web_app_loaded",
+             {{"web_root", config.web_root}, {"files", web->file_count()}, {"bytes", web->total_bytes()}});
+  } else if (loaded.status().code() == StatusCode::kNotFound) {
+    LogEvent(spdlog::level::info, "web_app_absent", {{"web_root", config.web_root}});
+  } else {
+    return Fail(loaded.status());
+  }
   http::Server server(app.router(), app.metrics(), options);
   if (Status started = server.Start(); !started.ok()) return Fail(started);
   // The metrics listener: its own small server, so that scrapes never queue behind the API.

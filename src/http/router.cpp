@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "common/log.hpp"
+#include "http/static_files.hpp"
 
 namespace anxin::http {
 namespace {
@@ -310,6 +311,7 @@ struct Router::Impl {
   std::vector<std::vector<Segment>> patterns;  // parallel to `routes`
   Authenticator* authenticator = nullptr;
   IdempotencyGuard* guard = nullptr;
+  const StaticFiles* static_files = nullptr;
 
   static std::vector<Segment> ParsePattern(std::string_view pattern) {
     std::vector<Segment> segments;
@@ -388,6 +390,7 @@ Router::~Router() = default;
 
 void Router::SetAuthenticator(Authenticator* authenticator) { impl_->authenticator = authenticator; }
 void Router::SetIdempotencyGuard(IdempotencyGuard* guard) { impl_->guard = guard; }
+void Router::SetStaticFiles(const StaticFiles* files) { impl_->static_files = files; }
 
 void Router::Add(Route route) {
   for (const Route& existing : impl_->routes) {
@@ -512,6 +515,9 @@ Response Router::Dispatch(const Route& route, Request& request) const {
 Response Router::Handle(Request& request) const {
   Match match = Find(request.method, request.path, &request);
   if (match.route != nullptr) return Dispatch(*match.route, request);
+  if (!match.path_exists && impl_->static_files != nullptr && !IsApiPath(request.path)) {
+    return impl_->static_files->Serve(request);
+  }
   if (match.path_exists) {
     std::string allow;
     for (const std::string& method : impl_->AllowedMethods(request.path)) {

@@ -139,6 +139,8 @@ class IdempotencyGuard {
   virtual void Finish(const Request& request, std::string_view key, const Response& response) = 0;
 };
 
+class StaticFiles;
+
 // Matches requests to routes, authenticates, checks permissions, runs handlers and renders
 // errors as problem+json. Routes are registered at start-up; after that the router is read-only
 // and thread-safe.
@@ -151,6 +153,9 @@ class Router {
 
   void SetAuthenticator(Authenticator* authenticator);
   void SetIdempotencyGuard(IdempotencyGuard* guard);
+  // Serves the web app from `files` (may be null: API only) for the paths no route knows that are
+  // not API paths (IsApiPath). `files` must outlive the router.
+  void SetStaticFiles(const StaticFiles* files);
   // Registers `route`. Aborts on a duplicate method+pattern (a programming error).
   void Add(Route route);
   [[nodiscard]] const std::vector<Route>& routes() const;
@@ -173,7 +178,8 @@ class Router {
   Response Dispatch(const Route& route, Request& request) const;
 
   // Handles a request end to end (match + dispatch), including 404 "not_found" and 405
-  // "method_not_allowed" (with an Allow header).
+  // "method_not_allowed" (with an Allow header); a path no route knows outside the API paths goes
+  // to the static files when set (StaticFiles::Serve). Never blocks.
   Response Handle(Request& request) const;
 
  private:

@@ -50,6 +50,13 @@ constexpr size_t kMaxRequestIdLength = 64;
 constexpr std::chrono::seconds kLingerTime{2};
 constexpr size_t kMaxLingerBytes = 8 * 1024 * 1024;
 
+// Sent with every response (API and web app) unless the response sets the header itself.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kSecurityHeaders = {{
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "same-origin"},
+}};
+
 std::string Lower(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -599,18 +606,33 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> connecti
                                                                   : 500U);
     reply.set(bhttp::field::content_type, response.content_type);
     reply.set("X-Request-Id", request.request_id);
-    reply.set("X-Content-Type-Options", "nosniff");
-    bool has_cache_control = false;
+    std::set<std::string> given;  // the lower-case names the response sets itself
     for (const auto& [name, value] : response.headers) {
       if (!SafeHeaderText(name) || value.find_first_of("\r\n") != std::string::npos) continue;
-      has_cache_control = has_cache_control || Lower(name) == "cache-control";
-      reply.insert(name, value);
+      std::string lower = Lower(name);
+      if (lower == "content-length" || lower == "transfer-encoding" || lower == "connection") continue;
+      given.insert(std::move(lower));
+      reply.insert(name, value);  // insert, not set: Set-Cookie may repeat
     }
-    if (!has_cache_control) reply.set(bhttp::field::cache_control, "no-store");
-    const size_t bytes = response.body.size();
-    reply.body() = std::move(response.body);
+    if (given.count("cache-control") == 0) reply.set(bhttp::field::cache_control, "no-store");
+    for (const auto& [name, value] : kSecurityHeaders) {
+      if (given.count(Lower(name)) == 0) {
+        reply.set(beast::string_view(name.data(), name.size()),
+                  beast::string_view(value.data(), value.size()));
+      }
+    }
+    const unsigned result = reply.result_int();
+    const bool bodiless = result < 200 || result == 204 || result == 304;  // RFC 9110 §6.4.1
+    const size_t bytes = bodiless ? 0 : response.body.size();
     reply.keep_alive(keep_alive);
-    reply.prepare_payload();
+    if (bodiless) {
+      // No body and no Content-Length.
+    } else if (request.method == "HEAD") {
+      reply.content_length(bytes);  // the length a GET would have; the body itself is not sent
+    } else {
+      reply.body() = std::move(response.body);
+      reply.prepare_payload();
+    }
 
     stream.expires_after(options.read_timeout);
     beast::error_code write_error;

@@ -38,8 +38,10 @@ struct ServerOptions {
 // written back from the connection's I/O thread.
 //
 // Every response carries X-Request-Id (the client's if it matches [A-Za-z0-9._-]{1,64}, else a
-// new id), and produces one "http_access" log line and one Metrics::Observe call. Bodies, query
-// strings and credentials are never logged.
+// new id), X-Content-Type-Options: nosniff, X-Frame-Options: DENY, Referrer-Policy: same-origin and
+// Cache-Control: no-store unless the response sets them, and produces one "http_access" log line and
+// one Metrics::Observe call. A HEAD answer carries the Content-Length of its body but not the body;
+// 1xx, 204 and 304 answers carry neither. Bodies, query strings and credentials are never logged.
 class Server {
  public:
   // `router` and `metrics` must outlive the server.

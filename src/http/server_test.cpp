@@ -12,6 +12,8 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -21,6 +23,7 @@
 #include <spdlog/sinks/base_sink.h>
 
 #include "common/log.hpp"
+#include "http/static_files.hpp"
 #include "http/system_routes.hpp"
 
 namespace anxin::http {
@@ -93,8 +96,9 @@ class Client {
     return true;
   }
 
-  // Reads one response (Content-Length framed). Returns nullopt on EOF or timeout.
-  std::optional<HttpResponse> Read() {
+  // Reads one response (Content-Length framed; only the head for an answer to HEAD). Returns
+  // nullopt on EOF or timeout.
+  std::optional<HttpResponse> Read(bool answers_head = false) {
     size_t header_end;
     while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
       if (!Fill()) return std::nullopt;
@@ -117,8 +121,9 @@ class Client {
       response.header_lines.emplace_back(name, value);
     }
     buffer_.erase(0, header_end + 4);
-    size_t length =
-        response.headers.count("content-length") ? std::stoul(response.headers["content-length"]) : 0;
+    size_t length = response.headers.count("content-length") && !answers_head
+                        ? std::stoul(response.headers["content-length"])
+                        : 0;
     while (buffer_.size() < length) {
       if (!Fill()) return std::nullopt;
     }
@@ -354,6 +359,77 @@ TEST_F(ServerTest, BelievesForwardedHeadersOnlyFromTrustedProxies) {
   std::optional<HttpResponse> direct = client.Request(Get("/hello"));
   ASSERT_TRUE(direct.has_value());
   EXPECT_EQ(direct->JsonBody()["client"], "127.0.0.1");
+}
+
+TEST_F(ServerTest, EveryAnswerCarriesTheSecurityHeaders) {
+  StartServer();
+  Client client(port());
+  for (std::string raw : {Get("/hello"), Get("/fail"), Get("/nope"), Post("/echo", "{}"), Get("/metrics")}) {
+    std::optional<HttpResponse> response = client.Request(raw);
+    ASSERT_TRUE(response.has_value()) << raw;
+    EXPECT_EQ(response->headers["x-content-type-options"], "nosniff") << raw;
+    EXPECT_EQ(response->headers["x-frame-options"], "DENY") << raw;
+    EXPECT_EQ(response->headers["referrer-policy"], "same-origin") << raw;
+    EXPECT_EQ(response->headers["cache-control"], "no-store") << raw;
+  }
+  Client bad(port());
+  std::optional<HttpResponse> malformed = bad.Request("GARBAGE\r\n\r\n");
+  ASSERT_TRUE(malformed.has_value());
+  EXPECT_EQ(malformed->headers["x-frame-options"], "DENY");
+}
+
+TEST_F(ServerTest, ServesTheWebAppWithHeadAndNotModified) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::temp_directory_path() / ("anxin-server-web-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  fs::create_directories(root / "assets");
+  std::ofstream(root / "index.html") << "<!doctype html><title>portal</title>";
+  std::ofstream(root / "assets" / "app-1.js") << "console.log(1)";
+  Result<std::unique_ptr<StaticFiles>> files = StaticFiles::Load(root);
+  fs::remove_all(root);
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  router_.SetStaticFiles(files->get());
+  StartServer();
+  Client client(port());
+
+  std::optional<HttpResponse> page = client.Request(Get("/console-less/route"));
+  ASSERT_TRUE(page.has_value());
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->headers["content-type"], "text/html; charset=utf-8");
+  EXPECT_EQ(page->headers["cache-control"], "no-cache");
+  EXPECT_EQ(page->headers["content-security-policy"], kContentSecurityPolicy);
+  EXPECT_EQ(page->headers["x-frame-options"], "DENY");
+  EXPECT_EQ(page->body, "<!doctype html><title>portal</title>");
+
+  ASSERT_TRUE(client.Send("HEAD /assets/app-1.js HTTP/1.1\r\nHost: t\r\n\r\n"));
+  std::optional<HttpResponse> head = client.Read(/*head=*/true);
+  ASSERT_TRUE(head.has_value());
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->headers["content-length"], "14");
+  EXPECT_EQ(head->headers["cache-control"], "public, max-age=31536000, immutable");
+  const std::string etag = head->headers["etag"];
+  ASSERT_FALSE(etag.empty());
+
+  // No body followed the HEAD answer: the next answer on the connection is the 304.
+  std::optional<HttpResponse> cached =
+      client.Request(Get("/assets/app-1.js", "If-None-Match: " + etag + "\r\n"));
+  ASSERT_TRUE(cached.has_value());
+  EXPECT_EQ(cached->status, 304);
+  EXPECT_EQ(cached->body, "");
+  EXPECT_EQ(cached->headers.count("content-length"), 0U);
+  EXPECT_EQ(cached->headers["etag"], etag);
+
+  std::optional<HttpResponse> after = client.Request(Get("/assets/app-1.js"));
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->status, 200);
+  EXPECT_EQ(after->body, "console.log(1)");
+  EXPECT_EQ(after->headers["content-type"], "text/javascript; charset=utf-8");
+
+  std::optional<HttpResponse> api = client.Request(Get("/api/v1/missing"));
+  ASSERT_TRUE(api.has_value());
+  EXPECT_EQ(api->status, 404);
+  EXPECT_EQ(api->headers["content-type"], "application/problem+json");
+  StopServer();
 }
 
 TEST_F(ServerTest, SendsEverySetCookieAndJoinsCookieLinesWithSemicolons) {
