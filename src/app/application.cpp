@@ -59,8 +59,18 @@ Application::Application(std::unique_ptr<storage::Database> db, KeyRing keys, co
   metrics_.SetDatabaseStats([db = db_.get()] { return db->Stats(); });
   router_.SetAuthenticator(&identity_);
   router_.SetIdempotencyGuard(&idempotency_);
+  http::SystemRouteOptions system_routes;
+  system_routes.serve_metrics = !options.separate_metrics;
+  system_routes.metrics_token = options.metrics_token;
   http::RegisterSystemRoutes(
-      router_, metrics_, [db = db_.get()] { return db->Ping(); }, kVersion);
+      router_, metrics_, [db = db_.get()] { return db->Ping(); }, kVersion, system_routes);
+  if (options.separate_metrics) {
+    http::SystemRouteOptions ops_routes;
+    ops_routes.serve_openapi = false;
+    ops_routes.metrics_token = options.metrics_token;
+    http::RegisterSystemRoutes(
+        ops_router_, metrics_, [db = db_.get()] { return db->Ping(); }, kVersion, ops_routes);
+  }
   identity::RegisterIdentityRoutes(router_, identity_);
   audit::RegisterAuditRoutes(router_, *db_, audit_);
   products::RegisterProductRoutes(router_, products_);

@@ -54,6 +54,10 @@ class Application {
     std::string sms_webhook_url;
     std::string sms_webhook_secret;
     std::string sms_inbound_secret;
+    // /metrics: guarded by this token when set (setting metrics_token), and served by
+    // ops_router() instead of router() when `separate_metrics` (setting metrics_listen).
+    std::string metrics_token;
+    bool separate_metrics = false;
   };
 
   // Wires the platform around an open, migrated database. `clock` must outlive the application.
@@ -86,6 +90,9 @@ class Application {
   // The SMS sender when no gateway is configured (null otherwise): tests read what was "sent".
   [[nodiscard]] notify::RecordingSmsSender* recorded_sms() { return recording_sms_; }
   [[nodiscard]] http::Router& router() { return router_; }
+  // The routes of the metrics listener (/metrics, /healthz, /readyz); empty unless
+  // Options::separate_metrics.
+  [[nodiscard]] http::Router& ops_router() { return ops_router_; }
   [[nodiscard]] http::Metrics& metrics() { return metrics_; }
 
  private:
@@ -117,6 +124,7 @@ class Application {
   idempotency::IdempotencyStore idempotency_;
   http::Metrics metrics_;
   http::Router router_;
+  http::Router ops_router_;
 
   // The expiry job's thread; guarded by jobs_mu_.
   std::mutex jobs_mu_;

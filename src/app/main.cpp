@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/application.hpp"
@@ -14,6 +15,7 @@
 #include "common/log.hpp"
 #include "http/openapi.hpp"
 #include "http/server.hpp"
+#include "http/static_files.hpp"
 #include "storage/database.hpp"
 
 namespace anxin::app {
@@ -51,6 +53,8 @@ Result<std::unique_ptr<Application>> OpenApplication(const Config& config, const
   options.sms_webhook_url = config.sms_webhook_url;
   options.sms_webhook_secret = config.sms_webhook_secret;
   options.sms_inbound_secret = config.sms_inbound_secret;
+  options.metrics_token = config.metrics_token;
+  options.separate_metrics = !config.metrics_listen.empty();
   return std::make_unique<Application>(std::move(db), std::move(keys), clock, std::move(options));
 }
 
@@ -221,13 +225,45 @@ int Main(int argc, char** argv) {
   options.port = static_cast<uint16_t>(config.ListenPort());
   options.io_threads = config.io_threads;
   options.worker_threads = config.worker_threads;
+  options.trusted_proxies = *http::TrustedProxies::Parse(config.trusted_proxies);  // checked by LoadConfig
+  // The web app, read into memory once (an absent web_root: API only).
+  std::unique_ptr<http::StaticFiles> web;
+  if (auto loaded = http::StaticFiles::Load(config.web_root); loaded.ok()) {
+    web = std::move(loaded).value();
+    app.router().SetStaticFiles(web.get());
+    LogEvent(spdlog::level::info, "web_app_loaded",
+             {{"web_root", config.web_root}, {"files", web->file_count()}, {"bytes", web->total_bytes()}});
+  } else if (loaded.status().code() == StatusCode::kNotFound) {
+    LogEvent(spdlog::level::info, "web_app_absent", {{"web_root", config.web_root}});
+  } else {
+    return Fail(loaded.status());
+  }
   http::Server server(app.router(), app.metrics(), options);
   if (Status started = server.Start(); !started.ok()) return Fail(started);
+  // The metrics listener: its own small server, so that scrapes never queue behind the API.
+  std::unique_ptr<http::Server> ops_server;
+  std::thread ops_thread;
+  if (!config.metrics_listen.empty()) {
+    http::ServerOptions ops_options;
+    ops_options.address = config.MetricsListenHost();
+    ops_options.port = static_cast<uint16_t>(config.MetricsListenPort());
+    ops_options.io_threads = 1;
+    ops_options.worker_threads = 2;  // /readyz pings the database
+    ops_server = std::make_unique<http::Server>(app.ops_router(), app.metrics(), ops_options);
+    if (Status started = ops_server->Start(); !started.ok()) return Fail(started);
+    ops_thread = std::thread([&ops_server] { ops_server->Run(); });
+    LogEvent(spdlog::level::info, "serving_metrics",
+             {{"address", ops_options.address}, {"port", ops_server->port()}});
+  }
   http::StopOnSignals(server);
   app.StartBackgroundJobs();
   LogEvent(spdlog::level::info, "serving",
            {{"address", options.address}, {"port", server.port()}, {"version", kVersion}});
   server.Run();
+  if (ops_server) {
+    ops_server->Stop();
+    ops_thread.join();
+  }
   app.StopBackgroundJobs();
   LogEvent(spdlog::level::info, "stopped", {});
   return 0;

@@ -119,8 +119,8 @@ Result<std::optional<http::Response>> IdempotencyStore::Begin(const http::Reques
     case Outcome::kReplay:
       return std::optional<http::Response>(Replay(*stored));
     case Outcome::kReused:
-      return Status(
-          StatusCode::kInvalidArgument, "idempotency_key_reused",
+      return Status::Detailed(
+          StatusDetail::kUnprocessable, "idempotency_key_reused",
           {"该 Idempotency-Key 已用于另一个请求", "this Idempotency-Key was used for a different request"});
     case Outcome::kInProgress:
       return Status(StatusCode::kAborted, "idempotency_in_progress",
