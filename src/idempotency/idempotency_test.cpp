@@ -12,6 +12,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "storage/migrations.hpp"
 #include "storage/testing.hpp"
 
 namespace anxin::idempotency {
@@ -435,6 +436,59 @@ TEST_F(IdempotencyStoreTest, RouterStoresNothingForARouteWhoseAnswerHoldsASecret
     EXPECT_EQ(nlohmann::json::parse(response.body)["token"], "tok-" + std::to_string(i + 1));
   }
   EXPECT_EQ(Count("idempotency_keys"), 0);
+}
+
+// Migration 0014 deletes the login answers (bearer tokens in clear) and the pending claims an
+// older version stored, and keeps every other answer.
+TEST(IdempotencyMigrationTest, StoredTokensAndPendingClaimsAreDeleted) {
+  Result<std::unique_ptr<storage::Database>> opened = storage::testing::OpenTestDatabase(/*migrate=*/false);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  storage::Database& db = **opened;
+  Result<std::vector<storage::Migration>> all =
+      storage::SelectMigrations(storage::EmbeddedMigrationFiles(), db.dialect());
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  std::vector<storage::Migration> before;
+  for (const storage::Migration& m : *all) {
+    if (m.version < "0014") before.push_back(m);
+  }
+  ASSERT_LT(before.size(), all->size());
+  ASSERT_TRUE(storage::ApplyMigrations(db, before).ok());
+
+  struct Row {
+    std::string key;
+    std::string path;
+    std::string state;
+  };
+  const std::vector<Row> rows = {
+      {"login", "/api/v1/sessions", "done"},
+      {"login-escaped", "/api/v1/%73essions", "done"},
+      {"claim", "/api/v1/orgs", "pending"},
+      {"kept", "/api/v1/orgs", "done"},
+      {"kept-activation", "/api/v1/card-activations", "done"},
+  };
+  for (const Row& row : rows) {
+    Status inserted = db.Write([&](storage::Tx& tx) {
+      return tx
+          .Exec(
+              "INSERT INTO idempotency_keys (scope, key, method, path, body_hash, state, status, "
+              "response_body, created_at, expires_at) VALUES ('addr:203.0.113.9', ?, 'POST', ?, 'h', ?, 201, "
+              "'eyJ0b2tlbiI6InNlY3JldCJ9', ?, ?)",
+              {row.key, row.path, row.state, kStartMs, kStartMs + kKeyLifetimeMs})
+          .status();
+    });
+    ASSERT_TRUE(inserted.ok()) << row.key << ": " << inserted.ToString();
+  }
+  ASSERT_TRUE(storage::ApplyMigrations(db, *all).ok());
+
+  std::vector<std::string> left;
+  Status read = db.Read([&](storage::Tx& tx) -> Status {
+    ANXIN_ASSIGN_OR_RETURN(std::vector<storage::Row> found,
+                           tx.Query("SELECT key FROM idempotency_keys ORDER BY key"));
+    for (const storage::Row& row : found) left.push_back(row.Text(0));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(read.ok()) << read.ToString();
+  EXPECT_EQ(left, (std::vector<std::string>{"kept", "kept-activation"}));
 }
 
 }  // namespace
