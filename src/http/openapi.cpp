@@ -115,11 +115,14 @@ Json Operation(const Route& route, std::set<std::string>& operation_ids) {
   }
   const bool is_post = route.method == "POST";
   if (is_post) {
-    parameters.push_back({{"name", "Idempotency-Key"},
-                          {"in", "header"},
-                          {"required", false},
-                          {"description", "Retries with the same key and body return the first response."},
-                          {"schema", {{"type", "string"}, {"minLength", 1}, {"maxLength", 255}}}});
+    parameters.push_back(
+        {{"name", "Idempotency-Key"},
+         {"in", "header"},
+         {"required", false},
+         {"description", route.response_holds_secret
+                             ? "Ignored here: the answer holds a secret and is never stored."
+                             : "Retries with the same key and body return the first response."},
+         {"schema", {{"type", "string"}, {"minLength", 1}, {"maxLength", 255}}}});
   }
   const bool is_public = route.access == Access::kPublic;
   const bool changes_state = route.method != "GET" && route.method != "HEAD";
@@ -187,7 +190,9 @@ Json Operation(const Route& route, std::set<std::string>& operation_ids) {
     responses["413"] = ProblemResponseObject("Request body too large");
     responses["415"] = ProblemResponseObject("Content-Type is not application/json");
   }
-  if (is_post) responses["422"] = ProblemResponseObject("Idempotency-Key reused with a different request");
+  if (is_post && !route.response_holds_secret) {
+    responses["422"] = ProblemResponseObject("Idempotency-Key reused with a different request");
+  }
   if (!is_public || is_post) responses["429"] = ProblemResponseObject("Too many requests or a limit reached");
   if (!route.inline_handler) responses["503"] = ProblemResponseObject("A dependency is unavailable");
   responses["500"] = ProblemResponseObject("Internal error (details are logged, never returned)");

@@ -168,5 +168,29 @@ TEST_F(OpenApiTest, SystemRoutesAnswer) {
   EXPECT_FALSE(router_.Find("GET", "/readyz", nullptr).route->inline_handler);
 }
 
+TEST(OpenApiIdempotencyTest, RouteWhoseAnswerHoldsASecretSaysItIgnoresTheKey) {
+  Router router;
+  Route login;
+  login.method = "POST";
+  login.pattern = "/api/v1/sessions";
+  login.access = Access::kPublic;
+  login.summary = "Log in";
+  login.tag = "identity";
+  login.request_schema = {{"type", "object"}};
+  login.success_status = 201;
+  login.response_holds_secret = true;
+  login.handler = Ok;
+  router.Add(login);
+  const Json op = BuildOpenApi(router, "1")["paths"]["/api/v1/sessions"]["post"];
+  bool documented = false;
+  for (const Json& p : op["parameters"]) {
+    if (p["name"] != "Idempotency-Key") continue;
+    documented = true;
+    EXPECT_THAT(p["description"].get<std::string>(), HasSubstr("Ignored"));
+  }
+  EXPECT_TRUE(documented);
+  EXPECT_FALSE(op["responses"].contains("422"));
+}
+
 }  // namespace
 }  // namespace anxin::http

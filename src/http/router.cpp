@@ -190,6 +190,23 @@ void LogHandlerFailure(const Route& route, const Request& request, std::string_v
             {"error", std::string(what)}});
 }
 
+// Runs the route's handler and renders its outcome; an exception becomes a logged 500.
+Response RunHandler(const Route& route, Request& request) {
+  try {
+    Result<Response> result = route.handler(request);
+    if (result.ok()) return std::move(result).value();
+    if (result.status().code() == StatusCode::kInternal) {
+      LogHandlerFailure(route, request, result.status().ToString());
+    }
+    return ProblemResponse(result.status(), request);
+  } catch (const std::exception& e) {
+    LogHandlerFailure(route, request, e.what());
+  } catch (...) {
+    LogHandlerFailure(route, request, "unknown exception");
+  }
+  return ProblemResponse(Status::Internal("handler threw"), request);
+}
+
 }  // namespace
 
 std::string Request::Header(std::string_view name) const {
@@ -427,8 +444,6 @@ Router::Match Router::Find(std::string_view method, std::string_view path, Reque
 }
 
 Response Router::Dispatch(const Route& route, Request& request) const {
-  std::string idempotency_key;
-  bool guarded = false;
   try {
     if (route.access != Access::kPublic) {
       // An Authorization header always wins (API clients); without one, a browser's session cookie.
@@ -461,7 +476,7 @@ Response Router::Dispatch(const Route& route, Request& request) const {
     }
 
     if (route.method == "POST" && request.headers.count("idempotency-key") > 0) {
-      idempotency_key = request.Header("idempotency-key");
+      const std::string idempotency_key = request.Header("idempotency-key");
       if (!ValidIdempotencyKey(idempotency_key)) {
         return ProblemResponse({StatusCode::kInvalidArgument,
                                 "invalid_idempotency_key",
@@ -469,47 +484,22 @@ Response Router::Dispatch(const Route& route, Request& request) const {
                                  "Idempotency-Key must be 1 to 255 printable ASCII characters"}},
                                request);
       }
-      if (impl_->guard != nullptr) {
-        Result<std::optional<Response>> begun = impl_->guard->Begin(request, idempotency_key);
-        if (!begun.ok()) return ProblemResponse(begun.status(), request);
-        if (begun->has_value()) {
-          Response replay = std::move(**begun);
-          replay.headers.emplace_back("Idempotent-Replayed", "true");
-          return replay;
-        }
-        guarded = true;
+      // A route whose answer holds a secret ignores a well-formed key: that answer is never stored.
+      if (impl_->guard != nullptr && !route.response_holds_secret) {
+        Result<IdempotencyGuard::Answer> answer =
+            impl_->guard->Run(request, idempotency_key, [&] { return RunHandler(route, request); });
+        if (!answer.ok()) return ProblemResponse(answer.status(), request);
+        if (answer->replayed) answer->response.headers.emplace_back("Idempotent-Replayed", "true");
+        return std::move(answer->response);
       }
     }
-
-    Result<Response> result = route.handler(request);
-    Response response;
-    if (result.ok()) {
-      response = std::move(result).value();
-    } else {
-      if (result.status().code() == StatusCode::kInternal) {
-        LogHandlerFailure(route, request, result.status().ToString());
-      }
-      response = ProblemResponse(result.status(), request);
-    }
-    if (guarded) {
-      guarded = false;
-      impl_->guard->Finish(request, idempotency_key, response);
-    }
-    return response;
+    return RunHandler(route, request);
   } catch (const std::exception& e) {
     LogHandlerFailure(route, request, e.what());
   } catch (...) {
     LogHandlerFailure(route, request, "unknown exception");
   }
-  Response failure = ProblemResponse(Status::Internal("handler threw"), request);
-  if (guarded) {
-    try {
-      impl_->guard->Finish(request, idempotency_key, failure);
-    } catch (...) {
-      LogHandlerFailure(route, request, "idempotency guard threw while releasing a key");
-    }
-  }
-  return failure;
+  return ProblemResponse(Status::Internal("handler threw"), request);
 }
 
 Response Router::Handle(Request& request) const {

@@ -127,6 +127,9 @@ struct Route {
   nlohmann::json response_schema;  // JSON Schema of the success body, or null
   int success_status = 200;
   std::vector<QueryParameter> query_parameters;  // documented query parameters
+  // The success answer holds a secret (a session token): the idempotency layer must never store
+  // it, so on this route a well-formed Idempotency-Key is ignored (a retry runs the handler again).
+  bool response_holds_secret = false;
   Handler handler;
 };
 
@@ -140,18 +143,30 @@ class Authenticator {
   virtual Result<Principal> Authenticate(std::string_view token, const Request& request) = 0;
 };
 
-// Stripe-style idempotency for POST requests that carry an `Idempotency-Key` header. The router
-// calls Begin before the handler and Finish after it. Implemented over the database elsewhere.
+// Stripe-style idempotency for POST requests that carry an `Idempotency-Key` header, on routes
+// whose answers hold no secret. Implemented over the database elsewhere (idempotency/).
 class IdempotencyGuard {
  public:
+  // The answer to a request with a key.
+  struct Answer {
+    Response response;
+    bool replayed = false;  // the stored answer of an earlier request; the router marks it
+  };
+
   virtual ~IdempotencyGuard() = default;
-  // Claims `key` for the caller (principal or client address) and this request's method, path and
-  // body hash. Returns the stored response when the same request was already answered; nullopt
-  // when the caller should run the handler; kInvalidArgument "idempotency_key_reused" (422) for a
-  // different body; kAborted "idempotency_in_progress" (409) while the first is still running.
-  virtual Result<std::optional<Response>> Begin(const Request& request, std::string_view key) = 0;
-  // Stores the response for `key` (2xx and 4xx are stored; for 5xx the claim is released).
-  virtual void Finish(const Request& request, std::string_view key, const Response& response) = 0;
+
+  // Answers the request under `key` for its caller (principal or client address): the stored
+  // answer of an earlier request with the same method, path and body, or else runs `handler`,
+  // which renders every outcome (errors and exceptions included) as a Response, and stores that
+  // answer in the same transaction as the handler's writes, so both are kept or neither.
+  // `handler` may run more than once (the storage layer may undo a run and start again); only
+  // the last run's writes are kept. Returns kInvalidArgument "idempotency_key_reused" (422) when
+  // the key was used for a different request, kAborted "idempotency_in_progress" (409) while a
+  // request with the key is running, or the storage error (kUnavailable 503, kInternal 500,
+  // kAborted "conflict_retry" 409) when the answer could not be committed, nothing of the
+  // handler's writes being kept then. Thread-safe.
+  virtual Result<Answer> Run(const Request& request, std::string_view key,
+                             const std::function<Response()>& handler) = 0;
 };
 
 class StaticFiles;
@@ -187,9 +202,10 @@ class Router {
   // request.auth_via_cookie; 401 "unauthenticated" with WWW-Authenticate: Bearer when there is
   // none or the cookie is malformed or repeated, or the Authenticator's error), permission
   // check (403 "permission_denied"), Idempotency-Key on POST (400 "invalid_idempotency_key" unless
-  // 1-255 printable ASCII; IdempotencyGuard Begin/Finish when a guard is set; a replayed response
-  // carries "Idempotent-Replayed: true"), handler, error rendering. Never throws; exceptions
-  // become a logged 500 "internal_error" without details. Thread-safe.
+  // 1-255 printable ASCII; then, when a guard is set and the route's answer holds no secret, the
+  // handler runs through IdempotencyGuard::Run, and a replayed response carries
+  // "Idempotent-Replayed: true"), handler, error rendering. Never throws; exceptions become a
+  // logged 500 "internal_error" without details. Thread-safe.
   Response Dispatch(const Route& route, Request& request) const;
 
   // Handles a request end to end (match + dispatch), including 404 "not_found" and 405

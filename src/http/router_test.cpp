@@ -495,23 +495,24 @@ TEST(ProblemResponseTest, Every429CarriesRetryAfter) {
   }
 }
 
-// Records Begin/Finish; replays a stored response for key "replay" and rejects key "reused".
+// Records every key it runs; replays a stored response for key "replay", rejects key "reused",
+// and otherwise runs the handler and records the status of its answer.
 class FakeGuard : public IdempotencyGuard {
  public:
-  Result<std::optional<Response>> Begin(const Request&, std::string_view key) override {
-    begun.emplace_back(key);
-    if (key == "replay") return std::optional<Response>(JsonResponse(201, {{"replayed", true}}));
+  Result<Answer> Run(const Request&, std::string_view key,
+                     const std::function<Response()>& handler) override {
+    keys.emplace_back(key);
+    if (key == "replay") return Answer{JsonResponse(201, {{"replayed", true}}), true};
     if (key == "reused") {
       return Status::Detailed(StatusDetail::kUnprocessable, "idempotency_key_reused",
                               {"幂等键已用于其他请求", "Key reused"});
     }
-    return std::optional<Response>();
+    Response response = handler();
+    answered.emplace_back(std::string(key), response.status);
+    return Answer{std::move(response), false};
   }
-  void Finish(const Request&, std::string_view key, const Response& response) override {
-    finished.emplace_back(std::string(key), response.status);
-  }
-  std::vector<std::string> begun;
-  std::vector<std::pair<std::string, int>> finished;
+  std::vector<std::string> keys;
+  std::vector<std::pair<std::string, int>> answered;
 };
 
 class IdempotencyTest : public ::testing::Test {
@@ -524,6 +525,12 @@ class IdempotencyTest : public ::testing::Test {
     }));
     router_.Add(MakeRoute("POST", "/boom", Access::kPublic,
                           [](Request&) -> Result<Response> { throw std::logic_error("boom"); }));
+    Route login = MakeRoute("POST", "/login", Access::kPublic, [this](Request&) -> Result<Response> {
+      ++runs_;
+      return JsonResponse(201, {{"token", "secret"}});
+    });
+    login.response_holds_secret = true;
+    router_.Add(std::move(login));
   }
   Response Post(std::string path, std::optional<std::string> key) {
     Request request = MakeRequest("POST", std::move(path));
@@ -536,12 +543,12 @@ class IdempotencyTest : public ::testing::Test {
   int runs_ = 0;
 };
 
-TEST_F(IdempotencyTest, RunsHandlerBetweenBeginAndFinish) {
+TEST_F(IdempotencyTest, RunsTheHandlerThroughTheGuard) {
   EXPECT_EQ(Post("/orders", "k1").status, 201);
   EXPECT_EQ(runs_, 1);
-  EXPECT_EQ(guard_.begun, std::vector<std::string>{"k1"});
-  ASSERT_EQ(guard_.finished.size(), 1U);
-  EXPECT_EQ(guard_.finished[0], std::make_pair(std::string("k1"), 201));
+  EXPECT_EQ(guard_.keys, std::vector<std::string>{"k1"});
+  ASSERT_EQ(guard_.answered.size(), 1U);
+  EXPECT_EQ(guard_.answered[0], std::make_pair(std::string("k1"), 201));
 }
 
 TEST_F(IdempotencyTest, ReplaysStoredResponseWithoutRunningHandler) {
@@ -549,7 +556,7 @@ TEST_F(IdempotencyTest, ReplaysStoredResponseWithoutRunningHandler) {
   EXPECT_EQ(response.status, 201);
   EXPECT_EQ(HeaderOf(response, "Idempotent-Replayed"), "true");
   EXPECT_EQ(runs_, 0);
-  EXPECT_TRUE(guard_.finished.empty());
+  EXPECT_TRUE(guard_.answered.empty());
 }
 
 TEST_F(IdempotencyTest, ReusedKeyIs422) {
@@ -572,13 +579,26 @@ TEST_F(IdempotencyTest, InvalidKeysAre400) {
 
 TEST_F(IdempotencyTest, NoKeyMeansNoGuard) {
   EXPECT_EQ(Post("/orders", std::nullopt).status, 201);
-  EXPECT_TRUE(guard_.begun.empty());
+  EXPECT_TRUE(guard_.keys.empty());
 }
 
-TEST_F(IdempotencyTest, HandlerExceptionReleasesTheKeyWith500) {
+TEST_F(IdempotencyTest, HandlerExceptionReachesTheGuardAs500) {
   EXPECT_EQ(Post("/boom", "k2").status, 500);
-  ASSERT_EQ(guard_.finished.size(), 1U);
-  EXPECT_EQ(guard_.finished[0], std::make_pair(std::string("k2"), 500));
+  ASSERT_EQ(guard_.answered.size(), 1U);
+  EXPECT_EQ(guard_.answered[0], std::make_pair(std::string("k2"), 500));
+}
+
+TEST_F(IdempotencyTest, RouteWhoseAnswerHoldsASecretIgnoresTheKey) {
+  for (std::string key : {std::string("replay"), std::string("k3")}) {
+    Response response = Post("/login", key);
+    EXPECT_EQ(response.status, 201) << key;
+    EXPECT_EQ(HeaderOf(response, "Idempotent-Replayed"), "") << key;
+  }
+  EXPECT_EQ(runs_, 2);
+  EXPECT_TRUE(guard_.keys.empty());
+  // A malformed key is refused there too, as on every POST.
+  EXPECT_EQ(Post("/login", std::string("a\tb")).status, 400);
+  EXPECT_EQ(runs_, 2);
 }
 
 TEST(RequestTest, HeaderAndQueryAccessors) {

@@ -175,6 +175,7 @@ void AddSessionRoutes(http::Router& router, IdentityService& service) {
       .response_schema = ClosedObject({{"token", String()}, {"expires_at", DateTime()}, {"user", user}},
                                       {"token", "expires_at", "user"}),
       .success_status = 201,
+      .response_holds_secret = true,  // the bearer token: never stored by the idempotency layer
       .handler = [&service](Request& request) -> Result<Response> {
         ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
         auto login = in.String("login", {.required = true, .min_len = 1, .max_len = 128});
