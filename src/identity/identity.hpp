@@ -10,6 +10,20 @@
 
 namespace anxin::identity {
 
+// The role codes of migration 0001 (the `roles` table). Code names a role by these constants,
+// never by a literal in SQL.
+inline constexpr const char* kRoleSystemAdmin = "system_admin";  // holds every permission
+inline constexpr const char* kRoleOrgAdmin = "org_admin";
+inline constexpr const char* kRoleDocAdmin = "doc_admin";
+inline constexpr const char* kRoleSeller = "seller";
+inline constexpr const char* kRoleCashier = "cashier";
+inline constexpr const char* kRoleUnderwriter = "underwriter";
+inline constexpr const char* kRoleClaimsHandler = "claims_handler";
+inline constexpr const char* kRoleClaimsApprover = "claims_approver";
+inline constexpr const char* kRoleCsAgent = "cs_agent";
+inline constexpr const char* kRoleAuditor = "auditor";
+inline constexpr const char* kRoleCustomer = "customer";
+
 // The levels of the organisation tree, outermost first. Each level's parent is the level before
 // it: a branch (分公司) hangs under the head office (总公司), an institution (机构/支公司) under a
 // branch, an outlet (网点) under an institution.

@@ -32,9 +32,6 @@ inline constexpr const char* kPermRoleRead = "role.read";
 inline constexpr const char* kPermRoleAssign = "role.assign";
 inline constexpr const char* kPermPiiReveal = "pii.reveal";
 inline constexpr const char* kPermSessionRead = "session.read";
-// The role that holds every permission; only its holders may grant it.
-inline constexpr const char* kRoleSystemAdmin = "system_admin";
-inline constexpr const char* kRoleCustomer = "customer";
 
 // Session and login policy. Defaults: 12 h absolute lifetime, 30 min idle timeout, last_seen_at
 // written at most once a minute, 5 consecutive failures lock the login for 15 min, each failure
