@@ -56,6 +56,9 @@ Status Apply(Config& config, const std::string& key, const std::string& value) {
     config.sms_webhook_secret = value;
   } else if (key == "sms_inbound_secret") {
     config.sms_inbound_secret = value;
+  } else if (key == "cookie_secure") {
+    if (value != "true" && value != "false") return ConfigError(key, "expected true or false");
+    config.cookie_secure = value == "true";
   } else {
     return ConfigError(key, "unknown key");
   }
@@ -92,6 +95,9 @@ const std::map<std::string, ConfigKey>& ConfigKeys() {
       {"sms_inbound_secret",
        {"sms_inbound_secret", "ANXIN_SMS_INBOUND_SECRET",
         "HMAC secret of the gateway's inbound SMS calls (empty: SMS activation off)"}},
+      {"cookie_secure",
+       {"cookie_secure", "ANXIN_COOKIE_SECURE",
+        "true when browsers reach the platform over HTTPS: session cookies get Secure (false)"}},
   };
   return kKeys;
 }

@@ -22,6 +22,7 @@ struct Config {
   std::string sms_webhook_url;  // the SMS gateway's webhook; empty: messages are recorded and logged masked
   std::string sms_webhook_secret;  // signs outbound webhook calls (X-Anxin-Signature)
   std::string sms_inbound_secret;  // verifies the gateway's inbound SMS calls; empty: SMS activation off
+  bool cookie_secure = false;      // browser-session cookies carry Secure (served over HTTPS)
 
   // The address and port parsed from `listen`.
   [[nodiscard]] std::string ListenHost() const;

@@ -50,6 +50,7 @@ Result<std::unique_ptr<Application>> OpenApplication(const Config& config, const
   options.sms_webhook_url = config.sms_webhook_url;
   options.sms_webhook_secret = config.sms_webhook_secret;
   options.sms_inbound_secret = config.sms_inbound_secret;
+  options.identity.cookie_secure = config.cookie_secure;
   return std::make_unique<Application>(std::move(db), std::move(keys), clock, std::move(options));
 }
 

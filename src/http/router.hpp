@@ -30,6 +30,7 @@ struct Request {
   std::string client_address;
   std::string lang = "zh";             // "zh" or "en", from Accept-Language
   std::optional<Principal> principal;  // set by the router for authenticated routes
+  bool auth_via_cookie = false;  // the token came from the anxin_session cookie
 
   // Returns the header `name` (lower case) or "".
   [[nodiscard]] std::string Header(std::string_view name) const;
