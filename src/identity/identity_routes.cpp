@@ -577,7 +577,9 @@ void AddUserRoutes(http::Router& router, IdentityService& service) {
       .pattern = "/api/v1/users/{id}/roles",
       .access = Access::kPermission,
       .permission = kPermRoleAssign,
-      .summary = "Replace a user's roles (only a system administrator grants system_admin)",
+      .summary =
+          "Replace a user's roles: never one's own; only roles whose every permission the caller holds "
+          "(403 role_exceeds_grantor); only a system administrator grants system_admin",
       .tag = kTag,
       .request_schema = ClosedObject({{"roles", Array(String())}}, {"roles"}),
       .response_schema = UserSchema(),

@@ -209,6 +209,20 @@ TEST_F(IdentityRoutesTest, CookiesAreSecureWhenConfigured) {
   }
 }
 
+TEST_F(IdentityRoutesTest, AnOrgAdminCannotGrantItselfMoreOverHttp) {
+  std::string bj = LoginToken("bj.admin");
+  for (const char* role : {"auditor", "cashier", "org_admin"}) {
+    http::Response r =
+        Call("PUT", "/api/v1/users/" + user_["bj.admin"] + "/roles", bj, {{"roles", {"org_admin", role}}});
+    EXPECT_EQ(r.status, 403) << role;
+    EXPECT_EQ(Body(r)["code"], "cannot_change_own_roles") << role;
+  }
+  http::Response other =
+      Call("PUT", "/api/v1/users/" + user_["seller.bj01"] + "/roles", bj, {{"roles", {"seller", "auditor"}}});
+  EXPECT_EQ(other.status, 403);
+  EXPECT_EQ(Body(other)["code"], "role_exceeds_grantor");
+}
+
 TEST_F(IdentityRoutesTest, MalformedLoginBodyIs400) {
   http::Response r = Call("POST", "/api/v1/sessions", "", {{"login", "seller.bj01"}});
   EXPECT_EQ(r.status, 400);

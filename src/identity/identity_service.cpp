@@ -428,6 +428,22 @@ Status IdentityService::CheckGrantable(Tx& tx, const Actor& actor, UserKind kind
       !IsSystemAdmin(actor)) {
     return Denied("cannot_grant_system_admin");
   }
+  if (IsSystem(actor)) return Status::Ok();
+  // A grantor hands out (or takes away) only what they hold themselves: every permission of every
+  // role that changes hands.
+  const std::set<std::string> before(current_roles.begin(), current_roles.end());
+  const std::set<std::string> after(roles.begin(), roles.end());
+  for (const Role& role : all) {
+    if (before.count(role.code) == after.count(role.code)) continue;
+    for (const std::string& permission : role.permissions) {
+      if (!actor.principal->Has(permission)) {
+        return Status(
+            StatusCode::kPermissionDenied, "role_exceeds_grantor",
+            Text{"只能授予或收回本人拥有全部权限的角色：" + role.code,
+                 "You may grant or withdraw only roles whose every permission you hold: " + role.code});
+      }
+    }
+  }
   return Status::Ok();
 }
 
@@ -713,6 +729,10 @@ Result<UserView> IdentityService::UpdateUser(const Actor& actor, const std::stri
 Result<UserView> IdentityService::SetUserRoles(const Actor& actor, const std::string& id,
                                                const std::vector<std::string>& roles) {
   ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermRoleAssign));
+  if (actor.principal != nullptr && actor.principal->user_id == id) {
+    return Status(StatusCode::kPermissionDenied, "cannot_change_own_roles",
+                  Text{"不能修改本人的角色", "You cannot change your own roles"});
+  }
   return db_.WriteResult<UserView>([&](Tx& tx) -> Result<UserView> {
     ANXIN_ASSIGN_OR_RETURN(User user, UserInScope(tx, actor, id));
     ANXIN_ASSIGN_OR_RETURN(std::vector<std::string> current, store_->UserRoles(tx, user.id));

@@ -130,8 +130,8 @@ class IdentityService final {
   // --- Users ---
 
   // Creates a staff user in the caller's subtree with `roles` (user.write; granting roles also
-  // needs role.assign). Only holders of system_admin may grant system_admin (kPermissionDenied
-  // "cannot_grant_system_admin"). Login taken: kAlreadyExists "login_taken".
+  // needs role.assign and follows the grant rules of SetUserRoles). Login taken: kAlreadyExists
+  // "login_taken".
   Result<UserView> CreateStaffUser(const Actor& actor, const NewStaffUser& request);
   // Creates a customer with the customer role. Staff callers need user.write; system and
   // anonymous actors (sign-up flows of later issues) are allowed. The ID number must be unique per
@@ -145,7 +145,12 @@ class IdentityService final {
   // Changes display name, phone or status (user.write). Disabling revokes the user's sessions;
   // callers cannot disable themselves.
   Result<UserView> UpdateUser(const Actor& actor, const std::string& id, const UserPatch& patch);
-  // Replaces the user's roles (role.assign). Roles must exist and fit the user's kind.
+  // Replaces the user's roles (role.assign). Roles must exist and fit the user's kind
+  // (kInvalidArgument). Grant rules for every caller but a system actor (kPermissionDenied):
+  // nobody changes their own roles ("cannot_change_own_roles"); only holders of system_admin
+  // grant or withdraw it ("cannot_grant_system_admin"); every role granted or withdrawn grants
+  // only permissions the caller holds ("role_exceeds_grantor"); the user is in the caller's
+  // subtree (else kNotFound).
   Result<UserView> SetUserRoles(const Actor& actor, const std::string& id,
                                 const std::vector<std::string>& roles);
   // Sets a new password chosen by an administrator (user.write), lifts the login-wide throttle

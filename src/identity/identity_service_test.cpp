@@ -162,13 +162,14 @@ TEST_F(IdentityServiceTest, BranchAdminCannotSeeOrTouchTheOtherBranch) {
 TEST_F(IdentityServiceTest, BranchAdminManagesItsOwnSubtree) {
   Actor bj = As("bj.admin");
   Org outlet = Must(service_->CreateOrg(bj, {"BJ0102", "朝阳第二网点", OrgLevel::kOutlet, org_["BJ01"]}));
-  NewStaffUser u{"seller2.bj", "销售二", outlet.id, {"seller"}, kPassword, "13912345678"};
+  // An organisation administrator may grant only roles within its own permissions (org_admin).
+  NewStaffUser u{"admin2.bj", "管理员二", outlet.id, {"org_admin"}, kPassword, "13912345678"};
   UserView created = Must(service_->CreateStaffUser(bj, u));
   EXPECT_EQ(created.org->code, "BJ0102");
-  EXPECT_THAT(created.roles, ElementsAre("seller"));
+  EXPECT_THAT(created.roles, ElementsAre("org_admin"));
   EXPECT_EQ(created.phone, "139****5678");
   UserView fetched = Must(service_->GetUser(bj, created.id));
-  EXPECT_EQ(fetched.login, "seller2.bj");
+  EXPECT_EQ(fetched.login, "admin2.bj");
 }
 
 TEST_F(IdentityServiceTest, CustomersAreVisibleOnlyFromTheHeadOffice) {
@@ -400,11 +401,61 @@ TEST_F(IdentityServiceTest, RolesMustExistAndFitTheUserKind) {
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
     EXPECT_EQ(r.status().fields().at(0).code, c.code);
   }
-  UserView updated = Must(service_->SetUserRoles(bj, user_["seller.bj01"], {"seller", "cashier"}));
+  UserView updated = Must(service_->SetUserRoles(As("admin"), user_["seller.bj01"], {"seller", "cashier"}));
   EXPECT_THAT(updated.roles, ElementsAre("seller", "cashier"));
   // Permission for role changes is role.assign: a seller has none.
   EXPECT_EQ(service_->SetUserRoles(As("sh.staff"), user_["sh.staff"], {"cashier"}).status().code(),
             StatusCode::kPermissionDenied);
+}
+
+// Pentest finding "Privilege escalation" (issue 6 §5): an organisation administrator granted
+// itself auditor, cashier or org_admin.
+TEST_F(IdentityServiceTest, NobodyChangesTheirOwnRoles) {
+  for (const std::vector<std::string>& roles : std::vector<std::vector<std::string>>{
+           {"org_admin", "auditor"}, {"org_admin", "cashier"}, {"org_admin", "org_admin"}, {}, {"auditor"}}) {
+    Result<UserView> r = service_->SetUserRoles(As("bj.admin"), user_["bj.admin"], roles);
+    EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
+    EXPECT_EQ(r.status().reason(), "cannot_change_own_roles");
+  }
+  // Not even a system administrator (granting or withdrawing).
+  EXPECT_EQ(
+      service_->SetUserRoles(As("admin"), user_["admin"], {"system_admin", "auditor"}).status().reason(),
+      "cannot_change_own_roles");
+  EXPECT_EQ(service_->SetUserRoles(As("admin"), user_["admin"], {}).status().reason(),
+            "cannot_change_own_roles");
+  EXPECT_THAT(Must(service_->GetUser(As("admin"), user_["bj.admin"])).roles, ElementsAre("org_admin"));
+  EXPECT_THAT(Must(service_->GetUser(As("admin"), user_["admin"])).roles, ElementsAre("system_admin"));
+  EXPECT_TRUE(AuditRecords("user.roles").empty());
+}
+
+TEST_F(IdentityServiceTest, GrantorsGrantOnlyRolesWithinTheirPermissions) {
+  AddStaff("bj.admin.peer", "BJ", {"org_admin"});
+  Actor bj = As("bj.admin");
+  // auditor (audit.read), cashier (card.payment, ...) and seller (card.read) grant what an
+  // organisation administrator does not hold.
+  for (const char* role : {"auditor", "cashier", "seller", "doc_admin"}) {
+    SCOPED_TRACE(role);
+    Result<UserView> granted = service_->SetUserRoles(bj, user_["bj.admin.peer"], {"org_admin", role});
+    EXPECT_EQ(granted.status().code(), StatusCode::kPermissionDenied);
+    EXPECT_EQ(granted.status().reason(), "role_exceeds_grantor");
+    NewStaffUser u{std::string("new.") + role, "新员工", org_["BJ01"], {role}, kPassword, std::nullopt};
+    EXPECT_EQ(service_->CreateStaffUser(bj, u).status().reason(), "role_exceeds_grantor");
+  }
+  // Withdrawing is held to the same rule: seller (card.read) is not bj.admin's to take away.
+  Result<UserView> withdrawn = service_->SetUserRoles(bj, user_["seller.bj01"], {});
+  EXPECT_EQ(withdrawn.status().reason(), "role_exceeds_grantor");
+  EXPECT_THAT(Must(service_->GetUser(As("admin"), user_["seller.bj01"])).roles, ElementsAre("seller"));
+  // Roles within the grantor's permissions may be granted and withdrawn in its subtree.
+  UserView promoted = Must(service_->SetUserRoles(bj, user_["seller.bj01"], {"org_admin", "seller"}));
+  EXPECT_THAT(promoted.roles, ElementsAre("org_admin", "seller"));
+  UserView demoted = Must(service_->SetUserRoles(bj, user_["seller.bj01"], {"seller"}));
+  EXPECT_THAT(demoted.roles, ElementsAre("seller"));
+  // ... and not outside it, whatever the roles.
+  EXPECT_EQ(service_->SetUserRoles(bj, user_["sh.admin"], {"org_admin"}).status().code(),
+            StatusCode::kNotFound);
+  // A holder of every permission (the system administrator) grants anything but its own roles.
+  EXPECT_THAT(Must(service_->SetUserRoles(As("admin"), user_["bj.admin"], {"org_admin", "auditor"})).roles,
+              ElementsAre("org_admin", "auditor"));
 }
 
 TEST_F(IdentityServiceTest, SeedsRolesAndPermissionsAsData) {
