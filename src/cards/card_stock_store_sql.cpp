@@ -245,6 +245,7 @@ Result<std::vector<CountRow>> SqlCardStockStore::StockCounts(storage::Tx& tx, co
   for (const Row& row : rows) out.push_back(CountRow{row.Text(0), row.Text(1), row.Text(2), row.Int(3)});
   if (group_by == "org") {
     std::vector<std::string> ids;
+    ids.reserve(out.size());
     for (const CountRow& r : out) ids.push_back(r.key);
     ANXIN_ASSIGN_OR_RETURN(Names names, directory_.OrgNames(tx, ids));
     for (CountRow& r : out) r.label = names[r.key];
@@ -263,6 +264,7 @@ Result<std::vector<SaleRow>> SqlCardStockStore::Sales(storage::Tx& tx, const std
   std::vector<SaleRow> out;
   out.reserve(rows.size());
   std::vector<std::string> org_ids;
+  org_ids.reserve(rows.size());
   for (const Row& row : rows) {
     out.push_back(SaleRow{row.Text(0), row.Text(1), "", row.Int(2), row.Int(3), row.Int(4)});
     org_ids.push_back(out.back().org_id);

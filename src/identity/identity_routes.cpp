@@ -172,7 +172,7 @@ std::string ThrottleSummary(const ThrottleSettings& t) {
   return "Failed logins are throttled per (login, client address): " + rule(t.pair) +
          "; per address: " + rule(t.client) + "; per login from any address: " + rule(t.login) +
          " (not for an address the login succeeded from in the last " +
-         std::to_string(t.trusted_pair_ms / (24 * 3600 * 1000)) +
+         std::to_string(t.trusted_pair_ms / (24LL * 3600 * 1000)) +
          " days). A blocked attempt is 429 too_many_attempts at once. Unknown and known logins get the same "
          "answers; account_disabled (403) only after the correct password.";
 }

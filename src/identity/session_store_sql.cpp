@@ -21,6 +21,10 @@ constexpr std::string_view kSessionColumns =
     "s.id, s.token_hash, s.csrf_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, "
     "s.idle_timeout_ms, s.client_address, s.revoked_at";
 constexpr size_t kSessionColumnCount = 10;
+// A session with its user and the user's organisation path, by token hash.
+constexpr std::string_view kSessionJoins =
+    ", o.path FROM sessions s JOIN users u ON u.id = s.user_id "
+    "LEFT JOIN orgs o ON o.id = u.org_id WHERE s.token_hash = ?";
 
 Session SessionFromRow(const Row& row, size_t at) {
   Session s;
@@ -57,11 +61,9 @@ class SqlSessionStore final : public SessionStore {
 
   Result<std::optional<SessionLookup>> FindSessionByTokenHash(Tx& tx,
                                                               const std::string& token_hash) override {
-    ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row,
-                           tx.QueryOne(Sql({"SELECT ", kSessionColumns, ", ", kUserColumns,
-                                            ", o.path FROM sessions s JOIN users u ON u.id = s.user_id "
-                                            "LEFT JOIN orgs o ON o.id = u.org_id WHERE s.token_hash = ?"}),
-                                       {token_hash}));
+    ANXIN_ASSIGN_OR_RETURN(
+        std::optional<Row> row,
+        tx.QueryOne(Sql({"SELECT ", kSessionColumns, ", ", kUserColumns, kSessionJoins}), {token_hash}));
     if (!row) return std::optional<SessionLookup>();
     SessionLookup lookup;
     lookup.session = SessionFromRow(*row, 0);
