@@ -7,7 +7,6 @@
 #include "cards/card_stock_routes.hpp"
 #include "common/log.hpp"
 #include "http/system_routes.hpp"
-#include "identity/identity_routes.hpp"
 #include "ledger/ledger_routes.hpp"
 #include "notify/notify_routes.hpp"
 #include "policies/policy_routes.hpp"
@@ -43,7 +42,9 @@ Application::Application(std::unique_ptr<storage::Database> db, KeyRing keys, co
       keys_(std::move(keys)),
       clock_(clock),
       audit_(clock_),
-      identity_(*db_, keys_, clock_, audit_, options.identity, options.sleeper, options.hasher),
+      identity_(*db_, keys_, clock_, audit_, options.hasher),
+      sessions_(*db_, keys_, clock_, audit_, identity_, options.identity, options.hasher),
+      authenticator_(sessions_),
       products_(*db_, product_store_, audit_, clock_),
       policies_(*db_, keys_, clock_, audit_),
       ledger_(clock_),
@@ -57,7 +58,6 @@ Application::Application(std::unique_ptr<storage::Database> db, KeyRing keys, co
                        keys_, clock_, audit_, ActivationSettings(options)),
       idempotency_(*db_, clock_) {
   metrics_.SetDatabaseStats([db = db_.get()] { return db->Stats(); });
-  router_.SetAuthenticator(&identity_);
   router_.SetIdempotencyGuard(&idempotency_);
   http::SystemRouteOptions system_routes;
   system_routes.serve_metrics = !options.separate_metrics;
@@ -71,7 +71,7 @@ Application::Application(std::unique_ptr<storage::Database> db, KeyRing keys, co
     http::RegisterSystemRoutes(
         ops_router_, metrics_, [db = db_.get()] { return db->Ping(); }, kVersion, ops_routes);
   }
-  identity::RegisterIdentityRoutes(router_, identity_);
+  identity::RegisterIdentityRoutes(router_, identity_, sessions_, authenticator_);
   audit::RegisterAuditRoutes(router_, *db_, audit_);
   products::RegisterProductRoutes(router_, products_);
   policies::RegisterPolicyRoutes(router_, policies_);
@@ -122,6 +122,9 @@ void Application::RunExpiryJob() {
       LogEvent(spdlog::level::err, "card_expiry_failed", {{"error", expired.status().ToString()}});
     } else if (*expired > 0) {
       LogEvent(spdlog::level::info, "cards_expired", {{"count", *expired}});
+    }
+    if (auto purged = sessions_.PurgeThrottle(); !purged.ok()) {
+      LogEvent(spdlog::level::err, "login_throttle_purge_failed", {{"error", purged.status().ToString()}});
     }
     lock.lock();
     jobs_cv_.wait_for(lock, kExpiryInterval, [this] { return !jobs_running_; });

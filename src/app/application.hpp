@@ -25,7 +25,9 @@
 #include "http/router.hpp"
 #include "idempotency/idempotency.hpp"
 #include "identity/demo_seed.hpp"
+#include "identity/identity_routes.hpp"
 #include "identity/identity_service.hpp"
+#include "identity/session_service.hpp"
 #include "ledger/ledger_store.hpp"
 #include "notify/outbox_dispatcher.hpp"
 #include "notify/outbox_store.hpp"
@@ -46,7 +48,6 @@ class Application {
  public:
   struct Options {
     identity::IdentitySettings identity;
-    identity::Sleeper sleeper = identity::ThreadSleeper();
     const identity::PasswordHasher* hasher = nullptr;  // null: Argon2id
     // SMS: the gateway's webhook (empty: a recording sender that keeps messages in memory and
     // logs them masked — for demos and tests) and the inbound webhook's secret (empty: SMS
@@ -71,7 +72,8 @@ class Application {
   Result<std::vector<identity::DemoLogin>> SeedDemo(const std::filesystem::path& products_dir);
 
   // Starts the background jobs of a serving node: the outbox dispatcher (sends SMS) and the
-  // hourly card expiry. StopBackgroundJobs (also run by the destructor) stops them.
+  // hourly card expiry (which also purges spent login-throttle counters). StopBackgroundJobs (also run by the
+  // destructor) stops them.
   void StartBackgroundJobs();
   void StopBackgroundJobs();
 
@@ -79,6 +81,7 @@ class Application {
   [[nodiscard]] const KeyRing& keys() const { return keys_; }
   [[nodiscard]] const audit::AuditLog& audit() const { return audit_; }
   [[nodiscard]] identity::IdentityService& identity() { return identity_; }
+  [[nodiscard]] identity::SessionService& sessions() { return sessions_; }
   [[nodiscard]] products::ProductService& products() { return products_; }
   [[nodiscard]] policies::PolicyService& policies() { return policies_; }
   [[nodiscard]] const ledger::Ledger& ledger() const { return ledger_; }
@@ -104,6 +107,8 @@ class Application {
   const Clock& clock_;
   audit::AuditLog audit_;
   identity::IdentityService identity_;
+  identity::SessionService sessions_;
+  identity::SessionAuthenticator authenticator_;
   products::SqlProductStore product_store_;
   products::ProductService products_;
   policies::PolicyService policies_;

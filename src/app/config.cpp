@@ -85,6 +85,9 @@ Status Apply(Config& config, const std::string& key, const std::string& value) {
   } else if (key == "trusted_proxies") {
     ANXIN_RETURN_IF_ERROR(http::TrustedProxies::Parse(value).status());
     config.trusted_proxies = value;
+  } else if (key == "cookie_secure") {
+    if (value != "true" && value != "false") return ConfigError(key, "expected true or false");
+    config.cookie_secure = value == "true";
   } else {
     return ConfigError(key, "unknown key");
   }
@@ -133,6 +136,9 @@ const std::map<std::string, ConfigKey>& ConfigKeys() {
       {"trusted_proxies",
        {"trusted_proxies", "ANXIN_TRUSTED_PROXIES",
         "reverse proxies whose X-Forwarded-For/-Proto are believed: IPs and CIDRs, comma-separated (none)"}},
+      {"cookie_secure",
+       {"cookie_secure", "ANXIN_COOKIE_SECURE",
+        "true when browsers reach the platform over HTTPS: session cookies get Secure (false)"}},
   };
   return kKeys;
 }

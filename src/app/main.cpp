@@ -55,6 +55,7 @@ Result<std::unique_ptr<Application>> OpenApplication(const Config& config, const
   options.sms_inbound_secret = config.sms_inbound_secret;
   options.metrics_token = config.metrics_token;
   options.separate_metrics = !config.metrics_listen.empty();
+  options.identity.cookie_secure = config.cookie_secure;
   return std::make_unique<Application>(std::move(db), std::move(keys), clock, std::move(options));
 }
 

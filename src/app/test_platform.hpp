@@ -47,7 +47,6 @@ class TestPlatform {
     std::array<uint8_t, 32> key{};
     for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(i * 7 + 1);
     Application::Options options;
-    options.sleeper = [](std::chrono::milliseconds) {};
     options.hasher = real_argon2 ? nullptr : &hasher_;
     app_ = std::make_unique<Application>(std::move(db), KeyRing::FromKey(key), clock_, options);
     const std::string source =

@@ -26,10 +26,9 @@ Result<std::string> SqlLedger::Post(Tx& tx, const Actor& actor, const Entry& ent
   ANXIN_RETURN_IF_ERROR(CheckEntry(entry));
   std::string org_path;
   if (!entry.org_id.empty()) {
-    ANXIN_ASSIGN_OR_RETURN(std::optional<Row> org,
-                           tx.QueryOne("SELECT path FROM orgs WHERE id = ?", {entry.org_id}));
-    if (!org) return Status::Internal("ledger: entry names unknown org " + entry.org_id);
-    org_path = org->Text(0);
+    ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> path, directory_.OrgPath(tx, entry.org_id));
+    if (!path) return Status::Internal("ledger: entry names unknown org " + entry.org_id);
+    org_path = std::move(*path);
   }
   const int64_t now = clock_.NowMs();
   const std::string id = NewId(now);
