@@ -13,6 +13,7 @@ namespace {
 
 using storage::Row;
 using storage::Tx;
+using storage::Value;
 
 std::string ActorId(const Actor& actor) {
   if (actor.principal != nullptr) return actor.principal->user_id;
@@ -24,28 +25,35 @@ std::string ActorId(const Actor& actor) {
 
 Result<std::string> SqlLedger::Post(Tx& tx, const Actor& actor, const Entry& entry) const {
   ANXIN_RETURN_IF_ERROR(CheckEntry(entry));
-  std::string org_path;
-  if (!entry.org_id.empty()) {
-    ANXIN_ASSIGN_OR_RETURN(std::optional<Row> org,
-                           tx.QueryOne("SELECT path FROM orgs WHERE id = ?", {entry.org_id}));
-    if (!org) return Status::Internal("ledger: entry names unknown org " + entry.org_id);
-    org_path = org->Text(0);
-  }
   const int64_t now = clock_.NowMs();
   const std::string id = NewId(now);
-  ANXIN_RETURN_IF_ERROR(
-      tx.Exec("INSERT INTO journal_entries (id, at_ms, memo, ref_type, ref_id, org_id, org_path, "
-              "actor_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-              {id, now, entry.memo, entry.ref_type, entry.ref_id, entry.org_id, org_path, ActorId(actor)})
-          .status());
+  // Two statements whatever the entry: the entry (its org path looked up in the same statement) and
+  // all its lines.
+  if (entry.org_id.empty()) {
+    ANXIN_RETURN_IF_ERROR(
+        tx.Exec("INSERT INTO journal_entries (id, at_ms, memo, ref_type, ref_id, org_id, org_path, actor_id) "
+                "VALUES (?, ?, ?, ?, ?, '', '', ?)",
+                {id, now, entry.memo, entry.ref_type, entry.ref_id, ActorId(actor)})
+            .status());
+  } else {
+    ANXIN_ASSIGN_OR_RETURN(
+        int64_t inserted,
+        tx.Exec("INSERT INTO journal_entries (id, at_ms, memo, ref_type, ref_id, org_id, org_path, actor_id) "
+                "SELECT ?, ?, ?, ?, ?, id, path, ? FROM orgs WHERE id = ?",
+                {id, now, entry.memo, entry.ref_type, entry.ref_id, ActorId(actor), entry.org_id}));
+    if (inserted != 1) return Status::Internal("ledger: entry names unknown org " + entry.org_id);
+  }
+  std::string sql =
+      "INSERT INTO journal_lines (entry_id, line_no, account_code, debit_fen, credit_fen) VALUES ";
+  std::vector<Value> params;
+  params.reserve(entry.lines.size() * 5);
   for (size_t i = 0; i < entry.lines.size(); ++i) {
     const Line& line = entry.lines[i];
-    ANXIN_RETURN_IF_ERROR(
-        tx.Exec("INSERT INTO journal_lines (entry_id, line_no, account_code, debit_fen, "
-                "credit_fen) VALUES (?, ?, ?, ?, ?)",
-                {id, static_cast<int64_t>(i + 1), line.account, line.debit.fen, line.credit.fen})
-            .status());
+    sql += i == 0 ? "(?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?)";
+    params.insert(params.end(),
+                  {id, static_cast<int64_t>(i + 1), line.account, line.debit.fen, line.credit.fen});
   }
+  ANXIN_RETURN_IF_ERROR(tx.Exec(sql, params).status());
   return id;
 }
 
