@@ -16,6 +16,8 @@ namespace anxin::app {
 namespace {
 
 constexpr auto kExpiryInterval = std::chrono::hours(1);
+// How often every audit chain head is written to the log stream (also at start and at stop).
+constexpr auto kAuditCheckpointInterval = std::chrono::minutes(5);
 
 std::unique_ptr<notify::SmsSender> MakeSmsSender(const Application::Options& options,
                                                  notify::RecordingSmsSender** recording) {
@@ -41,7 +43,7 @@ Application::Application(std::unique_ptr<storage::Database> db, KeyRing keys, co
     : db_(std::move(db)),
       keys_(std::move(keys)),
       clock_(clock),
-      audit_(clock_),
+      audit_(clock_, keys_),
       identity_(*db_, keys_, clock_, audit_, options.hasher),
       sessions_(*db_, keys_, clock_, audit_, identity_, options.identity, options.hasher),
       authenticator_(sessions_),
@@ -100,6 +102,7 @@ void Application::StartBackgroundJobs() {
   jobs_running_ = true;
   dispatcher_->Start();
   expiry_thread_ = std::thread([this] { RunExpiryJob(); });
+  checkpoint_thread_ = std::thread([this] { RunAuditCheckpointJob(); });
 }
 
 void Application::StopBackgroundJobs() {
@@ -110,6 +113,7 @@ void Application::StopBackgroundJobs() {
   }
   jobs_cv_.notify_all();
   if (expiry_thread_.joinable()) expiry_thread_.join();
+  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
   dispatcher_->Stop();
 }
 
@@ -128,6 +132,25 @@ void Application::RunExpiryJob() {
     }
     lock.lock();
     jobs_cv_.wait_for(lock, kExpiryInterval, [this] { return !jobs_running_; });
+  }
+}
+
+void Application::RunAuditCheckpointJob() {
+  std::unique_lock<std::mutex> lock(jobs_mu_);
+  bool running = true;
+  while (running) {
+    running = jobs_running_;
+    lock.unlock();
+    // Outside the database, the log stream witnesses how far every chain reached, so that cutting
+    // a chain's tail or deleting a chain can be found later (anxin audit verify --checkpoints).
+    auto heads = audit_.Checkpoint(*db_);
+    if (heads.ok()) {
+      audit::AuditLog::LogCheckpoint(*heads);
+    } else {
+      LogEvent(spdlog::level::err, "audit_checkpoint_failed", {{"error", heads.status().ToString()}});
+    }
+    lock.lock();
+    if (running) jobs_cv_.wait_for(lock, kAuditCheckpointInterval, [this] { return !jobs_running_; });
   }
 }
 

@@ -71,9 +71,10 @@ class Application {
   // the database has none. Returns the demo accounts (the same list on every call).
   Result<std::vector<identity::DemoLogin>> SeedDemo(const std::filesystem::path& products_dir);
 
-  // Starts the background jobs of a serving node: the outbox dispatcher (sends SMS) and the
-  // hourly card expiry (which also purges spent login-throttle counters). StopBackgroundJobs (also run by the
-  // destructor) stops them.
+  // Starts the background jobs of a serving node: the outbox dispatcher (sends SMS), the hourly
+  // card expiry (which also purges spent login-throttle counters) and the audit checkpoint (every
+  // chain head to the log every 5 minutes, and once more on stopping). StopBackgroundJobs (also
+  // run by the destructor) stops them.
   void StartBackgroundJobs();
   void StopBackgroundJobs();
 
@@ -100,6 +101,7 @@ class Application {
 
  private:
   void RunExpiryJob();
+  void RunAuditCheckpointJob();
 
   // Constant after construction.
   std::unique_ptr<storage::Database> db_;
@@ -136,6 +138,7 @@ class Application {
   std::condition_variable jobs_cv_;
   bool jobs_running_ = false;
   std::thread expiry_thread_;
+  std::thread checkpoint_thread_;  // the audit checkpoint job's
 };
 
 }  // namespace anxin::app
