@@ -6,9 +6,13 @@
 //       issues the stock HQ → BJ → BJ01, registers sales (in chunks), issues and confirms the
 //       receipts, so every card is awaiting activation. Writes "serial,password" lines to FILE.
 //   card_load activate --port P[,P2...] --cards-file FILE --clients C [--seconds S] [--log FILE]
+//                      [--keyed none|half|all]
 //       C clients activate distinct cards (each card once, in file order, spread over the ports)
 //       until the cards or the time run out. Prints rate and latency percentiles; with --log,
-//       appends "serial,status,policy_no" for every answered request (flushed per line).
+//       appends "serial,status,policy_no,replayed" for every answered request (flushed per line).
+//       With --keyed, every card (all) or every other card (half) is sent with the
+//       Idempotency-Key "act-<serial>" and the same body each time, so a later run retries it
+//       with its key; replayed is 1 when the answer came with Idempotent-Replayed: true.
 //   card_load batch --port P --quantity N
 //       Creates a card type and one batch of N cards; prints the time the request took.
 //   card_load same-card --port P[,P2...] --cards-file FILE --clients C
@@ -239,8 +243,15 @@ double Percentile(std::vector<double> values, double p) {
   return values[index];
 }
 
+// Which cards are sent with an Idempotency-Key.
+enum class Keyed { kNone, kHalf, kAll };
+
+bool SendsKey(Keyed keyed, size_t index) {
+  return keyed == Keyed::kAll || (keyed == Keyed::kHalf && index % 2 == 0);
+}
+
 int Activate(const std::vector<int>& ports, const std::string& cards_file, int clients, double seconds,
-             const std::string& log_path) {
+             const std::string& log_path, Keyed keyed) {
   const std::vector<CardCredential> cards = ReadCards(cards_file);
   std::atomic<size_t> next{0};
   std::atomic<long> ok{0}, refused{0}, failed{0};
@@ -258,8 +269,11 @@ int Activate(const std::vector<int>& ports, const std::string& cards_file, int c
         const size_t i = next.fetch_add(1);
         if (i >= cards.size()) break;
         const auto t0 = std::chrono::steady_clock::now();
+        std::vector<std::pair<std::string, std::string>> headers;
+        if (SendsKey(keyed, i)) headers.emplace_back("Idempotency-Key", "act-" + cards[i].serial);
         const HttpReply reply = client.SendJson("POST", "/api/v1/card-activations",
-                                                ActivationBody(cards[i], static_cast<int>(i)));
+                                                ActivationBody(cards[i], static_cast<int>(i)), headers);
+        const bool replayed = reply.Header("idempotent-replayed") == "true";
         const double ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         std::string policy_no;
@@ -274,7 +288,8 @@ int Activate(const std::vector<int>& ports, const std::string& cards_file, int c
         }
         if (log != nullptr && reply.status != 0) {
           std::lock_guard<std::mutex> lock(mu);
-          std::fprintf(log, "%s,%d,%s\n", cards[i].serial.c_str(), reply.status, policy_no.c_str());
+          std::fprintf(log, "%s,%d,%s,%d\n", cards[i].serial.c_str(), reply.status, policy_no.c_str(),
+                       replayed ? 1 : 0);
           std::fflush(log);
         }
       }
@@ -354,9 +369,17 @@ int main(int argc, char** argv) {
                    Arg(argc, argv, "--out", "cards.csv"));
   }
   if (mode == "activate") {
+    const std::string keyed = Arg(argc, argv, "--keyed", "none");
+    if (keyed != "none" && keyed != "half" && keyed != "all") {
+      std::fprintf(stderr, "card_load: --keyed takes none, half or all\n");
+      return 2;
+    }
     return Activate(ports, Arg(argc, argv, "--cards-file", "cards.csv"),
                     std::stoi(Arg(argc, argv, "--clients", "64")),
-                    std::stod(Arg(argc, argv, "--seconds", "3600")), Arg(argc, argv, "--log"));
+                    std::stod(Arg(argc, argv, "--seconds", "3600")), Arg(argc, argv, "--log"),
+                    keyed == "all"    ? Keyed::kAll
+                    : keyed == "half" ? Keyed::kHalf
+                                      : Keyed::kNone);
   }
   if (mode == "batch") {
     return Batch(ports.front(), std::stoi(Arg(argc, argv, "--quantity", "1000000")));

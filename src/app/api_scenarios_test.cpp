@@ -12,11 +12,20 @@
 //    "save": {"var": "/json/pointer"},       remember values for later steps as {{var}}
 //    "save_csv": {"var": [row, column]}}     the same from a CSV body (row 1 is the first after
 //                                            the header; columns from 0)
+// or
+//   {"name": "...", "clock": {"set": "2026-12-01T09:00:00+08:00"}}   the platform's clock (time
+//   {"name": "...", "clock": {"advance": "31d"}}                     flows on); s, m, h, d units
+// A file may also set "now" (RFC 3339): the clock at its first step.
+//
+// A failing step is reported with its file, number and name, and the run goes on to the next, so
+// one run lists every failing step.
 //
 // In expected JSON, objects match as subsets and arrays element by element (same length unless
 // the expected array starts with "$contains", then each listed element must match some element).
 // String matchers: "$any", "$string", "$number", "$nonempty", "$absent" (key must be missing),
 // "$masked" (contains '*').
+#include <gmock/gmock.h>
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -139,31 +148,73 @@ std::string FromHex(const std::string& hex) {
   return out;
 }
 
-class ApiScenarioTest : public ::testing::TestWithParam<std::string> {};
+// Parses a duration of the "clock" step: an integer with unit s, m, h or d ("90m", "31d"); a
+// leading '-' moves back. Returns nullopt for anything else.
+std::optional<int64_t> ParseDurationMs(const std::string& text) {
+  static const std::regex kDuration("^(-?)([0-9]{1,9})([smhd])$");
+  std::smatch m;
+  if (!std::regex_match(text, m, kDuration)) return std::nullopt;
+  const int64_t unit = m[3] == "s" ? 1000 : m[3] == "m" ? 60'000 : m[3] == "h" ? 3'600'000 : 86'400'000;
+  const int64_t ms = std::stoll(m[2]) * unit;
+  return m[1] == "-" ? -ms : ms;
+}
 
-TEST_P(ApiScenarioTest, RunsAsWritten) {
-  std::ifstream in(GetParam());
-  const json scenario = json::parse(in);
-  TestPlatform platform;
-  std::map<std::string, std::string> vars;
-  std::map<std::string, std::string> tokens;
-  testing::HttpClient client(platform.port());
-  int index = 0;
-  for (const auto& step : scenario.at("steps")) {
-    ++index;
-    const std::string where = fs::path(GetParam()).filename().string() + " step " + std::to_string(index) +
-                              " (" + step.value("name", "") + ")";
+// Runs scenario files step by step. A step that fails is reported with its file, number and name,
+// and the run goes on, so one run lists every failing step of a file (later steps that need a
+// value the failed step should have saved fail too, and say which variable is missing).
+class ScenarioRunner {
+ public:
+  ScenarioRunner(std::string file, TestPlatform& platform)
+      : file_(std::move(file)), platform_(platform), client_(platform.port()) {}
+
+  void Run(const json& scenario) {
+    if (scenario.contains("now")) SetClock(scenario["now"], "scenario start");
+    int index = 0;
+    for (const auto& step : scenario.at("steps")) {
+      ++index;
+      const std::string where = fs::path(file_).filename().string() + " step " + std::to_string(index) +
+                                " (" + step.value("name", "") + ")";
+      RunStep(step, where);
+    }
+  }
+
+ private:
+  void Fail(const std::string& where, const std::string& what) { ADD_FAILURE() << where << ": " << what; }
+
+  void SetClock(const json& value, const std::string& where) {
+    Result<int64_t> at =
+        value.is_string() ? ParseTimestamp(value.get<std::string>()) : Status::NotFound("time");
+    if (!at.ok()) return Fail(where, "not an RFC 3339 time: " + value.dump());
+    platform_.clock().Set(*at);
+  }
+
+  void RunStep(const json& step, const std::string& where) {
     if (step.contains("login")) {
       const std::string login = step["login"];
-      tokens[login] = platform.Login(login);
-      ASSERT_FALSE(tokens[login].empty()) << where << ": login failed";
-      continue;
+      tokens_[login] = platform_.Login(login);
+      if (tokens_[login].empty()) Fail(where, "login failed");
+      return;
     }
-    const json request = SubstituteJson(step.at("request"), vars);
+    if (step.contains("clock")) {
+      const json& clock = step["clock"];
+      if (clock.contains("set")) SetClock(clock["set"], where);
+      if (clock.contains("advance")) {
+        std::optional<int64_t> delta = clock["advance"].is_string()
+                                           ? ParseDurationMs(clock["advance"].get<std::string>())
+                                           : std::nullopt;
+        if (!delta) return Fail(where, "advance is not a duration like \"31d\": " + clock["advance"].dump());
+        platform_.clock().Advance(*delta);
+      }
+      return;
+    }
+    const std::string missing = MissingVariable(step.at("request"));
+    if (!missing.empty())
+      return Fail(where, "no value saved for {{" + missing + "}} (an earlier step failed)");
+    const json request = SubstituteJson(step.at("request"), vars_);
     std::vector<std::pair<std::string, std::string>> headers;
     if (step.contains("as")) {
-      const auto it = tokens.find(step["as"].get<std::string>());
-      ASSERT_NE(it, tokens.end()) << where << ": no token for " << step["as"];
+      const auto it = tokens_.find(step["as"].get<std::string>());
+      if (it == tokens_.end()) return Fail(where, "no token for " + step["as"].dump());
       headers.emplace_back("Authorization", "Bearer " + it->second);
     }
     std::string body;
@@ -182,53 +233,99 @@ TEST_P(ApiScenarioTest, RunsAsWritten) {
     } else if (request.contains("raw_body_hex")) {
       body = FromHex(request["raw_body_hex"].get<std::string>());
     }
-    const auto reply = client.Send(request.at("method"), request.at("path"), body, headers);
+    const auto reply = client_.Send(request.at("method"), request.at("path"), body, headers);
     const json& expect = step.at("expect");
     const json actual = reply.Json();
-    ASSERT_EQ(reply.status, expect.at("status").get<int>()) << where << "\nbody: " << reply.body;
+    if (reply.status != expect.at("status").get<int>()) {
+      return Fail(where, "status " + std::to_string(reply.status) + ", expected " + expect["status"].dump() +
+                             "\nbody: " + reply.body.substr(0, 2000));
+    }
     if (expect.contains("json")) {
-      const std::string diff = Match(SubstituteJson(expect["json"], vars), &actual, "$");
-      EXPECT_TRUE(diff.empty()) << where << ": " << diff << "\nbody: " << reply.body;
+      const std::string diff = Match(SubstituteJson(expect["json"], vars_), &actual, "$");
+      if (!diff.empty()) Fail(where, diff + "\nbody: " + reply.body.substr(0, 2000));
     }
     if (expect.contains("headers")) {
       for (const auto& [k, v] : expect["headers"].items()) {
-        EXPECT_NE(reply.Header(k).find(v.get<std::string>()), std::string::npos)
-            << where << ": header " << k << " = '" << reply.Header(k) << "'";
+        if (reply.Header(k).find(v.get<std::string>()) == std::string::npos) {
+          Fail(where, "header " + k + " = '" + reply.Header(k) + "', expected it to contain " + v.dump());
+        }
       }
     }
-    if (expect.contains("body_contains")) {
-      EXPECT_NE(reply.body.find(expect["body_contains"].get<std::string>()), std::string::npos)
-          << where << ": body lacks " << expect["body_contains"];
+    if (expect.contains("body_contains") &&
+        reply.body.find(expect["body_contains"].get<std::string>()) == std::string::npos) {
+      Fail(where, "body lacks " + expect["body_contains"].dump());
     }
-    if (step.contains("save_csv")) {
-      std::vector<std::vector<std::string>> rows;
-      std::istringstream lines(reply.body);
-      std::string line;
-      while (std::getline(lines, line)) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        std::vector<std::string> cells;
-        std::istringstream fields(line);
-        std::string cell;
-        while (std::getline(fields, cell, ',')) cells.push_back(cell);
-        rows.push_back(cells);
-      }
-      for (const auto& [var, where] : step["save_csv"].items()) {
-        const size_t row = where.at(0).get<size_t>();
-        const size_t column = where.at(1).get<size_t>();
-        ASSERT_TRUE(row < rows.size() && column < rows[row].size())
-            << where << ": no CSV cell " << where.dump();
-        vars[var] = rows[row][column];
-      }
-    }
+    if (step.contains("save_csv")) SaveCsv(step["save_csv"], reply.body, where);
     if (step.contains("save")) {
       for (const auto& [var, pointer] : step["save"].items()) {
         const json::json_pointer ptr(pointer.get<std::string>());
-        ASSERT_TRUE(actual.contains(ptr)) << where << ": nothing at " << pointer;
+        if (!actual.contains(ptr)) {
+          Fail(where, "nothing at " + pointer.dump() + " to save as " + var);
+          continue;
+        }
         const json& value = actual.at(ptr);
-        vars[var] = value.is_string() ? value.get<std::string>() : value.dump();
+        vars_[var] = value.is_string() ? value.get<std::string>() : value.dump();
       }
     }
   }
+
+  void SaveCsv(const json& save, const std::string& csv, const std::string& where) {
+    std::vector<std::vector<std::string>> rows;
+    std::istringstream lines(csv);
+    std::string line;
+    while (std::getline(lines, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      std::vector<std::string> cells;
+      std::istringstream fields(line);
+      std::string cell;
+      while (std::getline(fields, cell, ',')) cells.push_back(cell);
+      rows.push_back(cells);
+    }
+    for (const auto& [var, cell] : save.items()) {
+      const size_t row = cell.at(0).get<size_t>();
+      const size_t column = cell.at(1).get<size_t>();
+      if (row >= rows.size() || column >= rows[row].size()) {
+        Fail(where, "no CSV cell " + cell.dump() + " to save as " + var);
+        continue;
+      }
+      vars_[var] = rows[row][column];
+    }
+  }
+
+  // Returns the first {{name}} in `value` that no step has saved, or "".
+  std::string MissingVariable(const json& value) const {
+    if (value.is_string()) {
+      static const std::regex kVariable("\\{\\{([^}]+)\\}\\}");
+      const std::string text = value.get<std::string>();
+      for (auto it = std::sregex_iterator(text.begin(), text.end(), kVariable); it != std::sregex_iterator();
+           ++it) {
+        if (vars_.count((*it)[1]) == 0) return (*it)[1];
+      }
+      return "";
+    }
+    if (value.is_object() || value.is_array()) {
+      for (const auto& item : value) {
+        std::string missing = MissingVariable(item);
+        if (!missing.empty()) return missing;
+      }
+    }
+    return "";
+  }
+
+  const std::string file_;
+  TestPlatform& platform_;
+  testing::HttpClient client_;
+  std::map<std::string, std::string> vars_;
+  std::map<std::string, std::string> tokens_;
+};
+
+class ApiScenarioTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ApiScenarioTest, RunsAsWritten) {
+  std::ifstream in(GetParam());
+  const json scenario = json::parse(in);
+  TestPlatform platform;
+  ScenarioRunner(GetParam(), platform).Run(scenario);
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, ApiScenarioTest, ::testing::ValuesIn(ScenarioFiles()),
@@ -239,6 +336,52 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, ApiScenarioTest, ::testing::ValuesIn(Scenari
                            }
                            return name;
                          });
+
+// The driver itself: every failing step is reported, each under its own name.
+TEST(ScenarioRunnerTest, ReportsEveryFailingStepUnderItsOwnName) {
+  TestPlatform platform;
+  const json scenario = json::parse(R"({"steps": [
+    {"name": "health answers", "request": {"method": "GET", "path": "/healthz"}, "expect": {"status": 200}},
+    {"name": "wrong status", "request": {"method": "GET", "path": "/healthz"}, "expect": {"status": 404}},
+    {"name": "csv from json", "request": {"method": "GET", "path": "/healthz"}, "expect": {"status": 200},
+     "save_csv": {"x": [5, 5]}},
+    {"name": "needs x", "request": {"method": "GET", "path": "/api/v1/products/{{x}}"}, "expect": {"status": 200}},
+    {"name": "still runs", "request": {"method": "GET", "path": "/nowhere"}, "expect": {"status": 200}}
+  ]})");
+  ::testing::TestPartResultArray failures;
+  {
+    ::testing::ScopedFakeTestPartResultReporter reporter(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
+    ScenarioRunner("driver.json", platform).Run(scenario);
+  }
+  ASSERT_EQ(failures.size(), 4);
+  EXPECT_THAT(failures.GetTestPartResult(0).message(),
+              ::testing::HasSubstr("driver.json step 2 (wrong status)"));
+  EXPECT_THAT(failures.GetTestPartResult(1).message(),
+              ::testing::HasSubstr("step 3 (csv from json): no CSV cell"));
+  EXPECT_THAT(failures.GetTestPartResult(2).message(),
+              ::testing::HasSubstr("step 4 (needs x): no value saved for {{x}}"));
+  EXPECT_THAT(failures.GetTestPartResult(3).message(),
+              ::testing::HasSubstr("step 5 (still runs): status 404"));
+}
+
+TEST(ScenarioRunnerTest, ClockStepsMoveThePlatformsClock) {
+  TestPlatform platform;
+  const json scenario = json::parse(R"({"now": "2030-06-01T09:00:00+08:00", "steps": [
+    {"login": "admin"},
+    {"name": "the session works", "as": "admin", "request": {"method": "GET", "path": "/api/v1/me"},
+     "expect": {"status": 200}},
+    {"name": "thirteen hours later", "clock": {"advance": "13h"}},
+    {"name": "the session has expired", "as": "admin", "request": {"method": "GET", "path": "/api/v1/me"},
+     "expect": {"status": 401}}
+  ]})");
+  ScenarioRunner("clock.json", platform).Run(scenario);
+  const int64_t expected = *ParseTimestamp("2030-06-01T22:00:00+08:00");
+  EXPECT_NEAR(static_cast<double>(platform.clock().NowMs()), static_cast<double>(expected), 60'000.0);
+  EXPECT_EQ(ParseDurationMs("31d"), 31LL * 86'400'000);
+  EXPECT_EQ(ParseDurationMs("-90m"), -90LL * 60'000);
+  EXPECT_EQ(ParseDurationMs("3w"), std::nullopt);
+}
 
 TEST(ApiScenarioFilesTest, ThereAreScenarios) { EXPECT_GE(ScenarioFiles().size(), 5u); }
 

@@ -7,7 +7,6 @@
 #include "cards/card_stock_routes.hpp"
 #include "common/log.hpp"
 #include "http/system_routes.hpp"
-#include "identity/identity_routes.hpp"
 #include "ledger/ledger_routes.hpp"
 #include "notify/notify_routes.hpp"
 #include "policies/policy_routes.hpp"
@@ -17,6 +16,8 @@ namespace anxin::app {
 namespace {
 
 constexpr auto kExpiryInterval = std::chrono::hours(1);
+// How often every audit chain head is written to the log stream (also at start and at stop).
+constexpr auto kAuditCheckpointInterval = std::chrono::minutes(5);
 
 std::unique_ptr<notify::SmsSender> MakeSmsSender(const Application::Options& options,
                                                  notify::RecordingSmsSender** recording) {
@@ -42,8 +43,10 @@ Application::Application(std::unique_ptr<storage::Database> db, KeyRing keys, co
     : db_(std::move(db)),
       keys_(std::move(keys)),
       clock_(clock),
-      audit_(clock_),
-      identity_(*db_, keys_, clock_, audit_, options.identity, options.sleeper, options.hasher),
+      audit_(clock_, keys_),
+      identity_(*db_, keys_, clock_, audit_, options.hasher),
+      sessions_(*db_, keys_, clock_, audit_, identity_, options.identity, options.hasher),
+      authenticator_(sessions_),
       products_(*db_, product_store_, audit_, clock_),
       policies_(*db_, keys_, clock_, audit_),
       ledger_(clock_),
@@ -57,11 +60,20 @@ Application::Application(std::unique_ptr<storage::Database> db, KeyRing keys, co
                        keys_, clock_, audit_, ActivationSettings(options)),
       idempotency_(*db_, clock_) {
   metrics_.SetDatabaseStats([db = db_.get()] { return db->Stats(); });
-  router_.SetAuthenticator(&identity_);
   router_.SetIdempotencyGuard(&idempotency_);
+  http::SystemRouteOptions system_routes;
+  system_routes.serve_metrics = !options.separate_metrics;
+  system_routes.metrics_token = options.metrics_token;
   http::RegisterSystemRoutes(
-      router_, metrics_, [db = db_.get()] { return db->Ping(); }, kVersion);
-  identity::RegisterIdentityRoutes(router_, identity_);
+      router_, metrics_, [db = db_.get()] { return db->Ping(); }, kVersion, system_routes);
+  if (options.separate_metrics) {
+    http::SystemRouteOptions ops_routes;
+    ops_routes.serve_openapi = false;
+    ops_routes.metrics_token = options.metrics_token;
+    http::RegisterSystemRoutes(
+        ops_router_, metrics_, [db = db_.get()] { return db->Ping(); }, kVersion, ops_routes);
+  }
+  identity::RegisterIdentityRoutes(router_, identity_, sessions_, authenticator_);
   audit::RegisterAuditRoutes(router_, *db_, audit_);
   products::RegisterProductRoutes(router_, products_);
   policies::RegisterPolicyRoutes(router_, policies_);
@@ -90,6 +102,7 @@ void Application::StartBackgroundJobs() {
   jobs_running_ = true;
   dispatcher_->Start();
   expiry_thread_ = std::thread([this] { RunExpiryJob(); });
+  checkpoint_thread_ = std::thread([this] { RunAuditCheckpointJob(); });
 }
 
 void Application::StopBackgroundJobs() {
@@ -100,6 +113,7 @@ void Application::StopBackgroundJobs() {
   }
   jobs_cv_.notify_all();
   if (expiry_thread_.joinable()) expiry_thread_.join();
+  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
   dispatcher_->Stop();
 }
 
@@ -113,8 +127,30 @@ void Application::RunExpiryJob() {
     } else if (*expired > 0) {
       LogEvent(spdlog::level::info, "cards_expired", {{"count", *expired}});
     }
+    if (auto purged = sessions_.PurgeThrottle(); !purged.ok()) {
+      LogEvent(spdlog::level::err, "login_throttle_purge_failed", {{"error", purged.status().ToString()}});
+    }
     lock.lock();
     jobs_cv_.wait_for(lock, kExpiryInterval, [this] { return !jobs_running_; });
+  }
+}
+
+void Application::RunAuditCheckpointJob() {
+  std::unique_lock<std::mutex> lock(jobs_mu_);
+  bool running = true;
+  while (running) {
+    running = jobs_running_;
+    lock.unlock();
+    // Outside the database, the log stream witnesses how far every chain reached, so that cutting
+    // a chain's tail or deleting a chain can be found later (anxin audit verify --checkpoints).
+    auto heads = audit_.Checkpoint(*db_);
+    if (heads.ok()) {
+      audit::AuditLog::LogCheckpoint(*heads);
+    } else {
+      LogEvent(spdlog::level::err, "audit_checkpoint_failed", {{"error", heads.status().ToString()}});
+    }
+    lock.lock();
+    if (running) jobs_cv_.wait_for(lock, kAuditCheckpointInterval, [this] { return !jobs_running_; });
   }
 }
 

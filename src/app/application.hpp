@@ -25,7 +25,9 @@
 #include "http/router.hpp"
 #include "idempotency/idempotency.hpp"
 #include "identity/demo_seed.hpp"
+#include "identity/identity_routes.hpp"
 #include "identity/identity_service.hpp"
+#include "identity/session_service.hpp"
 #include "ledger/ledger_store.hpp"
 #include "notify/outbox_dispatcher.hpp"
 #include "notify/outbox_store.hpp"
@@ -46,7 +48,6 @@ class Application {
  public:
   struct Options {
     identity::IdentitySettings identity;
-    identity::Sleeper sleeper = identity::ThreadSleeper();
     const identity::PasswordHasher* hasher = nullptr;  // null: Argon2id
     // SMS: the gateway's webhook (empty: a recording sender that keeps messages in memory and
     // logs them masked — for demos and tests) and the inbound webhook's secret (empty: SMS
@@ -54,6 +55,10 @@ class Application {
     std::string sms_webhook_url;
     std::string sms_webhook_secret;
     std::string sms_inbound_secret;
+    // /metrics: guarded by this token when set (setting metrics_token), and served by
+    // ops_router() instead of router() when `separate_metrics` (setting metrics_listen).
+    std::string metrics_token;
+    bool separate_metrics = false;
   };
 
   // Wires the platform around an open, migrated database. `clock` must outlive the application.
@@ -66,8 +71,10 @@ class Application {
   // the database has none. Returns the demo accounts (the same list on every call).
   Result<std::vector<identity::DemoLogin>> SeedDemo(const std::filesystem::path& products_dir);
 
-  // Starts the background jobs of a serving node: the outbox dispatcher (sends SMS) and the
-  // hourly card expiry. StopBackgroundJobs (also run by the destructor) stops them.
+  // Starts the background jobs of a serving node: the outbox dispatcher (sends SMS), the hourly
+  // card expiry (which also purges spent login-throttle counters) and the audit checkpoint (every
+  // chain head to the log every 5 minutes, and once more on stopping). StopBackgroundJobs (also
+  // run by the destructor) stops them.
   void StartBackgroundJobs();
   void StopBackgroundJobs();
 
@@ -75,6 +82,7 @@ class Application {
   [[nodiscard]] const KeyRing& keys() const { return keys_; }
   [[nodiscard]] const audit::AuditLog& audit() const { return audit_; }
   [[nodiscard]] identity::IdentityService& identity() { return identity_; }
+  [[nodiscard]] identity::SessionService& sessions() { return sessions_; }
   [[nodiscard]] products::ProductService& products() { return products_; }
   [[nodiscard]] policies::PolicyService& policies() { return policies_; }
   [[nodiscard]] const ledger::Ledger& ledger() const { return ledger_; }
@@ -86,10 +94,14 @@ class Application {
   // The SMS sender when no gateway is configured (null otherwise): tests read what was "sent".
   [[nodiscard]] notify::RecordingSmsSender* recorded_sms() { return recording_sms_; }
   [[nodiscard]] http::Router& router() { return router_; }
+  // The routes of the metrics listener (/metrics, /healthz, /readyz); empty unless
+  // Options::separate_metrics.
+  [[nodiscard]] http::Router& ops_router() { return ops_router_; }
   [[nodiscard]] http::Metrics& metrics() { return metrics_; }
 
  private:
   void RunExpiryJob();
+  void RunAuditCheckpointJob();
 
   // Constant after construction.
   std::unique_ptr<storage::Database> db_;
@@ -97,6 +109,8 @@ class Application {
   const Clock& clock_;
   audit::AuditLog audit_;
   identity::IdentityService identity_;
+  identity::SessionService sessions_;
+  identity::SessionAuthenticator authenticator_;
   products::SqlProductStore product_store_;
   products::ProductService products_;
   policies::PolicyService policies_;
@@ -117,12 +131,14 @@ class Application {
   idempotency::IdempotencyStore idempotency_;
   http::Metrics metrics_;
   http::Router router_;
+  http::Router ops_router_;
 
   // The expiry job's thread; guarded by jobs_mu_.
   std::mutex jobs_mu_;
   std::condition_variable jobs_cv_;
   bool jobs_running_ = false;
   std::thread expiry_thread_;
+  std::thread checkpoint_thread_;  // the audit checkpoint job's
 };
 
 }  // namespace anxin::app

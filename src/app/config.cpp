@@ -4,10 +4,27 @@
 #include <fstream>
 #include <sstream>
 
+#include "http/forwarded.hpp"
+
 extern char** environ;  // NOLINT(readability-redundant-declaration)
 
 namespace anxin::app {
 namespace {
+
+constexpr size_t kMinMetricsTokenLength = 16;
+
+std::string HostOf(const std::string& address) {
+  const auto colon = address.rfind(':');
+  return colon == std::string::npos ? address : address.substr(0, colon);
+}
+
+int PortOf(const std::string& address, int fallback) {
+  const auto colon = address.rfind(':');
+  if (colon == std::string::npos) return fallback;
+  int port = 0;
+  std::from_chars(address.data() + colon + 1, address.data() + address.size(), port);
+  return port;
+}
 
 Status ConfigError(const std::string& key, const std::string& what) {
   return Status::InvalidField(key, "invalid_config",
@@ -56,6 +73,21 @@ Status Apply(Config& config, const std::string& key, const std::string& value) {
     config.sms_webhook_secret = value;
   } else if (key == "sms_inbound_secret") {
     config.sms_inbound_secret = value;
+  } else if (key == "web_root") {
+    config.web_root = value;
+  } else if (key == "metrics_listen") {
+    config.metrics_listen = value;
+  } else if (key == "metrics_token") {
+    if (value.size() < kMinMetricsTokenLength) {
+      return ConfigError(key, "expected at least " + std::to_string(kMinMetricsTokenLength) + " characters");
+    }
+    config.metrics_token = value;
+  } else if (key == "trusted_proxies") {
+    ANXIN_RETURN_IF_ERROR(http::TrustedProxies::Parse(value).status());
+    config.trusted_proxies = value;
+  } else if (key == "cookie_secure") {
+    if (value != "true" && value != "false") return ConfigError(key, "expected true or false");
+    config.cookie_secure = value == "true";
   } else {
     return ConfigError(key, "unknown key");
   }
@@ -92,22 +124,29 @@ const std::map<std::string, ConfigKey>& ConfigKeys() {
       {"sms_inbound_secret",
        {"sms_inbound_secret", "ANXIN_SMS_INBOUND_SECRET",
         "HMAC secret of the gateway's inbound SMS calls (empty: SMS activation off)"}},
+      {"web_root",
+       {"web_root", "ANXIN_WEB_ROOT",
+        "the built web app served at / and /console/; an absent directory serves the API only (./web/dist)"}},
+      {"metrics_listen",
+       {"metrics_listen", "ANXIN_METRICS_LISTEN",
+        "separate address:port for /metrics, /healthz and /readyz; /metrics then leaves `listen` (none)"}},
+      {"metrics_token",
+       {"metrics_token", "ANXIN_METRICS_TOKEN",
+        "when set (16+ characters), /metrics needs Authorization: Bearer <token> (none)"}},
+      {"trusted_proxies",
+       {"trusted_proxies", "ANXIN_TRUSTED_PROXIES",
+        "reverse proxies whose X-Forwarded-For/-Proto are believed: IPs and CIDRs, comma-separated (none)"}},
+      {"cookie_secure",
+       {"cookie_secure", "ANXIN_COOKIE_SECURE",
+        "true when browsers reach the platform over HTTPS: session cookies get Secure (false)"}},
   };
   return kKeys;
 }
 
-std::string Config::ListenHost() const {
-  const auto colon = listen.rfind(':');
-  return colon == std::string::npos ? listen : listen.substr(0, colon);
-}
-
-int Config::ListenPort() const {
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos) return 8080;
-  int port = 0;
-  std::from_chars(listen.data() + colon + 1, listen.data() + listen.size(), port);
-  return port;
-}
+std::string Config::ListenHost() const { return HostOf(listen); }
+int Config::ListenPort() const { return PortOf(listen, 8080); }
+std::string Config::MetricsListenHost() const { return HostOf(metrics_listen); }
+int Config::MetricsListenPort() const { return PortOf(metrics_listen, -1); }
 
 Result<Config> LoadConfig(const std::string& path, const std::map<std::string, std::string>& environment) {
   Config config;
@@ -136,6 +175,15 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
   if (config.listen.find(':') == std::string::npos || port < 0 || port > 65535 ||
       config.ListenHost().empty()) {
     return ConfigError("listen", "expected address:port");
+  }
+  if (!config.metrics_listen.empty()) {
+    const int metrics_port = config.MetricsListenPort();
+    if (config.metrics_listen.find(':') == std::string::npos || metrics_port <= 0 || metrics_port > 65535 ||
+        config.MetricsListenHost().empty()) {
+      return ConfigError("metrics_listen", "expected address:port");
+    }
+    if (config.metrics_listen == config.listen)
+      return ConfigError("metrics_listen", "must differ from listen");
   }
   static const char* kLevels[] = {"trace", "debug", "info", "warn", "error"};
   bool level_ok = false;

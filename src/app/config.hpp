@@ -22,10 +22,21 @@ struct Config {
   std::string sms_webhook_url;  // the SMS gateway's webhook; empty: messages are recorded and logged masked
   std::string sms_webhook_secret;  // signs outbound webhook calls (X-Anxin-Signature)
   std::string sms_inbound_secret;  // verifies the gateway's inbound SMS calls; empty: SMS activation off
+  // Reverse proxies (IPs and CIDRs, comma-separated) whose X-Forwarded-For/-Proto are believed.
+  std::string trusted_proxies;
+  // A separate address:port serving only /metrics, /healthz and /readyz; empty: /metrics is on
+  // `listen` with the API.
+  std::string metrics_listen;
+  std::string metrics_token;            // when set, /metrics needs Authorization: Bearer <metrics_token>
+  std::string web_root = "./web/dist";  // the built web app; absent directory: API only
+  bool cookie_secure = false;      // browser-session cookies carry Secure (served over HTTPS)
 
   // The address and port parsed from `listen`.
   [[nodiscard]] std::string ListenHost() const;
   [[nodiscard]] int ListenPort() const;
+  // The address and port parsed from `metrics_listen` (valid only when it is set).
+  [[nodiscard]] std::string MetricsListenHost() const;
+  [[nodiscard]] int MetricsListenPort() const;
 };
 
 // The configuration keys, their environment variables and meaning (for --help and the README).

@@ -16,6 +16,8 @@ TEST(ConfigTest, DefaultsDeriveTheDatabaseAndKeyFromTheDataDirectory) {
   EXPECT_EQ(config->key_file, "./data/anxin.key");
   EXPECT_EQ(config->ListenHost(), "127.0.0.1");
   EXPECT_EQ(config->ListenPort(), 8080);
+  EXPECT_EQ(config->web_root, "./web/dist");
+  EXPECT_EQ(LoadConfig("", {{"ANXIN_WEB_ROOT", "/srv/web"}})->web_root, "/srv/web");
 }
 
 TEST(ConfigTest, EnvironmentWinsOverTheFile) {
@@ -45,6 +47,12 @@ TEST(ConfigTest, RejectsBadValuesNamingTheKey) {
       {{{"ANXIN_LOG_LEVEL", "loud"}}, "log_level"},
       {{{"ANXIN_WORKER_THREADS", "0"}}, "worker_threads"},
       {{{"ANXIN_WORKER_THREADS", "many"}}, "worker_threads"},
+      {{{"ANXIN_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local"}}, "trusted_proxies"},
+      {{{"ANXIN_TRUSTED_PROXIES", "10.0.0.0/33"}}, "trusted_proxies"},
+      {{{"ANXIN_METRICS_LISTEN", "9090"}}, "metrics_listen"},
+      {{{"ANXIN_METRICS_LISTEN", "127.0.0.1:0"}}, "metrics_listen"},
+      {{{"ANXIN_METRICS_LISTEN", "127.0.0.1:8080"}}, "metrics_listen"},
+      {{{"ANXIN_METRICS_TOKEN", "short"}}, "metrics_token"},
   };
   for (const auto& c : cases) {
     auto config = LoadConfig("", c.env);
@@ -52,6 +60,26 @@ TEST(ConfigTest, RejectsBadValuesNamingTheKey) {
     ASSERT_EQ(config.status().fields().size(), 1u);
     EXPECT_EQ(config.status().fields()[0].field, c.field);
   }
+}
+
+TEST(ConfigTest, ReadsTrustedProxies) {
+  EXPECT_EQ(LoadConfig("", {})->trusted_proxies, "");
+  auto config = LoadConfig("", {{"ANXIN_TRUSTED_PROXIES", "10.0.0.0/8, 2001:db8::/32,192.0.2.1"}});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->trusted_proxies, "10.0.0.0/8, 2001:db8::/32,192.0.2.1");
+}
+
+TEST(ConfigTest, MetricsStayOnTheMainAddressUnlessConfigured) {
+  auto defaults = LoadConfig("", {});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->metrics_listen, "");
+  EXPECT_EQ(defaults->metrics_token, "");
+  auto config = LoadConfig(
+      "", {{"ANXIN_METRICS_LISTEN", "127.0.0.1:9090"}, {"ANXIN_METRICS_TOKEN", "0123456789abcdef"}});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->MetricsListenHost(), "127.0.0.1");
+  EXPECT_EQ(config->MetricsListenPort(), 9090);
+  EXPECT_EQ(config->metrics_token, "0123456789abcdef");
 }
 
 TEST(ConfigTest, RejectsUnknownKeysAndMalformedLinesInTheFile) {

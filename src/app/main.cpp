@@ -4,9 +4,11 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/application.hpp"
@@ -14,6 +16,7 @@
 #include "common/log.hpp"
 #include "http/openapi.hpp"
 #include "http/server.hpp"
+#include "http/static_files.hpp"
 #include "storage/database.hpp"
 
 namespace anxin::app {
@@ -51,7 +54,13 @@ Result<std::unique_ptr<Application>> OpenApplication(const Config& config, const
   options.sms_webhook_url = config.sms_webhook_url;
   options.sms_webhook_secret = config.sms_webhook_secret;
   options.sms_inbound_secret = config.sms_inbound_secret;
-  return std::make_unique<Application>(std::move(db), std::move(keys), clock, std::move(options));
+  options.metrics_token = config.metrics_token;
+  options.separate_metrics = !config.metrics_listen.empty();
+  options.identity.cookie_secure = config.cookie_secure;
+  auto app = std::make_unique<Application>(std::move(db), std::move(keys), clock, std::move(options));
+  // Records written before migration 0015 get sealed under the key by the first record after them.
+  ANXIN_RETURN_IF_ERROR(app->audit().SealLegacyChain(app->db()));
+  return app;
 }
 
 void PrintDemoLogins(const std::vector<identity::DemoLogin>& logins) {
@@ -133,7 +142,10 @@ int Main(int argc, char** argv) {
   auto* outbox_send = outbox_cmd->add_subcommand("send", "send the messages that are due, once");
   auto* audit_cmd = cli.add_subcommand("audit", "audit log");
   audit_cmd->require_subcommand(1);
-  auto* audit_verify = audit_cmd->add_subcommand("verify", "verify the audit hash chain");
+  auto* audit_verify = audit_cmd->add_subcommand("verify", "verify every audit hash chain");
+  std::string checkpoints_path;
+  audit_verify->add_option("--checkpoints", checkpoints_path,
+                           "a log file of `anxin serve`: also check the audit_checkpoint events in it");
   std::string openapi_out;
   auto* openapi_cmd = cli.add_subcommand("openapi", "print the OpenAPI document without serving");
   openapi_cmd->add_option("--out", openapi_out, "write it to FILE instead of standard output");
@@ -204,14 +216,33 @@ int Main(int argc, char** argv) {
     return 0;
   }
   if (audit_verify->parsed()) {
-    auto report = app.audit().Verify(app.db());
+    std::vector<audit::ChainHead> checkpoints;
+    if (!checkpoints_path.empty()) {
+      std::ifstream log(checkpoints_path);
+      if (!log) {
+        return Fail(Status::InvalidField(
+            "checkpoints", "not_found",
+            {"无法读取日志文件 " + checkpoints_path, "cannot read " + checkpoints_path}));
+      }
+      auto read = audit::ReadCheckpoints(log);
+      if (!read.ok()) return Fail(read.status());
+      checkpoints = std::move(read).value();
+    }
+    auto report = app.audit().Verify(app.db(), checkpoints);
     if (!report.ok()) return Fail(report.status());
     if (report->ok) {
-      std::printf("audit chain intact: %lld records\n", static_cast<long long>(report->records));
+      std::printf("audit chains intact: %lld records in %zu chains", static_cast<long long>(report->records),
+                  report->heads.size());
+      if (!checkpoints.empty())
+        std::printf(", %zu checkpointed chains reach their checkpoints", checkpoints.size());
+      std::printf("\n");
+      for (const audit::ChainHead& head : report->heads) {
+        std::printf("  chain %lld: %lld records, head %s\n", static_cast<long long>(head.chain_id),
+                    static_cast<long long>(head.last_seq), head.last_hash.c_str());
+      }
       return 0;
     }
-    std::printf("audit chain BROKEN at seq %lld: %s\n",
-                static_cast<long long>(report->first_broken_seq.value_or(0)), report->problem.c_str());
+    std::printf("audit chain BROKEN: %s\n", report->problem.c_str());
     return 3;
   }
 
@@ -221,13 +252,45 @@ int Main(int argc, char** argv) {
   options.port = static_cast<uint16_t>(config.ListenPort());
   options.io_threads = config.io_threads;
   options.worker_threads = config.worker_threads;
+  options.trusted_proxies = *http::TrustedProxies::Parse(config.trusted_proxies);  // checked by LoadConfig
+  // The web app, read into memory once (an absent web_root: API only).
+  std::unique_ptr<http::StaticFiles> web;
+  if (auto loaded = http::StaticFiles::Load(config.web_root); loaded.ok()) {
+    web = std::move(loaded).value();
+    app.router().SetStaticFiles(web.get());
+    LogEvent(spdlog::level::info, "web_app_loaded",
+             {{"web_root", config.web_root}, {"files", web->file_count()}, {"bytes", web->total_bytes()}});
+  } else if (loaded.status().code() == StatusCode::kNotFound) {
+    LogEvent(spdlog::level::info, "web_app_absent", {{"web_root", config.web_root}});
+  } else {
+    return Fail(loaded.status());
+  }
   http::Server server(app.router(), app.metrics(), options);
   if (Status started = server.Start(); !started.ok()) return Fail(started);
+  // The metrics listener: its own small server, so that scrapes never queue behind the API.
+  std::unique_ptr<http::Server> ops_server;
+  std::thread ops_thread;
+  if (!config.metrics_listen.empty()) {
+    http::ServerOptions ops_options;
+    ops_options.address = config.MetricsListenHost();
+    ops_options.port = static_cast<uint16_t>(config.MetricsListenPort());
+    ops_options.io_threads = 1;
+    ops_options.worker_threads = 2;  // /readyz pings the database
+    ops_server = std::make_unique<http::Server>(app.ops_router(), app.metrics(), ops_options);
+    if (Status started = ops_server->Start(); !started.ok()) return Fail(started);
+    ops_thread = std::thread([&ops_server] { ops_server->Run(); });
+    LogEvent(spdlog::level::info, "serving_metrics",
+             {{"address", ops_options.address}, {"port", ops_server->port()}});
+  }
   http::StopOnSignals(server);
   app.StartBackgroundJobs();
   LogEvent(spdlog::level::info, "serving",
            {{"address", options.address}, {"port", server.port()}, {"version", kVersion}});
   server.Run();
+  if (ops_server) {
+    ops_server->Stop();
+    ops_thread.join();
+  }
   app.StopBackgroundJobs();
   LogEvent(spdlog::level::info, "stopped", {});
   return 0;

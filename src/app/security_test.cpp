@@ -5,13 +5,17 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 
+#include <cctype>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 
 #include "app/test_platform.hpp"
 #include "common/log.hpp"
+#include "policies/policy_period.hpp"
 
 namespace anxin::app {
 namespace {
@@ -169,6 +173,141 @@ TEST(PersonalDataTest, ClearIdNumbersAndPhonesNeverReachTheDatabaseFileOrTheLogs
   EXPECT_EQ(log_text.find(id_number), std::string::npos) << "clear ID number in the logs";
   EXPECT_EQ(log_text.find(phone), std::string::npos) << "clear phone number in the logs";
   std::filesystem::remove_all(dir);
+}
+
+// Issue 6 §1: user free text reaches audit summaries; an ID number or mobile number typed into any
+// such field must be masked there, and never turn the request into a 500 (the summary guard used
+// to refuse it with kInternal). Each field that ends up in a summary gets both numbers, written
+// together and in groups.
+TEST(AuditFreeTextTest, PersonalNumbersInFreeTextAreMaskedInAuditSummariesNeverA500) {
+  TestPlatform platform;
+  testing::HttpClient client(platform.port());
+  const std::string admin = platform.Login("admin");
+  const std::string doc = platform.Login("doc.hq");
+  ASSERT_FALSE(admin.empty());
+  ASSERT_FALSE(doc.empty());
+  const std::string id_number = "110101199003074258";
+  const std::string phone = "13800138000";
+  const std::string text = "张三 " + id_number + " 电话" + phone + " / 138 0013 8000";
+  auto call = [&](const std::string& token, const std::string& method, const std::string& path,
+                  const json& body) {
+    testing::HttpReply reply =
+        body.is_null() ? client.Send(method, path, "", {{"Authorization", "Bearer " + token}})
+                       : client.SendJson(method, path, body, {{"Authorization", "Bearer " + token}});
+    EXPECT_LT(reply.status, 500) << method << " " << path << ": " << reply.body;
+    EXPECT_GE(reply.status, 200) << method << " " << path;
+    return reply;
+  };
+  auto encode = [](const std::string& raw) {
+    std::string out;
+    for (unsigned char c : raw) {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += std::isalnum(c) ? std::string(1, static_cast<char>(c)) : std::string(buf);
+    }
+    return out;
+  };
+
+  const auto me = call(admin, "GET", "/api/v1/me", nullptr);
+  const std::string hq = me.Json().at("org").at("id").get<std::string>();
+  // Organisations: code (all digits; refused or masked) and name.
+  call(admin, "POST", "/api/v1/orgs",
+       {{"code", id_number}, {"name", "机构"}, {"level", "branch"}, {"parent_id", hq}});
+  call(admin, "POST", "/api/v1/orgs",
+       {{"code", phone}, {"name", "机构二"}, {"level", "branch"}, {"parent_id", hq}});
+  const auto org = call(admin, "POST", "/api/v1/orgs",
+                        {{"code", "FT"}, {"name", text}, {"level", "branch"}, {"parent_id", hq}});
+  ASSERT_EQ(org.status, 201) << org.body;
+  const std::string org_id = org.Json().at("id").get<std::string>();
+  call(admin, "PATCH", "/api/v1/orgs/" + org_id, {{"name", "分公司 " + phone + " " + id_number}});
+  // Staff: login and display name.
+  const auto user = call(admin, "POST", "/api/v1/users",
+                         {{"login", "ft-" + phone},
+                          {"display_name", "王五"},
+                          {"org_id", org_id},
+                          {"roles", {"seller"}},
+                          {"password", "Free-text-2026!"}});
+  ASSERT_EQ(user.status, 201) << user.body;
+  const std::string user_id = user.Json().at("id").get<std::string>();
+  call(admin, "PATCH", "/api/v1/users/" + user_id, {{"display_name", "王五" + id_number}});
+  // The purpose of revealing personal data.
+  call(admin, "GET", "/api/v1/users/" + user_id + "?reveal=phone&purpose=" + encode("核实 " + text), nullptr);
+  // Card types: the code (upper-case letters or digits, so a bare ID or mobile number is a valid one).
+  for (const std::string& code : {id_number, phone}) {
+    const auto type = call(doc, "POST", "/api/v1/card-types",
+                           {{"code", code},
+                            {"name", "卡" + code},
+                            {"serial_prefix", code == phone ? "FTB" : "FTA"},
+                            {"product_code", "ACCIDENT_ANNUAL"},
+                            {"plan_codes", {"A"}},
+                            {"default_plan_code", "A"},
+                            {"term", {{"unit", "year"}, {"value", 1}}},
+                            {"face_value_fen", 9900},
+                            {"validity_days", 365},
+                            {"start_rule", "next_day"},
+                            {"start_within_days", 0}});
+    ASSERT_EQ(type.status, 201) << type.body;
+    call(doc, "PATCH", "/api/v1/card-types/" + type.Json().at("id").get<std::string>(),
+         {{"status", "disabled"}});
+  }
+  // A policy's parties revealed with the numbers in the purpose.
+  const Date start = AddDays(DateOf(SystemClock().NowMs()), 1);
+  policies::NewPolicy request;
+  request.product_code = "ACCIDENT_ANNUAL";
+  request.plan_code = "A";
+  request.premium = Money::Fen(9900);
+  request.start_date = start;
+  request.end_date = policies::PolicyEndDate(start, products::TermUnit::kYear, 1);
+  request.org_id = hq;
+  request.source = "online";
+  request.parties = {{policies::PartyRole::kHolder,
+                      "李四",
+                      IdType::kResidentId,
+                      id_number,
+                      {1990, 3, 7},
+                      Sex::kMale,
+                      phone,
+                      "self",
+                      100},
+                     {policies::PartyRole::kInsured,
+                      "李四",
+                      IdType::kResidentId,
+                      id_number,
+                      {1990, 3, 7},
+                      Sex::kMale,
+                      phone,
+                      "self",
+                      100}};
+  Result<policies::Policy> policy = platform.app().db().WriteResult<policies::Policy>(
+      [&](storage::Tx& tx) { return platform.app().policies().Issue(tx, Actor::System("test"), request); });
+  ASSERT_TRUE(policy.ok()) << policy.status().ToString();
+  call(admin, "GET", "/api/v1/policies/" + policy->id + "?reveal=parties&purpose=" + encode("核实 " + text),
+       nullptr);
+
+  // Every audit record: no clear number anywhere, and each of those fields masked where it landed.
+  Result<std::vector<audit::AuditRecord>> records =
+      platform.app().audit().Query(platform.app().db(), {.limit = audit::kMaxQueryLimit});
+  ASSERT_TRUE(records.ok()) << records.status().ToString();
+  std::map<std::string, int> masked_by_action;
+  for (const audit::AuditRecord& r : *records) {
+    SCOPED_TRACE(r.action + " " + r.summary);
+    for (const std::string* field : {&r.summary, &r.object_id, &r.request_id}) {
+      EXPECT_EQ(field->find(id_number), std::string::npos);
+      EXPECT_EQ(field->find(phone), std::string::npos);
+      EXPECT_EQ(field->find("138 0013 8000"), std::string::npos);
+    }
+    if (r.summary.find('*') != std::string::npos) ++masked_by_action[r.action];
+  }
+  EXPECT_GE(masked_by_action["org.create"], 1);
+  EXPECT_GE(masked_by_action["org.update"], 1);
+  EXPECT_GE(masked_by_action["user.create"], 1);
+  EXPECT_GE(masked_by_action["user.update"], 1);
+  EXPECT_GE(masked_by_action["pii.reveal"], 2);
+  EXPECT_EQ(masked_by_action["card_type.create"], 2);
+  EXPECT_EQ(masked_by_action["card_type.update"], 2);
+  Result<audit::VerifyReport> report = platform.app().audit().Verify(platform.app().db());
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok) << report->problem;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -19,6 +20,22 @@
 
 namespace anxin::app {
 
+// The platform's clock in end-to-end tests: real time shifted by an offset that a test (or a
+// scenario's "clock" step) sets or moves, so that deadlines measured in days can be crossed while
+// time keeps flowing. Thread-safe.
+class ShiftedClock final : public Clock {
+ public:
+  [[nodiscard]] int64_t NowMs() const override { return real_.NowMs() + offset_ms_.load(); }
+  // Makes NowMs() return `now_ms` at this instant (time flows on from there).
+  void Set(int64_t now_ms) { offset_ms_.store(now_ms - real_.NowMs()); }
+  // Moves the clock forward (or back, with a negative `delta_ms`).
+  void Advance(int64_t delta_ms) { offset_ms_.fetch_add(delta_ms); }
+
+ private:
+  SystemClock real_;
+  std::atomic<int64_t> offset_ms_{0};
+};
+
 class TestPlatform {
  public:
   // Builds the platform; `real_argon2` uses the production password hasher (slow) instead of the
@@ -30,7 +47,6 @@ class TestPlatform {
     std::array<uint8_t, 32> key{};
     for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(i * 7 + 1);
     Application::Options options;
-    options.sleeper = [](std::chrono::milliseconds) {};
     options.hasher = real_argon2 ? nullptr : &hasher_;
     app_ = std::make_unique<Application>(std::move(db), KeyRing::FromKey(key), clock_, options);
     const std::string source =
@@ -57,6 +73,8 @@ class TestPlatform {
 
   [[nodiscard]] int port() const { return server_->port(); }
   [[nodiscard]] Application& app() { return *app_; }
+  // The clock every part of the platform reads.
+  [[nodiscard]] ShiftedClock& clock() { return clock_; }
 
   // Logs in as `login` (demo password) and returns the bearer token ("" on failure).
   std::string Login(const std::string& login) {
@@ -75,7 +93,7 @@ class TestPlatform {
     return std::move(db).value();
   }
 
-  SystemClock clock_;
+  ShiftedClock clock_;
   identity::FastHasher hasher_;
   std::unique_ptr<Application> app_;
   std::unique_ptr<http::Server> server_;

@@ -1,7 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <istream>
+#include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,16 +13,21 @@
 
 #include "common/actor.hpp"
 #include "common/clock.hpp"
+#include "common/crypto.hpp"
 #include "common/status.hpp"
 #include "storage/database.hpp"
 
 namespace anxin::audit {
 
-// The `prev_hash` of the first record.
+// The `prev_hash` of the first record of every chain.
 inline constexpr std::string_view kGenesisHash =
     "0000000000000000000000000000000000000000000000000000000000000000";
 // The most records one Query returns.
 inline constexpr int kMaxQueryLimit = 500;
+// How records are sealed: 1 = SHA-256 without a key (records written before migration 0015, all in
+// chain 1); 2 = a keyed BLAKE2b MAC under the audit subkey of the master key (KeyRing::AuditMac).
+inline constexpr int kLegacyHashVersion = 1;
+inline constexpr int kHashVersion = 2;
 
 // One state change, as a service reports it.
 struct AuditEntry {
@@ -27,13 +35,19 @@ struct AuditEntry {
   std::string object_type;  // "org", "user", "product", ...
   std::string object_id;
   std::string org_id;  // the organisation node the object belongs to (for scoped queries)
-  nlohmann::json summary = nlohmann::json::object();  // what changed; never clear-text personal data
+  // What changed. Strings (and keys) that look like resident ID or mobile numbers are masked when
+  // appended (MaskPersonalText), so user free text may appear here; still, put no personal data in.
+  nlohmann::json summary = nlohmann::json::object();
   std::string result = "ok";
 };
 
-// A stored, chained audit record.
+// A stored, sealed audit record. Records form several chains; each chain is totally ordered by
+// chain_seq (1, 2, 3, ... without gaps) and every record links to its predecessor's hash.
 struct AuditRecord {
-  int64_t seq = 0;
+  int64_t seq = 0;  // unique across chains, increasing with chain_seq within a chain; the paging key
+  int64_t chain_id = 0;
+  int64_t chain_seq = 0;
+  int64_t hash_version = kHashVersion;
   int64_t at_ms = 0;
   std::string actor_id;  // user id, or "system:<name>", or "anonymous"
   std::string actor_role;
@@ -59,45 +73,123 @@ struct AuditFilter {
   int limit = 100;
 };
 
-// Verification outcome: ok, or the first record whose link is broken.
+// Where a chain ends: its last record's chain_seq and hash (0 and kGenesisHash when empty).
+struct ChainHead {
+  int64_t chain_id = 0;
+  int64_t last_seq = 0;
+  std::string last_hash;
+};
+
+// Verification outcome: ok, or the first problem found.
 struct VerifyReport {
   bool ok = true;
-  int64_t records = 0;
+  int64_t records = 0;           // records checked
+  std::vector<ChainHead> heads;  // every chain as verified, by chain id
+  // Where the chain is broken: the chain, the position in it (a missing record's position too), and
+  // the seq of the stored record involved when there is one.
+  std::optional<int64_t> broken_chain_id;
+  std::optional<int64_t> broken_chain_seq;
   std::optional<int64_t> first_broken_seq;
   std::string problem;
 };
 
-// The hash-chained audit log. Records are appended inside the caller's transaction, so a change
-// and its audit record commit together or not at all. Each record's hash is
-// SHA-256(prev_hash || canonical fields); the chain head is locked while appending, so concurrent
-// transactions (and several nodes on PostgreSQL) append in a strict order. Thread-safe.
+// An entry made ready for appending, outside any transaction (AuditLog::Prepare): actor resolved,
+// summary masked and serialised, request fields cleaned, contents digested. Appending it costs the
+// database statements and one MAC. May be appended again when a transaction is retried.
+struct PreparedAuditEntry {
+  AuditRecord record;  // all but seq, chain_id, chain_seq, org_path, prev_hash and hash
+  std::string content_digest;
+};
+
+// Returns `text` with every run of 11 or more digits that stands on its own (not inside a word such
+// as a policy number "P2026…" or a card serial) masked but for its last four digits — resident ID
+// numbers (the check character X included), mobile numbers with or without +86, bank cards —
+// whether written together or in groups separated by spaces or dashes, in ASCII or full-width
+// digits. Anything else is returned unchanged. Pure and thread-safe.
+[[nodiscard]] std::string MaskPersonalText(std::string_view text);
+
+// Returns the latest checkpoint of every chain found in `log`: the JSON lines Anxin writes, among
+// which the "audit_checkpoint" events (AuditLog::Checkpoint). Other lines are ignored. Returns
+// kInvalidArgument "invalid_checkpoint" for a checkpoint line that does not have the expected shape.
+Result<std::vector<ChainHead>> ReadCheckpoints(std::istream& log);
+
+// The audit log: several hash chains of records, appended inside the caller's transaction, so a
+// change and its audit record commit together or not at all.
+//
+// A transaction appends to one chain, locked from its first append until it ends. On PostgreSQL it
+// takes the first chain no other transaction holds (SELECT ... FOR UPDATE SKIP LOCKED), and opens a
+// new chain when all are held, so audited writes on any number of nodes never wait for each other;
+// on SQLite the single writer appends to chain 1. Each record is sealed with a keyed BLAKE2b MAC
+// (KeyRing::AuditMac) over its chain, chain_seq, seq, org_path, prev_hash and the SHA-256 of its
+// other fields,
+// and each chain head carries a tag from the seal of its last record, so someone with access to the
+// database but not to the key file can neither alter a record nor re-chain what follows nor move a
+// head back. Thread-safe.
 class AuditLog {
  public:
-  explicit AuditLog(const Clock& clock) : clock_(clock) {}
+  // Seals records with the audit subkey of `keys` (copied).
+  AuditLog(const Clock& clock, const KeyRing& keys);
+  // For the unit tests of other modules only: seals with a fixed, publicly known key.
+  explicit AuditLog(const Clock& clock);
 
-  // Appends `entry` done by `actor` within `tx`: the record commits or rolls back with the
-  // caller's work. The actor is recorded as the principal's user id, roles (joined by ',') and
-  // org id, or "system:<name>", or "anonymous"; `entry.org_id` is resolved to its org path (from
-  // the orgs table) for scoped queries. Returns kInternal (a programming error) if the summary
-  // holds a string that looks like a resident ID or mobile number (RULES.md §6: no clear personal
-  // data in logs) or is not serialisable, or if `entry.org_id` names no organisation; database
-  // errors as the Tx reports them (kAborted: the caller's transaction is retried).
+  // Prepares `entry` done by `actor`, outside any transaction: the actor is recorded as the
+  // principal's user id, roles (joined by ',') and org id, or "system:<name>", or "anonymous"; the
+  // summary is masked (MaskPersonalText on every string and key) and serialised (invalid UTF-8
+  // replaced); the request id and client address are kept printable, bounded and masked; the time
+  // is now. Never fails on content; returns kInternal only for an entry without an action (a
+  // programming error).
+  Result<PreparedAuditEntry> Prepare(const Actor& actor, const AuditEntry& entry) const;
+  // Appends `prepared` within `tx`: the record commits or rolls back with the caller's work.
+  // `record.org_id` is resolved to its org path (for scoped queries). Returns kInternal if
+  // `record.org_id` names no organisation (a programming error); database errors as the Tx reports
+  // them (kAborted: the caller's transaction is retried).
+  Status Append(storage::Tx& tx, const PreparedAuditEntry& prepared) const;
+  // Prepare and Append in one.
   Status Append(storage::Tx& tx, const Actor& actor, const AuditEntry& entry) const;
-  // Returns records matching `filter`, oldest first (by seq), at most `filter.limit` (clamped to
-  // 1..kMaxQueryLimit). Returns database errors only.
-  Result<std::vector<AuditRecord>> Query(storage::Database& db, const AuditFilter& filter) const;
-  // Walks the whole chain in seq order (in pages, each its own read transaction), recomputing every
-  // hash and checking seq continuity, prev_hash links and the chain head, and reports the first
-  // broken record. Records appended after the walk starts are not checked. Returns database errors
-  // only; a broken chain is a report with ok = false.
-  Result<VerifyReport> Verify(storage::Database& db) const;
 
-  // Returns the hash of `record` computed from its fields and prev_hash (its `hash` is ignored):
-  // SHA-256 hex of a length-prefixed serialisation of every field.
-  [[nodiscard]] static std::string ComputeHash(const AuditRecord& record);
+  // Returns records matching `filter`, by ascending seq, at most `filter.limit` (clamped to
+  // 1..kMaxQueryLimit). On PostgreSQL a record may commit after a record with a higher seq (their
+  // transactions ran side by side), so a reader paging by seq at the very end of the log may see it
+  // appear behind its cursor. Returns database errors only.
+  Result<std::vector<AuditRecord>> Query(storage::Database& db, const AuditFilter& filter) const;
+  // Checks every chain: walks all records by seq (in pages, each its own read transaction),
+  // recomputing every seal and checking that chain_seqs are contiguous, that each prev_hash names
+  // the previous record of its chain, that unkeyed records appear only as chain 1's prefix, that
+  // every chain head matches its last record and carries a valid MAC, that no record lies beyond its
+  // chain head or in a chain without a head; and, for each of `checkpoints`, that the chain still
+  // exists, reaches at least that far and holds that hash there. Records appended after the walk
+  // starts are not checked. Returns database errors only; a broken chain is a report with ok = false.
+  Result<VerifyReport> Verify(storage::Database& db, std::span<const ChainHead> checkpoints = {}) const;
+  // Returns every chain head, by chain id: what `anxin serve` writes to the log stream
+  // periodically as an "audit_checkpoint" event. Returns database errors only.
+  Result<std::vector<ChainHead>> Checkpoint(storage::Database& db) const;
+  // Writes the checkpoint event for `heads` to the log (info level).
+  static void LogCheckpoint(const std::vector<ChainHead>& heads);
+  // Appends a record that seals the records written before migration 0015 (chain 1's unkeyed
+  // prefix) under the key, if chain 1 still ends with such a record; does nothing otherwise.
+  // `anxin` runs it at start-up. Returns database errors only.
+  Status SealLegacyChain(storage::Database& db) const;
+
+  // A keyed record's seal: one 64-byte MAC over its fields, chain position and prev_hash, whose
+  // first half (hex) is the record's hash and second half the tag its chain head carries while the
+  // record is the chain's last. The tag is stored nowhere else, so a head moved back to an older
+  // record cannot be given a valid tag without the key.
+  struct Seal {
+    std::string hash;
+    std::string head_tag;
+  };
+  // Returns the seal of a keyed `record` (its `hash` is ignored).
+  [[nodiscard]] Seal SealOf(const AuditRecord& record) const;
+  // Returns the hash `record` should carry, computed from its fields, chain position and
+  // prev_hash (its `hash` is ignored) by its hash_version.
+  [[nodiscard]] std::string ComputeHash(const AuditRecord& record) const;
 
  private:
+  [[nodiscard]] Seal SealOf(const AuditRecord& record, std::string_view content_digest) const;
+
+  // Constant after construction.
   const Clock& clock_;
+  const KeyRing keys_;
 };
 
 }  // namespace anxin::audit

@@ -132,25 +132,27 @@ Result<http::Response> ListAuditEvents(storage::Database& db, const AuditLog& lo
 }
 
 nlohmann::json ResponseSchema() {
-  nlohmann::json item =
-      Object({{"seq", Integer()},
-              {"at", DateTime()},
-              {"at_ms", Integer()},
-              {"actor_id", String()},
-              {"actor_role", String()},
-              {"actor_org_id", String()},
-              {"action", String()},
-              {"object_type", String()},
-              {"object_id", String()},
-              {"org_id", String()},
-              {"org_path", String()},
-              {"summary", {{"type", "object"}}},
-              {"result", String()},
-              {"request_id", String()},
-              {"client_address", String()},
-              {"prev_hash", String()},
-              {"hash", String()}},
-             {"seq", "at", "actor_id", "action", "object_type", "object_id", "result", "hash"});
+  nlohmann::json item = Object({{"seq", Integer()},
+                                {"chain_id", Integer()},
+                                {"chain_seq", Integer()},
+                                {"at", DateTime()},
+                                {"at_ms", Integer()},
+                                {"actor_id", String()},
+                                {"actor_role", String()},
+                                {"actor_org_id", String()},
+                                {"action", String()},
+                                {"object_type", String()},
+                                {"object_id", String()},
+                                {"org_id", String()},
+                                {"org_path", String()},
+                                {"summary", {{"type", "object"}}},
+                                {"result", String()},
+                                {"request_id", String()},
+                                {"client_address", String()},
+                                {"prev_hash", String()},
+                                {"hash", String()}},
+                               {"seq", "chain_id", "chain_seq", "at", "actor_id", "action", "object_type",
+                                "object_id", "result", "hash"});
   return Object({{"items", Array(item)}, {"next_after_seq", Nullable(Integer())}},
                 {"items", "next_after_seq"});
 }
@@ -161,6 +163,8 @@ nlohmann::json AuditRecordJson(const AuditRecord& record) {
   nlohmann::json summary = nlohmann::json::parse(record.summary, nullptr, /*allow_exceptions=*/false);
   if (summary.is_discarded()) summary = record.summary;
   return {{"seq", record.seq},
+          {"chain_id", record.chain_id},
+          {"chain_seq", record.chain_seq},
           {"at", FormatTimestamp(record.at_ms)},
           {"at_ms", record.at_ms},
           {"actor_id", record.actor_id},

@@ -88,6 +88,8 @@ TEST_F(AuditRoutesTest, RendersEveryField) {
   ASSERT_EQ(response.status, 200);
   const nlohmann::json item = Body(response).at("items").at(0);
   EXPECT_EQ(item.at("seq"), 1);
+  EXPECT_EQ(item.at("chain_id"), 1);
+  EXPECT_EQ(item.at("chain_seq"), 1);
   EXPECT_EQ(item.at("at"), "2026-01-01T08:00:00.000+08:00");
   EXPECT_EQ(item.at("at_ms"), kStartMs);
   EXPECT_EQ(item.at("actor_id"), "U1");

@@ -1,6 +1,7 @@
 #pragma once
 
-// The SQL behind AuditLog (internal to the audit module; one implementation for both dialects).
+// The SQL behind AuditLog (internal to the audit module; one implementation for both dialects
+// where the SQL allows).
 
 #include <cstdint>
 #include <optional>
@@ -13,29 +14,49 @@
 
 namespace anxin::audit::store {
 
-struct ChainHead {
-  int64_t last_seq = 0;
-  std::string last_hash;
+// A chain head as stored.
+struct StoredHead {
+  ChainHead head;
+  std::string head_mac;  // "" on a chain not appended to since migration 0015 created it
 };
 
-// Reads the chain head and locks it until `tx` ends (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
-// single writer already serialises write transactions). kInternal if the head row is missing.
-Result<ChainHead> LockChainHead(storage::Tx& tx);
-// Moves the chain head to the record `seq` with `hash`.
-Status AdvanceChainHead(storage::Tx& tx, int64_t seq, const std::string& hash);
-// Returns the org path of organisation `org_id`, or nullopt if there is none.
-Result<std::optional<std::string>> FindOrgPath(storage::Tx& tx, const std::string& org_id);
-// Inserts a complete record.
-Status InsertRecord(storage::Tx& tx, const AuditRecord& record);
+// The chain a transaction appends to, locked until the transaction ends, with what the next record
+// needs from the database.
+struct LockedChain {
+  ChainHead head;
+  int64_t next_seq = 0;                 // the seq of the record about to be appended
+  std::optional<std::string> org_path;  // of the organisation asked for; nullopt if there is none
+};
+
+// Locks a chain for `tx` and returns its head. PostgreSQL: the chain this transaction already
+// holds, else the first chain no other transaction holds (FOR UPDATE SKIP LOCKED: never waits),
+// else a new chain. SQLite: chain 1 (the single writer serialises write transactions). One
+// statement in the common case; `org_id` ("" for none) is resolved in the same statement.
+// kInternal if SQLite's chain 1 is missing.
+Result<LockedChain> LockChain(storage::Tx& tx, const std::string& org_id);
+// Locks chain `chain_id` for `tx` (waiting for a transaction that holds it) and returns its stored
+// head, or nullopt if there is no such chain.
+Result<std::optional<StoredHead>> LockChainById(storage::Tx& tx, int64_t chain_id);
+// Inserts `record` (complete) and moves its chain's head to it, with `head_mac`.
+Status AppendRecord(storage::Tx& tx, const AuditRecord& record, const std::string& head_mac);
 // Returns records matching `filter` by ascending seq; `filter.limit` must already be in range.
 Result<std::vector<AuditRecord>> SelectRecords(storage::Tx& tx, const AuditFilter& filter);
 
-// The chain head together with the highest stored seq, read in one statement (one snapshot).
-struct ChainState {
-  ChainHead head;
-  std::optional<int64_t> max_seq;  // nullopt when there are no records
+// Every chain head, by chain id.
+Result<std::vector<StoredHead>> SelectHeads(storage::Tx& tx);
+// What the records of one chain span.
+struct ChainExtent {
+  int64_t chain_id = 0;
+  int64_t records = 0;
+  int64_t max_chain_seq = 0;
+  int64_t min_seq = 0;
 };
-Result<ChainState> ReadChainState(storage::Tx& tx);
+// The extent of every chain that has records, by chain id.
+Result<std::vector<ChainExtent>> SelectExtents(storage::Tx& tx);
+// The highest seq stored (0 when there are no records).
+Result<int64_t> MaxSeq(storage::Tx& tx);
+// The seq of the first record of `chain_id` past `chain_seq`, if any.
+Result<std::optional<int64_t>> FirstSeqPast(storage::Tx& tx, int64_t chain_id, int64_t chain_seq);
 // Returns up to `limit` records with after_seq < seq <= up_to_seq by ascending seq.
 Result<std::vector<AuditRecord>> SelectRange(storage::Tx& tx, int64_t after_seq, int64_t up_to_seq,
                                              int limit);

@@ -1,3 +1,4 @@
+#include <span>
 #include <string>
 #include <vector>
 
@@ -6,82 +7,141 @@
 namespace anxin::audit::store {
 namespace {
 
-constexpr const char* kRecordColumns =
-    "seq, at_ms, actor_id, actor_role, actor_org_id, action, object_type, object_id, org_id, org_path, "
-    "summary, result, request_id, client_address, prev_hash, hash";
+using storage::Dialect;
+using storage::Row;
+using storage::Tx;
+using storage::Value;
 
-AuditRecord RecordFromRow(const storage::Row& row) {
+constexpr const char* kRecordColumns =
+    "seq, chain_id, chain_seq, hash_version, at_ms, actor_id, actor_role, actor_org_id, action, "
+    "object_type, object_id, org_id, org_path, summary, result, request_id, client_address, prev_hash, "
+    "hash";
+
+// PostgreSQL: the chain this transaction already holds (its head row version was written by this
+// transaction), else the first one nobody holds. SKIP LOCKED never waits for another transaction.
+constexpr const char* kLockFreeChainPostgres =
+    "SELECT c.chain_id, c.last_seq, c.last_hash, nextval('audit_events_seq'), "
+    "(SELECT path FROM orgs WHERE id = ?) "
+    "FROM (SELECT chain_id, last_seq, last_hash FROM audit_chains "
+    "ORDER BY (xmin = pg_current_xact_id()::xid) DESC, chain_id LIMIT 1 FOR UPDATE SKIP LOCKED) c";
+// PostgreSQL, when every chain is held: a new one (invisible to others until this commits).
+constexpr const char* kCreateChainPostgres =
+    "WITH c AS (INSERT INTO audit_chains (chain_id, last_seq, last_hash, head_mac) "
+    "VALUES (nextval('audit_chain_ids'), 0, ?, '') RETURNING chain_id, last_seq, last_hash) "
+    "SELECT c.chain_id, c.last_seq, c.last_hash, nextval('audit_events_seq'), "
+    "(SELECT path FROM orgs WHERE id = ?) FROM c";
+// SQLite: one writer, one chain; seq is the next row id.
+constexpr const char* kLockChainSqlite =
+    "SELECT chain_id, last_seq, last_hash, (SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_events), "
+    "(SELECT path FROM orgs WHERE id = ?) FROM audit_chains WHERE chain_id = 1";
+
+AuditRecord RecordFromRow(const Row& row) {
   AuditRecord r;
   r.seq = row.Int(0);
-  r.at_ms = row.Int(1);
-  r.actor_id = row.Text(2);
-  r.actor_role = row.Text(3);
-  r.actor_org_id = row.Text(4);
-  r.action = row.Text(5);
-  r.object_type = row.Text(6);
-  r.object_id = row.Text(7);
-  r.org_id = row.Text(8);
-  r.org_path = row.Text(9);
-  r.summary = row.Text(10);
-  r.result = row.Text(11);
-  r.request_id = row.Text(12);
-  r.client_address = row.Text(13);
-  r.prev_hash = row.Text(14);
-  r.hash = row.Text(15);
+  r.chain_id = row.Int(1);
+  r.chain_seq = row.Int(2);
+  r.hash_version = row.Int(3);
+  r.at_ms = row.Int(4);
+  r.actor_id = row.Text(5);
+  r.actor_role = row.Text(6);
+  r.actor_org_id = row.Text(7);
+  r.action = row.Text(8);
+  r.object_type = row.Text(9);
+  r.object_id = row.Text(10);
+  r.org_id = row.Text(11);
+  r.org_path = row.Text(12);
+  r.summary = row.Text(13);
+  r.result = row.Text(14);
+  r.request_id = row.Text(15);
+  r.client_address = row.Text(16);
+  r.prev_hash = row.Text(17);
+  r.hash = row.Text(18);
   return r;
 }
 
-Result<std::vector<AuditRecord>> RunRecordQuery(storage::Tx& tx, const std::string& sql,
-                                                const std::vector<storage::Value>& params) {
-  ANXIN_ASSIGN_OR_RETURN(std::vector<storage::Row> rows, tx.Query(sql, params));
+Result<std::vector<AuditRecord>> RunRecordQuery(Tx& tx, const std::string& sql,
+                                                const std::vector<Value>& params) {
+  ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, params));
   std::vector<AuditRecord> out;
   out.reserve(rows.size());
-  for (const storage::Row& row : rows) out.push_back(RecordFromRow(row));
+  for (const Row& row : rows) out.push_back(RecordFromRow(row));
   return out;
+}
+
+constexpr size_t kInsertParams = 19;
+constexpr const char* kAdvanceHead =
+    "UPDATE audit_chains SET last_seq = ?, last_hash = ?, head_mac = ? WHERE chain_id = ?";
+
+const std::string& InsertSql() {
+  static const std::string sql = std::string("INSERT INTO audit_events (") + kRecordColumns +
+                                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  return sql;
+}
+
+// PostgreSQL: the insert and the head's move in one statement, one round trip.
+const std::string& InsertAndAdvanceSql() {
+  static const std::string sql = "WITH r AS (" + InsertSql() + ") " + kAdvanceHead;
+  return sql;
+}
+
+LockedChain LockedFromRow(const Row& row) {
+  LockedChain locked;
+  locked.head = ChainHead{row.Int(0), row.Int(1), row.Text(2)};
+  locked.next_seq = row.Int(3);
+  locked.org_path = row.OptText(4);
+  return locked;
 }
 
 }  // namespace
 
-Result<ChainHead> LockChainHead(storage::Tx& tx) {
-  const char* sql = tx.dialect() == storage::Dialect::kPostgres
-                        ? "SELECT last_seq, last_hash FROM audit_chain WHERE id = 1 FOR UPDATE"
-                        : "SELECT last_seq, last_hash FROM audit_chain WHERE id = 1";
-  ANXIN_ASSIGN_OR_RETURN(std::optional<storage::Row> row, tx.QueryOne(sql));
-  if (!row) return Status::Internal("audit_chain head row is missing (migration 0002 not applied?)");
-  return ChainHead{row->Int(0), row->Text(1)};
+Result<LockedChain> LockChain(Tx& tx, const std::string& org_id) {
+  if (tx.dialect() == Dialect::kSqlite) {
+    ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne(kLockChainSqlite, {org_id}));
+    if (!row) return Status::Internal("audit chain 1 is missing (migration 0015 not applied?)");
+    return LockedFromRow(*row);
+  }
+  ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne(kLockFreeChainPostgres, {org_id}));
+  if (!row) {
+    ANXIN_ASSIGN_OR_RETURN(row, tx.QueryOne(kCreateChainPostgres, {std::string(kGenesisHash), org_id}));
+    if (!row) return Status::Internal("audit: a new chain could not be created");
+  }
+  return LockedFromRow(*row);
 }
 
-Status AdvanceChainHead(storage::Tx& tx, int64_t seq, const std::string& hash) {
-  ANXIN_ASSIGN_OR_RETURN(
-      int64_t changed,
-      tx.Exec("UPDATE audit_chain SET last_seq = ?, last_hash = ? WHERE id = 1", {seq, hash}));
-  if (changed != 1) return Status::Internal("audit_chain head row is missing");
+Result<std::optional<StoredHead>> LockChainById(Tx& tx, int64_t chain_id) {
+  const char* sql =
+      tx.dialect() == Dialect::kPostgres
+          ? "SELECT chain_id, last_seq, last_hash, head_mac FROM audit_chains "
+            "WHERE chain_id = ? FOR UPDATE"
+          : "SELECT chain_id, last_seq, last_hash, head_mac FROM audit_chains WHERE chain_id = ?";
+  ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne(sql, {chain_id}));
+  if (!row) return std::optional<StoredHead>();
+  return std::optional<StoredHead>(
+      StoredHead{ChainHead{row->Int(0), row->Int(1), row->Text(2)}, row->Text(3)});
+}
+
+Status AppendRecord(Tx& tx, const AuditRecord& r, const std::string& head_mac) {
+  const std::vector<Value> params = {
+      r.seq,        r.chain_id,     r.chain_seq, r.hash_version, r.at_ms,          r.actor_id,
+      r.actor_role, r.actor_org_id, r.action,    r.object_type,  r.object_id,      r.org_id,
+      r.org_path,   r.summary,      r.result,    r.request_id,   r.client_address, r.prev_hash,
+      r.hash,       r.chain_seq,    r.hash,      head_mac,       r.chain_id};
+  int64_t advanced = 0;
+  if (tx.dialect() == Dialect::kPostgres) {
+    ANXIN_ASSIGN_OR_RETURN(advanced, tx.Exec(InsertAndAdvanceSql(), params));
+  } else {
+    const std::span<const Value> all(params);
+    ANXIN_RETURN_IF_ERROR(tx.Exec(InsertSql(), all.first(kInsertParams)).status());
+    ANXIN_ASSIGN_OR_RETURN(advanced, tx.Exec(kAdvanceHead, all.subspan(kInsertParams)));
+  }
+  if (advanced != 1)
+    return Status::Internal("audit chain " + std::to_string(r.chain_id) + " has no head row");
   return Status::Ok();
 }
 
-Result<std::optional<std::string>> FindOrgPath(storage::Tx& tx, const std::string& org_id) {
-  ANXIN_ASSIGN_OR_RETURN(std::optional<storage::Row> row,
-                         tx.QueryOne("SELECT path FROM orgs WHERE id = ?", {org_id}));
-  if (!row) return std::optional<std::string>();
-  return std::optional<std::string>(row->Text(0));
-}
-
-Status InsertRecord(storage::Tx& tx, const AuditRecord& r) {
-  std::vector<storage::Value> params = {r.seq,          r.at_ms,          r.actor_id,    r.actor_role,
-                                        r.actor_org_id, r.action,         r.object_type, r.object_id,
-                                        r.org_id,       r.org_path,       r.summary,     r.result,
-                                        r.request_id,   r.client_address, r.prev_hash,   r.hash};
-  ANXIN_ASSIGN_OR_RETURN(int64_t changed,
-                         tx.Exec(std::string("INSERT INTO audit_events (") + kRecordColumns +
-                                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                 params));
-  (void)changed;
-  return Status::Ok();
-}
-
-Result<std::vector<AuditRecord>> SelectRecords(storage::Tx& tx, const AuditFilter& filter) {
+Result<std::vector<AuditRecord>> SelectRecords(Tx& tx, const AuditFilter& filter) {
   std::string sql = std::string("SELECT ") + kRecordColumns + " FROM audit_events WHERE seq > ?";
-  std::vector<storage::Value> params = {filter.after_seq};
+  std::vector<Value> params = {filter.after_seq};
   if (filter.from_ms) {
     sql += " AND at_ms >= ?";
     params.emplace_back(*filter.from_ms);
@@ -110,18 +170,42 @@ Result<std::vector<AuditRecord>> SelectRecords(storage::Tx& tx, const AuditFilte
   return RunRecordQuery(tx, sql, params);
 }
 
-Result<ChainState> ReadChainState(storage::Tx& tx) {
+Result<std::vector<StoredHead>> SelectHeads(Tx& tx) {
   ANXIN_ASSIGN_OR_RETURN(
-      std::optional<storage::Row> row,
-      tx.QueryOne(
-          "SELECT c.last_seq, c.last_hash, (SELECT MAX(e.seq) FROM audit_events e) FROM audit_chain c "
-          "WHERE c.id = 1"));
-  if (!row) return Status::Internal("audit_chain head row is missing (migration 0002 not applied?)");
-  return ChainState{ChainHead{row->Int(0), row->Text(1)}, row->OptInt(2)};
+      std::vector<Row> rows,
+      tx.Query("SELECT chain_id, last_seq, last_hash, head_mac FROM audit_chains ORDER BY chain_id"));
+  std::vector<StoredHead> heads;
+  heads.reserve(rows.size());
+  for (const Row& row : rows) {
+    heads.push_back(StoredHead{ChainHead{row.Int(0), row.Int(1), row.Text(2)}, row.Text(3)});
+  }
+  return heads;
 }
 
-Result<std::vector<AuditRecord>> SelectRange(storage::Tx& tx, int64_t after_seq, int64_t up_to_seq,
-                                             int limit) {
+Result<std::vector<ChainExtent>> SelectExtents(Tx& tx) {
+  ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows,
+                         tx.Query("SELECT chain_id, COUNT(*), MAX(chain_seq), MIN(seq) FROM audit_events "
+                                  "GROUP BY chain_id ORDER BY chain_id"));
+  std::vector<ChainExtent> extents;
+  extents.reserve(rows.size());
+  for (const Row& row : rows) extents.push_back(ChainExtent{row.Int(0), row.Int(1), row.Int(2), row.Int(3)});
+  return extents;
+}
+
+Result<int64_t> MaxSeq(Tx& tx) {
+  ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne("SELECT MAX(seq) FROM audit_events"));
+  return row ? row->Int(0) : 0;
+}
+
+Result<std::optional<int64_t>> FirstSeqPast(Tx& tx, int64_t chain_id, int64_t chain_seq) {
+  ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row,
+                         tx.QueryOne("SELECT MIN(seq) FROM audit_events WHERE chain_id = ? AND chain_seq > ?",
+                                     {chain_id, chain_seq}));
+  if (!row) return std::optional<int64_t>();
+  return row->OptInt(0);
+}
+
+Result<std::vector<AuditRecord>> SelectRange(Tx& tx, int64_t after_seq, int64_t up_to_seq, int limit) {
   return RunRecordQuery(
       tx,
       std::string("SELECT ") + kRecordColumns +

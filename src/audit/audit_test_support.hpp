@@ -4,10 +4,12 @@
 // build organisations, principals and entries.
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <map>
 #include <memory>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -126,20 +128,33 @@ class AuditTestBase : public ::testing::Test {
     return records.ok() ? *records : std::vector<AuditRecord>();
   }
 
-  int64_t ChainHeadSeq() {
-    int64_t seq = -1;
+  // The number of records the chain heads account for, over all chains.
+  int64_t ChainedRecords() {
+    int64_t records = -1;
     Status s = db_->Read([&](storage::Tx& tx) -> Status {
-      ANXIN_ASSIGN_OR_RETURN(std::optional<storage::Row> row,
-                             tx.QueryOne("SELECT last_seq FROM audit_chain WHERE id = 1"));
-      if (row) seq = row->Int(0);
+      ANXIN_ASSIGN_OR_RETURN(
+          std::optional<storage::Row> row,
+          tx.QueryOne("SELECT CAST(COALESCE(SUM(last_seq), 0) AS BIGINT) FROM audit_chains"));
+      if (row) records = row->Int(0);
       return Status::Ok();
     });
     EXPECT_TRUE(s.ok()) << s.ToString();
-    return seq;
+    return records;
+  }
+
+  Result<VerifyReport> Verify(std::span<const ChainHead> checkpoints = {}) {
+    return log_.Verify(*db_, checkpoints);
+  }
+
+  static std::array<uint8_t, 32> TestKey() {
+    std::array<uint8_t, 32> key{};
+    for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(3 * i + 11);
+    return key;
   }
 
   FakeClock clock_{kStartMs};
-  AuditLog log_{clock_};
+  KeyRing keys_ = KeyRing::FromKey(TestKey());
+  AuditLog log_{clock_, keys_};
   std::unique_ptr<storage::Database> db_;
   std::map<std::string, std::string> org_paths_;
 };

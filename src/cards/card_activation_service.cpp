@@ -255,13 +255,15 @@ Result<CardActivationService::CheckedCard> CardActivationService::CheckCredentia
     return Status::Ok();
   }));
 
-  if (throttle && throttle->blocked_until > now) return TooManyAttempts();
+  if (throttle && throttle->blocked_until > now) {
+    return TooManyAttempts().WithRetryAfter(std::chrono::milliseconds(throttle->blocked_until - now));
+  }
   const bool password_ok =
       ConstantTimeEquals(stored_hash.value_or(std::string(kAbsentHash)), checked.password_hash) && card &&
       type;
   if (card && card->locked_until > now) {
     ANXIN_RETURN_IF_ERROR(RecordFailure(actor, client_key, std::nullopt));
-    return TooManyAttempts();
+    return TooManyAttempts().WithRetryAfter(std::chrono::milliseconds(card->locked_until - now));
   }
   if (!password_ok) {
     // The same statements run whether or not the card exists (the attempt update then changes no row).
@@ -553,7 +555,9 @@ Result<Activation> CardActivationService::Commit(storage::Tx& tx, const Actor& a
   if (!card || !stored_hash || !ConstantTimeEquals(*stored_hash, prepared.checked.password_hash)) {
     return InvalidCredentials();
   }
-  if (card->locked_until > now) return TooManyAttempts();
+  if (card->locked_until > now) {
+    return TooManyAttempts().WithRetryAfter(std::chrono::milliseconds(card->locked_until - now));
+  }
   Result<CardStatus> next = CardTransition(card->status, CardAction::kActivate);
   if (!next.ok()) return NotActivatable(card->status);
   if (now > card->valid_until) return NotActivatable(CardStatus::kExpired);

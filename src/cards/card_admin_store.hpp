@@ -7,6 +7,7 @@
 
 #include "cards/card.hpp"
 #include "common/status.hpp"
+#include "identity/directory.hpp"
 #include "storage/database.hpp"
 
 namespace anxin::cards {
@@ -88,6 +89,10 @@ inline constexpr size_t kCardInsertRowsPerStatement = 500;
 
 class SqlCardAdminStore final : public CardAdminStore {
  public:
+  // Reads the organisation tree through `directory`, which must outlive the store.
+  explicit SqlCardAdminStore(const identity::Directory& directory = identity::SqlDirectory())
+      : directory_(directory) {}
+
   Result<bool> InsertType(storage::Tx& tx, const CardType& type, const std::string& created_by) override;
   Result<std::vector<CardType>> ListTypes(storage::Tx& tx) override;
   Result<bool> SetTypeStatus(storage::Tx& tx, const std::string& id, const std::string& status) override;
@@ -103,6 +108,9 @@ class SqlCardAdminStore final : public CardAdminStore {
   Result<std::optional<std::string>> TakeExportSecret(storage::Tx& tx, const std::string& batch_id,
                                                       int64_t now_ms,
                                                       const std::string& exported_by) override;
+
+ private:
+  const identity::Directory& directory_;
 };
 
 }  // namespace anxin::cards

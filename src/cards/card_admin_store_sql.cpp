@@ -108,11 +108,9 @@ Result<int64_t> SqlCardAdminStore::MaxSeq(storage::Tx& tx, const std::string& ca
 }
 
 Result<std::optional<HeadOffice>> SqlCardAdminStore::FindHeadOffice(storage::Tx& tx) {
-  ANXIN_ASSIGN_OR_RETURN(
-      std::vector<Row> rows,
-      tx.Query("SELECT id, path FROM orgs WHERE level = 'head_office' ORDER BY created_at LIMIT 1"));
-  if (rows.empty()) return std::optional<HeadOffice>();
-  return std::optional<HeadOffice>(HeadOffice{rows[0].Text(0), rows[0].Text(1)});
+  ANXIN_ASSIGN_OR_RETURN(std::optional<identity::Org> head, directory_.HeadOffice(tx));
+  if (!head) return std::optional<HeadOffice>();
+  return std::optional<HeadOffice>(HeadOffice{head->id, head->path});
 }
 
 Status SqlCardAdminStore::InsertBatch(storage::Tx& tx, const CardBatch& batch,

@@ -297,7 +297,7 @@ class CardRoutesTest : public testing::CardTestBase {
   void SetUp() override {
     CardTestBase::SetUp();
     if (HasFatalFailure()) return;
-    router_.SetAuthenticator(service_.get());
+    router_.SetAuthenticator(authenticator_.get());
     RegisterCardAdminRoutes(router_, *admin_service_);
     RegisterCardStockRoutes(router_, *stock_service_);
   }

@@ -7,6 +7,7 @@
 
 #include "cards/card_sales.hpp"
 #include "common/status.hpp"
+#include "identity/directory.hpp"
 #include "storage/database.hpp"
 
 namespace anxin::cards {
@@ -102,6 +103,10 @@ class CardSalesStore {
 // CardSalesStore over SQL, the same statements on SQLite and PostgreSQL.
 class SqlCardSalesStore final : public CardSalesStore {
  public:
+  // Reads organisations and staff through `directory`, which must outlive the store.
+  explicit SqlCardSalesStore(const identity::Directory& directory = identity::SqlDirectory())
+      : directory_(directory) {}
+
   Result<std::optional<SalesOrg>> FindOrg(storage::Tx& tx, const std::string& id) override;
   Result<std::optional<SalesStaff>> FindStaff(storage::Tx& tx, const std::string& login) override;
   Result<bool> NumberTaken(storage::Tx& tx, NumberKind kind, const std::string& number) override;
@@ -128,6 +133,9 @@ class SqlCardSalesStore final : public CardSalesStore {
   Result<std::optional<Recovery>> FindRecovery(storage::Tx& tx, const std::string& id) override;
   Result<std::optional<Recovery>> FindRecoveryByNo(storage::Tx& tx, const std::string& recovery_no) override;
   Result<bool> MarkRecoveryRefunded(storage::Tx& tx, const std::string& id) override;
+
+ private:
+  const identity::Directory& directory_;
 };
 
 }  // namespace anxin::cards

@@ -140,23 +140,19 @@ Status ExpectOne(Result<int64_t> changed, std::string_view what) {
 }  // namespace
 
 Result<std::optional<SalesOrg>> SqlCardSalesStore::FindOrg(storage::Tx& tx, const std::string& id) {
-  return One<SalesOrg>(tx, "SELECT id, code, name, level, path, status FROM orgs WHERE id = ?", {id},
-                       [](const Row& row) -> Result<SalesOrg> {
-                         return SalesOrg{row.Text(0), row.Text(1), row.Text(2),
-                                         row.Text(3), row.Text(4), row.Text(5) == "active"};
-                       });
+  ANXIN_ASSIGN_OR_RETURN(std::optional<identity::Org> org, directory_.FindOrg(tx, id));
+  if (!org) return std::optional<SalesOrg>();
+  return std::optional<SalesOrg>(SalesOrg{org->id, org->code, org->name,
+                                          std::string(identity::OrgLevelName(org->level)), org->path,
+                                          org->status == identity::ActiveState::kActive});
 }
 
 Result<std::optional<SalesStaff>> SqlCardSalesStore::FindStaff(storage::Tx& tx, const std::string& login) {
-  return One<SalesStaff>(
-      tx,
-      "SELECT u.id, u.login, u.display_name, u.org_id, u.status, "
-      "(SELECT COUNT(*) FROM user_roles r WHERE r.user_id = u.id AND r.role_code = 'seller') "
-      "FROM users u WHERE u.login = ? AND u.kind = 'staff'",
-      {login}, [](const Row& row) -> Result<SalesStaff> {
-        return SalesStaff{row.Text(0),   row.Text(1), row.Text(2), row.Text(3), row.Text(4) == "active",
-                          row.Int(5) > 0};
-      });
+  ANXIN_ASSIGN_OR_RETURN(std::optional<identity::StaffMember> staff, directory_.FindStaffByLogin(tx, login));
+  if (!staff) return std::optional<SalesStaff>();
+  ANXIN_ASSIGN_OR_RETURN(bool seller, directory_.HasRole(tx, staff->id, {identity::kRoleSeller}));
+  return std::optional<SalesStaff>(
+      SalesStaff{staff->id, staff->login, staff->display_name, staff->org_id, staff->active, seller});
 }
 
 Result<bool> SqlCardSalesStore::NumberTaken(storage::Tx& tx, NumberKind kind, const std::string& number) {

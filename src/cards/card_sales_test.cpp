@@ -739,7 +739,7 @@ class CardSalesRoutesTest : public CardSalesTest {
   void SetUp() override {
     CardSalesTest::SetUp();
     if (HasFatalFailure()) return;
-    router_.SetAuthenticator(service_.get());
+    router_.SetAuthenticator(authenticator_.get());
     RegisterCardSalesRoutes(router_, *sales_);
   }
 

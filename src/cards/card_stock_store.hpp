@@ -7,6 +7,7 @@
 
 #include "cards/card.hpp"
 #include "common/status.hpp"
+#include "identity/directory.hpp"
 #include "storage/database.hpp"
 
 namespace anxin::cards {
@@ -151,6 +152,10 @@ class CardStockStore {
 
 class SqlCardStockStore final : public CardStockStore {
  public:
+  // Reads organisations and staff through `directory`, which must outlive the store.
+  explicit SqlCardStockStore(const identity::Directory& directory = identity::SqlDirectory())
+      : directory_(directory) {}
+
   Result<RangeProblems> CheckHeld(storage::Tx& tx, const std::string& card_type_id, int64_t first_seq,
                                   int64_t last_seq, const std::string& holder_type,
                                   const std::string& holder_id) override;
@@ -177,6 +182,9 @@ class SqlCardStockStore final : public CardStockStore {
   Result<std::vector<AgeingRow>> InStockByBatch(storage::Tx& tx, const std::string& scope_path) override;
   Result<int64_t> ExpireDue(storage::Tx& tx, int64_t now_ms, const std::vector<CardStatus>& statuses,
                             const std::string& run_id, const std::string& actor_id) override;
+
+ private:
+  const identity::Directory& directory_;
 };
 
 }  // namespace anxin::cards

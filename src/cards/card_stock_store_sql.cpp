@@ -1,3 +1,4 @@
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +11,7 @@ namespace {
 
 using storage::Row;
 using storage::Value;
+using Names = std::map<std::string, std::string>;  // id -> name, from the Directory
 
 constexpr std::string_view kMovementColumns =
     "id, movement_no, kind, card_type_id, first_seq, last_seq, quantity, from_type, from_id, to_type, to_id, "
@@ -148,31 +150,26 @@ Result<std::vector<CardMovement>> SqlCardStockStore::MovementsCovering(storage::
 }
 
 Result<std::optional<StockPerson>> SqlCardStockStore::FindPerson(storage::Tx& tx, const std::string& login) {
-  ANXIN_ASSIGN_OR_RETURN(
-      std::optional<Row> row,
-      tx.QueryOne(
-          "SELECT u.id, u.login, u.display_name, u.org_id, o.path, u.status, u.kind, (SELECT COUNT(*) FROM "
-          "user_roles r WHERE r.user_id = u.id AND r.role_code IN ('seller', 'doc_admin')) FROM users u "
-          "LEFT JOIN orgs o ON o.id = u.org_id WHERE u.login = ?",
-          {login}));
-  if (!row) return std::optional<StockPerson>();
+  ANXIN_ASSIGN_OR_RETURN(std::optional<identity::StaffMember> staff, directory_.FindStaffByLogin(tx, login));
+  if (!staff) return std::optional<StockPerson>();
   StockPerson p;
-  p.user_id = row->Text(0);
-  p.login = row->Text(1);
-  p.display_name = row->Text(2);
-  p.org_id = row->Text(3);
-  p.org_path = row->Text(4);
-  p.active = row->Text(5) == "active" && row->Text(6) == "staff";
-  p.authorised = row->Int(7) > 0;
+  p.user_id = staff->id;
+  p.login = staff->login;
+  p.display_name = staff->display_name;
+  p.org_id = staff->org_id;
+  p.org_path = staff->org_path;
+  p.active = staff->active;
+  ANXIN_ASSIGN_OR_RETURN(p.authorised,
+                         directory_.HasRole(tx, staff->id, {identity::kRoleSeller, identity::kRoleDocAdmin}));
   return std::optional<StockPerson>(std::move(p));
 }
 
 Result<std::string> SqlCardStockStore::HolderName(storage::Tx& tx, const std::string& holder_type,
                                                   const std::string& holder_id) {
-  const char* sql = holder_type == "person" ? "SELECT display_name FROM users WHERE id = ?"
-                                            : "SELECT name FROM orgs WHERE id = ?";
-  ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne(sql, {holder_id}));
-  return row ? row->Text(0) : std::string();
+  ANXIN_ASSIGN_OR_RETURN(Names names, holder_type == "person" ? directory_.UserDisplayNames(tx, {holder_id})
+                                                              : directory_.OrgNames(tx, {holder_id}));
+  auto it = names.find(holder_id);
+  return it == names.end() ? std::string() : it->second;
 }
 
 Result<std::vector<Card>> SqlCardStockStore::ListCards(storage::Tx& tx, const CardQuery& query) {
@@ -224,11 +221,12 @@ Result<std::vector<CountRow>> SqlCardStockStore::StockCounts(storage::Tx& tx, co
                                                              const std::string& group_by) {
   std::string sql;
   if (group_by == "org") {
+    // Labelled with the organisations' names below, through the Directory. A card's
+    // holder_org_path is its holder organisation's path, so the order is the tree's.
     sql =
-        "SELECT c.holder_org_id, o.name, c.status, COUNT(*) FROM cards c JOIN orgs o ON o.id = "
-        "c.holder_org_id "
-        "WHERE c.holder_org_path LIKE ? ESCAPE '!' GROUP BY c.holder_org_id, o.name, o.path, c.status "
-        "ORDER BY o.path, c.status";
+        "SELECT c.holder_org_id, '', c.status, COUNT(*) FROM cards c "
+        "WHERE c.holder_org_path LIKE ? ESCAPE '!' GROUP BY c.holder_org_id, c.holder_org_path, c.status "
+        "ORDER BY c.holder_org_path, c.status";
   } else if (group_by == "type") {
     sql =
         "SELECT c.card_type_id, t.code, c.status, COUNT(*) FROM cards c JOIN card_types t ON t.id = "
@@ -245,6 +243,13 @@ Result<std::vector<CountRow>> SqlCardStockStore::StockCounts(storage::Tx& tx, co
   std::vector<CountRow> out;
   out.reserve(rows.size());
   for (const Row& row : rows) out.push_back(CountRow{row.Text(0), row.Text(1), row.Text(2), row.Int(3)});
+  if (group_by == "org") {
+    std::vector<std::string> ids;
+    ids.reserve(out.size());
+    for (const CountRow& r : out) ids.push_back(r.key);
+    ANXIN_ASSIGN_OR_RETURN(Names names, directory_.OrgNames(tx, ids));
+    for (CountRow& r : out) r.label = names[r.key];
+  }
   return out;
 }
 
@@ -252,16 +257,20 @@ Result<std::vector<SaleRow>> SqlCardStockStore::Sales(storage::Tx& tx, const std
                                                       int64_t from_ms, int64_t to_ms) {
   ANXIN_ASSIGN_OR_RETURN(
       std::vector<Row> rows,
-      tx.Query(
-          "SELECT s.seller_code, s.org_id, o.name, s.created_at, s.quantity, s.amount_fen FROM card_sales s "
-          "JOIN orgs o ON o.id = s.org_id WHERE s.org_path LIKE ? ESCAPE '!' AND s.created_at >= ? AND "
-          "s.created_at < ? AND s.status <> 'reversed' ORDER BY s.created_at, s.id",
-          {PrefixPattern(scope_path), from_ms, to_ms}));
+      tx.Query("SELECT s.seller_code, s.org_id, s.created_at, s.quantity, s.amount_fen FROM card_sales s "
+               "WHERE s.org_path LIKE ? ESCAPE '!' AND s.created_at >= ? AND "
+               "s.created_at < ? AND s.status <> 'reversed' ORDER BY s.created_at, s.id",
+               {PrefixPattern(scope_path), from_ms, to_ms}));
   std::vector<SaleRow> out;
   out.reserve(rows.size());
+  std::vector<std::string> org_ids;
+  org_ids.reserve(rows.size());
   for (const Row& row : rows) {
-    out.push_back(SaleRow{row.Text(0), row.Text(1), row.Text(2), row.Int(3), row.Int(4), row.Int(5)});
+    out.push_back(SaleRow{row.Text(0), row.Text(1), "", row.Int(2), row.Int(3), row.Int(4)});
+    org_ids.push_back(out.back().org_id);
   }
+  ANXIN_ASSIGN_OR_RETURN(Names names, directory_.OrgNames(tx, org_ids));
+  for (SaleRow& r : out) r.org_name = names[r.org_id];
   return out;
 }
 

@@ -24,6 +24,7 @@ constexpr size_t kPwhashMemLimit = 19 * 1024 * 1024;
 constexpr char kKdfContext[crypto_kdf_CONTEXTBYTES + 1] = "anxinkey";
 constexpr uint64_t kSealSubkeyId = 1;
 constexpr uint64_t kHashSubkeyId = 2;
+constexpr uint64_t kAuditSubkeyId = 3;
 
 constexpr size_t kKeyHexChars = 64;
 
@@ -196,6 +197,8 @@ KeyRing KeyRing::FromKey(const std::array<uint8_t, 32>& master) {
                              master.data());
   crypto_kdf_derive_from_key(ring.hash_key_.data(), ring.hash_key_.size(), kHashSubkeyId, kKdfContext,
                              master.data());
+  crypto_kdf_derive_from_key(ring.audit_key_.data(), ring.audit_key_.size(), kAuditSubkeyId, kKdfContext,
+                             master.data());
   return ring;
 }
 
@@ -236,6 +239,14 @@ std::string KeyRing::LookupHash(std::string_view purpose, std::string_view value
                      hash_key_.data(), hash_key_.size());
   sodium_memzero(input.data(), input.size());
   return HexEncode(out, sizeof out);
+}
+
+std::array<uint8_t, 64> KeyRing::AuditMac(std::string_view data) const {
+  static_assert(crypto_generichash_BYTES_MAX >= 64);
+  std::array<uint8_t, 64> out{};
+  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                     audit_key_.data(), audit_key_.size());
+  return out;
 }
 
 std::string HashPassword(std::string_view password) {

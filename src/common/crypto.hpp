@@ -13,8 +13,8 @@ namespace anxin {
 void InitCrypto();
 
 // Holds the platform's master key (32 bytes, from the key file) and the subkeys derived from it:
-// one for encrypting personal data at rest (secretbox), one for keyed look-up hashes. Immutable
-// after construction, so thread-safe.
+// one for encrypting personal data at rest (secretbox), one for keyed look-up hashes, one for
+// sealing the audit chains. Immutable after construction, so thread-safe.
 class KeyRing {
  public:
   // Reads the key file at `path`, creating it (mode 0600, 32 random bytes hex-encoded) when absent.
@@ -33,10 +33,16 @@ class KeyRing {
   // Returns a keyed BLAKE2b hash (hex, 32 bytes) of `value` in the domain `purpose` ("id_number",
   // "phone", "card_password"), for exact-match look-up columns.
   [[nodiscard]] std::string LookupHash(std::string_view purpose, std::string_view value) const;
+  // Returns the keyed BLAKE2b-512 MAC of `data` under the audit subkey: the audit log seals its
+  // records and chain heads with it, so that someone with access to the database alone cannot
+  // recompute a chain. (Keyed BLAKE2b is a MAC by design, RFC 7693; one compression per 128 bytes
+  // instead of HMAC-SHA256's four or more per call.)
+  [[nodiscard]] std::array<uint8_t, 64> AuditMac(std::string_view data) const;
 
  private:
   std::array<uint8_t, 32> seal_key_{};
   std::array<uint8_t, 32> hash_key_{};
+  std::array<uint8_t, 32> audit_key_{};
 };
 
 // Hashes `password` with Argon2id (libsodium, t=2, 19 MiB: OWASP's minimum). Returns the encoded

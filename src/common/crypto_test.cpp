@@ -1,6 +1,7 @@
 #include "common/crypto.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -160,6 +161,23 @@ TEST(KeyRingTest, LookupHashIsStableKeyedAndPurposeSeparated) {
   EXPECT_NE(ring.LookupHash("ab", "c"), ring.LookupHash("a", "bc"));
   // The hash is not a plain hash of the value.
   EXPECT_NE(hash.substr(0, 64), Sha256Hex("11010519491231002X"));
+}
+
+TEST(KeyRingTest, AuditMacIsStableAndKeyedByItsOwnSubkey) {
+  const KeyRing ring = KeyRing::FromKey(TestKey(1));
+  const std::array<uint8_t, 64> mac = ring.AuditMac("anxin.audit.v2;record");
+  EXPECT_EQ(mac, KeyRing::FromKey(TestKey(1)).AuditMac("anxin.audit.v2;record"));
+  EXPECT_NE(mac, ring.AuditMac("anxin.audit.v2;recorD"));
+  EXPECT_NE(mac, KeyRing::FromKey(TestKey(2)).AuditMac("anxin.audit.v2;record"));
+  EXPECT_NE(mac, (std::array<uint8_t, 64>{}));
+  // Not the look-up hash's key: the look-up hash of the same input differs from the MAC's first half.
+  std::string first_half;
+  for (size_t i = 0; i < 32; ++i) {
+    char hex[3];
+    std::snprintf(hex, sizeof hex, "%02x", mac[i]);
+    first_half += hex;
+  }
+  EXPECT_NE(first_half, ring.LookupHash("", "anxin.audit.v2;record"));
 }
 
 TEST(PasswordTest, HashVerifiesOnlyTheRightPassword) {

@@ -1,6 +1,8 @@
 #include "common/status.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <utility>
 
 namespace anxin {
@@ -54,6 +56,22 @@ std::string_view StatusCodeName(StatusCode code) {
   return "unknown";
 }
 
+StatusCode StatusCodeFor(StatusDetail detail) {
+  switch (detail) {
+    case StatusDetail::kNone:
+      return StatusCode::kOk;
+    case StatusDetail::kMethodNotAllowed:
+    case StatusDetail::kUnsupportedMediaType:
+    case StatusDetail::kUnprocessable:
+      return StatusCode::kInvalidArgument;
+    case StatusDetail::kPayloadTooLarge:
+    case StatusDetail::kHeaderTooLarge:
+    case StatusDetail::kRequestTimeout:
+      return StatusCode::kResourceExhausted;
+  }
+  return StatusCode::kInternal;
+}
+
 const std::string& Text::In(std::string_view lang) const {
   if (lang == "en") return en.empty() ? zh : en;
   return zh.empty() ? en : zh;
@@ -90,6 +108,24 @@ Status Status::Internal(std::string detail) {
   Status status(StatusCode::kInternal, "internal_error", Text{"服务器内部错误", "Internal server error"});
   status.log_detail_ = std::move(detail);
   return status;
+}
+
+Status Status::Detailed(StatusDetail detail, std::string reason, Text message) {
+  if (detail == StatusDetail::kNone) return Internal("Status::Detailed without a detail: " + reason);
+  Status status(StatusCodeFor(detail), std::move(reason), std::move(message));
+  status.detail_ = detail;
+  return status;
+}
+
+Status Status::WithRetryAfter(std::chrono::milliseconds wait) && {
+  const int64_t seconds = (std::max<int64_t>(wait.count(), 1) + 999) / 1000;
+  retry_after_ = std::chrono::seconds(seconds);
+  return std::move(*this);
+}
+
+Status Status::WithRetryAfter(std::chrono::milliseconds wait) const& {
+  Status copy = *this;
+  return std::move(copy).WithRetryAfter(wait);
 }
 
 std::string Status::ToString() const {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -9,13 +11,15 @@
 namespace anxin {
 
 // The small set of error categories every layer speaks. Choose by what the caller can do about it:
-//   kInvalidArgument    the input is wrong whatever the state (bad field, bad format). HTTP 400/422.
+//   kInvalidArgument    the input is wrong whatever the state (bad field, bad format). HTTP 400 (or
+//                       the detail's status: 405, 415, 422).
 //   kNotFound           the object does not exist or the caller may not know it exists. HTTP 404.
 //   kAlreadyExists      a unique thing is taken (login, code, idempotency key in flight). HTTP 409.
 //   kFailedPrecondition the input is fine but the object's state forbids the action. HTTP 409.
 //   kPermissionDenied   the caller is known but may not do this. HTTP 403.
 //   kUnauthenticated    no valid credentials. HTTP 401.
-//   kResourceExhausted  too many attempts, too large, rate limited, locked. HTTP 429 (or 413).
+//   kResourceExhausted  too many attempts, rate limited, locked, too large, too slow. HTTP 429 (or the
+//                       detail's status: 413, 431, 408).
 //   kAborted            a concurrency conflict; retrying may succeed. HTTP 409.
 //   kUnavailable        a dependency is down; retry later. HTTP 503.
 //   kInternal           a bug or an invariant broken. HTTP 500; never caused by client input.
@@ -35,6 +39,24 @@ enum class StatusCode {
 
 // Returns the lower-case name of `code` ("invalid_argument").
 std::string_view StatusCodeName(StatusCode code);
+
+// Refines a code for the few errors that HTTP answers with a status of their own. Services use
+// kNone; the transport (server, router, JSON reader) and the idempotency layer set the others
+// through Status::Detailed, which fixes the code each detail belongs to. The router's one mapping
+// switch reads the detail first, so a new detail without an HTTP status fails to compile.
+enum class StatusDetail {
+  kNone,                  // the code alone decides
+  kMethodNotAllowed,      // kInvalidArgument: the path exists, not with this method. HTTP 405.
+  kUnsupportedMediaType,  // kInvalidArgument: the body's Content-Type is not accepted. HTTP 415.
+  kUnprocessable,         // kInvalidArgument: well-formed but contradicts an earlier request (an
+                          // Idempotency-Key reused with another request). HTTP 422.
+  kPayloadTooLarge,       // kResourceExhausted: the request body exceeds the limit. HTTP 413.
+  kHeaderTooLarge,        // kResourceExhausted: the request headers exceed the limit. HTTP 431.
+  kRequestTimeout,        // kResourceExhausted: the client did not send its request in time. HTTP 408.
+};
+
+// Returns the code `detail` refines (kOk for kNone).
+StatusCode StatusCodeFor(StatusDetail detail);
 
 // A message in the users' two languages. `zh` is the default; `en` may be empty, in which case
 // `zh` is shown to everyone.
@@ -56,7 +78,8 @@ struct FieldError {
 
 // The outcome of an operation: OK, or an error with a category (`code`), a stable machine reason
 // (`reason`, e.g. "card_not_activatable", shown to clients as the problem's `code`), a human
-// message and, for validation failures, the offending fields.
+// message, for validation failures the offending fields, optionally a StatusDetail and, for
+// kResourceExhausted, how long the caller should wait before retrying.
 class [[nodiscard]] Status {
  public:
   Status() = default;
@@ -74,12 +97,23 @@ class [[nodiscard]] Status {
   // Builds a kInternal status with reason "internal_error" and a generic message; `detail` goes to
   // the log only (log_detail(), ToString()), never to the client.
   static Status Internal(std::string detail);
+  // Builds a status refined by `detail` (not kNone), with the code that detail belongs to
+  // (StatusCodeFor).
+  static Status Detailed(StatusDetail detail, std::string reason, Text message);
+
+  // Returns this status with a hint of how long the caller should wait before trying again
+  // (rendered as Retry-After): `wait` rounded up to whole seconds, at least one second.
+  [[nodiscard]] Status WithRetryAfter(std::chrono::milliseconds wait) &&;
+  [[nodiscard]] Status WithRetryAfter(std::chrono::milliseconds wait) const&;
 
   [[nodiscard]] bool ok() const { return code_ == StatusCode::kOk; }
   [[nodiscard]] StatusCode code() const { return code_; }
   [[nodiscard]] const std::string& reason() const { return reason_; }
   [[nodiscard]] const Text& message() const { return message_; }
   [[nodiscard]] const std::vector<FieldError>& fields() const { return fields_; }
+  [[nodiscard]] StatusDetail detail() const { return detail_; }
+  // Returns the retry hint set by WithRetryAfter, or nullopt.
+  [[nodiscard]] std::optional<std::chrono::seconds> retry_after() const { return retry_after_; }
   // Returns what went wrong for the operators (set by Internal()); never shown to clients.
   [[nodiscard]] const std::string& log_detail() const { return log_detail_; }
 
@@ -93,6 +127,8 @@ class [[nodiscard]] Status {
   Text message_;
   std::vector<FieldError> fields_;
   std::string log_detail_;
+  StatusDetail detail_ = StatusDetail::kNone;
+  std::optional<std::chrono::seconds> retry_after_;
 };
 
 // A value of type T or an error Status.

@@ -29,6 +29,40 @@ TEST(StatusTest, CodeNamesAreLowerCaseAndDistinct) {
   for (const auto& [code, name] : cases) EXPECT_EQ(StatusCodeName(code), name);
 }
 
+TEST(StatusTest, DetailedTakesTheCodeItsDetailBelongsTo) {
+  const std::vector<std::pair<StatusDetail, StatusCode>> cases = {
+      {StatusDetail::kMethodNotAllowed, StatusCode::kInvalidArgument},
+      {StatusDetail::kUnsupportedMediaType, StatusCode::kInvalidArgument},
+      {StatusDetail::kUnprocessable, StatusCode::kInvalidArgument},
+      {StatusDetail::kPayloadTooLarge, StatusCode::kResourceExhausted},
+      {StatusDetail::kHeaderTooLarge, StatusCode::kResourceExhausted},
+      {StatusDetail::kRequestTimeout, StatusCode::kResourceExhausted},
+  };
+  for (const auto& [detail, code] : cases) {
+    Status status = Status::Detailed(detail, "why", {"原因", "Why"});
+    EXPECT_EQ(status.code(), code);
+    EXPECT_EQ(status.detail(), detail);
+    EXPECT_EQ(status.reason(), "why");
+    EXPECT_EQ(status.message().en, "Why");
+  }
+  EXPECT_EQ(Status(StatusCode::kInvalidArgument, "x", {"x", "x"}).detail(), StatusDetail::kNone);
+  // Without a detail there is nothing to refine: a programming error, never an OK status.
+  EXPECT_EQ(Status::Detailed(StatusDetail::kNone, "x", {"x", "x"}).code(), StatusCode::kInternal);
+}
+
+TEST(StatusTest, RetryAfterRoundsUpToWholeSeconds) {
+  const Status limited(StatusCode::kResourceExhausted, "too_many_attempts", {"稍后", "Later"});
+  EXPECT_EQ(limited.retry_after(), std::nullopt);
+  EXPECT_EQ(limited.WithRetryAfter(std::chrono::milliseconds(1000)).retry_after(), std::chrono::seconds(1));
+  EXPECT_EQ(limited.WithRetryAfter(std::chrono::milliseconds(1001)).retry_after(), std::chrono::seconds(2));
+  EXPECT_EQ(limited.WithRetryAfter(std::chrono::milliseconds(0)).retry_after(), std::chrono::seconds(1));
+  EXPECT_EQ(limited.WithRetryAfter(std::chrono::minutes(30)).retry_after(), std::chrono::seconds(1800));
+  Status moved = Status(limited).WithRetryAfter(std::chrono::seconds(7));
+  EXPECT_EQ(moved.retry_after(), std::chrono::seconds(7));
+  EXPECT_EQ(moved.reason(), "too_many_attempts");
+  EXPECT_EQ(moved.code(), StatusCode::kResourceExhausted);
+}
+
 TEST(TextTest, PicksLanguageAndFallsBack) {
   const Text both{"中文", "English"};
   EXPECT_EQ(both.In("zh"), "中文");

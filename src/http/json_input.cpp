@@ -183,9 +183,9 @@ Text Required() { return {"必填", "This field is required"}; }
 
 Result<JsonReader> JsonReader::Parse(const Request& request) {
   if (!IsJsonContentType(request.Header("content-type"))) {
-    return Status(StatusCode::kInvalidArgument, "unsupported_media_type",
-                  {"请求体必须是 JSON（Content-Type: application/json）",
-                   "The request body must be JSON (Content-Type: application/json)"});
+    return Status::Detailed(StatusDetail::kUnsupportedMediaType, "unsupported_media_type",
+                            {"请求体必须是 JSON（Content-Type: application/json）",
+                             "The request body must be JSON (Content-Type: application/json)"});
   }
   if (request.body.empty()) return MalformedJson({"请求体为空", "The request body is empty"});
   if (!IsValidUtf8(request.body)) {

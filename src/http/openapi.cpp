@@ -115,11 +115,25 @@ Json Operation(const Route& route, std::set<std::string>& operation_ids) {
   }
   const bool is_post = route.method == "POST";
   if (is_post) {
-    parameters.push_back({{"name", "Idempotency-Key"},
-                          {"in", "header"},
-                          {"required", false},
-                          {"description", "Retries with the same key and body return the first response."},
-                          {"schema", {{"type", "string"}, {"minLength", 1}, {"maxLength", 255}}}});
+    parameters.push_back(
+        {{"name", "Idempotency-Key"},
+         {"in", "header"},
+         {"required", false},
+         {"description", route.response_holds_secret
+                             ? "Ignored here: the answer holds a secret and is never stored."
+                             : "Retries with the same key and body return the first response."},
+         {"schema", {{"type", "string"}, {"minLength", 1}, {"maxLength", 255}}}});
+  }
+  const bool is_public = route.access == Access::kPublic;
+  const bool changes_state = route.method != "GET" && route.method != "HEAD";
+  if (!is_public && changes_state) {
+    parameters.push_back(
+        {{"name", "X-CSRF-Token"},
+         {"in", "header"},
+         {"required", false},
+         {"description",
+          "Required with cookie authentication (browsers): the value of the anxin_csrf cookie."},
+         {"schema", {{"type", "string"}}}});
   }
   parameters.push_back(
       {{"name", "Accept-Language"},
@@ -153,16 +167,22 @@ Json Operation(const Route& route, std::set<std::string>& operation_ids) {
   }
   responses[std::to_string(route.success_status)] = std::move(success);
 
-  const bool is_public = route.access == Access::kPublic;
-  const bool changes_state = route.method != "GET" && route.method != "HEAD";
   if (has_body || is_post || !route.query_parameters.empty() || !path_parameters.empty()) {
     responses["400"] = ProblemResponseObject("Invalid request (validation_failed, malformed_json, ...)");
   }
   if (!is_public) {
-    responses["401"] = ProblemResponseObject("Missing or invalid bearer token");
+    responses["401"] =
+        ProblemResponseObject("Missing or invalid credentials (bearer token or session cookie)");
   }
   if (route.access == Access::kPermission) {
-    responses["403"] = ProblemResponseObject("The caller lacks permission `" + route.permission + "`");
+    responses["403"] = ProblemResponseObject(
+        "The caller lacks permission `" + route.permission + "`" +
+        (changes_state
+             ? " (or, with the session cookie, X-CSRF-Token is missing or wrong: csrf_token_invalid)"
+             : ""));
+  } else if (!is_public && changes_state) {
+    responses["403"] = ProblemResponseObject(
+        "With the session cookie, X-CSRF-Token is missing or wrong (csrf_token_invalid)");
   }
   if (!path_parameters.empty()) responses["404"] = ProblemResponseObject("No such resource");
   if (changes_state) responses["409"] = ProblemResponseObject("Conflict with the current state");
@@ -170,13 +190,18 @@ Json Operation(const Route& route, std::set<std::string>& operation_ids) {
     responses["413"] = ProblemResponseObject("Request body too large");
     responses["415"] = ProblemResponseObject("Content-Type is not application/json");
   }
-  if (is_post) responses["422"] = ProblemResponseObject("Idempotency-Key reused with a different request");
+  if (is_post && !route.response_holds_secret) {
+    responses["422"] = ProblemResponseObject("Idempotency-Key reused with a different request");
+  }
   if (!is_public || is_post) responses["429"] = ProblemResponseObject("Too many requests or a limit reached");
   if (!route.inline_handler) responses["503"] = ProblemResponseObject("A dependency is unavailable");
   responses["500"] = ProblemResponseObject("Internal error (details are logged, never returned)");
   operation["responses"] = std::move(responses);
 
-  operation["security"] = is_public ? Json::array() : Json::array({{{"bearerAuth", Json::array()}}});
+  // Either credential form: a bearer token (API clients) or the browser's session cookie.
+  operation["security"] =
+      is_public ? Json::array()
+                : Json::array({{{"bearerAuth", Json::array()}}, {{"cookieAuth", Json::array()}}});
   return operation;
 }
 
@@ -206,7 +231,20 @@ nlohmann::json BuildOpenApi(const Router& router, std::string_view version) {
       {"paths", std::move(paths)},
       {"components",
        {{"schemas", {{"Problem", ProblemSchema()}}},
-        {"securitySchemes", {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
+        {"securitySchemes",
+         {{"bearerAuth",
+           {{"type", "http"},
+            {"scheme", "bearer"},
+            {"description",
+             "The token of POST /api/v1/sessions, as Authorization: Bearer <token>. No CSRF check."}}},
+          {"cookieAuth",
+           {{"type", "apiKey"},
+            {"in", "cookie"},
+            {"name", std::string(kSessionCookie)},
+            {"description",
+             "Browsers: the HttpOnly session cookie set by POST /api/v1/web/session, used only when there is "
+             "no Authorization header. Requests other than GET, HEAD and OPTIONS must also send X-CSRF-Token "
+             "equal to the anxin_csrf cookie, else 403 csrf_token_invalid."}}}}}}},
   };
 }
 

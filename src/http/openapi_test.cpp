@@ -90,7 +90,7 @@ TEST_F(OpenApiTest, DescribesParametersSecurityAndErrors) {
   Json doc = BuildOpenApi(router_, "1");
   const Json& list = doc["paths"]["/api/v1/products"]["get"];
   EXPECT_EQ(list["operationId"], "getApiV1Products");
-  EXPECT_EQ(list["security"], Json::parse(R"([{"bearerAuth":[]}])"));
+  EXPECT_EQ(list["security"], Json::parse(R"([{"bearerAuth":[]},{"cookieAuth":[]}])"));
   EXPECT_EQ(list["x-permission"], "product.read");
   std::vector<std::string> names;
   for (const Json& p : list["parameters"])
@@ -109,21 +109,26 @@ TEST_F(OpenApiTest, DescribesParametersSecurityAndErrors) {
   names.clear();
   for (const Json& p : create["parameters"])
     names.push_back(p["in"].get<std::string>() + ":" + p["name"].get<std::string>());
-  EXPECT_EQ(names, (std::vector<std::string>{"path:code", "header:Idempotency-Key", "header:Accept-Language",
-                                             "header:X-Request-Id"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"path:code", "header:Idempotency-Key", "header:X-CSRF-Token",
+                                             "header:Accept-Language", "header:X-Request-Id"}));
   EXPECT_EQ(create["parameters"][0]["required"], true);
   for (std::string code : {"201", "400", "401", "404", "409", "413", "415", "422", "429"}) {
     EXPECT_TRUE(create["responses"].contains(code)) << code;
   }
-  EXPECT_FALSE(create["responses"].contains("403"));
+  EXPECT_THAT(create["responses"]["403"]["description"].get<std::string>(), HasSubstr("csrf_token_invalid"));
 
   const Json& health = doc["paths"]["/healthz"]["get"];
   EXPECT_EQ(health["security"], Json::array());
   EXPECT_FALSE(health["responses"].contains("401"));
   EXPECT_TRUE(doc["paths"]["/metrics"]["get"]["responses"]["200"]["content"].contains("text/plain"));
 
-  EXPECT_EQ(doc["components"]["securitySchemes"]["bearerAuth"],
-            Json::parse(R"({"type":"http","scheme":"bearer"})"));
+  EXPECT_EQ(doc["components"]["securitySchemes"]["bearerAuth"]["type"], "http");
+  EXPECT_EQ(doc["components"]["securitySchemes"]["bearerAuth"]["scheme"], "bearer");
+  const Json& cookie = doc["components"]["securitySchemes"]["cookieAuth"];
+  EXPECT_EQ(cookie["type"], "apiKey");
+  EXPECT_EQ(cookie["in"], "cookie");
+  EXPECT_EQ(cookie["name"], "anxin_session");
+  EXPECT_THAT(cookie["description"].get<std::string>(), HasSubstr("X-CSRF-Token"));
   const Json& problem = doc["components"]["schemas"]["Problem"];
   for (std::string field : {"type", "title", "status", "code", "detail", "errors", "request_id"}) {
     EXPECT_TRUE(problem["properties"].contains(field)) << field;
@@ -161,6 +166,30 @@ TEST_F(OpenApiTest, SystemRoutesAnswer) {
     EXPECT_TRUE(router_.Find("GET", path, nullptr).route->inline_handler) << path;
   }
   EXPECT_FALSE(router_.Find("GET", "/readyz", nullptr).route->inline_handler);
+}
+
+TEST(OpenApiIdempotencyTest, RouteWhoseAnswerHoldsASecretSaysItIgnoresTheKey) {
+  Router router;
+  Route login;
+  login.method = "POST";
+  login.pattern = "/api/v1/sessions";
+  login.access = Access::kPublic;
+  login.summary = "Log in";
+  login.tag = "identity";
+  login.request_schema = {{"type", "object"}};
+  login.success_status = 201;
+  login.response_holds_secret = true;
+  login.handler = Ok;
+  router.Add(login);
+  const Json op = BuildOpenApi(router, "1")["paths"]["/api/v1/sessions"]["post"];
+  bool documented = false;
+  for (const Json& p : op["parameters"]) {
+    if (p["name"] != "Idempotency-Key") continue;
+    documented = true;
+    EXPECT_THAT(p["description"].get<std::string>(), HasSubstr("Ignored"));
+  }
+  EXPECT_TRUE(documented);
+  EXPECT_FALSE(op["responses"].contains("422"));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "common/log.hpp"
+#include "http/static_files.hpp"
 
 namespace anxin::http {
 namespace {
@@ -22,9 +23,9 @@ struct CodeInfo {
   Text title;
 };
 
-// The one mapping table from StatusCode to HTTP. No default label: a new StatusCode without a
-// mapping fails to compile (-Werror=switch).
-CodeInfo InfoFor(StatusCode code) {
+// The mapping from StatusCode to HTTP. No default label: a new StatusCode without a mapping fails
+// to compile (-Werror=switch).
+CodeInfo InfoForCode(StatusCode code) {
   switch (code) {
     case StatusCode::kOk:
       return {200, {"成功", "OK"}};
@@ -50,6 +51,28 @@ CodeInfo InfoFor(StatusCode code) {
       return {500, {"服务器内部错误", "Internal server error"}};
   }
   std::abort();  // unreachable: `code` holds a value outside the enumeration
+}
+
+// The one mapping table from a Status to HTTP: the detail when there is one, else the code. No
+// default label: a new StatusDetail without a mapping fails to compile.
+CodeInfo InfoFor(const Status& status) {
+  switch (status.detail()) {
+    case StatusDetail::kNone:
+      return InfoForCode(status.code());
+    case StatusDetail::kMethodNotAllowed:
+      return {405, {"不支持此请求方法", "Method not allowed"}};
+    case StatusDetail::kUnsupportedMediaType:
+      return {415, {"不支持的内容类型", "Unsupported media type"}};
+    case StatusDetail::kUnprocessable:
+      return {422, {"请求无法处理", "Unprocessable request"}};
+    case StatusDetail::kPayloadTooLarge:
+      return {413, {"请求体过大", "Payload too large"}};
+    case StatusDetail::kHeaderTooLarge:
+      return {431, {"请求头过大", "Request header fields too large"}};
+    case StatusDetail::kRequestTimeout:
+      return {408, {"请求超时", "Request timeout"}};
+  }
+  std::abort();  // unreachable: `detail` holds a value outside the enumeration
 }
 
 struct Segment {
@@ -119,6 +142,33 @@ std::string_view BearerToken(std::string_view header) {
   return token;
 }
 
+// RFC 7230 tchar: the characters of a cookie name.
+bool IsTokenChar(char c) {
+  if (std::isalnum(static_cast<unsigned char>(c)) != 0) return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+// RFC 6265 cookie-octet.
+bool IsCookieOctet(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return byte == 0x21 || (byte >= 0x23 && byte <= 0x2b) || (byte >= 0x2d && byte <= 0x3a) ||
+         (byte >= 0x3c && byte <= 0x5b) || (byte >= 0x5d && byte <= 0x7e);
+}
+
+std::string_view TrimSpaces(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+// A session cookie the router cannot use (repeated or malformed): to the client it is one more
+// reason to log in again, so the code stays "unauthenticated".
+Status BadCookie() {
+  return {StatusCode::kUnauthenticated,
+          "unauthenticated",
+          {"登录凭据 Cookie 无效，请重新登录", "The session cookie is not valid; please log in again"}};
+}
+
 Response Unauthenticated(const Request& request, Status status) {
   Response response = ProblemResponse(status, request);
   response.headers.emplace_back("WWW-Authenticate", "Bearer");
@@ -128,7 +178,8 @@ Response Unauthenticated(const Request& request, Status status) {
 Status MissingCredentials() {
   return {StatusCode::kUnauthenticated,
           "unauthenticated",
-          {"请先登录", "Authentication required: send an Authorization: Bearer token"}};
+          {"请先登录",
+           "Authentication required: send an Authorization: Bearer token (or log in to the web app)"}};
 }
 
 void LogHandlerFailure(const Route& route, const Request& request, std::string_view what) {
@@ -137,6 +188,23 @@ void LogHandlerFailure(const Route& route, const Request& request, std::string_v
             {"method", route.method},
             {"route", route.pattern},
             {"error", std::string(what)}});
+}
+
+// Runs the route's handler and renders its outcome; an exception becomes a logged 500.
+Response RunHandler(const Route& route, Request& request) {
+  try {
+    Result<Response> result = route.handler(request);
+    if (result.ok()) return std::move(result).value();
+    if (result.status().code() == StatusCode::kInternal) {
+      LogHandlerFailure(route, request, result.status().ToString());
+    }
+    return ProblemResponse(result.status(), request);
+  } catch (const std::exception& e) {
+    LogHandlerFailure(route, request, e.what());
+  } catch (...) {
+    LogHandlerFailure(route, request, "unknown exception");
+  }
+  return ProblemResponse(Status::Internal("handler threw"), request);
 }
 
 }  // namespace
@@ -152,6 +220,63 @@ std::optional<std::string> Request::Query(std::string_view name) const {
   return it->second;
 }
 
+Status AddCookie(Response& response, const Cookie& cookie) {
+  const bool name_ok =
+      !cookie.name.empty() && std::all_of(cookie.name.begin(), cookie.name.end(), IsTokenChar);
+  const bool value_ok = std::all_of(cookie.value.begin(), cookie.value.end(), IsCookieOctet);
+  const bool path_ok = std::all_of(cookie.path.begin(), cookie.path.end(), [](char c) {
+    return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7f && c != ';';
+  });
+  if (!name_ok || !value_ok || !path_ok) return Status::Internal("cookie cannot be sent: " + cookie.name);
+  std::string line = cookie.name + "=" + cookie.value;
+  if (!cookie.path.empty()) line += "; Path=" + cookie.path;
+  if (cookie.max_age_seconds)
+    line += "; Max-Age=" + std::to_string(std::max<int64_t>(*cookie.max_age_seconds, 0));
+  if (cookie.http_only) line += "; HttpOnly";
+  // SameSite=None is only honoured on Secure cookies.
+  if (cookie.secure || cookie.same_site == Cookie::SameSite::kNone) line += "; Secure";
+  switch (cookie.same_site) {
+    case Cookie::SameSite::kStrict:
+      line += "; SameSite=Strict";
+      break;
+    case Cookie::SameSite::kLax:
+      line += "; SameSite=Lax";
+      break;
+    case Cookie::SameSite::kNone:
+      line += "; SameSite=None";
+      break;
+  }
+  response.headers.emplace_back("Set-Cookie", std::move(line));
+  return Status::Ok();
+}
+
+Result<std::optional<std::string>> FindCookie(std::string_view header, std::string_view name) {
+  std::optional<std::string> found;
+  while (!header.empty()) {
+    const size_t semicolon = header.find(';');
+    const std::string_view pair = TrimSpaces(header.substr(0, semicolon));
+    header = semicolon == std::string_view::npos ? std::string_view() : header.substr(semicolon + 1);
+    const size_t eq = pair.find('=');
+    if (eq == std::string_view::npos || TrimSpaces(pair.substr(0, eq)) != name) continue;
+    if (found) {
+      return Status(StatusCode::kInvalidArgument, "ambiguous_cookie",
+                    {"Cookie " + std::string(name) + " 出现了多次",
+                     "Cookie " + std::string(name) + " appears more than once"});
+    }
+    std::string_view value = TrimSpaces(pair.substr(eq + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+      value = value.substr(1, value.size() - 2);
+    if (!std::all_of(value.begin(), value.end(), IsCookieOctet)) {
+      return Status(StatusCode::kInvalidArgument, "malformed_cookie",
+                    {"Cookie " + std::string(name) + " 的值无效",
+                     "Cookie " + std::string(name) + " has an invalid value"});
+    }
+    found = std::string(value);
+  }
+  if (found && found->empty()) return std::optional<std::string>();
+  return found;
+}
+
 Response JsonResponse(int status, const nlohmann::json& body) {
   Response response;
   response.status = status;
@@ -160,23 +285,11 @@ Response JsonResponse(int status, const nlohmann::json& body) {
   return response;
 }
 
-int HttpStatusFor(const Status& status) {
-  int http = InfoFor(status.code()).http_status;
-  const std::string& reason = status.reason();
-  if (status.code() == StatusCode::kInvalidArgument) {
-    if (reason == "idempotency_key_reused") return 422;
-    if (reason == "unsupported_media_type") return 415;
-    if (reason == "method_not_allowed") return 405;
-  } else if (status.code() == StatusCode::kResourceExhausted) {
-    if (reason == "payload_too_large") return 413;
-    if (reason == "header_too_large") return 431;
-  }
-  return http;
-}
+int HttpStatusFor(const Status& status) { return InfoFor(status).http_status; }
 
 Response ProblemResponse(const Status& status, const Request& request) {
   const std::string_view lang = request.lang;
-  const CodeInfo info = InfoFor(status.code());
+  const CodeInfo info = InfoFor(status);
   const bool internal = status.code() == StatusCode::kInternal;
   // A kInternal status may carry diagnostic text; the client only ever sees a generic problem.
   std::string code =
@@ -191,7 +304,7 @@ Response ProblemResponse(const Status& status, const Request& request) {
       errors.push_back({{"field", field.field}, {"code", field.code}, {"message", field.message.In(lang)}});
     }
   }
-  const int http = HttpStatusFor(status);
+  const int http = info.http_status;
   nlohmann::json body = {
       {"type", std::string(kProblemTypeBase) + code},
       {"title", info.title.In(lang)},
@@ -203,6 +316,10 @@ Response ProblemResponse(const Status& status, const Request& request) {
   };
   Response response = JsonResponse(http, body);
   response.content_type = std::string(kProblemContentType);
+  if (http == 429 || status.retry_after()) {
+    const std::chrono::seconds wait = status.retry_after().value_or(kDefaultRetryAfter);
+    response.headers.emplace_back("Retry-After", std::to_string(wait.count()));
+  }
   return response;
 }
 
@@ -211,6 +328,7 @@ struct Router::Impl {
   std::vector<std::vector<Segment>> patterns;  // parallel to `routes`
   Authenticator* authenticator = nullptr;
   IdempotencyGuard* guard = nullptr;
+  const StaticFiles* static_files = nullptr;
 
   static std::vector<Segment> ParsePattern(std::string_view pattern) {
     std::vector<Segment> segments;
@@ -289,6 +407,7 @@ Router::~Router() = default;
 
 void Router::SetAuthenticator(Authenticator* authenticator) { impl_->authenticator = authenticator; }
 void Router::SetIdempotencyGuard(IdempotencyGuard* guard) { impl_->guard = guard; }
+void Router::SetStaticFiles(const StaticFiles* files) { impl_->static_files = files; }
 
 void Router::Add(Route route) {
   for (const Route& existing : impl_->routes) {
@@ -325,12 +444,19 @@ Router::Match Router::Find(std::string_view method, std::string_view path, Reque
 }
 
 Response Router::Dispatch(const Route& route, Request& request) const {
-  std::string idempotency_key;
-  bool guarded = false;
   try {
     if (route.access != Access::kPublic) {
+      // An Authorization header always wins (API clients); without one, a browser's session cookie.
       const std::string authorization = request.Header("authorization");
-      std::string_view token = BearerToken(authorization);
+      std::string token(BearerToken(authorization));
+      if (request.headers.count("authorization") == 0) {
+        Result<std::optional<std::string>> cookie = FindCookie(request.Header("cookie"), kSessionCookie);
+        if (!cookie.ok()) return Unauthenticated(request, BadCookie());
+        if (cookie->has_value()) {
+          token = std::move(**cookie);
+          request.auth_via_cookie = true;
+        }
+      }
       if (token.empty() || impl_->authenticator == nullptr)
         return Unauthenticated(request, MissingCredentials());
       Result<Principal> principal = impl_->authenticator->Authenticate(token, request);
@@ -350,7 +476,7 @@ Response Router::Dispatch(const Route& route, Request& request) const {
     }
 
     if (route.method == "POST" && request.headers.count("idempotency-key") > 0) {
-      idempotency_key = request.Header("idempotency-key");
+      const std::string idempotency_key = request.Header("idempotency-key");
       if (!ValidIdempotencyKey(idempotency_key)) {
         return ProblemResponse({StatusCode::kInvalidArgument,
                                 "invalid_idempotency_key",
@@ -358,63 +484,41 @@ Response Router::Dispatch(const Route& route, Request& request) const {
                                  "Idempotency-Key must be 1 to 255 printable ASCII characters"}},
                                request);
       }
-      if (impl_->guard != nullptr) {
-        Result<std::optional<Response>> begun = impl_->guard->Begin(request, idempotency_key);
-        if (!begun.ok()) return ProblemResponse(begun.status(), request);
-        if (begun->has_value()) {
-          Response replay = std::move(**begun);
-          replay.headers.emplace_back("Idempotent-Replayed", "true");
-          return replay;
-        }
-        guarded = true;
+      // A route whose answer holds a secret ignores a well-formed key: that answer is never stored.
+      if (impl_->guard != nullptr && !route.response_holds_secret) {
+        Result<IdempotencyGuard::Answer> answer =
+            impl_->guard->Run(request, idempotency_key, [&] { return RunHandler(route, request); });
+        if (!answer.ok()) return ProblemResponse(answer.status(), request);
+        if (answer->replayed) answer->response.headers.emplace_back("Idempotent-Replayed", "true");
+        return std::move(answer->response);
       }
     }
-
-    Result<Response> result = route.handler(request);
-    Response response;
-    if (result.ok()) {
-      response = std::move(result).value();
-    } else {
-      if (result.status().code() == StatusCode::kInternal) {
-        LogHandlerFailure(route, request, result.status().ToString());
-      }
-      response = ProblemResponse(result.status(), request);
-    }
-    if (guarded) {
-      guarded = false;
-      impl_->guard->Finish(request, idempotency_key, response);
-    }
-    return response;
+    return RunHandler(route, request);
   } catch (const std::exception& e) {
     LogHandlerFailure(route, request, e.what());
   } catch (...) {
     LogHandlerFailure(route, request, "unknown exception");
   }
-  Response failure = ProblemResponse(Status::Internal("handler threw"), request);
-  if (guarded) {
-    try {
-      impl_->guard->Finish(request, idempotency_key, failure);
-    } catch (...) {
-      LogHandlerFailure(route, request, "idempotency guard threw while releasing a key");
-    }
-  }
-  return failure;
+  return ProblemResponse(Status::Internal("handler threw"), request);
 }
 
 Response Router::Handle(Request& request) const {
   Match match = Find(request.method, request.path, &request);
   if (match.route != nullptr) return Dispatch(*match.route, request);
+  if (!match.path_exists && impl_->static_files != nullptr && !IsApiPath(request.path)) {
+    return impl_->static_files->Serve(request);
+  }
   if (match.path_exists) {
     std::string allow;
     for (const std::string& method : impl_->AllowedMethods(request.path)) {
       if (!allow.empty()) allow += ", ";
       allow += method;
     }
-    Response response = ProblemResponse(
-        {StatusCode::kInvalidArgument,
-         "method_not_allowed",
-         {"此路径不支持 " + request.method + " 方法", "Method " + request.method + " is not allowed here"}},
-        request);
+    Response response =
+        ProblemResponse(Status::Detailed(StatusDetail::kMethodNotAllowed, "method_not_allowed",
+                                         {"此路径不支持 " + request.method + " 方法",
+                                          "Method " + request.method + " is not allowed here"}),
+                        request);
     response.headers.emplace_back("Allow", allow);
     return response;
   }

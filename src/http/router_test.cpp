@@ -50,9 +50,10 @@ std::string HeaderOf(const Response& response, std::string_view name) {
 // Accepts "good" (permissions product.read) and "admin" (product.read, product.write).
 class FakeAuthenticator : public Authenticator {
  public:
-  Result<Principal> Authenticate(std::string_view token, const Request&) override {
+  Result<Principal> Authenticate(std::string_view token, const Request& request) override {
     ++calls;
     last_token = std::string(token);
+    last_via_cookie = request.auth_via_cookie;
     if (token == "down")
       return Status(StatusCode::kUnavailable, "database_unavailable", {"数据库不可用", "Down"});
     Principal principal;
@@ -69,6 +70,7 @@ class FakeAuthenticator : public Authenticator {
   }
   int calls = 0;
   std::string last_token;
+  bool last_via_cookie = false;
 };
 
 class RouterTest : public ::testing::Test {
@@ -210,6 +212,125 @@ TEST_F(RouterTest, AuthenticatedRequestGetsPrincipal) {
   EXPECT_EQ(Handle(request).status, 200);
 }
 
+TEST_F(RouterTest, SessionCookieAuthenticatesWhenThereIsNoAuthorizationHeader) {
+  router_.Add(MakeRoute("GET", "/whoami", Access::kAuthenticated, [](Request& request) -> Result<Response> {
+    return JsonResponse(200, {{"user", request.Caller().user_id}, {"via_cookie", request.auth_via_cookie}});
+  }));
+  Request request = MakeRequest("GET", "/whoami");
+  request.headers["cookie"] = "theme=dark; anxin_session=good; lang=zh";
+  Response response = Handle(request);
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(Json::parse(response.body)["via_cookie"], true);
+  EXPECT_EQ(auth_.last_token, "good");
+  EXPECT_TRUE(auth_.last_via_cookie);
+
+  // An Authorization header always wins, even a useless one: no silent fallback to the cookie.
+  request = MakeRequest("GET", "/whoami");
+  request.headers["cookie"] = "anxin_session=good";
+  request.headers["authorization"] = "Bearer admin";
+  response = Handle(request);
+  ASSERT_EQ(response.status, 200);
+  EXPECT_EQ(Json::parse(response.body)["via_cookie"], false);
+  EXPECT_EQ(auth_.last_token, "admin");
+  request.headers["authorization"] = "Basic Z29vZA==";
+  EXPECT_EQ(Handle(request).status, 401);
+  EXPECT_EQ(auth_.last_token, "admin");  // not called again
+
+  // A cookie naming no session gets the Authenticator's 401.
+  request = MakeRequest("GET", "/whoami");
+  request.headers["cookie"] = "anxin_session=stale";
+  response = Handle(request);
+  EXPECT_EQ(response.status, 401);
+  EXPECT_EQ(Json::parse(response.body)["code"], "invalid_token");
+}
+
+TEST_F(RouterTest, RepeatedOrMalformedSessionCookieIs401WithoutCallingAuthenticator) {
+  for (std::string cookie :
+       {"anxin_session=good; anxin_session=admin", "anxin_session=go od", "anxin_session=good,admin",
+        "anxin_session=", "xanxin_session=good", "ANXIN_SESSION=good", "other=anxin_session=good"}) {
+    Request request = MakeRequest("GET", "/api/v1/users/me");
+    request.headers["cookie"] = cookie;
+    Response response = Handle(request);
+    EXPECT_EQ(response.status, 401) << cookie;
+    EXPECT_EQ(Json::parse(response.body)["code"], "unauthenticated") << cookie;
+    EXPECT_EQ(HeaderOf(response, "WWW-Authenticate"), "Bearer");
+  }
+  EXPECT_EQ(auth_.calls, 0);
+}
+
+TEST(FindCookieTest, ParsesTheCookieHeaderStrictly) {
+  struct Case {
+    std::string header;
+    std::optional<std::string> value;
+  };
+  const std::vector<Case> found = {
+      {"anxin_session=tok", "tok"},           {"a=1;anxin_session=tok", "tok"},
+      {"a=1;  anxin_session=\"tok\"", "tok"}, {"garbage; anxin_session=tok-_.~+/=; =x; ;", "tok-_.~+/="},
+      {"anxin_session=", std::nullopt},       {"", std::nullopt},
+      {"xanxin_session=tok", std::nullopt},   {"anxin_session_old=tok", std::nullopt},
+      {"Anxin_Session=tok", std::nullopt},    {"a=anxin_session=tok", std::nullopt},
+  };
+  for (const Case& c : found) {
+    Result<std::optional<std::string>> value = FindCookie(c.header, "anxin_session");
+    ASSERT_TRUE(value.ok()) << c.header;
+    EXPECT_EQ(*value, c.value) << c.header;
+  }
+  struct Refused {
+    std::string header;
+    std::string reason;
+  };
+  const std::vector<Refused> refused = {
+      {"anxin_session=a; anxin_session=b", "ambiguous_cookie"},
+      {"anxin_session=a;anxin_session=a", "ambiguous_cookie"},
+      {"anxin_session=to ken", "malformed_cookie"},
+      {"anxin_session=tok,x", "malformed_cookie"},
+      {"anxin_session=tok\\", "malformed_cookie"},
+      {"anxin_session=\"tok", "malformed_cookie"},
+      {"anxin_session=t\xC3\xA9", "malformed_cookie"},
+  };
+  for (const Refused& c : refused) {
+    Result<std::optional<std::string>> value = FindCookie(c.header, "anxin_session");
+    ASSERT_FALSE(value.ok()) << c.header;
+    EXPECT_EQ(value.status().reason(), c.reason) << c.header;
+  }
+}
+
+TEST(AddCookieTest, RendersEachAttributeAndKeepsSeveralCookies) {
+  Response response;
+  Cookie session{.name = "anxin_session", .value = "tok123"};
+  ASSERT_TRUE(AddCookie(response, session).ok());
+  Cookie csrf{.name = "anxin_csrf", .value = "c5rf", .http_only = false, .secure = true};
+  ASSERT_TRUE(AddCookie(response, csrf).ok());
+  Cookie cleared{.name = "anxin_session", .value = "", .max_age_seconds = 0};
+  ASSERT_TRUE(AddCookie(response, cleared).ok());
+  Cookie lax{.name = "pref", .value = "1", .path = "/console/", .same_site = Cookie::SameSite::kLax};
+  ASSERT_TRUE(AddCookie(response, lax).ok());
+  Cookie none{.name = "x", .value = "1", .same_site = Cookie::SameSite::kNone};
+  ASSERT_TRUE(AddCookie(response, none).ok());
+  std::vector<std::string> lines;
+  for (const auto& [name, value] : response.headers) {
+    EXPECT_EQ(name, "Set-Cookie");
+    lines.push_back(value);
+  }
+  EXPECT_EQ(lines, (std::vector<std::string>{
+                       "anxin_session=tok123; Path=/; HttpOnly; SameSite=Strict",
+                       "anxin_csrf=c5rf; Path=/; Secure; SameSite=Strict",
+                       "anxin_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict",
+                       "pref=1; Path=/console/; HttpOnly; SameSite=Lax",
+                       "x=1; Path=/; HttpOnly; Secure; SameSite=None",
+                   }));
+
+  // Nothing that could split the header or smuggle an attribute gets through.
+  for (Cookie bad : {Cookie{.name = "a b", .value = "v"}, Cookie{.name = "a", .value = "v; Domain=evil"},
+                     Cookie{.name = "a", .value = "v\r\nSet-Cookie: x=1"}, Cookie{.name = "", .value = "v"},
+                     Cookie{.name = "a", .value = "v", .path = "/; Domain=evil"}}) {
+    Response untouched;
+    Status status = AddCookie(untouched, bad);
+    EXPECT_EQ(status.code(), StatusCode::kInternal) << bad.name << "=" << bad.value;
+    EXPECT_TRUE(untouched.headers.empty());
+  }
+}
+
 TEST_F(RouterTest, ProblemJsonHasStableShapeInChinese) {
   router_.Add(MakeRoute("POST", "/validate", Access::kPublic, [](Request&) -> Result<Response> {
     return Status::Invalid({FieldError{"holder.name", "required", {"必填", "This field is required"}}});
@@ -283,54 +404,115 @@ TEST_F(RouterTest, HandlerExceptionsBecome500WithoutDetails) {
   }
 }
 
-TEST(HttpStatusForTest, MapsEveryCodeAndSpecialReason) {
+TEST(HttpStatusForTest, MapsEveryCode) {
   struct Case {
     StatusCode code;
-    std::string reason;
     int http;
   };
   const std::vector<Case> cases = {
-      {StatusCode::kOk, "", 200},
-      {StatusCode::kInvalidArgument, "validation_failed", 400},
-      {StatusCode::kInvalidArgument, "idempotency_key_reused", 422},
-      {StatusCode::kInvalidArgument, "unsupported_media_type", 415},
-      {StatusCode::kInvalidArgument, "method_not_allowed", 405},
-      {StatusCode::kNotFound, "not_found", 404},
-      {StatusCode::kAlreadyExists, "conflict", 409},
-      {StatusCode::kFailedPrecondition, "card_not_activatable", 409},
-      {StatusCode::kPermissionDenied, "permission_denied", 403},
-      {StatusCode::kUnauthenticated, "unauthenticated", 401},
-      {StatusCode::kResourceExhausted, "too_many_attempts", 429},
-      {StatusCode::kResourceExhausted, "payload_too_large", 413},
-      {StatusCode::kResourceExhausted, "header_too_large", 431},
-      {StatusCode::kAborted, "idempotency_in_progress", 409},
-      {StatusCode::kUnavailable, "database_unavailable", 503},
-      {StatusCode::kInternal, "internal_error", 500},
+      {StatusCode::kOk, 200},
+      {StatusCode::kInvalidArgument, 400},
+      {StatusCode::kNotFound, 404},
+      {StatusCode::kAlreadyExists, 409},
+      {StatusCode::kFailedPrecondition, 409},
+      {StatusCode::kPermissionDenied, 403},
+      {StatusCode::kUnauthenticated, 401},
+      {StatusCode::kResourceExhausted, 429},
+      {StatusCode::kAborted, 409},
+      {StatusCode::kUnavailable, 503},
+      {StatusCode::kInternal, 500},
   };
   for (const Case& c : cases) {
-    EXPECT_EQ(HttpStatusFor(Status(c.code, c.reason, {"x", "x"})), c.http) << c.reason;
+    EXPECT_EQ(HttpStatusFor(Status(c.code, "some_reason", {"x", "x"})), c.http) << StatusCodeName(c.code);
   }
-  // A special reason only applies to its own code.
-  EXPECT_EQ(HttpStatusFor(Status(StatusCode::kNotFound, "payload_too_large", {"x", "x"})), 404);
 }
 
-// Records Begin/Finish; replays a stored response for key "replay" and rejects key "reused".
+TEST(HttpStatusForTest, MapsEveryDetailWithItsTitle) {
+  struct Case {
+    StatusDetail detail;
+    int http;
+    std::string title_en;
+  };
+  const std::vector<Case> cases = {
+      {StatusDetail::kMethodNotAllowed, 405, "Method not allowed"},
+      {StatusDetail::kUnsupportedMediaType, 415, "Unsupported media type"},
+      {StatusDetail::kUnprocessable, 422, "Unprocessable request"},
+      {StatusDetail::kPayloadTooLarge, 413, "Payload too large"},
+      {StatusDetail::kHeaderTooLarge, 431, "Request header fields too large"},
+      {StatusDetail::kRequestTimeout, 408, "Request timeout"},
+  };
+  for (const Case& c : cases) {
+    const Status status = Status::Detailed(c.detail, "r", {"x", "x"});
+    EXPECT_EQ(HttpStatusFor(status), c.http) << c.title_en;
+    Json body = Json::parse(ProblemResponse(status, MakeRequest("GET", "/", "en")).body);
+    EXPECT_EQ(body["status"], c.http);
+    EXPECT_EQ(body["title"], c.title_en);
+    EXPECT_EQ(body["code"], "r");
+  }
+}
+
+TEST(HttpStatusForTest, ReasonsNeverChangeTheStatus) {
+  // The reasons that once had a status of their own, without their detail, keep their code's status.
+  EXPECT_EQ(HttpStatusFor(Status(StatusCode::kInvalidArgument, "idempotency_key_reused", {"x", "x"})), 400);
+  EXPECT_EQ(HttpStatusFor(Status(StatusCode::kInvalidArgument, "unsupported_media_type", {"x", "x"})), 400);
+  EXPECT_EQ(HttpStatusFor(Status(StatusCode::kInvalidArgument, "method_not_allowed", {"x", "x"})), 400);
+  EXPECT_EQ(HttpStatusFor(Status(StatusCode::kResourceExhausted, "payload_too_large", {"x", "x"})), 429);
+  EXPECT_EQ(HttpStatusFor(Status(StatusCode::kResourceExhausted, "header_too_large", {"x", "x"})), 429);
+}
+
+TEST(ProblemResponseTest, Every429CarriesRetryAfter) {
+  const Request request = MakeRequest("POST", "/api/v1/card-activations/verify");
+  const Status limited(StatusCode::kResourceExhausted, "too_many_attempts", {"稍后再试", "Later"});
+  Response plain = ProblemResponse(limited, request);
+  EXPECT_EQ(plain.status, 429);
+  EXPECT_EQ(HeaderOf(plain, "Retry-After"), std::to_string(kDefaultRetryAfter.count()));
+
+  struct Case {
+    std::chrono::milliseconds wait;
+    std::string header;
+  };
+  const std::vector<Case> cases = {
+      {std::chrono::milliseconds(900'000), "900"},
+      {std::chrono::milliseconds(1'500), "2"},  // rounded up
+      {std::chrono::milliseconds(1), "1"},
+      {std::chrono::milliseconds(0), "1"},  // never "retry at once"
+      {std::chrono::milliseconds(-5), "1"},
+  };
+  for (const Case& c : cases) {
+    Response response = ProblemResponse(limited.WithRetryAfter(c.wait), request);
+    EXPECT_EQ(response.status, 429);
+    EXPECT_EQ(HeaderOf(response, "Retry-After"), c.header) << c.wait.count();
+  }
+
+  // A 503 may carry one too; other errors do not.
+  Response unavailable = ProblemResponse(
+      Status(StatusCode::kUnavailable, "down", {"x", "x"}).WithRetryAfter(std::chrono::seconds(5)), request);
+  EXPECT_EQ(HeaderOf(unavailable, "Retry-After"), "5");
+  for (const Status& status :
+       {Status::Detailed(StatusDetail::kPayloadTooLarge, "payload_too_large", {"x", "x"}),
+        Status(StatusCode::kPermissionDenied, "invalid_card_credentials", {"x", "x"})}) {
+    EXPECT_EQ(HeaderOf(ProblemResponse(status, request), "Retry-After"), "") << status.reason();
+  }
+}
+
+// Records every key it runs; replays a stored response for key "replay", rejects key "reused",
+// and otherwise runs the handler and records the status of its answer.
 class FakeGuard : public IdempotencyGuard {
  public:
-  Result<std::optional<Response>> Begin(const Request&, std::string_view key) override {
-    begun.emplace_back(key);
-    if (key == "replay") return std::optional<Response>(JsonResponse(201, {{"replayed", true}}));
+  Result<Answer> Run(const Request&, std::string_view key,
+                     const std::function<Response()>& handler) override {
+    keys.emplace_back(key);
+    if (key == "replay") return Answer{JsonResponse(201, {{"replayed", true}}), true};
     if (key == "reused") {
-      return Status(StatusCode::kInvalidArgument, "idempotency_key_reused",
-                    {"幂等键已用于其他请求", "Key reused"});
+      return Status::Detailed(StatusDetail::kUnprocessable, "idempotency_key_reused",
+                              {"幂等键已用于其他请求", "Key reused"});
     }
-    return std::optional<Response>();
+    Response response = handler();
+    answered.emplace_back(std::string(key), response.status);
+    return Answer{std::move(response), false};
   }
-  void Finish(const Request&, std::string_view key, const Response& response) override {
-    finished.emplace_back(std::string(key), response.status);
-  }
-  std::vector<std::string> begun;
-  std::vector<std::pair<std::string, int>> finished;
+  std::vector<std::string> keys;
+  std::vector<std::pair<std::string, int>> answered;
 };
 
 class IdempotencyTest : public ::testing::Test {
@@ -343,6 +525,12 @@ class IdempotencyTest : public ::testing::Test {
     }));
     router_.Add(MakeRoute("POST", "/boom", Access::kPublic,
                           [](Request&) -> Result<Response> { throw std::logic_error("boom"); }));
+    Route login = MakeRoute("POST", "/login", Access::kPublic, [this](Request&) -> Result<Response> {
+      ++runs_;
+      return JsonResponse(201, {{"token", "secret"}});
+    });
+    login.response_holds_secret = true;
+    router_.Add(std::move(login));
   }
   Response Post(std::string path, std::optional<std::string> key) {
     Request request = MakeRequest("POST", std::move(path));
@@ -355,12 +543,12 @@ class IdempotencyTest : public ::testing::Test {
   int runs_ = 0;
 };
 
-TEST_F(IdempotencyTest, RunsHandlerBetweenBeginAndFinish) {
+TEST_F(IdempotencyTest, RunsTheHandlerThroughTheGuard) {
   EXPECT_EQ(Post("/orders", "k1").status, 201);
   EXPECT_EQ(runs_, 1);
-  EXPECT_EQ(guard_.begun, std::vector<std::string>{"k1"});
-  ASSERT_EQ(guard_.finished.size(), 1U);
-  EXPECT_EQ(guard_.finished[0], std::make_pair(std::string("k1"), 201));
+  EXPECT_EQ(guard_.keys, std::vector<std::string>{"k1"});
+  ASSERT_EQ(guard_.answered.size(), 1U);
+  EXPECT_EQ(guard_.answered[0], std::make_pair(std::string("k1"), 201));
 }
 
 TEST_F(IdempotencyTest, ReplaysStoredResponseWithoutRunningHandler) {
@@ -368,7 +556,7 @@ TEST_F(IdempotencyTest, ReplaysStoredResponseWithoutRunningHandler) {
   EXPECT_EQ(response.status, 201);
   EXPECT_EQ(HeaderOf(response, "Idempotent-Replayed"), "true");
   EXPECT_EQ(runs_, 0);
-  EXPECT_TRUE(guard_.finished.empty());
+  EXPECT_TRUE(guard_.answered.empty());
 }
 
 TEST_F(IdempotencyTest, ReusedKeyIs422) {
@@ -391,13 +579,26 @@ TEST_F(IdempotencyTest, InvalidKeysAre400) {
 
 TEST_F(IdempotencyTest, NoKeyMeansNoGuard) {
   EXPECT_EQ(Post("/orders", std::nullopt).status, 201);
-  EXPECT_TRUE(guard_.begun.empty());
+  EXPECT_TRUE(guard_.keys.empty());
 }
 
-TEST_F(IdempotencyTest, HandlerExceptionReleasesTheKeyWith500) {
+TEST_F(IdempotencyTest, HandlerExceptionReachesTheGuardAs500) {
   EXPECT_EQ(Post("/boom", "k2").status, 500);
-  ASSERT_EQ(guard_.finished.size(), 1U);
-  EXPECT_EQ(guard_.finished[0], std::make_pair(std::string("k2"), 500));
+  ASSERT_EQ(guard_.answered.size(), 1U);
+  EXPECT_EQ(guard_.answered[0], std::make_pair(std::string("k2"), 500));
+}
+
+TEST_F(IdempotencyTest, RouteWhoseAnswerHoldsASecretIgnoresTheKey) {
+  for (std::string key : {std::string("replay"), std::string("k3")}) {
+    Response response = Post("/login", key);
+    EXPECT_EQ(response.status, 201) << key;
+    EXPECT_EQ(HeaderOf(response, "Idempotent-Replayed"), "") << key;
+  }
+  EXPECT_EQ(runs_, 2);
+  EXPECT_TRUE(guard_.keys.empty());
+  // A malformed key is refused there too, as on every POST.
+  EXPECT_EQ(Post("/login", std::string("a\tb")).status, 400);
+  EXPECT_EQ(runs_, 2);
 }
 
 TEST(RequestTest, HeaderAndQueryAccessors) {

@@ -50,6 +50,13 @@ constexpr size_t kMaxRequestIdLength = 64;
 constexpr std::chrono::seconds kLingerTime{2};
 constexpr size_t kMaxLingerBytes = 8 * 1024 * 1024;
 
+// Sent with every response (API and web app) unless the response sets the header itself.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kSecurityHeaders = {{
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "same-origin"},
+}};
+
 std::string Lower(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -160,13 +167,70 @@ bool SafeHeaderText(std::string_view text) {
 }
 
 struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)), read_timer(stream.get_executor()) {}
 
   // Used only on the connection's own I/O thread.
   beast::tcp_stream stream;
   bool idle = true;  // waiting for the next request (Stop may close it)
   std::string client;
+  // The deadline for receiving one request. Beast's own stream timeout closes the socket, which
+  // would leave no way to answer 408; this timer only cancels the pending read.
+  asio::steady_timer read_timer;
+  uint64_t read_generation = 0;  // which ArmReadDeadline the timer belongs to
+  bool read_timed_out = false;
 };
+
+// Starts the deadline for receiving a request: when it passes, the pending read is cancelled and
+// `read_timed_out` is set.
+void ArmReadDeadline(const std::shared_ptr<Connection>& connection, std::chrono::milliseconds timeout) {
+  connection->read_timed_out = false;
+  const uint64_t generation = ++connection->read_generation;
+  connection->stream.expires_never();
+  connection->read_timer.expires_after(timeout);
+  connection->read_timer.async_wait([connection, generation](const beast::error_code& ec) {
+    if (ec || connection->read_generation != generation) return;
+    connection->read_timed_out = true;
+    beast::error_code ignored;
+    connection->stream.socket().cancel(ignored);
+  });
+}
+
+void DisarmReadDeadline(Connection& connection) {
+  ++connection.read_generation;
+  connection.read_timer.cancel();
+}
+
+// Checks the framing headers of a parsed request head (RFC 9112 §3.2, §6.1), beyond what Beast
+// checks itself: a Transfer-Encoding is accepted only alone, as exactly "chunked", on HTTP/1.1
+// (with a Content-Length too the body's length is ambiguous: request smuggling); an HTTP/1.1
+// request needs exactly one Host.
+Status CheckFraming(const bhttp::request_parser<bhttp::string_body>& parser) {
+  const auto& header = parser.get();
+  const size_t transfer_encodings = header.count(bhttp::field::transfer_encoding);
+  if (transfer_encodings > 0) {
+    if (header.count(bhttp::field::content_length) > 0) {
+      return {StatusCode::kInvalidArgument,
+              "malformed_request",
+              {"请求不能同时带有 Transfer-Encoding 和 Content-Length",
+               "A request must not carry both Transfer-Encoding and Content-Length"}};
+    }
+    const std::string_view coding(header[bhttp::field::transfer_encoding].data(),
+                                  header[bhttp::field::transfer_encoding].size());
+    if (transfer_encodings > 1 || header.version() != 11 || Lower(Trim(coding)) != "chunked") {
+      return {StatusCode::kInvalidArgument,
+              "malformed_request",
+              {"仅支持 Transfer-Encoding: chunked（HTTP/1.1）",
+               "Only Transfer-Encoding: chunked (HTTP/1.1) is supported"}};
+    }
+  }
+  const size_t hosts = header.count(bhttp::field::host);
+  if (hosts > 1 || (hosts == 0 && header.version() == 11)) {
+    return {StatusCode::kInvalidArgument,
+            "invalid_host",
+            {"HTTP/1.1 请求必须带有且只带一个 Host 头", "An HTTP/1.1 request needs exactly one Host header"}};
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -444,19 +508,21 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> connecti
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(std::min<size_t>(options.max_header_bytes, UINT32_MAX)));
     parser.body_limit(options.max_body_bytes);
-    stream.expires_after(options.read_timeout);
+    ArmReadDeadline(connection, options.read_timeout);
     co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-    if (!ec && beast::iequals(parser.get()[bhttp::field::expect], "100-continue") && !parser.is_done()) {
+    Status framing = ec ? Status::Ok() : CheckFraming(parser);
+    if (!ec && framing.ok() && beast::iequals(parser.get()[bhttp::field::expect], "100-continue") &&
+        !parser.is_done()) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
                                  asio::redirect_error(asio::use_awaitable, ec));
     }
-    if (!ec && !parser.is_done()) {
+    if (!ec && framing.ok() && !parser.is_done()) {
       co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     }
+    DisarmReadDeadline(*connection);
 
     Request request;
-    request.client_address = connection->client;
     const unsigned version = parser.is_header_done() && parser.get().version() == 10 ? 10 : 11;
     if (parser.is_header_done()) {
       const auto& header = parser.get();
@@ -468,9 +534,14 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> connecti
         std::string name = Lower(std::string_view(field.name_string().data(), field.name_string().size()));
         std::string value(field.value());
         auto [it, inserted] = request.headers.emplace(name, value);
-        if (!inserted) it->second += ", " + value;
+        // Repeated lines form one list; Cookie's separator is "; " (RFC 6265 §5.4), not ", ".
+        if (!inserted) it->second += (name == "cookie" ? "; " : ", ") + value;
       }
     }
+    const ClientOrigin origin = options.trusted_proxies.Resolve(
+        connection->client, request.Header("x-forwarded-for"), request.Header("x-forwarded-proto"));
+    request.client_address = origin.address;
+    request.secure = origin.secure;
     std::string client_request_id = request.Header("x-request-id");
     request.request_id = ValidRequestId(client_request_id) ? client_request_id : NewId();
     request.lang = LanguageFor(request.Header("accept-language"));
@@ -478,18 +549,26 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> connecti
     Response response;
     std::string route_label(Metrics::kUnmatchedRoute);
     bool keep_alive = false;
-    if (ec == bhttp::error::body_limit) {
+    if (connection->read_timed_out) {
+      // Too slow to send its request: say so before closing rather than drop it silently.
       response = ProblemResponse(
-          {StatusCode::kResourceExhausted,
-           "payload_too_large",
-           {"请求体超过 " + std::to_string(options.max_body_bytes) + " 字节的上限",
-            "The request body exceeds the limit of " + std::to_string(options.max_body_bytes) + " bytes"}},
+          Status::Detailed(
+              StatusDetail::kRequestTimeout, "request_timeout",
+              {"未在 " + std::to_string(options.read_timeout.count()) + " 毫秒内收到完整请求",
+               "The request did not arrive within " + std::to_string(options.read_timeout.count()) + " ms"}),
+          request);
+      linger = true;
+    } else if (ec == bhttp::error::body_limit) {
+      response = ProblemResponse(
+          Status::Detailed(
+              StatusDetail::kPayloadTooLarge, "payload_too_large",
+              {"请求体超过 " + std::to_string(options.max_body_bytes) + " 字节的上限",
+               "The request body exceeds the limit of " + std::to_string(options.max_body_bytes) + " bytes"}),
           request);
       linger = true;
     } else if (ec == bhttp::error::header_limit) {
-      response = ProblemResponse({StatusCode::kResourceExhausted,
-                                  "header_too_large",
-                                  {"请求头过大", "The request headers are too large"}},
+      response = ProblemResponse(Status::Detailed(StatusDetail::kHeaderTooLarge, "header_too_large",
+                                                  {"请求头过大", "The request headers are too large"}),
                                  request);
       linger = true;
     } else if (ec == beast::error::timeout || ec == asio::error::eof || ec == bhttp::error::end_of_stream ||
@@ -500,6 +579,9 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> connecti
                                   "malformed_request",
                                   {"HTTP 请求格式错误", "Malformed HTTP request"}},
                                  request);
+      linger = true;
+    } else if (!framing.ok()) {
+      response = ProblemResponse(framing, request);
       linger = true;
     } else {
       request.body = parser.release().body();
@@ -524,18 +606,33 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> connecti
                                                                   : 500U);
     reply.set(bhttp::field::content_type, response.content_type);
     reply.set("X-Request-Id", request.request_id);
-    reply.set("X-Content-Type-Options", "nosniff");
-    bool has_cache_control = false;
+    std::set<std::string> given;  // the lower-case names the response sets itself
     for (const auto& [name, value] : response.headers) {
       if (!SafeHeaderText(name) || value.find_first_of("\r\n") != std::string::npos) continue;
-      has_cache_control = has_cache_control || Lower(name) == "cache-control";
-      reply.insert(name, value);
+      std::string lower = Lower(name);
+      if (lower == "content-length" || lower == "transfer-encoding" || lower == "connection") continue;
+      given.insert(std::move(lower));
+      reply.insert(name, value);  // insert, not set: Set-Cookie may repeat
     }
-    if (!has_cache_control) reply.set(bhttp::field::cache_control, "no-store");
-    const size_t bytes = response.body.size();
-    reply.body() = std::move(response.body);
+    if (given.count("cache-control") == 0) reply.set(bhttp::field::cache_control, "no-store");
+    for (const auto& [name, value] : kSecurityHeaders) {
+      if (given.count(Lower(name)) == 0) {
+        reply.set(beast::string_view(name.data(), name.size()),
+                  beast::string_view(value.data(), value.size()));
+      }
+    }
+    const unsigned result = reply.result_int();
+    const bool bodiless = result < 200 || result == 204 || result == 304;  // RFC 9110 §6.4.1
+    const size_t bytes = bodiless ? 0 : response.body.size();
     reply.keep_alive(keep_alive);
-    reply.prepare_payload();
+    if (bodiless) {
+      // No body and no Content-Length.
+    } else if (request.method == "HEAD") {
+      reply.content_length(bytes);  // the length a GET would have; the body itself is not sent
+    } else {
+      reply.body() = std::move(response.body);
+      reply.prepare_payload();
+    }
 
     stream.expires_after(options.read_timeout);
     beast::error_code write_error;
@@ -554,6 +651,7 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> connecti
     if (write_error || !keep_alive) break;
   }
 
+  DisarmReadDeadline(*connection);
   if (linger) co_await Linger(*connection);
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);

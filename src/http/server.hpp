@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/status.hpp"
+#include "http/forwarded.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 
@@ -23,6 +24,9 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{30'000};      // to receive one request's headers and body
   std::chrono::milliseconds idle_timeout{60'000};      // a keep-alive connection waiting for a request
   std::chrono::milliseconds shutdown_timeout{10'000};  // Stop(): how long in-flight requests may finish
+  // Peers whose X-Forwarded-For / X-Forwarded-Proto set Request::client_address and secure; from
+  // anyone else those headers are ignored. Empty: nobody.
+  TrustedProxies trusted_proxies;
 };
 
 // An HTTP/1.1 server (Boost.Beast, C++20 coroutines) in front of a Router.
@@ -34,8 +38,10 @@ struct ServerOptions {
 // written back from the connection's I/O thread.
 //
 // Every response carries X-Request-Id (the client's if it matches [A-Za-z0-9._-]{1,64}, else a
-// new id), and produces one "http_access" log line and one Metrics::Observe call. Bodies, query
-// strings and credentials are never logged.
+// new id), X-Content-Type-Options: nosniff, X-Frame-Options: DENY, Referrer-Policy: same-origin and
+// Cache-Control: no-store unless the response sets them, and produces one "http_access" log line and
+// one Metrics::Observe call. A HEAD answer carries the Content-Length of its body but not the body;
+// 1xx, 204 and 304 answers carry neither. Bodies, query strings and credentials are never logged.
 class Server {
  public:
   // `router` and `metrics` must outlive the server.

@@ -12,6 +12,8 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -21,6 +23,7 @@
 #include <spdlog/sinks/base_sink.h>
 
 #include "common/log.hpp"
+#include "http/static_files.hpp"
 #include "http/system_routes.hpp"
 
 namespace anxin::http {
@@ -57,7 +60,8 @@ class CaptureSink : public spdlog::sinks::base_sink<std::mutex> {
 
 struct HttpResponse {
   int status = 0;
-  std::map<std::string, std::string> headers;  // lower-case names
+  std::map<std::string, std::string> headers;  // lower-case names; the last line of each name
+  std::vector<std::pair<std::string, std::string>> header_lines;  // every line, in order
   std::string body;
 
   [[nodiscard]] Json JsonBody() const { return Json::parse(body); }
@@ -92,8 +96,9 @@ class Client {
     return true;
   }
 
-  // Reads one response (Content-Length framed). Returns nullopt on EOF or timeout.
-  std::optional<HttpResponse> Read() {
+  // Reads one response (Content-Length framed; only the head for an answer to HEAD). Returns
+  // nullopt on EOF or timeout.
+  std::optional<HttpResponse> Read(bool answers_head = false) {
     size_t header_end;
     while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
       if (!Fill()) return std::nullopt;
@@ -113,10 +118,12 @@ class Client {
       std::string value = line.substr(colon + 1);
       while (!value.empty() && value.front() == ' ') value.erase(0, 1);
       response.headers[name] = value;
+      response.header_lines.emplace_back(name, value);
     }
     buffer_.erase(0, header_end + 4);
-    size_t length =
-        response.headers.count("content-length") ? std::stoul(response.headers["content-length"]) : 0;
+    size_t length = response.headers.count("content-length") && !answers_head
+                        ? std::stoul(response.headers["content-length"])
+                        : 0;
     while (buffer_.size() < length) {
       if (!Fill()) return std::nullopt;
     }
@@ -198,7 +205,8 @@ class ServerTest : public ::testing::Test {
       return JsonResponse(200, {{"hello", "world"},
                                 {"query", request.query},
                                 {"lang", request.lang},
-                                {"client", request.client_address}});
+                                {"client", request.client_address},
+                                {"secure", request.secure}});
     };
     router_.Add(hello);
 
@@ -241,6 +249,18 @@ class ServerTest : public ::testing::Test {
       return Status(StatusCode::kNotFound, "policy_not_found", {"保单不存在", "No such policy"});
     };
     router_.Add(fail);
+
+    Route cookies;
+    cookies.method = "GET";
+    cookies.pattern = "/cookies";
+    cookies.access = Access::kPublic;
+    cookies.handler = [](Request& request) -> Result<Response> {
+      Response response = JsonResponse(200, {{"cookie", request.Header("cookie")}});
+      ANXIN_RETURN_IF_ERROR(AddCookie(response, {.name = "anxin_session", .value = "s1"}));
+      ANXIN_RETURN_IF_ERROR(AddCookie(response, {.name = "anxin_csrf", .value = "c1", .http_only = false}));
+      return response;
+    };
+    router_.Add(cookies);
 
     RegisterSystemRoutes(router_, metrics_, nullptr, "test");
   }
@@ -312,6 +332,123 @@ TEST_F(ServerTest, AnswersPipelinedRequestsInOrder) {
   EXPECT_EQ(a->JsonBody()["n"], "1");
   EXPECT_EQ(b->JsonBody()["hello"], "world");
   EXPECT_EQ(c->JsonBody()["n"], "3");
+}
+
+TEST_F(ServerTest, BelievesForwardedHeadersOnlyFromTrustedProxies) {
+  const std::string forwarded = "X-Forwarded-For: 198.51.100.1, 203.0.113.9\r\nX-Forwarded-Proto: https\r\n";
+  {
+    StartServer();  // trusts nobody: a direct client cannot pick its address or claim TLS
+    Client client(port());
+    std::optional<HttpResponse> response = client.Request(Get("/hello", forwarded));
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(response->JsonBody()["client"], "127.0.0.1");
+    EXPECT_EQ(response->JsonBody()["secure"], false);
+    StopServer();
+  }
+  ServerOptions options;
+  options.trusted_proxies = *TrustedProxies::Parse("127.0.0.0/8");
+  StartServer(options);
+  Client client(port());
+  std::optional<HttpResponse> proxied = client.Request(Get("/hello", forwarded));
+  ASSERT_TRUE(proxied.has_value());
+  EXPECT_EQ(proxied->JsonBody()["client"], "203.0.113.9");
+  EXPECT_EQ(proxied->JsonBody()["secure"], true);
+  std::optional<HttpResponse> plain = client.Request(Get("/hello", "X-Forwarded-For: 203.0.113.9\r\n"));
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_EQ(plain->JsonBody()["secure"], false);
+  std::optional<HttpResponse> direct = client.Request(Get("/hello"));
+  ASSERT_TRUE(direct.has_value());
+  EXPECT_EQ(direct->JsonBody()["client"], "127.0.0.1");
+}
+
+TEST_F(ServerTest, EveryAnswerCarriesTheSecurityHeaders) {
+  StartServer();
+  Client client(port());
+  for (std::string raw : {Get("/hello"), Get("/fail"), Get("/nope"), Post("/echo", "{}"), Get("/metrics")}) {
+    std::optional<HttpResponse> response = client.Request(raw);
+    ASSERT_TRUE(response.has_value()) << raw;
+    EXPECT_EQ(response->headers["x-content-type-options"], "nosniff") << raw;
+    EXPECT_EQ(response->headers["x-frame-options"], "DENY") << raw;
+    EXPECT_EQ(response->headers["referrer-policy"], "same-origin") << raw;
+    EXPECT_EQ(response->headers["cache-control"], "no-store") << raw;
+  }
+  Client bad(port());
+  std::optional<HttpResponse> malformed = bad.Request("GARBAGE\r\n\r\n");
+  ASSERT_TRUE(malformed.has_value());
+  EXPECT_EQ(malformed->headers["x-frame-options"], "DENY");
+}
+
+TEST_F(ServerTest, ServesTheWebAppWithHeadAndNotModified) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::temp_directory_path() / ("anxin-server-web-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  fs::create_directories(root / "assets");
+  std::ofstream(root / "index.html") << "<!doctype html><title>portal</title>";
+  std::ofstream(root / "assets" / "app-1.js") << "console.log(1)";
+  Result<std::unique_ptr<StaticFiles>> files = StaticFiles::Load(root);
+  fs::remove_all(root);
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  router_.SetStaticFiles(files->get());
+  StartServer();
+  Client client(port());
+
+  std::optional<HttpResponse> page = client.Request(Get("/console-less/route"));
+  ASSERT_TRUE(page.has_value());
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->headers["content-type"], "text/html; charset=utf-8");
+  EXPECT_EQ(page->headers["cache-control"], "no-cache");
+  EXPECT_EQ(page->headers["content-security-policy"], kContentSecurityPolicy);
+  EXPECT_EQ(page->headers["x-frame-options"], "DENY");
+  EXPECT_EQ(page->body, "<!doctype html><title>portal</title>");
+
+  ASSERT_TRUE(client.Send("HEAD /assets/app-1.js HTTP/1.1\r\nHost: t\r\n\r\n"));
+  std::optional<HttpResponse> head = client.Read(/*head=*/true);
+  ASSERT_TRUE(head.has_value());
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->headers["content-length"], "14");
+  EXPECT_EQ(head->headers["cache-control"], "public, max-age=31536000, immutable");
+  const std::string etag = head->headers["etag"];
+  ASSERT_FALSE(etag.empty());
+
+  // No body followed the HEAD answer: the next answer on the connection is the 304.
+  std::optional<HttpResponse> cached =
+      client.Request(Get("/assets/app-1.js", "If-None-Match: " + etag + "\r\n"));
+  ASSERT_TRUE(cached.has_value());
+  EXPECT_EQ(cached->status, 304);
+  EXPECT_EQ(cached->body, "");
+  EXPECT_EQ(cached->headers.count("content-length"), 0U);
+  EXPECT_EQ(cached->headers["etag"], etag);
+
+  std::optional<HttpResponse> after = client.Request(Get("/assets/app-1.js"));
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->status, 200);
+  EXPECT_EQ(after->body, "console.log(1)");
+  EXPECT_EQ(after->headers["content-type"], "text/javascript; charset=utf-8");
+
+  std::optional<HttpResponse> api = client.Request(Get("/api/v1/missing"));
+  ASSERT_TRUE(api.has_value());
+  EXPECT_EQ(api->status, 404);
+  EXPECT_EQ(api->headers["content-type"], "application/problem+json");
+  StopServer();
+}
+
+TEST_F(ServerTest, SendsEverySetCookieAndJoinsCookieLinesWithSemicolons) {
+  StartServer();
+  Client client(port());
+  std::optional<HttpResponse> response =
+      client.Request(Get("/cookies", "Cookie: theme=dark\r\nCookie: anxin_session=abc\r\n"));
+  ASSERT_TRUE(response.has_value());
+  ASSERT_EQ(response->status, 200);
+  std::vector<std::string> set_cookies;
+  for (const auto& [name, value] : response->header_lines) {
+    if (name == "set-cookie") set_cookies.push_back(value);
+  }
+  EXPECT_EQ(set_cookies, (std::vector<std::string>{"anxin_session=s1; Path=/; HttpOnly; SameSite=Strict",
+                                                   "anxin_csrf=c1; Path=/; SameSite=Strict"}));
+  // Two Cookie lines (as HTTP/2 proxies send them) are one cookie list, still parseable.
+  const std::string joined = response->JsonBody()["cookie"];
+  EXPECT_EQ(joined, "theme=dark; anxin_session=abc");
+  EXPECT_EQ(*FindCookie(joined, kSessionCookie), "abc");
 }
 
 TEST_F(ServerTest, EchoesValidRequestIdAndGeneratesOtherwise) {
@@ -564,13 +701,99 @@ TEST_F(ServerTest, ClosesIdleKeepAliveConnectionsAfterIdleTimeout) {
   EXPECT_GE(std::chrono::steady_clock::now() - started, 150ms);
 }
 
-TEST_F(ServerTest, ClosesConnectionsThatSendTooSlowly) {
+TEST_F(ServerTest, AnswersClientsTooSlowToSendTheirRequestWith408) {
   ServerOptions options;
   options.read_timeout = 200ms;
   StartServer(options);
+  const std::vector<std::string> stalled = {
+      "GET /hello HTTP/1.1\r\nHost: t\r\n",  // headers never finish
+      "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{\"a\"",
+      "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5\r\n{\"a\":",  // the chunked body never ends
+  };
+  for (const std::string& raw : stalled) {
+    Client client(port());
+    const auto started = std::chrono::steady_clock::now();
+    std::optional<HttpResponse> response = client.Request(raw);
+    ASSERT_TRUE(response.has_value()) << raw;
+    EXPECT_GE(std::chrono::steady_clock::now() - started, 150ms);
+    EXPECT_EQ(response->status, 408) << raw;
+    EXPECT_EQ(response->headers["content-type"], "application/problem+json");
+    EXPECT_EQ(response->headers["connection"], "close");
+    EXPECT_EQ(response->JsonBody()["code"], "request_timeout");
+    EXPECT_EQ(response->JsonBody()["status"], 408);
+    EXPECT_TRUE(client.ClosedByServer()) << raw;
+  }
+  // An idle keep-alive connection that never starts a request is simply closed (idle_timeout).
+}
+
+TEST_F(ServerTest, TheDeadlineCoversOneRequestNotTheConnection) {
+  ServerOptions options;
+  options.read_timeout = 300ms;
+  StartServer(options);
   Client client(port());
-  ASSERT_TRUE(client.Send("GET /hello HTTP/1.1\r\nHost: t\r\n"));  // headers never finish
-  EXPECT_TRUE(client.ClosedByServer());
+  // Each request arrives within the deadline, though the connection lives longer than it.
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(client.Send("GET /hello HTTP/1.1\r\n"));
+    std::this_thread::sleep_for(150ms);
+    std::optional<HttpResponse> response = client.Request("Host: t\r\n\r\n");
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(response->status, 200);
+  }
+}
+
+TEST_F(ServerTest, AmbiguousBodyFramingIs400AndCloses) {
+  StartServer();
+  const std::string head = "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n";
+  // Each is followed by a second request that a server reading the body the other way would run.
+  const std::string smuggled = "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n";
+  const std::vector<std::string> refused = {
+      head + "Transfer-Encoding: gzip\r\nContent-Length: 2\r\n\r\n{}",
+      head + "Content-Length: 2\r\nTransfer-Encoding: identity\r\n\r\n{}",
+      head + "Transfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n{}",
+      head + "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}",
+      head + "Transfer-Encoding: gzip, chunked\r\nContent-Length: 7\r\n\r\n0\r\n\r\n",
+      head + "Transfer-Encoding: gzip\r\n\r\n",
+      head + "Transfer-Encoding: chunked, gzip\r\n\r\n",
+      head + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+      "POST /echo HTTP/1.0\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+  };
+  for (const std::string& raw : refused) {
+    Client client(port());
+    std::optional<HttpResponse> response = client.Request(raw + smuggled);
+    ASSERT_TRUE(response.has_value()) << raw;
+    EXPECT_EQ(response->status, 400) << raw;
+    EXPECT_EQ(response->JsonBody()["code"], "malformed_request") << raw;
+    if (raw.find("HTTP/1.1") != std::string::npos) {
+      EXPECT_EQ(response->headers["connection"], "close") << raw;
+    }
+    EXPECT_TRUE(client.ClosedByServer()) << raw;  // and the smuggled request is never answered
+  }
+  // Plain chunked stays fine, with either spelling.
+  Client client(port());
+  std::optional<HttpResponse> chunked =
+      client.Request(head + "Transfer-Encoding: Chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+  ASSERT_TRUE(chunked.has_value());
+  EXPECT_EQ(chunked->status, 201);
+  EXPECT_EQ(chunked->JsonBody()["bytes"], 2);
+}
+
+TEST_F(ServerTest, Http11NeedsExactlyOneHost) {
+  StartServer();
+  for (std::string raw : {std::string("GET /hello HTTP/1.1\r\n\r\n"),
+                          std::string("GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
+                          std::string("GET /hello HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n")}) {
+    Client client(port());
+    std::optional<HttpResponse> response = client.Request(raw);
+    ASSERT_TRUE(response.has_value()) << raw;
+    EXPECT_EQ(response->status, 400) << raw;
+    EXPECT_EQ(response->JsonBody()["code"], "invalid_host") << raw;
+    EXPECT_TRUE(client.ClosedByServer()) << raw;
+  }
+  Client client(port());
+  std::optional<HttpResponse> empty_host = client.Request("GET /hello HTTP/1.1\r\nHost:\r\n\r\n");
+  ASSERT_TRUE(empty_host.has_value());
+  EXPECT_EQ(empty_host->status, 200);  // RFC 9112 §3.2: an empty Host is allowed
 }
 
 TEST_F(ServerTest, SigtermStopsTheServer) {

@@ -14,6 +14,8 @@ namespace anxin::idempotency {
 namespace {
 
 constexpr const char* kReplayHeader = "Idempotent-Replayed";
+// The seal's error when a live row holds the key at commit: another node answered first.
+constexpr const char* kKeyTakenReason = "idempotency_key_taken";
 
 Status ValidateKey(std::string_view key) {
   bool printable = true;
@@ -26,6 +28,19 @@ Status ValidateKey(std::string_view key) {
                                  "Idempotency-Key must be 1 to 255 printable ASCII characters"});
   }
   return Status::Ok();
+}
+
+Status InProgress() {
+  return {StatusCode::kAborted,
+          "idempotency_in_progress",
+          {"使用该 Idempotency-Key 的请求正在处理中，请稍后重试",
+           "a request with this Idempotency-Key is still in progress; retry later"}};
+}
+
+Status Reused() {
+  return Status::Detailed(
+      StatusDetail::kUnprocessable, "idempotency_key_reused",
+      {"该 Idempotency-Key 已用于另一个请求", "this Idempotency-Key was used for a different request"});
 }
 
 std::string EncodeHeaders(const std::vector<std::pair<std::string, std::string>>& headers) {
@@ -54,104 +69,111 @@ http::Response Replay(const store::KeyRow& row) {
   return response;
 }
 
-enum class Outcome { kClaimed, kReplay, kReused, kInProgress };
-
 }  // namespace
+
+class IdempotencyStore::RunningClaim {
+ public:
+  RunningClaim(IdempotencyStore& store, std::string name) : store_(store), name_(std::move(name)) {
+    std::lock_guard lock(store_.mu_);
+    held_ = store_.running_.insert(name_).second;
+  }
+  ~RunningClaim() {
+    if (!held_) return;
+    std::lock_guard lock(store_.mu_);
+    store_.running_.erase(name_);
+  }
+  RunningClaim(const RunningClaim&) = delete;
+  RunningClaim& operator=(const RunningClaim&) = delete;
+
+  [[nodiscard]] bool held() const { return held_; }
+
+ private:
+  IdempotencyStore& store_;
+  const std::string name_;
+  bool held_ = false;
+};
 
 std::string IdempotencyStore::ScopeOf(const http::Request& request) {
   if (request.principal && !request.principal->user_id.empty()) return "user:" + request.principal->user_id;
   return "addr:" + request.client_address;
 }
 
-Result<std::optional<http::Response>> IdempotencyStore::Begin(const http::Request& request,
-                                                              std::string_view key) {
+Result<http::IdempotencyGuard::Answer> IdempotencyStore::Run(const http::Request& request,
+                                                             std::string_view key,
+                                                             const std::function<http::Response()>& handler) {
   ANXIN_RETURN_IF_ERROR(ValidateKey(key));
+  PurgeNowAndThen();
+
+  store::StoredAnswer stored;
+  stored.scope = ScopeOf(request);
+  stored.key = std::string(key);
+  stored.method = request.method;
+  stored.path = request.path;
+  stored.body_hash = Sha256Hex(request.body);
+
+  // Keys are printable ASCII and scopes hold no control character: '\x1f' separates them.
+  RunningClaim running(*this, stored.scope + '\x1f' + stored.key);
+  if (!running.held()) return InProgress();
+  ANXIN_ASSIGN_OR_RETURN(std::optional<Answer> earlier,
+                         Earlier(request, stored.scope, stored.key, stored.body_hash));
+  if (earlier) return std::move(*earlier);
+
   const int64_t now = clock_.NowMs();
-  int64_t last_purge = last_purge_ms_.load();
-  if (now - last_purge >= kPurgeIntervalMs && last_purge_ms_.compare_exchange_strong(last_purge, now)) {
-    Result<int> purged = PurgeExpired();
-    if (!purged.ok())
-      spdlog::warn("idempotency: purging expired keys failed: {}", purged.status().ToString());
-  }
-
-  store::Claim claim;
-  claim.scope = ScopeOf(request);
-  claim.key = std::string(key);
-  claim.method = request.method;
-  claim.path = request.path;
-  claim.body_hash = Sha256Hex(request.body);
-  claim.created_at = now;
-  claim.expires_at = now + kKeyLifetimeMs;
-
-  Outcome outcome = Outcome::kClaimed;
-  std::optional<store::KeyRow> stored;
-  Status written = db_.Write([&](storage::Tx& tx) -> Status {
-    outcome = Outcome::kClaimed;
-    ANXIN_ASSIGN_OR_RETURN(stored, store::Find(tx, claim.scope, claim.key));
-    if (!stored) {
-      ANXIN_ASSIGN_OR_RETURN(bool inserted, store::InsertClaim(tx, claim));
-      if (!inserted) outcome = Outcome::kInProgress;
-      return Status::Ok();
+  stored.created_at = now;
+  stored.expires_at = now + kKeyLifetimeMs;
+  http::Response response;
+  Status committed = db_.WriteSession([&]() -> storage::SessionEnd {
+    response = handler();
+    storage::SessionEnd end;
+    if (response.status >= 500) {
+      end.rollback = true;  // a server error keeps nothing, so a retry runs anew
+      return end;
     }
-    const bool expired = stored->expires_at <= now;
-    if (!expired && (stored->method != claim.method || stored->path != claim.path ||
-                     stored->body_hash != claim.body_hash)) {
-      outcome = Outcome::kReused;
-      return Status::Ok();
-    }
-    if (!expired && stored->state == "done") {
-      outcome = Outcome::kReplay;
-      return Status::Ok();
-    }
-    if (!expired && now - stored->created_at < kStaleClaimMs) {
-      outcome = Outcome::kInProgress;
-      return Status::Ok();
-    }
-    ANXIN_ASSIGN_OR_RETURN(bool replaced, store::ReplaceClaim(tx, claim, stored->created_at));
-    if (!replaced) outcome = Outcome::kInProgress;
-    return Status::Ok();
+    // Encoded here, on the request's thread, so that the seal is only the insert.
+    stored.status = response.status;
+    stored.content_type = response.content_type;
+    stored.body_base64 = Base64Encode(response.body);
+    stored.headers_json = EncodeHeaders(response.headers);
+    end.seal = [&stored, now](storage::Tx& tx) -> Status {
+      ANXIN_ASSIGN_OR_RETURN(bool inserted, store::Store(tx, stored, now));
+      if (inserted) return Status::Ok();
+      return {StatusCode::kAlreadyExists, kKeyTakenReason, {"幂等键已被占用", "idempotency key taken"}};
+    };
+    return end;
   });
-  ANXIN_RETURN_IF_ERROR(written);
-
-  switch (outcome) {
-    case Outcome::kClaimed:
-      return std::optional<http::Response>();
-    case Outcome::kReplay:
-      return std::optional<http::Response>(Replay(*stored));
-    case Outcome::kReused:
-      return Status(
-          StatusCode::kInvalidArgument, "idempotency_key_reused",
-          {"该 Idempotency-Key 已用于另一个请求", "this Idempotency-Key was used for a different request"});
-    case Outcome::kInProgress:
-      return Status(StatusCode::kAborted, "idempotency_in_progress",
-                    {"使用该 Idempotency-Key 的请求正在处理中，请稍后重试",
-                     "a request with this Idempotency-Key is still in progress; retry later"});
+  if (committed.ok()) return Answer{std::move(response), false};
+  if (committed.reason() == kKeyTakenReason) {
+    // Another node committed a request with this key first; its answer is this request's.
+    ANXIN_ASSIGN_OR_RETURN(std::optional<Answer> first,
+                           Earlier(request, stored.scope, stored.key, stored.body_hash));
+    if (first) return std::move(*first);
+    return InProgress();
   }
-  return Status::Internal("idempotency: unknown outcome");
+  return committed;
 }
 
-void IdempotencyStore::Finish(const http::Request& request, std::string_view key,
-                              const http::Response& response) {
-  const std::string scope = ScopeOf(request);
-  const std::string key_text(key);
-  const std::string body_hash = Sha256Hex(request.body);
-  Status written;
-  if (response.status >= 500) {
-    written = db_.Write([&](storage::Tx& tx) { return store::Release(tx, scope, key_text, body_hash); });
-  } else {
-    const std::string body = Base64Encode(response.body);
-    const std::string headers = EncodeHeaders(response.headers);
-    bool completed = false;
-    written = db_.Write([&](storage::Tx& tx) -> Status {
-      ANXIN_ASSIGN_OR_RETURN(completed, store::Complete(tx, scope, key_text, body_hash, response.status,
-                                                        response.content_type, body, headers));
-      return Status::Ok();
-    });
-    if (written.ok() && !completed) {
-      spdlog::warn("idempotency: the claim for a key of {} was gone when its response arrived", scope);
-    }
+Result<std::optional<http::IdempotencyGuard::Answer>> IdempotencyStore::Earlier(
+    const http::Request& request, const std::string& scope, const std::string& key,
+    const std::string& body_hash) {
+  std::optional<store::KeyRow> row;
+  ANXIN_RETURN_IF_ERROR(db_.Read([&](storage::Tx& tx) -> Status {
+    ANXIN_ASSIGN_OR_RETURN(row, store::Find(tx, scope, key));
+    return Status::Ok();
+  }));
+  // Expired rows, and claims left pending by versions before migration 0014, hold the key no more.
+  if (!row || row->state != "done" || row->expires_at <= clock_.NowMs()) return std::optional<Answer>();
+  if (row->method != request.method || row->path != request.path || row->body_hash != body_hash) {
+    return Reused();
   }
-  if (!written.ok()) spdlog::warn("idempotency: storing a response failed: {}", written.ToString());
+  return std::optional<Answer>(Answer{Replay(*row), true});
+}
+
+void IdempotencyStore::PurgeNowAndThen() {
+  const int64_t now = clock_.NowMs();
+  int64_t last_purge = last_purge_ms_.load();
+  if (now - last_purge < kPurgeIntervalMs || !last_purge_ms_.compare_exchange_strong(last_purge, now)) return;
+  Result<int> purged = PurgeExpired();
+  if (!purged.ok()) spdlog::warn("idempotency: purging expired keys failed: {}", purged.status().ToString());
 }
 
 Result<int> IdempotencyStore::PurgeExpired() {

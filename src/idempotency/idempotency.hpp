@@ -2,9 +2,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "common/clock.hpp"
 #include "common/status.hpp"
@@ -13,29 +16,30 @@
 
 namespace anxin::idempotency {
 
-// How long a key remembers its response (Stripe keeps keys for 24 hours).
+// How long a key remembers its answer (Stripe keeps keys for 24 hours).
 inline constexpr int64_t kKeyLifetimeMs = 24LL * 3600 * 1000;
-// A pending claim older than this is taken to belong to a request that died; a retry re-claims it.
-inline constexpr int64_t kStaleClaimMs = 60LL * 1000;
-// Expired rows are purged by Begin at most this often.
+// Expired rows are purged by Run at most this often.
 inline constexpr int64_t kPurgeIntervalMs = 60LL * 1000;
 // The longest accepted Idempotency-Key (Stripe's limit).
 inline constexpr size_t kMaxKeyLength = 255;
 
-// Stripe-style idempotency keys stored in the idempotency_keys table (migration 0003).
+// Stripe-style idempotency keys stored in the idempotency_keys table (migrations 0003, 0014).
 //
 // A key belongs to a scope: "user:<user id>" for authenticated callers, "addr:<client address>"
-// otherwise, so different callers never collide. The first request with a key claims it (state
-// 'pending') in a write transaction; the router then runs the handler, and Finish stores the
-// response (any status below 500) so a retry with the same method, path and body gets the same
-// status, body and headers back (the router adds "Idempotent-Replayed: true"). A 5xx response
-// releases the claim so a retry runs again. Keys expire 24 hours after they were claimed.
+// otherwise, so different callers never collide. The handler of the first request with a key
+// runs in a write session (storage::Database::WriteSession): its writes and the row holding its
+// answer (status, content type, headers, body) commit in one transaction. After any crash a
+// retry therefore finds both, and gets the same answer back (the router adds
+// "Idempotent-Replayed: true"), or neither, and runs anew: never a second effect, never an
+// effect without its answer.
 //
-// Known gap: the handler's transaction and the stored response are two transactions. If the
-// process dies between the handler's commit and Finish, the claim stays pending; a retry gets 409
-// "idempotency_in_progress" until the claim is 60 seconds old, then re-claims it and runs the
-// handler again, which then must cope with its own earlier effects (unique constraints, state
-// checks).
+// A retry with the same key and another method, path or body is refused (422); while a request
+// with a key runs on this node, another with the same key gets 409 (on several PostgreSQL nodes
+// both may run: the second to commit is undone and given the first's answer).
+// Every answer below 500 is stored, client errors included; a 5xx answer keeps nothing: the
+// session is rolled back, its writes undone, and a retry runs anew. Keys expire 24 hours after
+// the request that stored them. Routes whose answer holds a secret never reach this store
+// (http::Route::response_holds_secret).
 //
 // Thread-safe; safe across several nodes sharing one PostgreSQL database.
 class IdempotencyStore final : public http::IdempotencyGuard {
@@ -43,18 +47,11 @@ class IdempotencyStore final : public http::IdempotencyGuard {
   // `db` and `clock` must outlive the store.
   IdempotencyStore(storage::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
 
-  // Claims `key` for the caller of `request`. Returns nullopt when the handler should run (the key
-  // was new, expired, or its pending claim stale); the stored response (without the replay header,
-  // which the router adds) when this request was already answered; kInvalidArgument "idempotency_key_reused"
-  // (HTTP 422) when the key was used with another method, path or body; kAborted "idempotency_in_progress"
-  // (HTTP 409) while the first request still runs; kInvalidArgument "validation_failed" (field
-  // "Idempotency-Key") for an empty, over-long (> 255) or non-printable key; database errors as
-  // Database::Write reports them.
-  Result<std::optional<http::Response>> Begin(const http::Request& request, std::string_view key) override;
-
-  // Stores `response` for the key claimed by Begin (status < 500), or releases the claim (5xx).
-  // Failures are logged: the claim then expires as a stale pending claim.
-  void Finish(const http::Request& request, std::string_view key, const http::Response& response) override;
+  // Answers `request` under `key` as http::IdempotencyGuard::Run describes. Also returns
+  // kInvalidArgument "validation_failed" (field "Idempotency-Key") for an empty, over-long (> 255)
+  // or non-printable key, and database errors as the Database reports them.
+  Result<Answer> Run(const http::Request& request, std::string_view key,
+                     const std::function<http::Response()>& handler) override;
 
   // Deletes expired keys and returns how many were deleted.
   Result<int> PurgeExpired();
@@ -63,11 +60,26 @@ class IdempotencyStore final : public http::IdempotencyGuard {
   [[nodiscard]] static std::string ScopeOf(const http::Request& request);
 
  private:
+  // Marks a (scope, key) as running on this node for its lifetime, if no other request has.
+  class RunningClaim;
+
+  // Returns the earlier request's answer under (`scope`, `key`) if it is live: its replay when it
+  // was the same method, path and body, kInvalidArgument "idempotency_key_reused" otherwise;
+  // nullopt when the key is free.
+  Result<std::optional<Answer>> Earlier(const http::Request& request, const std::string& scope,
+                                        const std::string& key, const std::string& body_hash);
+  // Purges expired keys at most once per kPurgeIntervalMs.
+  void PurgeNowAndThen();
+
   // Constant after construction.
   storage::Database& db_;
   const Clock& clock_;
-  // When Begin last purged (Unix ms); claimed by compare-exchange so one caller purges.
+  // When Run last purged (Unix ms); claimed by compare-exchange so one caller purges.
   std::atomic<int64_t> last_purge_ms_{0};
+
+  // The (scope, key) pairs whose request is running on this node. Guarded by mu_.
+  std::mutex mu_;
+  std::unordered_set<std::string> running_;
 };
 
 }  // namespace anxin::idempotency

@@ -24,48 +24,23 @@ Result<std::optional<KeyRow>> Find(storage::Tx& tx, const std::string& scope, co
   return std::optional<KeyRow>(std::move(k));
 }
 
-Result<bool> InsertClaim(storage::Tx& tx, const Claim& c) {
+Result<bool> Store(storage::Tx& tx, const StoredAnswer& a, int64_t now_ms) {
+  // On PostgreSQL a concurrent insert of the same key waits here for the other transaction, then
+  // sees its row (live: nothing changes) or its absence.
   ANXIN_ASSIGN_OR_RETURN(
       int64_t changed,
-      tx.Exec(
-          "INSERT INTO idempotency_keys (scope, key, method, path, body_hash, state, created_at, expires_at) "
-          "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (scope, key) DO NOTHING",
-          {c.scope, c.key, c.method, c.path, c.body_hash, c.created_at, c.expires_at}));
+      tx.Exec("INSERT INTO idempotency_keys (scope, key, method, path, body_hash, state, status, "
+              "content_type, response_body, response_headers, created_at, expires_at) "
+              "VALUES (?, ?, ?, ?, ?, 'done', ?, ?, ?, ?, ?, ?) "
+              "ON CONFLICT (scope, key) DO UPDATE SET method = excluded.method, path = excluded.path, "
+              "body_hash = excluded.body_hash, state = 'done', status = excluded.status, "
+              "content_type = excluded.content_type, response_body = excluded.response_body, "
+              "response_headers = excluded.response_headers, created_at = excluded.created_at, "
+              "expires_at = excluded.expires_at "
+              "WHERE idempotency_keys.expires_at <= ? OR idempotency_keys.state = 'pending'",
+              {a.scope, a.key, a.method, a.path, a.body_hash, static_cast<int64_t>(a.status), a.content_type,
+               a.body_base64, a.headers_json, a.created_at, a.expires_at, now_ms}));
   return changed == 1;
-}
-
-Result<bool> ReplaceClaim(storage::Tx& tx, const Claim& c, int64_t seen_created_at) {
-  ANXIN_ASSIGN_OR_RETURN(int64_t changed, tx.Exec("UPDATE idempotency_keys SET method = ?, path = ?, "
-                                                  "body_hash = ?, state = 'pending', status = NULL, "
-                                                  "content_type = NULL, response_body = NULL, "
-                                                  "response_headers = NULL, created_at = ?, expires_at = ? "
-                                                  "WHERE scope = ? AND key = ? AND created_at = ?",
-                                                  {c.method, c.path, c.body_hash, c.created_at, c.expires_at,
-                                                   c.scope, c.key, seen_created_at}));
-  return changed == 1;
-}
-
-Result<bool> Complete(storage::Tx& tx, const std::string& scope, const std::string& key,
-                      const std::string& body_hash, int status, const std::string& content_type,
-                      const std::string& body_base64, const std::string& headers_json) {
-  ANXIN_ASSIGN_OR_RETURN(
-      int64_t changed,
-      tx.Exec(
-          "UPDATE idempotency_keys SET state = 'done', status = ?, content_type = ?, response_body = ?, "
-          "response_headers = ? WHERE scope = ? AND key = ? AND state = 'pending' AND body_hash = ?",
-          {static_cast<int64_t>(status), content_type, body_base64, headers_json, scope, key, body_hash}));
-  return changed == 1;
-}
-
-Status Release(storage::Tx& tx, const std::string& scope, const std::string& key,
-               const std::string& body_hash) {
-  ANXIN_ASSIGN_OR_RETURN(
-      int64_t changed,
-      tx.Exec(
-          "DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = 'pending' AND body_hash = ?",
-          {scope, key, body_hash}));
-  (void)changed;
-  return Status::Ok();
 }
 
 Result<int64_t> DeleteExpired(storage::Tx& tx, int64_t now_ms) {

@@ -10,6 +10,20 @@
 
 namespace anxin::identity {
 
+// The role codes of migration 0001 (the `roles` table). Code names a role by these constants,
+// never by a literal in SQL.
+inline constexpr const char* kRoleSystemAdmin = "system_admin";  // holds every permission
+inline constexpr const char* kRoleOrgAdmin = "org_admin";
+inline constexpr const char* kRoleDocAdmin = "doc_admin";
+inline constexpr const char* kRoleSeller = "seller";
+inline constexpr const char* kRoleCashier = "cashier";
+inline constexpr const char* kRoleUnderwriter = "underwriter";
+inline constexpr const char* kRoleClaimsHandler = "claims_handler";
+inline constexpr const char* kRoleClaimsApprover = "claims_approver";
+inline constexpr const char* kRoleCsAgent = "cs_agent";
+inline constexpr const char* kRoleAuditor = "auditor";
+inline constexpr const char* kRoleCustomer = "customer";
+
 // The levels of the organisation tree, outermost first. Each level's parent is the level before
 // it: a branch (分公司) hangs under the head office (总公司), an institution (机构/支公司) under a
 // branch, an outlet (网点) under an institution.
@@ -57,8 +71,6 @@ struct User {
   std::optional<std::string> phone_enc, phone_hash;
   std::optional<std::string> id_type;
   std::optional<std::string> id_number_enc, id_number_hash;
-  int64_t failed_logins = 0;
-  std::optional<int64_t> locked_until_ms;
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
 };
@@ -72,10 +84,12 @@ struct Role {
   std::vector<std::string> permissions;
 };
 
-// A login session. The bearer token itself is never stored, only its SHA-256.
+// A login session. The bearer token itself is never stored, only its SHA-256; a browser session
+// (POST /api/v1/web/session) also keeps the SHA-256 of its CSRF token.
 struct Session {
   std::string id;
   std::string token_hash;
+  std::optional<std::string> csrf_hash;  // browser sessions only
   std::string user_id;
   int64_t created_at_ms = 0;
   int64_t last_seen_at_ms = 0;
@@ -107,7 +121,7 @@ struct UserView {
   std::optional<std::string> id_type;
   std::optional<std::string> id_number;  // masked ("110105********002X") unless in `revealed`
   std::vector<std::string> revealed;     // "phone", "id_number": the fields shown in clear
-  bool locked = false;                   // locked out after failed logins
+  bool locked = false;  // the login is blocked for every client address (SessionService throttle)
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
 };

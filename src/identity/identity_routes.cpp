@@ -2,6 +2,7 @@
 #include "identity/identity_routes.hpp"
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -162,26 +163,64 @@ Result<ActiveState> StateOf(const std::string& text) {
 
 // --- Handlers -----------------------------------------------------------------------------------
 
-void AddSessionRoutes(http::Router& router, IdentityService& service) {
+// What the login routes answer when the throttle blocks, for their OpenAPI summary.
+std::string ThrottleSummary(const ThrottleSettings& t) {
+  auto rule = [](const ThrottleRule& r) {
+    return std::to_string(r.max_failures) + " failures in " + std::to_string(r.window_ms / 60000) +
+           " min block " + std::to_string(r.block_ms / 60000) + " min";
+  };
+  return "Failed logins are throttled per (login, client address): " + rule(t.pair) +
+         "; per address: " + rule(t.client) + "; per login from any address: " + rule(t.login) +
+         " (not for an address the login succeeded from in the last " +
+         std::to_string(t.trusted_pair_ms / (24LL * 3600 * 1000)) +
+         " days). A blocked attempt is 429 too_many_attempts at once. Unknown and known logins get the same "
+         "answers; account_disabled (403) only after the correct password.";
+}
+
+json LoginRequestSchema() {
+  return ClosedObject({{"login", String(128)}, {"password", String(kMaxPasswordInput)}},
+                      {"login", "password"});
+}
+
+// Reads the body of both login routes.
+Result<std::pair<std::string, std::string>> ReadLogin(const Request& request) {
+  ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
+  auto login = in.String("login", {.required = true, .min_len = 1, .max_len = 128});
+  auto password =
+      in.String("password", {.required = true, .min_len = 1, .max_len = kMaxPasswordInput, .trim = false});
+  ANXIN_RETURN_IF_ERROR(in.Finish());
+  return std::make_pair(*login, *password);
+}
+
+// Returns the Set-Cookie value of a browser-session cookie (`value` empty: one that clears it).
+// Sets (or, with an empty value, clears) one of the browser-session cookies. Secure when the
+// configuration says browsers come over HTTPS or a trusted proxy says this request did.
+Status SetSessionCookie(Response& response, std::string_view name, const std::string& value, bool http_only,
+                        bool secure) {
+  http::Cookie cookie{.name = std::string(name), .value = value, .http_only = http_only, .secure = secure};
+  if (value.empty()) cookie.max_age_seconds = 0;
+  return http::AddCookie(response, cookie);
+}
+
+void AddSessionRoutes(http::Router& router, IdentityService& identity, SessionService& sessions) {
   json user = UserSchema();
+  const std::string throttle = ThrottleSummary(sessions.settings().throttle);
+  const bool secure = sessions.settings().cookie_secure;
   router.Add(Route{
       .method = "POST",
       .pattern = "/api/v1/sessions",
       .access = Access::kPublic,
-      .summary = "Log in with login and password; returns a bearer token",
+      .summary = "Log in with login and password; returns a bearer token. " + throttle,
       .tag = kTag,
-      .request_schema = ClosedObject({{"login", String(128)}, {"password", String(kMaxPasswordInput)}},
-                                     {"login", "password"}),
+      .request_schema = LoginRequestSchema(),
       .response_schema = ClosedObject({{"token", String()}, {"expires_at", DateTime()}, {"user", user}},
                                       {"token", "expires_at", "user"}),
       .success_status = 201,
-      .handler = [&service](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
-        auto login = in.String("login", {.required = true, .min_len = 1, .max_len = 128});
-        auto password = in.String(
-            "password", {.required = true, .min_len = 1, .max_len = kMaxPasswordInput, .trim = false});
-        ANXIN_RETURN_IF_ERROR(in.Finish());
-        ANXIN_ASSIGN_OR_RETURN(LoginResult result, service.Login(ActorOf(request), *login, *password));
+      .response_holds_secret = true,  // the bearer token: never stored by the idempotency layer
+      .handler = [&sessions](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(auto credentials, ReadLogin(request));
+        ANXIN_ASSIGN_OR_RETURN(LoginResult result,
+                               sessions.Login(ActorOf(request), credentials.first, credentials.second));
         return http::JsonResponse(201, {{"token", result.token},
                                         {"expires_at", FormatTimestamp(result.expires_at_ms)},
                                         {"user", UserJson(result.user, true)}});
@@ -195,9 +234,54 @@ void AddSessionRoutes(http::Router& router, IdentityService& service) {
       .summary = "Log out: revoke the caller's session",
       .tag = kTag,
       .success_status = 204,
-      .handler = [&service](Request& request) -> Result<Response> {
-        ANXIN_RETURN_IF_ERROR(service.Logout(ActorOf(request)));
+      .handler = [&sessions](Request& request) -> Result<Response> {
+        ANXIN_RETURN_IF_ERROR(sessions.Logout(ActorOf(request)));
         return NoContent();
+      },
+  });
+
+  router.Add(Route{
+      .method = "POST",
+      .pattern = "/api/v1/web/session",
+      .access = Access::kPublic,
+      .summary =
+          "Log in a browser: sets the HttpOnly anxin_session cookie and the anxin_csrf cookie (both "
+          "SameSite=Strict) and returns the caller and the CSRF token to send as X-CSRF-Token on every "
+          "unsafe request; the body never holds the session token. " +
+          throttle,
+      .tag = kTag,
+      .request_schema = LoginRequestSchema(),
+      .response_schema = ClosedObject({{"user", user}, {"csrf_token", String()}, {"expires_at", DateTime()}},
+                                      {"user", "csrf_token", "expires_at"}),
+      .response_holds_secret = true,  // the session cookie and the CSRF token
+      .handler = [&sessions, secure](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(auto credentials, ReadLogin(request));
+        ANXIN_ASSIGN_OR_RETURN(LoginResult result, sessions.Login(ActorOf(request), credentials.first,
+                                                                  credentials.second, SessionKind::kBrowser));
+        Response response = http::JsonResponse(200, {{"user", UserJson(result.user, true)},
+                                                     {"csrf_token", result.csrf_token},
+                                                     {"expires_at", FormatTimestamp(result.expires_at_ms)}});
+        ANXIN_RETURN_IF_ERROR(
+            SetSessionCookie(response, kSessionCookie, result.token, true, secure || request.secure));
+        ANXIN_RETURN_IF_ERROR(
+            SetSessionCookie(response, kCsrfCookie, result.csrf_token, false, secure || request.secure));
+        return response;
+      },
+  });
+
+  router.Add(Route{
+      .method = "DELETE",
+      .pattern = "/api/v1/web/session",
+      .access = Access::kAuthenticated,
+      .summary = "Log a browser out (cookie and X-CSRF-Token): ends the session and clears both cookies",
+      .tag = kTag,
+      .success_status = 204,
+      .handler = [&sessions, secure](Request& request) -> Result<Response> {
+        ANXIN_RETURN_IF_ERROR(sessions.Logout(ActorOf(request)));
+        Response response = NoContent();
+        ANXIN_RETURN_IF_ERROR(SetSessionCookie(response, kSessionCookie, "", true, secure || request.secure));
+        ANXIN_RETURN_IF_ERROR(SetSessionCookie(response, kCsrfCookie, "", false, secure || request.secure));
+        return response;
       },
   });
 
@@ -208,8 +292,8 @@ void AddSessionRoutes(http::Router& router, IdentityService& service) {
       .summary = "The caller: organisation, roles, permissions (personal data masked)",
       .tag = kTag,
       .response_schema = user,
-      .handler = [&service](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(UserView me, service.Me(ActorOf(request)));
+      .handler = [&identity](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(UserView me, identity.Me(ActorOf(request)));
         return http::JsonResponse(200, UserJson(me, true));
       },
   });
@@ -218,20 +302,21 @@ void AddSessionRoutes(http::Router& router, IdentityService& service) {
       .method = "POST",
       .pattern = "/api/v1/me/password",
       .access = Access::kAuthenticated,
-      .summary = "Change the caller's password; revokes the caller's other sessions",
+      .summary = "Change the caller's password (a wrong current_password counts as a failed login); revokes "
+                 "the caller's other sessions",
       .tag = kTag,
       .request_schema =
           ClosedObject({{"current_password", String(kMaxPasswordInput)}, {"new_password", String(128)}},
                        {"current_password", "new_password"}),
       .success_status = 204,
-      .handler = [&service](Request& request) -> Result<Response> {
+      .handler = [&sessions](Request& request) -> Result<Response> {
         ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
         auto current =
             in.String("current_password",
                       {.required = true, .min_len = 1, .max_len = kMaxPasswordInput, .trim = false});
         auto next = in.String("new_password", {.required = true, .max_len = 128, .trim = false});
         ANXIN_RETURN_IF_ERROR(in.Finish());
-        ANXIN_RETURN_IF_ERROR(service.ChangeOwnPassword(ActorOf(request), *current, *next));
+        ANXIN_RETURN_IF_ERROR(sessions.ChangeOwnPassword(ActorOf(request), *current, *next));
         return NoContent();
       },
   });
@@ -251,9 +336,9 @@ void AddSessionRoutes(http::Router& router, IdentityService& service) {
                                          {"client_address", String()},
                                          {"current", Boolean()}},
                                         {"id", "created_at", "last_seen_at", "expires_at", "current"}))}}),
-      .handler = [&service](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(std::vector<SessionView> sessions, service.ListOwnSessions(ActorOf(request)));
-        return http::JsonResponse(200, {{"items", JsonArray(sessions, SessionJson)}});
+      .handler = [&sessions](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(std::vector<SessionView> list, sessions.ListOwnSessions(ActorOf(request)));
+        return http::JsonResponse(200, {{"items", JsonArray(list, SessionJson)}});
       },
   });
 }
@@ -491,7 +576,9 @@ void AddUserRoutes(http::Router& router, IdentityService& service) {
       .pattern = "/api/v1/users/{id}/roles",
       .access = Access::kPermission,
       .permission = kPermRoleAssign,
-      .summary = "Replace a user's roles (only a system administrator grants system_admin)",
+      .summary =
+          "Replace a user's roles: never one's own; only roles whose every permission the caller holds "
+          "(403 role_exceeds_grantor); only a system administrator grants system_admin",
       .tag = kTag,
       .request_schema = ClosedObject({{"roles", Array(String())}}, {"roles"}),
       .response_schema = UserSchema(),
@@ -540,11 +627,19 @@ void AddUserRoutes(http::Router& router, IdentityService& service) {
 
 }  // namespace
 
-void RegisterIdentityRoutes(http::Router& router, IdentityService& service) {
-  router.SetAuthenticator(&service);
-  AddSessionRoutes(router, service);
-  AddOrgRoutes(router, service);
-  AddUserRoutes(router, service);
+Result<Principal> SessionAuthenticator::Authenticate(std::string_view token, const http::Request& request) {
+  const bool safe = request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS";
+  if (request.auth_via_cookie && !safe)
+    return sessions_.AuthenticateToken(token, request.Header(kCsrfHeader));
+  return sessions_.AuthenticateToken(token);
+}
+
+void RegisterIdentityRoutes(http::Router& router, IdentityService& identity, SessionService& sessions,
+                            SessionAuthenticator& authenticator) {
+  router.SetAuthenticator(&authenticator);
+  AddSessionRoutes(router, identity, sessions);
+  AddOrgRoutes(router, identity);
+  AddUserRoutes(router, identity);
 }
 
 }  // namespace anxin::identity

@@ -18,23 +18,54 @@ class IdentityRoutesTest : public IdentityTestBase {
   void SetUp() override {
     IdentityTestBase::SetUp();
     BuildTree();
-    RegisterIdentityRoutes(router_, *service_);
+    RegisterIdentity(router_);
   }
 
   http::Response Call(const std::string& method, const std::string& path, const std::string& token = "",
                       const json& body = nullptr, std::map<std::string, std::string> query = {}) {
+    http::Request request = MakeRequest(method, path, body);
+    request.query = std::move(query);
+    if (!token.empty()) request.headers["authorization"] = "Bearer " + token;
+    return router_.Handle(request);
+  }
+
+  http::Request MakeRequest(const std::string& method, const std::string& path, const json& body = nullptr,
+                            const std::string& client_address = "198.51.100.4") {
     http::Request request;
     request.method = method;
     request.path = path;
-    request.query = std::move(query);
     request.request_id = "req-routes";
-    request.client_address = "198.51.100.4";
-    if (!token.empty()) request.headers["authorization"] = "Bearer " + token;
+    request.client_address = client_address;
     if (!body.is_null()) {
       request.headers["content-type"] = "application/json";
       request.body = body.dump();
     }
+    return request;
+  }
+
+  // A request authenticated by the session cookie, as the router marks it (CONTRACTS.md): the
+  // token reaches the authenticator with auth_via_cookie set. `csrf` empty: no X-CSRF-Token.
+  http::Response CookieCall(const std::string& method, const std::string& path, const std::string& token,
+                            const std::string& csrf, const json& body = nullptr) {
+    http::Request request = MakeRequest(method, path, body);
+    request.headers["authorization"] = "Bearer " + token;
+    request.auth_via_cookie = true;
+    if (!csrf.empty()) request.headers["x-csrf-token"] = csrf;
     return router_.Handle(request);
+  }
+
+  http::Response LoginFrom(const std::string& address, const std::string& login, const std::string& password,
+                           const std::string& path = "/api/v1/sessions") {
+    http::Request request = MakeRequest("POST", path, {{"login", login}, {"password", password}}, address);
+    return router_.Handle(request);
+  }
+
+  static std::vector<std::string> SetCookies(const http::Response& response) {
+    std::vector<std::string> cookies;
+    for (const auto& [name, value] : response.headers) {
+      if (name == "Set-Cookie") cookies.push_back(value);
+    }
+    return cookies;
   }
 
   static json Body(const http::Response& response) {
@@ -83,6 +114,125 @@ TEST_F(IdentityRoutesTest, WrongPasswordAndUnknownLoginGetTheSame401) {
   EXPECT_EQ(Body(wrong)["code"], "invalid_credentials");
   EXPECT_EQ(Body(wrong)["code"], Body(unknown)["code"]);
   EXPECT_EQ(Body(wrong)["detail"], Body(unknown)["detail"]);
+}
+
+// Unknown logins, wrong passwords and disabled accounts without the right password get
+// byte-identical problem bodies (the request id is the same in these calls), and so do the
+// throttle's answers.
+TEST_F(IdentityRoutesTest, LoginFailuresAreByteIdenticalWhateverTheLogin) {
+  ASSERT_TRUE(service_->UpdateUser(As("admin"), user_["sh.staff"], {.status = ActiveState::kDisabled}).ok());
+  const std::pair<const char*, const char*> routes[] = {{"/api/v1/sessions", "198.51.100.20"},
+                                                        {"/api/v1/web/session", "198.51.100.21"}};
+  for (const auto& [path, address] : routes) {
+    SCOPED_TRACE(path);
+    http::Response wrong = LoginFrom(address, "seller.bj01", "Nope-12345", path);
+    http::Response unknown = LoginFrom(address, "nobody", "Nope-12345", path);
+    http::Response disabled = LoginFrom(address, "sh.staff", "Nope-12345", path);
+    EXPECT_EQ(wrong.status, 401);
+    EXPECT_EQ(Body(wrong)["code"], "invalid_credentials");
+    EXPECT_EQ(wrong.body, unknown.body);
+    EXPECT_EQ(wrong.body, disabled.body);
+    EXPECT_EQ(unknown.status, 401);
+    EXPECT_EQ(disabled.status, 401);
+    EXPECT_TRUE(SetCookies(wrong).empty());
+  }
+}
+
+TEST_F(IdentityRoutesTest, BlockedLoginsAre429ForKnownAndUnknownLoginsAlike) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(LoginFrom("198.51.100.30", "seller.bj01", "Nope-12345").status, 401);
+    ASSERT_EQ(LoginFrom("198.51.100.31", "nobody", "Nope-12345").status, 401);
+  }
+  http::Response known = LoginFrom("198.51.100.30", "seller.bj01", kPassword);
+  http::Response unknown = LoginFrom("198.51.100.31", "nobody", kPassword);
+  EXPECT_EQ(known.status, 429);
+  EXPECT_EQ(Body(known)["code"], "too_many_attempts");
+  EXPECT_EQ(known.body, unknown.body);
+  // The real user's own address still logs in.
+  EXPECT_EQ(LoginFrom("192.0.2.10", "seller.bj01", kPassword).status, 201);
+}
+
+TEST_F(IdentityRoutesTest, ABrowserLogsInWithCookiesAndACsrfToken) {
+  http::Response login = LoginFrom("198.51.100.4", "seller.bj01", kPassword, "/api/v1/web/session");
+  ASSERT_EQ(login.status, 200) << login.body;
+  json body = Body(login);
+  EXPECT_FALSE(body.contains("token"));
+  EXPECT_EQ(body["user"], Body(Call("GET", "/api/v1/me", TokenOf("seller.bj01"))));
+  const std::string csrf = body["csrf_token"];
+  EXPECT_EQ(body["expires_at"], "2026-01-01T20:00:00.000+08:00");
+  std::vector<std::string> cookies = SetCookies(login);
+  ASSERT_EQ(cookies.size(), 2u);
+  const std::string prefix = "anxin_session=";
+  ASSERT_EQ(cookies[0].rfind(prefix, 0), 0u) << cookies[0];
+  const std::string token = cookies[0].substr(prefix.size(), cookies[0].find(';') - prefix.size());
+  EXPECT_EQ(cookies[0], prefix + token + "; Path=/; HttpOnly; SameSite=Strict");
+  EXPECT_EQ(cookies[1], "anxin_csrf=" + csrf + "; Path=/; SameSite=Strict");
+  EXPECT_EQ(login.body.find(token), std::string::npos);
+
+  // Safe requests need no CSRF token; unsafe ones need the session's.
+  http::Response me = CookieCall("GET", "/api/v1/me", token, "");
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(Body(me)["login"], "seller.bj01");
+  const json change = {{"current_password", kPassword}, {"new_password", "Brand-New-Pass-2"}};
+  http::Response missing = CookieCall("POST", "/api/v1/me/password", token, "", change);
+  EXPECT_EQ(missing.status, 403);
+  EXPECT_EQ(Body(missing)["code"], "csrf_token_invalid");
+  EXPECT_EQ(CookieCall("POST", "/api/v1/me/password", token, csrf + "x", change).status, 403);
+  EXPECT_EQ(CookieCall("DELETE", "/api/v1/web/session", token, "").status, 403);
+  // The same token as a bearer token (an API client) needs no CSRF token.
+  EXPECT_EQ(Call("GET", "/api/v1/me/sessions", token).status, 200);
+
+  EXPECT_EQ(CookieCall("POST", "/api/v1/me/password", token, csrf, change).status, 204);
+  http::Response logout = CookieCall("DELETE", "/api/v1/web/session", token, csrf);
+  EXPECT_EQ(logout.status, 204) << logout.body;
+  EXPECT_THAT(SetCookies(logout),
+              ::testing::ElementsAre("anxin_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict",
+                                     "anxin_csrf=; Path=/; Max-Age=0; SameSite=Strict"));
+  http::Response after = CookieCall("GET", "/api/v1/me", token, "");
+  EXPECT_EQ(after.status, 401);
+  EXPECT_EQ(Body(after)["code"], "invalid_token");
+}
+
+TEST_F(IdentityRoutesTest, CookiesAreSecureWhenConfigured) {
+  IdentitySettings settings;
+  settings.cookie_secure = true;
+  SessionService secure_sessions(*db_, keys_, clock_, audit_, *service_, settings, &hasher_);
+  SessionAuthenticator secure_authenticator(secure_sessions);
+  http::Router router;
+  RegisterIdentityRoutes(router, *service_, secure_sessions, secure_authenticator);
+  http::Request request =
+      MakeRequest("POST", "/api/v1/web/session", {{"login", "seller.bj01"}, {"password", kPassword}});
+  http::Response login = router.Handle(request);
+  ASSERT_EQ(login.status, 200) << login.body;
+  for (const std::string& cookie : SetCookies(login)) {
+    EXPECT_NE(cookie.find("; Secure"), std::string::npos) << cookie;
+  }
+}
+
+TEST_F(IdentityRoutesTest, CookiesAreSecureWhenATrustedProxySaysHttps) {
+  http::Request request =
+      MakeRequest("POST", "/api/v1/web/session", {{"login", "seller.bj01"}, {"password", kPassword}});
+  request.secure = true;
+  http::Response login = router_.Handle(request);
+  ASSERT_EQ(login.status, 200) << login.body;
+  ASSERT_EQ(SetCookies(login).size(), 2u);
+  for (const std::string& cookie : SetCookies(login)) {
+    EXPECT_NE(cookie.find("; Secure"), std::string::npos) << cookie;
+  }
+}
+
+TEST_F(IdentityRoutesTest, AnOrgAdminCannotGrantItselfMoreOverHttp) {
+  std::string bj = LoginToken("bj.admin");
+  for (const char* role : {"auditor", "cashier", "org_admin"}) {
+    http::Response r =
+        Call("PUT", "/api/v1/users/" + user_["bj.admin"] + "/roles", bj, {{"roles", {"org_admin", role}}});
+    EXPECT_EQ(r.status, 403) << role;
+    EXPECT_EQ(Body(r)["code"], "cannot_change_own_roles") << role;
+  }
+  http::Response other =
+      Call("PUT", "/api/v1/users/" + user_["seller.bj01"] + "/roles", bj, {{"roles", {"seller", "auditor"}}});
+  EXPECT_EQ(other.status, 403);
+  EXPECT_EQ(Body(other)["code"], "role_exceeds_grantor");
 }
 
 TEST_F(IdentityRoutesTest, MalformedLoginBodyIs400) {
@@ -225,7 +375,7 @@ TEST_F(IdentityRoutesTest, EveryRouteIsDocumented) {
       EXPECT_TRUE(route.request_schema.is_object()) << route.pattern;
     }
   }
-  EXPECT_EQ(identity_routes, 16);
+  EXPECT_EQ(identity_routes, 18);
 }
 
 }  // namespace

@@ -3,50 +3,27 @@
 #include <algorithm>
 #include <map>
 #include <set>
-#include <thread>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
 #include "common/validation.hpp"
+#include "identity/identity_internal.hpp"
+#include "identity/login_throttle.hpp"
 
 namespace anxin::identity {
 namespace {
 
+using internal::Denied;
+using internal::IsSystem;
+using internal::LowerAscii;
+using internal::RequirePermission;
+using internal::Trim;
+using internal::Unauthenticated;
+using internal::UpperAscii;
 using storage::Tx;
 
-constexpr size_t kMaxPasswordLength = 128;
-constexpr size_t kMaxLoginInput = 128;
 constexpr int kMaxPageSize = 500;
-
-Status InvalidCredentials() {
-  return Status(StatusCode::kUnauthenticated, "invalid_credentials",
-                Text{"登录名或密码错误", "Incorrect login or password"});
-}
-
-Status InvalidToken() {
-  return Status(StatusCode::kUnauthenticated, "invalid_token",
-                Text{"登录已失效，请重新登录", "Your session is not valid; please log in again"});
-}
-
-Status Unauthenticated() {
-  return Status(StatusCode::kUnauthenticated, "unauthenticated", Text{"请先登录", "Please log in first"});
-}
-
-Status Denied(std::string reason = "permission_denied") {
-  return Status(StatusCode::kPermissionDenied, std::move(reason),
-                Text{"没有执行此操作的权限", "You do not have permission to do this"});
-}
-
-bool IsSystem(const Actor& actor) { return actor.principal == nullptr && !actor.system_name.empty(); }
-
-// Returns OK if `actor` may use `permission`: system actors always may; anonymous actors never.
-Status RequirePermission(const Actor& actor, const char* permission) {
-  if (IsSystem(actor)) return Status::Ok();
-  if (actor.principal == nullptr) return Unauthenticated();
-  if (!actor.principal->Has(permission)) return Denied();
-  return Status::Ok();
-}
 
 // Returns true if the actor's data scope covers an object at `path` (system actors: everything).
 bool InScope(const Actor& actor, const std::string& path) {
@@ -70,36 +47,6 @@ bool IsSystemAdmin(const Actor& actor) {
 
 bool Contains(const std::vector<std::string>& values, std::string_view value) {
   return std::find(values.begin(), values.end(), value) != values.end();
-}
-
-std::string Trim(std::string_view text) {
-  size_t begin = 0;
-  size_t end = text.size();
-  while (begin < end &&
-         (text[begin] == ' ' || text[begin] == '\t' || text[begin] == '\n' || text[begin] == '\r')) {
-    ++begin;
-  }
-  while (end > begin &&
-         (text[end - 1] == ' ' || text[end - 1] == '\t' || text[end - 1] == '\n' || text[end - 1] == '\r')) {
-    --end;
-  }
-  return std::string(text.substr(begin, end - begin));
-}
-
-std::string LowerAscii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string UpperAscii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
 }
 
 // Checks a human-readable name: valid UTF-8, no control characters, min..max code points.
@@ -216,233 +163,15 @@ Result<std::string> NormalizeIdNumber(IdType type, std::string_view number, cons
 
 }  // namespace
 
-Sleeper ThreadSleeper() {
-  return [](std::chrono::milliseconds duration) { std::this_thread::sleep_for(duration); };
-}
-
-std::string Argon2PasswordHasher::Hash(std::string_view password) const { return HashPassword(password); }
-
-bool Argon2PasswordHasher::Verify(std::string_view encoded, std::string_view password) const {
-  return VerifyPassword(encoded, password);
-}
-
-Status CheckPasswordPolicy(std::string_view password, std::string_view login, std::string_view field) {
-  const std::string f(field);
-  if (!IsValidUtf8(password)) {
-    return Status::InvalidField(f, "invalid_format",
-                                Text{"密码包含无效字符", "The password has invalid characters"});
-  }
-  size_t length = Utf8Length(password);
-  if (length < 10) {
-    return Status::InvalidField(f, "too_short",
-                                Text{"密码至少10个字符", "The password needs at least 10 characters"});
-  }
-  if (length > kMaxPasswordLength) {
-    return Status::InvalidField(
-        f, "too_long", Text{"密码不能超过128个字符", "The password may have at most 128 characters"});
-  }
-  bool lower = false, upper = false, digit = false, other = false;
-  for (unsigned char c : password) {
-    if (c >= 'a' && c <= 'z') {
-      lower = true;
-    } else if (c >= 'A' && c <= 'Z') {
-      upper = true;
-    } else if (c >= '0' && c <= '9') {
-      digit = true;
-    } else {
-      other = true;
-    }
-  }
-  int classes = int{lower} + int{upper} + int{digit} + int{other};
-  if (classes < 3 && length < 16) {
-    return Status::InvalidField(f, "too_weak",
-                                Text{"密码须包含大写字母、小写字母、数字、符号中的至少三类，或不少于16个字符",
-                                     "Use at least three of: lower case, upper case, digits, symbols; or 16+ "
-                                     "characters"});
-  }
-  if (!login.empty() && LowerAscii(password) == LowerAscii(login)) {
-    return Status::InvalidField(f, "same_as_login",
-                                Text{"密码不能与登录名相同", "The password must differ from the login"});
-  }
-  return Status::Ok();
-}
-
 IdentityService::IdentityService(storage::Database& db, const KeyRing& keys, const Clock& clock,
-                                 const audit::AuditLog& audit, IdentitySettings settings, Sleeper sleeper,
-                                 const PasswordHasher* hasher)
+                                 const audit::AuditLog& audit, const PasswordHasher* hasher)
     : db_(db),
       keys_(keys),
       clock_(clock),
       audit_(audit),
-      settings_(settings),
-      sleeper_(sleeper ? std::move(sleeper) : ThreadSleeper()),
       hasher_(hasher != nullptr ? *hasher : static_cast<const PasswordHasher&>(argon2_)),
-      store_(MakeSqlIdentityStore()) {}
-
-const std::string& IdentityService::DummyHash() {
-  std::call_once(dummy_once_, [this] { dummy_hash_ = hasher_.Hash(RandomToken(24)); });
-  return dummy_hash_;
-}
-
-// --- Sessions ---------------------------------------------------------------------------------
-
-Status IdentityService::RecordFailedLogin(const Actor& actor, const std::optional<User>& user,
-                                          const std::string& login, std::string_view reason) {
-  const int64_t now = clock_.NowMs();
-  int64_t failures = 1;
-  Status s = db_.Write([&](Tx& tx) -> Status {
-    failures = 1;
-    audit::AuditEntry entry;
-    entry.action = "session.login_failed";
-    entry.object_type = "user";
-    entry.result = "failed";
-    entry.summary = {{"login_hash", keys_.LookupHash("login", login)}, {"reason", std::string(reason)}};
-    if (user) {
-      entry.object_id = user->id;
-      entry.org_id = user->org_id;
-      // Only wrong passwords on a usable account count towards the lock-out; attempts while
-      // locked or disabled could not have succeeded anyway.
-      if (reason == "wrong_password" || reason == "wrong_current_password") {
-        ANXIN_ASSIGN_OR_RETURN(LoginFailure counters,
-                               store_->RecordLoginFailure(tx, user->id, settings_.max_failed_logins,
-                                                          now + settings_.lockout_ms, now));
-        failures = counters.failed_logins;
-        entry.summary["failed_logins"] = counters.failed_logins;
-        if (counters.failed_logins >= settings_.max_failed_logins) entry.summary["locked"] = true;
-      } else {
-        failures = std::max<int64_t>(1, user->failed_logins);
-      }
-    }
-    return audit_.Append(tx, actor, entry);
-  });
-  const int64_t delay = std::min(settings_.failure_delay_step_ms * failures, settings_.failure_delay_cap_ms);
-  if (delay > 0) sleeper_(std::chrono::milliseconds(delay));
-  return s;
-}
-
-Result<LoginResult> IdentityService::Login(const Actor& actor, std::string_view login_input,
-                                           std::string_view password) {
-  const std::string login = LowerAscii(Trim(login_input.substr(0, kMaxLoginInput)));
-  std::optional<User> user;
-  if (!login.empty()) {
-    ANXIN_ASSIGN_OR_RETURN(user, db_.ReadResult<std::optional<User>>(
-                                     [&](Tx& tx) { return store_->FindUserByLogin(tx, login); }));
-  }
-  const bool plausible = !password.empty() && password.size() <= 4 * kMaxPasswordLength;
-  // Unknown logins (and accounts without a password) verify against a dummy hash, so the answer
-  // takes as long as for a real account.
-  const std::string_view candidate = plausible ? password : std::string_view("x");
-  bool password_ok = false;
-  if (!user || user->password_hash.empty()) {
-    (void)hasher_.Verify(DummyHash(), candidate);
-  } else {
-    password_ok = hasher_.Verify(user->password_hash, candidate) && plausible;
-  }
-
-  const int64_t now = clock_.NowMs();
-  std::string_view reason;
-  if (!user) {
-    reason = "unknown_login";
-  } else if (user->locked_until_ms && *user->locked_until_ms > now) {
-    reason = "locked";
-  } else if (user->status != ActiveState::kActive) {
-    reason = "disabled";
-  } else if (!password_ok) {
-    reason = "wrong_password";
-  }
-  if (!reason.empty()) {
-    ANXIN_RETURN_IF_ERROR(RecordFailedLogin(actor, user, login, reason));
-    return InvalidCredentials();
-  }
-
-  const std::string token = RandomToken(32);
-  Session session;
-  session.id = NewId();
-  session.token_hash = Sha256Hex(token);
-  session.user_id = user->id;
-  session.created_at_ms = now;
-  session.last_seen_at_ms = now;
-  session.expires_at_ms = now + settings_.session_lifetime_ms;
-  session.idle_timeout_ms = settings_.idle_timeout_ms;
-  session.client_address = actor.client_address;
-
-  ANXIN_ASSIGN_OR_RETURN(UserView view, db_.WriteResult<UserView>([&](Tx& tx) -> Result<UserView> {
-    ANXIN_RETURN_IF_ERROR(store_->ClearLoginFailures(tx, user->id));
-    ANXIN_RETURN_IF_ERROR(store_->InsertSession(tx, session));
-    std::string org_path;
-    if (!user->org_id.empty()) {
-      ANXIN_ASSIGN_OR_RETURN(std::optional<Org> org, store_->FindOrg(tx, user->org_id));
-      if (org) org_path = org->path;
-    }
-    ANXIN_ASSIGN_OR_RETURN(Principal principal, BuildPrincipal(tx, *user, org_path, session.id));
-    Actor as_user = actor;
-    as_user.principal = &principal;
-    audit::AuditEntry entry{"session.login",
-                            "user",
-                            user->id,
-                            user->org_id,
-                            {{"session_id", session.id}, {"login_hash", keys_.LookupHash("login", login)}}};
-    ANXIN_RETURN_IF_ERROR(audit_.Append(tx, as_user, entry));
-    return ViewOf(tx, *user, {}, true);
-  }));
-  view.locked = false;
-  return LoginResult{token, session.expires_at_ms, std::move(view)};
-}
-
-Status IdentityService::Logout(const Actor& actor) {
-  if (actor.principal == nullptr || actor.principal->session_id.empty()) return Unauthenticated();
-  const Principal& p = *actor.principal;
-  return db_.Write([&](Tx& tx) -> Status {
-    ANXIN_ASSIGN_OR_RETURN(int64_t revoked, store_->RevokeSession(tx, p.session_id, clock_.NowMs()));
-    if (revoked == 0) return InvalidToken();
-    return audit_.Append(tx, actor,
-                         {"session.logout", "user", p.user_id, p.org_id, {{"session_id", p.session_id}}});
-  });
-}
-
-Result<Principal> IdentityService::BuildPrincipal(Tx& tx, const User& user, const std::string& org_path,
-                                                  const std::string& session_id) {
-  Principal p;
-  p.user_id = user.id;
-  p.login = user.login;
-  p.display_name = user.display_name;
-  p.kind = user.kind;
-  p.org_id = user.org_id;
-  p.org_path = user.kind == UserKind::kStaff ? org_path : "";
-  p.session_id = session_id;
-  ANXIN_ASSIGN_OR_RETURN(p.roles, store_->UserRoles(tx, user.id));
-  ANXIN_ASSIGN_OR_RETURN(p.permissions, store_->UserPermissions(tx, user.id));
-  return p;
-}
-
-Result<Principal> IdentityService::AuthenticateToken(std::string_view token) {
-  if (token.empty() || token.size() > 256) return InvalidToken();
-  const std::string token_hash = Sha256Hex(token);
-  const int64_t now = clock_.NowMs();
-  std::optional<Session> session;
-  ANXIN_ASSIGN_OR_RETURN(Principal principal, db_.ReadResult<Principal>([&](Tx& tx) -> Result<Principal> {
-    ANXIN_ASSIGN_OR_RETURN(std::optional<SessionLookup> found,
-                           store_->FindSessionByTokenHash(tx, token_hash));
-    if (!found) return InvalidToken();
-    const Session& s = found->session;
-    if (s.revoked_at_ms || now >= s.expires_at_ms || now - s.last_seen_at_ms >= s.idle_timeout_ms ||
-        found->user.status != ActiveState::kActive) {
-      return InvalidToken();
-    }
-    session = s;
-    return BuildPrincipal(tx, found->user, found->org_path, s.id);
-  }));
-  if (now - session->last_seen_at_ms >= settings_.touch_interval_ms) {
-    ANXIN_RETURN_IF_ERROR(db_.Write([&](Tx& tx) {
-      return store_->TouchSession(tx, session->id, now, now - settings_.touch_interval_ms + 1);
-    }));
-  }
-  return principal;
-}
-
-Result<Principal> IdentityService::Authenticate(std::string_view token, const http::Request& /*request*/) {
-  return AuthenticateToken(token);
-}
+      store_(MakeSqlIdentityStore()),
+      sessions_(MakeSqlSessionStore()) {}
 
 Result<UserView> IdentityService::Me(const Actor& actor) {
   if (actor.principal == nullptr) return Unauthenticated();
@@ -452,53 +181,6 @@ Result<UserView> IdentityService::Me(const Actor& actor) {
     if (!user) return Unauthenticated();
     return ViewOf(tx, *user, {}, true);
   });
-}
-
-Status IdentityService::ChangeOwnPassword(const Actor& actor, std::string_view current_password,
-                                          std::string_view new_password) {
-  if (actor.principal == nullptr) return Unauthenticated();
-  const Principal& p = *actor.principal;
-  ANXIN_ASSIGN_OR_RETURN(std::optional<User> user, db_.ReadResult<std::optional<User>>([&](Tx& tx) {
-    return store_->FindUser(tx, p.user_id);
-  }));
-  if (!user) return Unauthenticated();
-  const bool plausible = !current_password.empty() && current_password.size() <= 4 * kMaxPasswordLength;
-  if (user->password_hash.empty() || !plausible || !hasher_.Verify(user->password_hash, current_password)) {
-    ANXIN_RETURN_IF_ERROR(RecordFailedLogin(actor, user, user->login, "wrong_current_password"));
-    return Status::InvalidField("current_password", "incorrect",
-                                Text{"当前密码不正确", "The current password is not correct"});
-  }
-  ANXIN_RETURN_IF_ERROR(CheckPasswordPolicy(new_password, user->login, "new_password"));
-  if (new_password == current_password) {
-    return Status::InvalidField(
-        "new_password", "same_as_current",
-        Text{"新密码不能与当前密码相同", "The new password must differ from the current one"});
-  }
-  const std::string hash = hasher_.Hash(new_password);
-  return db_.Write([&](Tx& tx) -> Status {
-    const int64_t now = clock_.NowMs();
-    ANXIN_RETURN_IF_ERROR(store_->SetPasswordHash(tx, user->id, hash, now));
-    ANXIN_ASSIGN_OR_RETURN(int64_t revoked, store_->RevokeUserSessions(tx, user->id, p.session_id, now));
-    return audit_.Append(
-        tx, actor, {"user.password_change", "user", user->id, user->org_id, {{"sessions_revoked", revoked}}});
-  });
-}
-
-Result<std::vector<SessionView>> IdentityService::ListOwnSessions(const Actor& actor) {
-  if (actor.principal == nullptr) return Unauthenticated();
-  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermSessionRead));
-  const Principal& p = *actor.principal;
-  const int64_t now = clock_.NowMs();
-  ANXIN_ASSIGN_OR_RETURN(std::vector<Session> sessions, db_.ReadResult<std::vector<Session>>([&](Tx& tx) {
-    return store_->ListLiveSessions(tx, p.user_id, now);
-  }));
-  std::vector<SessionView> views;
-  for (const Session& s : sessions) {
-    if (now - s.last_seen_at_ms >= s.idle_timeout_ms) continue;
-    views.push_back(
-        {s.id, s.created_at_ms, s.last_seen_at_ms, s.expires_at_ms, s.client_address, s.id == p.session_id});
-  }
-  return views;
 }
 
 // --- Organisations ----------------------------------------------------------------------------
@@ -645,6 +327,12 @@ Result<Org> IdentityService::UpdateOrg(const Actor& actor, const std::string& id
     if (changes.empty()) return org;
     org.updated_at_ms = clock_.NowMs();
     ANXIN_RETURN_IF_ERROR(store_->UpdateOrg(tx, org));
+    if (org.status == ActiveState::kDisabled) {
+      // The staff of the node (and of any node below it) are logged out with the change.
+      ANXIN_ASSIGN_OR_RETURN(int64_t revoked,
+                             sessions_->RevokeSubtreeSessions(tx, org.path, org.updated_at_ms));
+      changes["sessions_revoked"] = revoked;
+    }
     ANXIN_RETURN_IF_ERROR(audit_.Append(tx, actor, {"org.update", "org", org.id, org.id, changes}));
     return org;
   });
@@ -665,7 +353,10 @@ Result<UserView> IdentityService::ViewOf(Tx& tx, const User& user, const RevealR
   view.display_name = user.display_name;
   view.kind = user.kind;
   view.status = user.status;
-  view.locked = user.locked_until_ms && *user.locked_until_ms > clock_.NowMs();
+  ANXIN_ASSIGN_OR_RETURN(
+      std::optional<ThrottleCounter> throttle,
+      sessions_->FindThrottle(tx, ThrottleScope::kLogin, LoginThrottleKey(keys_, user.login)));
+  view.locked = throttle && throttle->blocked_until_ms > clock_.NowMs();
   view.created_at_ms = user.created_at_ms;
   view.updated_at_ms = user.updated_at_ms;
   if (!user.org_id.empty()) {
@@ -736,6 +427,22 @@ Status IdentityService::CheckGrantable(Tx& tx, const Actor& actor, UserKind kind
   if (Contains(roles, kRoleSystemAdmin) != Contains(current_roles, kRoleSystemAdmin) &&
       !IsSystemAdmin(actor)) {
     return Denied("cannot_grant_system_admin");
+  }
+  if (IsSystem(actor)) return Status::Ok();
+  // A grantor hands out (or takes away) only what they hold themselves: every permission of every
+  // role that changes hands.
+  const std::set<std::string> before(current_roles.begin(), current_roles.end());
+  const std::set<std::string> after(roles.begin(), roles.end());
+  for (const Role& role : all) {
+    if (before.count(role.code) == after.count(role.code)) continue;
+    for (const std::string& permission : role.permissions) {
+      if (!actor.principal->Has(permission)) {
+        return Status(
+            StatusCode::kPermissionDenied, "role_exceeds_grantor",
+            Text{"只能授予或收回本人拥有全部权限的角色：" + role.code,
+                 "You may grant or withdraw only roles whose every permission you hold: " + role.code});
+      }
+    }
   }
   return Status::Ok();
 }
@@ -1010,7 +717,7 @@ Result<UserView> IdentityService::UpdateUser(const Actor& actor, const std::stri
       user.updated_at_ms = now;
       ANXIN_RETURN_IF_ERROR(store_->UpdateUserProfile(tx, user));
       if (user.status == ActiveState::kDisabled) {
-        ANXIN_ASSIGN_OR_RETURN(int64_t revoked, store_->RevokeUserSessions(tx, user.id, "", now));
+        ANXIN_ASSIGN_OR_RETURN(int64_t revoked, sessions_->RevokeUserSessions(tx, user.id, "", now));
         changes["sessions_revoked"] = revoked;
       }
       ANXIN_RETURN_IF_ERROR(audit_.Append(tx, actor, {"user.update", "user", user.id, user.org_id, changes}));
@@ -1022,6 +729,10 @@ Result<UserView> IdentityService::UpdateUser(const Actor& actor, const std::stri
 Result<UserView> IdentityService::SetUserRoles(const Actor& actor, const std::string& id,
                                                const std::vector<std::string>& roles) {
   ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermRoleAssign));
+  if (actor.principal != nullptr && actor.principal->user_id == id) {
+    return Status(StatusCode::kPermissionDenied, "cannot_change_own_roles",
+                  Text{"不能修改本人的角色", "You cannot change your own roles"});
+  }
   return db_.WriteResult<UserView>([&](Tx& tx) -> Result<UserView> {
     ANXIN_ASSIGN_OR_RETURN(User user, UserInScope(tx, actor, id));
     ANXIN_ASSIGN_OR_RETURN(std::vector<std::string> current, store_->UserRoles(tx, user.id));
@@ -1055,7 +766,9 @@ Status IdentityService::ResetPassword(const Actor& actor, const std::string& id,
     if (Contains(roles, kRoleSystemAdmin) && !IsSystemAdmin(actor)) return Denied("target_is_system_admin");
     const int64_t now = clock_.NowMs();
     ANXIN_RETURN_IF_ERROR(store_->SetPasswordHash(tx, user.id, hash, now));
-    ANXIN_ASSIGN_OR_RETURN(int64_t revoked, store_->RevokeUserSessions(tx, user.id, "", now));
+    ANXIN_RETURN_IF_ERROR(
+        sessions_->DeleteThrottle(tx, ThrottleScope::kLogin, LoginThrottleKey(keys_, user.login)));
+    ANXIN_ASSIGN_OR_RETURN(int64_t revoked, sessions_->RevokeUserSessions(tx, user.id, "", now));
     return audit_.Append(
         tx, actor, {"user.password_reset", "user", user.id, user.org_id, {{"sessions_revoked", revoked}}});
   });

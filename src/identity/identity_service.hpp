@@ -1,10 +1,7 @@
 #pragma once
 
-#include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,9 +13,10 @@
 #include "common/crypto.hpp"
 #include "common/principal.hpp"
 #include "common/status.hpp"
-#include "http/router.hpp"
 #include "identity/identity.hpp"
 #include "identity/identity_store.hpp"
+#include "identity/password.hpp"
+#include "identity/session_store.hpp"
 #include "storage/database.hpp"
 
 namespace anxin::identity {
@@ -32,50 +30,6 @@ inline constexpr const char* kPermRoleRead = "role.read";
 inline constexpr const char* kPermRoleAssign = "role.assign";
 inline constexpr const char* kPermPiiReveal = "pii.reveal";
 inline constexpr const char* kPermSessionRead = "session.read";
-// The role that holds every permission; only its holders may grant it.
-inline constexpr const char* kRoleSystemAdmin = "system_admin";
-inline constexpr const char* kRoleCustomer = "customer";
-
-// Session and login policy. Defaults: 12 h absolute lifetime, 30 min idle timeout, last_seen_at
-// written at most once a minute, 5 consecutive failures lock the login for 15 min, each failure
-// delays the answer by 200 ms x failures (at most 2 s).
-struct IdentitySettings {
-  int64_t session_lifetime_ms = 12LL * 3600 * 1000;
-  int64_t idle_timeout_ms = 30LL * 60 * 1000;
-  int64_t touch_interval_ms = 60LL * 1000;
-  int max_failed_logins = 5;
-  int64_t lockout_ms = 15LL * 60 * 1000;
-  int64_t failure_delay_step_ms = 200;
-  int64_t failure_delay_cap_ms = 2000;
-};
-
-// Waits; injected so tests need not.
-using Sleeper = std::function<void(std::chrono::milliseconds)>;
-// Returns a sleeper that blocks the calling thread.
-Sleeper ThreadSleeper();
-
-// Hashes and checks passwords. The default is Argon2id (anxin::HashPassword); tests may inject a
-// cheaper one. Implementations must be thread-safe.
-class PasswordHasher {
- public:
-  virtual ~PasswordHasher() = default;
-  [[nodiscard]] virtual std::string Hash(std::string_view password) const = 0;
-  [[nodiscard]] virtual bool Verify(std::string_view encoded, std::string_view password) const = 0;
-};
-
-// Argon2id through libsodium (crypto.hpp).
-class Argon2PasswordHasher final : public PasswordHasher {
- public:
-  [[nodiscard]] std::string Hash(std::string_view password) const override;
-  [[nodiscard]] bool Verify(std::string_view encoded, std::string_view password) const override;
-};
-
-// Checks `password` against the policy: at least 10 characters, and at least 3 of the classes
-// lower case, upper case, digit, other, unless it has 16 or more characters; at most 128
-// characters; not the login itself (case-insensitive). Returns kInvalidArgument at `field` with
-// code "too_short", "too_long", "too_weak" or "same_as_login".
-Status CheckPasswordPolicy(std::string_view password, std::string_view login,
-                           std::string_view field = "password");
 
 // --- Requests -----------------------------------------------------------------------------------
 
@@ -138,52 +92,22 @@ struct RevealRequest {
   std::string purpose;
 };
 
-struct LoginResult {
-  std::string token;  // shown once; only its SHA-256 is stored
-  int64_t expires_at_ms = 0;
-  UserView user;
-};
-
-// Users, organisations, roles and sessions. Every change is audited in its own transaction.
-// Staff see and touch only their organisation's subtree; objects outside it answer kNotFound so
-// their existence is not revealed. Thread-safe.
+// Users, organisations and roles (sessions and login are SessionService's). Every change is
+// audited in its own transaction. Staff see and touch only their organisation's subtree; objects
+// outside it answer kNotFound so their existence is not revealed. Thread-safe.
 //
 // Authorisation: a call whose actor has a principal checks that principal's permissions and
 // scope; a system actor (Actor::System, e.g. the CLI or the demo seed) is unrestricted.
-class IdentityService final : public http::Authenticator {
+class IdentityService final {
  public:
   // `hasher` defaults to Argon2id; when given it must outlive the service, as must `db`, `keys`,
   // `clock` and `audit`.
   IdentityService(storage::Database& db, const KeyRing& keys, const Clock& clock,
-                  const audit::AuditLog& audit, IdentitySettings settings, Sleeper sleeper = ThreadSleeper(),
-                  const PasswordHasher* hasher = nullptr);
+                  const audit::AuditLog& audit, const PasswordHasher* hasher = nullptr);
 
-  // --- Sessions ---
-
-  // Logs in with `login` and `password`. Returns the new session's token. Every failure (unknown
-  // login, wrong password, disabled or locked account) is the same kUnauthenticated
-  // "invalid_credentials" and takes about the same time; failures are delayed increasingly and
-  // the fifth consecutive one locks the login for `lockout_ms`. Audited as session.login or
-  // session.login_failed (the login only as a keyed hash).
-  Result<LoginResult> Login(const Actor& actor, std::string_view login, std::string_view password);
-  // Revokes the caller's session. kUnauthenticated without a session.
-  Status Logout(const Actor& actor);
-  // Resolves a bearer token: kUnauthenticated "invalid_token" if unknown, revoked, past its
-  // absolute expiry, idle too long, or the user is disabled. Writes last_seen_at at most once per
-  // `touch_interval_ms`.
-  Result<Principal> AuthenticateToken(std::string_view token);
-  // http::Authenticator.
-  Result<Principal> Authenticate(std::string_view token, const http::Request& request) override;
-
-  // Returns the caller with org, roles and permissions; personal data masked.
+  // Returns the caller with org, roles and permissions; personal data masked. kUnauthenticated
+  // without a principal.
   Result<UserView> Me(const Actor& actor);
-  // Changes the caller's password after checking `current_password` (a wrong one counts as a
-  // failed login and is kInvalidArgument at "current_password", code "incorrect"). Revokes the
-  // caller's other sessions.
-  Status ChangeOwnPassword(const Actor& actor, std::string_view current_password,
-                           std::string_view new_password);
-  // Returns the caller's live sessions (session.read).
-  Result<std::vector<SessionView>> ListOwnSessions(const Actor& actor);
 
   // --- Organisations ---
 
@@ -196,7 +120,9 @@ class IdentityService final : public http::Authenticator {
   Result<Org> GetOrg(const Actor& actor, const std::string& id);
   Result<Page<Org>> ListOrgs(const Actor& actor, const OrgListQuery& query);
   // Renames or disables/enables a node. A node with active children cannot be disabled
-  // (kFailedPrecondition "org_has_active_children"), nor can the caller's own node.
+  // (kFailedPrecondition "org_has_active_children"), nor can the caller's own node. Disabling
+  // revokes the live sessions of the staff of the node's subtree in the same transaction (and
+  // SessionService refuses staff below a disabled node at login and on every request).
   Result<Org> UpdateOrg(const Actor& actor, const std::string& id, const OrgPatch& patch);
   // Returns the node with `code` (no scope check: for the CLI, seeds and jobs).
   Result<std::optional<Org>> FindOrgByCode(const std::string& code);
@@ -204,8 +130,8 @@ class IdentityService final : public http::Authenticator {
   // --- Users ---
 
   // Creates a staff user in the caller's subtree with `roles` (user.write; granting roles also
-  // needs role.assign). Only holders of system_admin may grant system_admin (kPermissionDenied
-  // "cannot_grant_system_admin"). Login taken: kAlreadyExists "login_taken".
+  // needs role.assign and follows the grant rules of SetUserRoles). Login taken: kAlreadyExists
+  // "login_taken".
   Result<UserView> CreateStaffUser(const Actor& actor, const NewStaffUser& request);
   // Creates a customer with the customer role. Staff callers need user.write; system and
   // anonymous actors (sign-up flows of later issues) are allowed. The ID number must be unique per
@@ -219,11 +145,16 @@ class IdentityService final : public http::Authenticator {
   // Changes display name, phone or status (user.write). Disabling revokes the user's sessions;
   // callers cannot disable themselves.
   Result<UserView> UpdateUser(const Actor& actor, const std::string& id, const UserPatch& patch);
-  // Replaces the user's roles (role.assign). Roles must exist and fit the user's kind.
+  // Replaces the user's roles (role.assign). Roles must exist and fit the user's kind
+  // (kInvalidArgument). Grant rules for every caller but a system actor (kPermissionDenied):
+  // nobody changes their own roles ("cannot_change_own_roles"); only holders of system_admin
+  // grant or withdraw it ("cannot_grant_system_admin"); every role granted or withdrawn grants
+  // only permissions the caller holds ("role_exceeds_grantor"); the user is in the caller's
+  // subtree (else kNotFound).
   Result<UserView> SetUserRoles(const Actor& actor, const std::string& id,
                                 const std::vector<std::string>& roles);
-  // Sets a new password chosen by an administrator (user.write), clears the lock and revokes the
-  // user's sessions.
+  // Sets a new password chosen by an administrator (user.write), lifts the login-wide throttle
+  // block of the user's login and revokes the user's sessions.
   Status ResetPassword(const Actor& actor, const std::string& id, std::string_view new_password);
   // Returns every role with its permissions (role.read).
   Result<std::vector<Role>> ListRoles(const Actor& actor);
@@ -231,36 +162,23 @@ class IdentityService final : public http::Authenticator {
   Result<std::optional<UserView>> FindCustomerByIdNumber(const std::string& id_type,
                                                          const std::string& id_number);
 
-  [[nodiscard]] const IdentitySettings& settings() const { return settings_; }
-
  private:
-  Result<Principal> BuildPrincipal(storage::Tx& tx, const User& user, const std::string& org_path,
-                                   const std::string& session_id);
   Result<UserView> ViewOf(storage::Tx& tx, const User& user, const RevealRequest& reveal,
                           bool with_permissions);
   Result<Org> OrgInScope(storage::Tx& tx, const Actor& actor, const std::string& id);
   Result<User> UserInScope(storage::Tx& tx, const Actor& actor, const std::string& id);
   Status CheckGrantable(storage::Tx& tx, const Actor& actor, UserKind kind,
                         const std::vector<std::string>& roles, const std::vector<std::string>& current_roles);
-  Status RecordFailedLogin(const Actor& actor, const std::optional<User>& user, const std::string& login,
-                           std::string_view reason);
-  const std::string& DummyHash();
 
   // Constant after construction.
   storage::Database& db_;
   const KeyRing& keys_;
   const Clock& clock_;
   const audit::AuditLog& audit_;
-  const IdentitySettings settings_;
-  const Sleeper sleeper_;
   Argon2PasswordHasher argon2_;
   const PasswordHasher& hasher_;
   std::unique_ptr<IdentityStore> store_;
-
-  // A hash of a random password, verified against for unknown logins so they take as long as known
-  // ones. Computed once on first use.
-  std::once_flag dummy_once_;
-  std::string dummy_hash_;
+  std::unique_ptr<SessionStore> sessions_;
 };
 
 }  // namespace anxin::identity

@@ -33,20 +33,8 @@ struct UserQuery {
   int limit = 100;
 };
 
-// The login counters after a failed attempt.
-struct LoginFailure {
-  int64_t failed_logins = 0;
-  std::optional<int64_t> locked_until_ms;
-};
-
-// What a session token resolves to, in one read.
-struct SessionLookup {
-  Session session;
-  User user;
-  std::string org_path;  // staff: their node's path; customers: ""
-};
-
-// The persistence identity needs. Every method works inside the caller's transaction so that a
+// The persistence of organisations, users and roles (sessions and the login throttle are in
+// SessionStore). Every method works inside the caller's transaction so that a
 // change and its audit record commit together. Database errors come back as the Tx translated
 // them (unique violation -> kAlreadyExists "conflict", conflicts -> kAborted, else kInternal).
 // Implementations hold no state of their own and are thread-safe.
@@ -65,6 +53,8 @@ class IdentityStore {
   virtual Result<std::vector<Org>> ListOrgs(storage::Tx& tx, const OrgQuery& query) = 0;
   // Returns the number of active direct children of `org_id`.
   virtual Result<int64_t> CountActiveChildren(storage::Tx& tx, const std::string& org_id) = 0;
+  // Returns true if every organisation on `path` ("/<root id>/.../<id>/") exists and is active.
+  virtual Result<bool> PathActive(storage::Tx& tx, const std::string& path) = 0;
 
   // Users.
   virtual Result<std::optional<User>> FindUser(storage::Tx& tx, const std::string& id) = 0;
@@ -74,15 +64,9 @@ class IdentityStore {
   virtual Status InsertUser(storage::Tx& tx, const User& user) = 0;
   // Stores `user`'s display name, phone, status and updated_at.
   virtual Status UpdateUserProfile(storage::Tx& tx, const User& user) = 0;
-  // Replaces the password hash and clears the failure counter and lock.
+  // Replaces the password hash.
   virtual Status SetPasswordHash(storage::Tx& tx, const std::string& user_id, const std::string& hash,
                                  int64_t now_ms) = 0;
-  // Adds one failed login; when the count reaches `max_failures`, locks until `lock_until_ms`.
-  // Returns the counters after the update.
-  virtual Result<LoginFailure> RecordLoginFailure(storage::Tx& tx, const std::string& user_id,
-                                                  int max_failures, int64_t lock_until_ms,
-                                                  int64_t now_ms) = 0;
-  virtual Status ClearLoginFailures(storage::Tx& tx, const std::string& user_id) = 0;
   virtual Result<std::vector<User>> ListUsers(storage::Tx& tx, const UserQuery& query) = 0;
 
   // Roles and permissions.
@@ -91,24 +75,6 @@ class IdentityStore {
   virtual Result<std::set<std::string>> UserPermissions(storage::Tx& tx, const std::string& user_id) = 0;
   virtual Status ReplaceUserRoles(storage::Tx& tx, const std::string& user_id,
                                   const std::vector<std::string>& roles) = 0;
-
-  // Sessions.
-  virtual Status InsertSession(storage::Tx& tx, const Session& session) = 0;
-  // Returns the session with `token_hash`, its user and the user's org path, whatever the
-  // session's state (the caller checks expiry).
-  virtual Result<std::optional<SessionLookup>> FindSessionByTokenHash(storage::Tx& tx,
-                                                                      const std::string& token_hash) = 0;
-  // Sets last_seen_at to `now_ms` unless it is already at or after `not_before_ms`.
-  virtual Status TouchSession(storage::Tx& tx, const std::string& session_id, int64_t now_ms,
-                              int64_t not_before_ms) = 0;
-  // Revokes one session; returns the number of sessions revoked (0 or 1).
-  virtual Result<int64_t> RevokeSession(storage::Tx& tx, const std::string& session_id, int64_t now_ms) = 0;
-  // Revokes every live session of `user_id` except `keep_session_id` ("" keeps none).
-  virtual Result<int64_t> RevokeUserSessions(storage::Tx& tx, const std::string& user_id,
-                                             const std::string& keep_session_id, int64_t now_ms) = 0;
-  // Returns the user's sessions that are neither revoked nor past their absolute expiry.
-  virtual Result<std::vector<Session>> ListLiveSessions(storage::Tx& tx, const std::string& user_id,
-                                                        int64_t now_ms) = 0;
 };
 
 // The SQL implementation (one text for SQLite and PostgreSQL).

@@ -5,38 +5,22 @@
 #include <utility>
 #include <vector>
 
+#include "identity/identity_sql_rows.hpp"
 #include "identity/identity_store.hpp"
 
 namespace anxin::identity {
 namespace {
 
+using sql::kOrgColumns;
+using sql::kUserColumnCount;
+using sql::kUserColumns;
+using sql::Opt;
+using sql::OrgFromRow;
+using sql::Sql;
+using sql::UserFromRow;
 using storage::Row;
 using storage::Tx;
 using storage::Value;
-
-constexpr std::string_view kOrgColumns =
-    "o.id, o.code, o.name, o.level, o.parent_id, o.path, o.status, o.created_at, o.updated_at";
-
-constexpr std::string_view kUserColumns =
-    "u.id, u.login, u.display_name, u.kind, u.org_id, u.status, u.password_hash, u.phone_enc, u.phone_hash, "
-    "u.id_type, u.id_number_enc, u.id_number_hash, u.failed_logins, u.locked_until, u.created_at, "
-    "u.updated_at";
-constexpr size_t kUserColumnCount = 16;
-
-constexpr std::string_view kSessionColumns =
-    "s.id, s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.idle_timeout_ms, "
-    "s.client_address, s.revoked_at";
-constexpr size_t kSessionColumnCount = 9;
-
-Value Opt(const std::optional<std::string>& value) {
-  if (!value) return std::monostate{};
-  return *value;
-}
-
-Value Opt(const std::optional<int64_t>& value) {
-  if (!value) return std::monostate{};
-  return *value;
-}
 
 Value NullIfEmpty(const std::string& value) {
   if (value.empty()) return std::monostate{};
@@ -58,67 +42,6 @@ std::string LowerAscii(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
-  return out;
-}
-
-Result<Org> OrgFromRow(const Row& row, size_t at) {
-  Org org;
-  org.id = row.Text(at);
-  org.code = row.Text(at + 1);
-  org.name = row.Text(at + 2);
-  auto level = ParseOrgLevel(row.Text(at + 3));
-  auto status = ParseActiveState(row.Text(at + 6));
-  if (!level || !status) return Status::Internal("orgs row " + org.id + " has an unknown level or status");
-  org.level = *level;
-  org.parent_id = row.Text(at + 4);
-  org.path = row.Text(at + 5);
-  org.status = *status;
-  org.created_at_ms = row.Int(at + 7);
-  org.updated_at_ms = row.Int(at + 8);
-  return org;
-}
-
-Result<User> UserFromRow(const Row& row, size_t at) {
-  User user;
-  user.id = row.Text(at);
-  user.login = row.Text(at + 1);
-  user.display_name = row.Text(at + 2);
-  auto kind = ParseUserKind(row.Text(at + 3));
-  auto status = ParseActiveState(row.Text(at + 5));
-  if (!kind || !status) return Status::Internal("users row " + user.id + " has an unknown kind or status");
-  user.kind = *kind;
-  user.org_id = row.Text(at + 4);
-  user.status = *status;
-  user.password_hash = row.Text(at + 6);
-  user.phone_enc = row.OptText(at + 7);
-  user.phone_hash = row.OptText(at + 8);
-  user.id_type = row.OptText(at + 9);
-  user.id_number_enc = row.OptText(at + 10);
-  user.id_number_hash = row.OptText(at + 11);
-  user.failed_logins = row.Int(at + 12);
-  user.locked_until_ms = row.OptInt(at + 13);
-  user.created_at_ms = row.Int(at + 14);
-  user.updated_at_ms = row.Int(at + 15);
-  return user;
-}
-
-Session SessionFromRow(const Row& row, size_t at) {
-  Session s;
-  s.id = row.Text(at);
-  s.token_hash = row.Text(at + 1);
-  s.user_id = row.Text(at + 2);
-  s.created_at_ms = row.Int(at + 3);
-  s.last_seen_at_ms = row.Int(at + 4);
-  s.expires_at_ms = row.Int(at + 5);
-  s.idle_timeout_ms = row.Int(at + 6);
-  s.client_address = row.Text(at + 7);
-  s.revoked_at_ms = row.OptInt(at + 8);
-  return s;
-}
-
-std::string Sql(std::initializer_list<std::string_view> parts) {
-  std::string out;
-  for (std::string_view p : parts) out.append(p);
   return out;
 }
 
@@ -208,6 +131,31 @@ class SqlIdentityStore final : public IdentityStore {
     return row ? row->Int(0) : 0;
   }
 
+  Result<bool> PathActive(Tx& tx, const std::string& path) override {
+    std::vector<std::string> ids;
+    for (size_t start = 1; start < path.size();) {
+      const size_t slash = path.find('/', start);
+      if (slash == std::string::npos) break;
+      if (slash > start) ids.push_back(path.substr(start, slash - start));
+      start = slash + 1;
+    }
+    if (ids.empty()) return false;
+    // One statement text for every depth (the tree has four levels): missing ids repeat the last.
+    constexpr size_t kMaxDepth = 8;
+    if (ids.size() > kMaxDepth)
+      return Status::Internal("identity: org path deeper than " + std::to_string(kMaxDepth));
+    std::vector<Value> params;
+    for (size_t i = 0; i < kMaxDepth; ++i) params.emplace_back(ids[std::min(i, ids.size() - 1)]);
+    ANXIN_ASSIGN_OR_RETURN(
+        std::optional<Row> row,
+        tx.QueryOne(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END), 0) FROM orgs "
+            "WHERE id IN (?, ?, ?, ?, ?, ?, ?, ?)",
+            params));
+    const int64_t distinct = static_cast<int64_t>(std::set<std::string>(ids.begin(), ids.end()).size());
+    return row && row->Int(0) == distinct && row->Int(1) == distinct;
+  }
+
   Result<std::optional<User>> FindUser(Tx& tx, const std::string& id) override {
     return QueryOneUser(tx, Sql({"SELECT ", kUserColumns, " FROM users u WHERE u.id = ?"}), {id});
   }
@@ -227,14 +175,12 @@ class SqlIdentityStore final : public IdentityStore {
     return tx
         .Exec(
             "INSERT INTO users (id, login, display_name, kind, org_id, status, password_hash, phone_enc, "
-            "phone_hash, "
-            "id_type, id_number_enc, id_number_hash, failed_logins, locked_until, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "phone_hash, id_type, id_number_enc, id_number_hash, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             {user.id, user.login, user.display_name, std::string(UserKindName(user.kind)),
              NullIfEmpty(user.org_id), std::string(ActiveStateName(user.status)), user.password_hash,
              Opt(user.phone_enc), Opt(user.phone_hash), Opt(user.id_type), Opt(user.id_number_enc),
-             Opt(user.id_number_hash), user.failed_logins, Opt(user.locked_until_ms), user.created_at_ms,
-             user.updated_at_ms})
+             Opt(user.id_number_hash), user.created_at_ms, user.updated_at_ms})
         .status();
   }
 
@@ -250,33 +196,7 @@ class SqlIdentityStore final : public IdentityStore {
 
   Status SetPasswordHash(Tx& tx, const std::string& user_id, const std::string& hash,
                          int64_t now_ms) override {
-    return tx
-        .Exec(
-            "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? "
-            "WHERE id = ?",
-            {hash, now_ms, user_id})
-        .status();
-  }
-
-  Result<LoginFailure> RecordLoginFailure(Tx& tx, const std::string& user_id, int max_failures,
-                                          int64_t lock_until_ms, int64_t now_ms) override {
-    // One statement, so concurrent failures each count.
-    ANXIN_ASSIGN_OR_RETURN(
-        std::optional<Row> row,
-        tx.QueryOne("UPDATE users SET failed_logins = failed_logins + 1, "
-                    "locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END, "
-                    "updated_at = ? WHERE id = ? RETURNING failed_logins, locked_until",
-                    {static_cast<int64_t>(max_failures), lock_until_ms, now_ms, user_id}));
-    if (!row) return Status::NotFound("user");
-    return LoginFailure{row->Int(0), row->OptInt(1)};
-  }
-
-  Status ClearLoginFailures(Tx& tx, const std::string& user_id) override {
-    return tx
-        .Exec(
-            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ? AND "
-            "(failed_logins <> 0 OR locked_until IS NOT NULL)",
-            {user_id})
+    return tx.Exec("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", {hash, now_ms, user_id})
         .status();
   }
 
@@ -375,64 +295,6 @@ class SqlIdentityStore final : public IdentityStore {
           tx.Exec("INSERT INTO user_roles (user_id, role_code) VALUES (?, ?)", {user_id, role}).status());
     }
     return Status::Ok();
-  }
-
-  Status InsertSession(Tx& tx, const Session& s) override {
-    return tx
-        .Exec(
-            "INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, "
-            "idle_timeout_ms, "
-            "client_address, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            {s.id, s.token_hash, s.user_id, s.created_at_ms, s.last_seen_at_ms, s.expires_at_ms,
-             s.idle_timeout_ms, s.client_address, Opt(s.revoked_at_ms)})
-        .status();
-  }
-
-  Result<std::optional<SessionLookup>> FindSessionByTokenHash(Tx& tx,
-                                                              const std::string& token_hash) override {
-    ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row,
-                           tx.QueryOne(Sql({"SELECT ", kSessionColumns, ", ", kUserColumns,
-                                            ", o.path FROM sessions s JOIN users u ON u.id = s.user_id "
-                                            "LEFT JOIN orgs o ON o.id = u.org_id WHERE s.token_hash = ?"}),
-                                       {token_hash}));
-    if (!row) return std::optional<SessionLookup>();
-    SessionLookup lookup;
-    lookup.session = SessionFromRow(*row, 0);
-    ANXIN_ASSIGN_OR_RETURN(lookup.user, UserFromRow(*row, kSessionColumnCount));
-    lookup.org_path = row->Text(kSessionColumnCount + kUserColumnCount);
-    return std::optional<SessionLookup>(std::move(lookup));
-  }
-
-  Status TouchSession(Tx& tx, const std::string& session_id, int64_t now_ms, int64_t not_before_ms) override {
-    return tx
-        .Exec("UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?",
-              {now_ms, session_id, not_before_ms})
-        .status();
-  }
-
-  Result<int64_t> RevokeSession(Tx& tx, const std::string& session_id, int64_t now_ms) override {
-    return tx.Exec("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                   {now_ms, session_id});
-  }
-
-  Result<int64_t> RevokeUserSessions(Tx& tx, const std::string& user_id, const std::string& keep_session_id,
-                                     int64_t now_ms) override {
-    return tx.Exec(
-        "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id <> ? AND revoked_at IS NULL AND "
-        "expires_at > ?",
-        {now_ms, user_id, keep_session_id, now_ms});
-  }
-
-  Result<std::vector<Session>> ListLiveSessions(Tx& tx, const std::string& user_id, int64_t now_ms) override {
-    ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows,
-                           tx.Query(Sql({"SELECT ", kSessionColumns,
-                                         " FROM sessions s WHERE s.user_id = ? AND s.revoked_at IS NULL "
-                                         "AND s.expires_at > ? ORDER BY s.created_at DESC, s.id"}),
-                                    {user_id, now_ms}));
-    std::vector<Session> sessions;
-    sessions.reserve(rows.size());
-    for (const Row& row : rows) sessions.push_back(SessionFromRow(row, 0));
-    return sessions;
   }
 };
 

@@ -1,13 +1,12 @@
 #pragma once
 
 // A fixture for identity tests: a fresh migrated database, a fake clock, the audit log, a cheap
-// password hasher, a recording sleeper, and a small organisation tree with one account per need.
+// password hasher that counts its calls, both identity services, and a small organisation tree
+// with one account per need.
 
 #include <atomic>
-#include <chrono>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -16,7 +15,10 @@
 
 #include "audit/audit_log.hpp"
 #include "common/crypto.hpp"
+#include "http/router.hpp"
+#include "identity/identity_routes.hpp"
 #include "identity/identity_service.hpp"
+#include "identity/session_service.hpp"
 #include "storage/testing.hpp"
 
 namespace anxin::identity {
@@ -51,13 +53,18 @@ class IdentityTestBase : public ::testing::Test {
     Result<std::unique_ptr<storage::Database>> db = storage::testing::OpenTestDatabase();
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(db).value();
-    service_ = std::make_unique<IdentityService>(
-        *db_, keys_, clock_, audit_, IdentitySettings{},
-        [this](std::chrono::milliseconds d) {
-          std::lock_guard<std::mutex> lock(sleeps_mu_);
-          sleeps_.push_back(d.count());
-        },
-        &hasher_);
+    service_ = std::make_unique<IdentityService>(*db_, keys_, clock_, audit_, &hasher_);
+    sessions_ =
+        std::make_unique<SessionService>(*db_, keys_, clock_, audit_, *service_, Settings(), &hasher_);
+    authenticator_ = std::make_unique<SessionAuthenticator>(*sessions_);
+  }
+
+  // The session settings of the fixture's SessionService (a test may override it).
+  virtual IdentitySettings Settings() const { return IdentitySettings{}; }
+
+  // Registers identity's routes (and its authenticator) on `router`.
+  void RegisterIdentity(http::Router& router) {
+    RegisterIdentityRoutes(router, *service_, *sessions_, *authenticator_);
   }
 
   // Builds HQ -> {BJ -> BJ01 -> BJ0101, SH -> SH01} and accounts:
@@ -106,13 +113,13 @@ class IdentityTestBase : public ::testing::Test {
 
   // Logs in as `login` and returns its token.
   std::string TokenOf(const std::string& login, const std::string& password = kPassword) {
-    return Must(service_->Login(Anonymous(), login, password)).token;
+    return Must(sessions_->Login(Anonymous(), login, password)).token;
   }
 
   // Logs in as `login` and keeps the resulting principal alive in the fixture.
   const Principal& PrincipalOf(const std::string& login) {
     std::string token = TokenOf(login);
-    principals_.push_back(std::make_unique<Principal>(Must(service_->AuthenticateToken(token))));
+    principals_.push_back(std::make_unique<Principal>(Must(sessions_->AuthenticateToken(token))));
     return *principals_.back();
   }
 
@@ -139,11 +146,6 @@ class IdentityTestBase : public ::testing::Test {
     return out;
   }
 
-  std::vector<int64_t> Sleeps() {
-    std::lock_guard<std::mutex> lock(sleeps_mu_);
-    return sleeps_;
-  }
-
   FakeClock clock_{kStartMs};
   KeyRing keys_ = KeyRing::FromKey(std::array<uint8_t, 32>{1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
                                                            12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
@@ -152,11 +154,11 @@ class IdentityTestBase : public ::testing::Test {
   FastHasher hasher_;
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<IdentityService> service_;
+  std::unique_ptr<SessionService> sessions_;
+  std::unique_ptr<SessionAuthenticator> authenticator_;
   std::map<std::string, std::string> org_;   // code -> id
   std::map<std::string, std::string> user_;  // login -> id
   std::vector<std::unique_ptr<Principal>> principals_;
-  std::mutex sleeps_mu_;
-  std::vector<int64_t> sleeps_;
 };
 
 }  // namespace anxin::identity

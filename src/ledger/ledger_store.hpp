@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "identity/directory.hpp"
 #include "ledger/ledger.hpp"
 
 namespace anxin::ledger {
@@ -12,8 +13,10 @@ namespace anxin::ledger {
 // Stateless apart from the clock; thread-safe.
 class SqlLedger final : public Ledger {
  public:
-  // `clock` stamps entries; it must outlive the ledger.
-  explicit SqlLedger(const Clock& clock) : clock_(clock) {}
+  // `clock` stamps entries; organisations are read through `directory`. Both must outlive the
+  // ledger.
+  explicit SqlLedger(const Clock& clock, const identity::Directory& directory = identity::SqlDirectory())
+      : clock_(clock), directory_(directory) {}
 
   // Checks the entry with CheckEntry before any statement runs (a failed statement would spend the
   // caller's Tx), then inserts it: one SELECT of the organisation's path (kInternal if `org_id` is
@@ -29,6 +32,7 @@ class SqlLedger final : public Ledger {
 
  private:
   const Clock& clock_;
+  const identity::Directory& directory_;
 };
 
 }  // namespace anxin::ledger

@@ -13,6 +13,7 @@ namespace {
 
 using storage::Row;
 using storage::Tx;
+using storage::Value;
 
 std::string ActorId(const Actor& actor) {
   if (actor.principal != nullptr) return actor.principal->user_id;
@@ -26,26 +27,29 @@ Result<std::string> SqlLedger::Post(Tx& tx, const Actor& actor, const Entry& ent
   ANXIN_RETURN_IF_ERROR(CheckEntry(entry));
   std::string org_path;
   if (!entry.org_id.empty()) {
-    ANXIN_ASSIGN_OR_RETURN(std::optional<Row> org,
-                           tx.QueryOne("SELECT path FROM orgs WHERE id = ?", {entry.org_id}));
-    if (!org) return Status::Internal("ledger: entry names unknown org " + entry.org_id);
-    org_path = org->Text(0);
+    ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> path, directory_.OrgPath(tx, entry.org_id));
+    if (!path) return Status::Internal("ledger: entry names unknown org " + entry.org_id);
+    org_path = std::move(*path);
   }
   const int64_t now = clock_.NowMs();
   const std::string id = NewId(now);
+  // The entry and all its lines in two statements.
   ANXIN_RETURN_IF_ERROR(
       tx.Exec("INSERT INTO journal_entries (id, at_ms, memo, ref_type, ref_id, org_id, org_path, "
               "actor_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
               {id, now, entry.memo, entry.ref_type, entry.ref_id, entry.org_id, org_path, ActorId(actor)})
           .status());
+  std::string sql =
+      "INSERT INTO journal_lines (entry_id, line_no, account_code, debit_fen, credit_fen) VALUES ";
+  std::vector<Value> params;
+  params.reserve(entry.lines.size() * 5);
   for (size_t i = 0; i < entry.lines.size(); ++i) {
     const Line& line = entry.lines[i];
-    ANXIN_RETURN_IF_ERROR(
-        tx.Exec("INSERT INTO journal_lines (entry_id, line_no, account_code, debit_fen, "
-                "credit_fen) VALUES (?, ?, ?, ?, ?)",
-                {id, static_cast<int64_t>(i + 1), line.account, line.debit.fen, line.credit.fen})
-            .status());
+    sql += i == 0 ? "(?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?)";
+    params.insert(params.end(),
+                  {id, static_cast<int64_t>(i + 1), line.account, line.debit.fen, line.credit.fen});
   }
+  ANXIN_RETURN_IF_ERROR(tx.Exec(sql, params).status());
   return id;
 }
 

@@ -261,7 +261,7 @@ class LedgerRoutesTest : public LedgerTest {
  protected:
   void SetUp() override {
     LedgerTest::SetUp();
-    identity::RegisterIdentityRoutes(router_, *service_);
+    RegisterIdentity(router_);
     RegisterLedgerRoutes(router_, *db_, ledger_);
   }
 

@@ -22,11 +22,30 @@ struct OutboundMessage {
   std::string ref_id;
 };
 
+// A message validated and sealed ahead of the transaction that enqueues it (Outbox::Prepare), so
+// the transaction holds only the insert. May be enqueued again when a transaction is retried.
+struct PreparedMessage {
+  std::string id;
+  std::string channel;
+  std::string recipient_enc;
+  std::string recipient_hash;
+  std::string recipient_masked;
+  std::string template_code;
+  std::string text_enc;
+  std::string ref_type;
+  std::string ref_id;
+  int64_t created_at = 0;
+};
+
 class Outbox {
  public:
   virtual ~Outbox() = default;
   // Enqueues `message` in `tx`; returns its id.
   virtual Result<std::string> Enqueue(storage::Tx& tx, const OutboundMessage& message) const = 0;
+  // Validates and seals `message` outside any transaction, with the errors Enqueue reports.
+  virtual Result<PreparedMessage> Prepare(const OutboundMessage& message) const = 0;
+  // Enqueues a prepared message in `tx`, due at once; returns its id.
+  virtual Result<std::string> Enqueue(storage::Tx& tx, const PreparedMessage& message) const = 0;
 };
 
 }  // namespace anxin::notify

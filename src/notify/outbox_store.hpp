@@ -40,6 +40,9 @@ class SqlOutbox final : public Outbox {
   // template_code "required" or "invalid_format"; ref_type / ref_id "too_long"), or the
   // database's error.
   Result<std::string> Enqueue(storage::Tx& tx, const OutboundMessage& message) const override;
+  // Validates (the errors of Enqueue) and seals `message`; the message is stamped now.
+  Result<PreparedMessage> Prepare(const OutboundMessage& message) const override;
+  Result<std::string> Enqueue(storage::Tx& tx, const PreparedMessage& message) const override;
 
  private:
   const KeyRing& keys_;

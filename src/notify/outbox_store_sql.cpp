@@ -61,7 +61,7 @@ std::optional<MessageStatus> ParseMessageStatus(std::string_view name) {
   return std::nullopt;
 }
 
-Result<std::string> SqlOutbox::Enqueue(storage::Tx& tx, const OutboundMessage& message) const {
+Result<PreparedMessage> SqlOutbox::Prepare(const OutboundMessage& message) const {
   std::vector<FieldError> errors;
   if (message.channel != "sms") {
     errors.push_back(
@@ -94,15 +94,34 @@ Result<std::string> SqlOutbox::Enqueue(storage::Tx& tx, const OutboundMessage& m
   if (!errors.empty()) return Status::Invalid(std::move(errors));
 
   const int64_t now = clock_.NowMs();
-  std::string id = NewId(now);
+  PreparedMessage prepared;
+  prepared.id = NewId(now);
+  prepared.channel = message.channel;
+  prepared.recipient_enc = keys_.Seal(*phone);
+  prepared.recipient_hash = keys_.LookupHash("phone", *phone);
+  prepared.recipient_masked = MaskPhone(*phone);
+  prepared.template_code = message.template_code;
+  prepared.text_enc = keys_.Seal(message.text);
+  prepared.ref_type = message.ref_type;
+  prepared.ref_id = message.ref_id;
+  prepared.created_at = now;
+  return prepared;
+}
+
+Result<std::string> SqlOutbox::Enqueue(storage::Tx& tx, const OutboundMessage& message) const {
+  ANXIN_ASSIGN_OR_RETURN(PreparedMessage prepared, Prepare(message));
+  return Enqueue(tx, prepared);
+}
+
+Result<std::string> SqlOutbox::Enqueue(storage::Tx& tx, const PreparedMessage& m) const {
   ANXIN_RETURN_IF_ERROR(
       tx.Exec("INSERT INTO outbox_messages (id, channel, recipient_enc, recipient_hash, recipient_masked, "
               "template_code, text_enc, ref_type, ref_id, status, attempts, next_attempt_at, created_at) "
               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
-              {id, message.channel, keys_.Seal(*phone), keys_.LookupHash("phone", *phone), MaskPhone(*phone),
-               message.template_code, keys_.Seal(message.text), message.ref_type, message.ref_id, now, now})
+              {m.id, m.channel, m.recipient_enc, m.recipient_hash, m.recipient_masked, m.template_code,
+               m.text_enc, m.ref_type, m.ref_id, m.created_at, m.created_at})
           .status());
-  return id;
+  return m.id;
 }
 
 Result<std::vector<ClaimedMessage>> OutboxStore::ClaimDue(storage::Tx& tx, int64_t now_ms,

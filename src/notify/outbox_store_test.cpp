@@ -121,6 +121,36 @@ TEST_F(OutboxStoreTest, EnqueueStoresAPendingMessageDueNowWithTheMaskedRecipient
   EXPECT_FALSE(entry.last_error.has_value());
 }
 
+// The activation prepares its SMS before its write transaction (sealing is CPU work); the
+// transaction then only inserts it, as many times as it is retried.
+TEST_F(OutboxStoreTest, APreparedMessageIsValidatedAndSealedAheadAndEnqueuedLater) {
+  Result<PreparedMessage> invalid = outbox_.Prepare(Message("您好", "01012345678"));
+  EXPECT_EQ(invalid.status().code(), StatusCode::kInvalidArgument);
+  ASSERT_EQ(invalid.status().fields().size(), 1u);
+  EXPECT_EQ(invalid.status().fields()[0].field, "recipient");
+
+  Result<PreparedMessage> prepared = outbox_.Prepare(Message("您好", "+86 138-1234-5678", "P9"));
+  ASSERT_TRUE(prepared.ok()) << prepared.status().ToString();
+  EXPECT_THAT(prepared->recipient_enc, Not(HasSubstr("13812345678")));
+  EXPECT_EQ(prepared->recipient_hash, keys_.LookupHash("phone", "13812345678"));
+  clock_.Advance(1000);
+  Status failed = db_->Write([&](storage::Tx& tx) -> Status {
+    ANXIN_RETURN_IF_ERROR(outbox_.Enqueue(tx, *prepared).status());
+    return Status(StatusCode::kAborted, "conflict_retry", {"重试", "retry"});
+  });
+  EXPECT_EQ(failed.code(), StatusCode::kAborted);
+  Result<std::string> id =
+      db_->WriteResult<std::string>([&](storage::Tx& tx) { return outbox_.Enqueue(tx, *prepared); });
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_EQ(*id, prepared->id);
+  const OutboxEntry entry = Get(*id);
+  EXPECT_EQ(entry.recipient_masked, "138****5678");
+  EXPECT_EQ(entry.status, MessageStatus::kPending);
+  EXPECT_EQ(entry.created_at, kStartMs);  // when it was prepared
+  EXPECT_EQ(entry.next_attempt_at, kStartMs);
+  EXPECT_EQ(CountMessages(), 1);
+}
+
 TEST_F(OutboxStoreTest, EnqueueInATransactionThatFailsLeavesNothing) {
   Status s = db_->Write([&](storage::Tx& tx) -> Status {
     ANXIN_ASSIGN_OR_RETURN(std::string id, outbox_.Enqueue(tx, Message()));

@@ -19,7 +19,7 @@ class PolicyRoutesTest : public PolicyTestBase {
  protected:
   void SetUp() override {
     PolicyTestBase::SetUp();
-    identity::RegisterIdentityRoutes(router_, *service_);
+    RegisterIdentity(router_);
     RegisterPolicyRoutes(router_, *policies_);
   }
 

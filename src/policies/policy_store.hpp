@@ -10,6 +10,7 @@
 #include "common/money.hpp"
 #include "common/status.hpp"
 #include "common/validation.hpp"
+#include "identity/directory.hpp"
 #include "policies/policy.hpp"
 #include "storage/database.hpp"
 
@@ -89,7 +90,9 @@ class PolicyStore {
   virtual Result<std::vector<StoredPolicy>> List(storage::Tx& tx, const PolicyQuery& query) = 0;
 };
 
-// Returns the SQL implementation (one text for SQLite and PostgreSQL). Stateless; thread-safe.
-std::unique_ptr<PolicyStore> NewSqlPolicyStore();
+// Returns the SQL implementation (one text for SQLite and PostgreSQL), reading organisations
+// through `directory` (which must outlive it). Stateless; thread-safe.
+std::unique_ptr<PolicyStore> NewSqlPolicyStore(
+    const identity::Directory& directory = identity::SqlDirectory());
 
 }  // namespace anxin::policies

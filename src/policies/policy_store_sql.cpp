@@ -95,6 +95,8 @@ Result<StoredParty> PartyFromRow(const Row& row) {
 
 class SqlPolicyStore final : public PolicyStore {
  public:
+  explicit SqlPolicyStore(const identity::Directory& directory) : directory_(directory) {}
+
   Status Insert(Tx& tx, const StoredPolicy& p) override {
     ANXIN_RETURN_IF_ERROR(
         tx.Exec("INSERT INTO policies (id, policy_no, product_code, product_version, plan_code, status, "
@@ -136,10 +138,7 @@ class SqlPolicyStore final : public PolicyStore {
   }
 
   Result<std::optional<std::string>> FindOrgPath(Tx& tx, const std::string& org_id) override {
-    ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row,
-                           tx.QueryOne("SELECT path FROM orgs WHERE id = ?", {org_id}));
-    if (!row) return std::optional<std::string>();
-    return std::optional<std::string>(row->Text(0));
+    return directory_.OrgPath(tx, org_id);
   }
 
   Result<std::optional<StoredPolicy>> Find(Tx& tx, const std::string& id) override {
@@ -233,10 +232,15 @@ class SqlPolicyStore final : public PolicyStore {
     }
     return std::optional<StoredPolicy>(std::move(policy));
   }
+
+ private:
+  const identity::Directory& directory_;
 };
 
 }  // namespace
 
-std::unique_ptr<PolicyStore> NewSqlPolicyStore() { return std::make_unique<SqlPolicyStore>(); }
+std::unique_ptr<PolicyStore> NewSqlPolicyStore(const identity::Directory& directory) {
+  return std::make_unique<SqlPolicyStore>(directory);
+}
 
 }  // namespace anxin::policies

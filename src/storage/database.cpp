@@ -1,6 +1,7 @@
 #include "storage/database.hpp"
 
 #include <charconv>
+#include <exception>
 #include <string>
 #include <utility>
 
@@ -129,6 +130,59 @@ Status RunWork(const Work& work, Tx& tx) {
 
 namespace {
 
+// The session bound to this thread, and the database it belongs to.
+struct Binding {
+  const Database* db = nullptr;
+  SessionHooks* session = nullptr;
+};
+thread_local Binding current_binding;
+
+// Binds a session to the calling thread for the lifetime of this object.
+class ScopedBinding {
+ public:
+  ScopedBinding(const Database* db, SessionHooks* session) : saved_(current_binding) {
+    current_binding = {db, session};
+  }
+  ~ScopedBinding() { current_binding = saved_; }
+  ScopedBinding(const ScopedBinding&) = delete;
+  ScopedBinding& operator=(const ScopedBinding&) = delete;
+
+ private:
+  Binding saved_;
+};
+
+}  // namespace
+
+SessionHooks* BoundSession(const Database* db) {
+  return current_binding.db == db ? current_binding.session : nullptr;
+}
+
+SessionEnd RunBound(const Database* db, SessionHooks& session, const SessionBody& body, Status* thrown) {
+  ScopedBinding binding(db, &session);
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    *thrown = Status::Internal(std::string("exception in a write session: ") + e.what());
+  } catch (...) {
+    *thrown = Status::Internal("unknown exception in a write session");
+  }
+  SessionEnd end;
+  end.rollback = true;
+  return end;
+}
+
+Status EndWithoutTransaction(Database& db, const SessionEnd& end, const Status& thrown) {
+  if (!thrown.ok()) return thrown;
+  if (end.rollback || !end.seal) return Status::Ok();
+  return db.Write(end.seal);
+}
+
+Status NestedSessionStatus() {
+  return Status::Internal("Database::WriteSession called inside a write session or a transaction's work");
+}
+
+namespace {
+
 // Forwards to the wrapped database, then runs the cleanup once that database is closed.
 class CleanupDatabase final : public Database {
  public:
@@ -144,6 +198,7 @@ class CleanupDatabase final : public Database {
   [[nodiscard]] Dialect dialect() const override { return inner_->dialect(); }
   Status Write(const Work& work) override { return inner_->Write(work); }
   Status Read(const Work& work) override { return inner_->Read(work); }
+  Status WriteSession(const SessionBody& body) override { return inner_->WriteSession(body); }
   Status Ping() override { return inner_->Ping(); }
   [[nodiscard]] DatabaseStats Stats() const override { return inner_->Stats(); }
 

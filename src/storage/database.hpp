@@ -94,8 +94,20 @@ struct DatabaseStats {
 
 using Work = std::function<Status(Tx&)>;
 
+// How a write session ends (Database::WriteSession): what its body decided once it had run.
+struct SessionEnd {
+  // Runs last in the session's transaction, after everything the body wrote (the idempotency
+  // layer stores the request's answer here). Empty: nothing to add. Its error undoes the whole
+  // session and is what WriteSession returns.
+  Work seal;
+  // Undo everything the body wrote; `seal` does not run.
+  bool rollback = false;
+};
+
+using SessionBody = std::function<SessionEnd()>;
+
 // A database: SQLite (one writer thread with group commit, a pool of readers) or PostgreSQL (a
-// connection pool). Thread-safe.
+// connection pool). Thread-safe; a write session belongs to the thread that runs it.
 class Database {
  public:
   virtual ~Database() = default;
@@ -108,10 +120,37 @@ class Database {
   // repeat (it should only talk to the Tx and to its own captured state). Keep `work` to database
   // calls: on SQLite it runs on the single writer thread and delays every other write, so do slow
   // computation (password hashing) before calling Write. Must not call Write itself.
+  // Inside a write session bound to the calling thread (WriteSession), `work` instead joins the
+  // session's transaction in a savepoint of its own: an error still undoes only this work, but
+  // OK means "applied, durable when the session commits", not "durable".
   virtual Status Write(const Work& work) = 0;
 
-  // Runs `work` on a read-only snapshot.
+  // Runs `work` on a read-only snapshot. Inside a write session that has written, `work` runs in
+  // the session's transaction instead (still read-only), so it sees the session's own writes.
   virtual Status Read(const Work& work) = 0;
+
+  // Runs `body` with a write session bound to the calling thread, so that everything the body
+  // writes and the seal it returns commit together, once, or not at all. While `body` runs,
+  // every Write and Read this thread makes on this database joins the session (see Write and
+  // Read); the transaction begins at the first Write, so preparation before it holds nothing.
+  // When `body` returns, its seal runs last in the same transaction and the session commits, or,
+  // with `rollback`, everything it wrote is undone. If it wrote nothing, the seal runs as a Write.
+  // Returns OK once the body's writes and the seal are durable (or undone, when asked); the
+  // seal's error, kUnavailable or kInternal (commit or disk failure; an exception thrown by
+  // `body`) with nothing of the session kept. A PostgreSQL commit that fails with the connection
+  // lost may nevertheless have committed: kUnavailable then means "unknown".
+  // The backend may undo the session and run `body` again from the start when the transaction
+  // cannot go on through no fault of its own: after a PostgreSQL serialization failure or
+  // deadlock (8 attempts in all), or on SQLite when another session of the same group commit was
+  // undone (up to 64 times; each such undo ends the session that caused it). Past that it returns
+  // kAborted "conflict_retry". So `body` must be safe to run again, as `work` is for Write.
+  // SQLite: from its first Write to its end a session holds back the commit of its group (other
+  // writes keep running meanwhile); a session that stays idle for longer than
+  // DatabaseOptions::session_idle_limit_ms while its group waits for it is undone, and answers
+  // kUnavailable "write_session_timeout".
+  // Writes of other threads, or made after `body` returned, are not part of the session. Must
+  // not be called from inside a session or from a Write's work (kInternal).
+  virtual Status WriteSession(const SessionBody& body) = 0;
 
   // Returns OK if the database answers a trivial query.
   virtual Status Ping() = 0;
@@ -155,6 +194,8 @@ struct DatabaseOptions {
   int read_connections = 4;  // SQLite readers / PostgreSQL pool size
   int max_group_size = 256;  // SQLite: transactions grouped into one commit at most
   int busy_timeout_ms = 5000;
+  // SQLite: how long a write session may stay idle while its group commit waits for it.
+  int session_idle_limit_ms = 2000;
 };
 
 // Opens the database named by `options.url`. Returns kInvalidArgument for an unknown scheme and

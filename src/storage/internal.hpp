@@ -31,6 +31,37 @@ Status IgnoredErrorStatus(const Status& first_error);
 // Runs `work` on `tx`, turning an exception it throws into kInternal.
 Status RunWork(const Work& work, Tx& tx);
 
+// How many times a write session's body runs at most before WriteSession gives up (kAborted)
+// after conflicts of its own (PostgreSQL serialization failures and deadlocks).
+inline constexpr int kMaxSessionAttempts = 8;
+// How many times at most a SQLite session's body runs again because another session of its group
+// was undone. Every such undo ends the session that caused it, so this converges; the bound only
+// guards against a bug.
+inline constexpr int kMaxSessionRestarts = 64;
+
+// A write session as a backend implements it: what Write and Read do on the thread the session
+// is bound to.
+class SessionHooks {
+ public:
+  virtual ~SessionHooks() = default;
+  virtual Status Write(const Work& work) = 0;
+  virtual Status Read(const Work& work) = 0;
+};
+
+// Returns the session bound to the calling thread for `db`, or null.
+SessionHooks* BoundSession(const Database* db);
+
+// Runs `body` with `session` bound to the calling thread for `db` and returns its end. An
+// exception thrown by `body` is stored in `*thrown` (kInternal) and turned into a rollback.
+SessionEnd RunBound(const Database* db, SessionHooks& session, const SessionBody& body, Status* thrown);
+
+// Ends a session whose body wrote nothing (so no transaction is open): returns `thrown` if the
+// body threw, else runs the seal, if any and not rolled back, as a Write of `db`.
+Status EndWithoutTransaction(Database& db, const SessionEnd& end, const Status& thrown);
+
+// The error of WriteSession when it is called inside a session or a Write.
+Status NestedSessionStatus();
+
 // Returns `db` wrapped so that `cleanup` runs after it is destroyed (temporary files, test schemas).
 std::unique_ptr<Database> WithCleanup(std::unique_ptr<Database> db, std::function<void()> cleanup);
 

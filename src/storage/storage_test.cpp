@@ -5,9 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <limits>
+#include <mutex>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -463,6 +468,246 @@ TEST_F(StorageTest, StatsCountCommitsAndFailures) {
     EXPECT_LE(after.commit_latency_counts[i - 1], after.commit_latency_counts[i]);  // cumulative
   }
   EXPECT_GT(after.commit_latency_sum_seconds, 0.0);
+}
+
+// --- Write sessions ---------------------------------------------------------------------------
+
+// Inserts `id` as one Write (inside a session when one is bound to this thread).
+Status InsertIn(Database& db, const std::string& id, int64_t n = 0) {
+  return db.Write([&](Tx& tx) {
+    return tx.Exec("INSERT INTO items (id, n) VALUES (?, ?)", {id, n}).status();
+  });
+}
+
+// A seal inserting `id`.
+Work SealInserting(std::string id) {
+  return [id](Tx& tx) { return tx.Exec("INSERT INTO items (id, n) VALUES (?, 0)", {id}).status(); };
+}
+
+TEST_F(StorageTest, SessionCommitsItsWritesAndItsSealTogether) {
+  std::set<std::string> seen_from_outside;
+  Status s = db_->WriteSession([&] {
+    EXPECT_TRUE(InsertIn(*db_, "a").ok());
+    EXPECT_TRUE(InsertIn(*db_, "b").ok());
+    // Another thread is not in the session: it sees nothing of it before the commit.
+    std::thread outside([&] { seen_from_outside = Ids(); });
+    outside.join();
+    SessionEnd end;
+    end.seal = SealInserting("seal");
+    return end;
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(seen_from_outside.empty());
+  EXPECT_EQ(Ids(), std::set<std::string>({"a", "b", "seal"}));
+}
+
+TEST_F(StorageTest, SessionReadsSeeItsOwnWritesAndCannotWrite) {
+  Status s = db_->WriteSession([&] {
+    EXPECT_EQ(Count(), 0);  // before the first Write: a plain snapshot
+    EXPECT_TRUE(InsertIn(*db_, "mine", 7).ok());
+    Result<std::optional<Row>> row = db_->ReadResult<std::optional<Row>>(
+        [](Tx& tx) { return tx.QueryOne("SELECT n FROM items WHERE id = 'mine'"); });
+    EXPECT_TRUE(row.ok() && row->has_value() && (*row)->Int(0) == 7);
+    Status write_in_read =
+        db_->Read([](Tx& tx) { return tx.Exec("INSERT INTO items (id, n) VALUES ('sneaky', 1)").status(); });
+    EXPECT_EQ(write_in_read.code(), StatusCode::kInternal);
+    EXPECT_TRUE(InsertIn(*db_, "after-read").ok());  // the refused write did not spoil the session
+    return SessionEnd{};
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(Ids(), std::set<std::string>({"mine", "after-read"}));
+}
+
+TEST_F(StorageTest, FailedWriteInsideASessionUndoesOnlyItsOwnWork) {
+  ASSERT_TRUE(Insert("taken", 0).ok());
+  Status s = db_->WriteSession([&] {
+    EXPECT_TRUE(InsertIn(*db_, "first").ok());
+    Status failed = db_->Write([](Tx& tx) -> Status {
+      ANXIN_RETURN_IF_ERROR(tx.Exec("INSERT INTO items (id, n) VALUES ('undone', 1)").status());
+      return tx.Exec("INSERT INTO items (id, n) VALUES ('taken', 1)").status();
+    });
+    EXPECT_EQ(failed.code(), StatusCode::kAlreadyExists);
+    Status refused = db_->Write([](Tx& tx) -> Status {
+      ANXIN_RETURN_IF_ERROR(tx.Exec("INSERT INTO items (id, n) VALUES ('refused', 1)").status());
+      return {StatusCode::kFailedPrecondition, "refused", {"拒绝", "refused"}};
+    });
+    EXPECT_EQ(refused.reason(), "refused");
+    EXPECT_TRUE(InsertIn(*db_, "last").ok());
+    return SessionEnd{};
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(Ids(), std::set<std::string>({"taken", "first", "last"}));
+}
+
+TEST_F(StorageTest, SessionSealErrorRollbackOrExceptionKeepsNothing) {
+  struct Case {
+    const char* name;
+    std::function<SessionEnd()> end;  // what the body does after its writes
+    StatusCode expected;
+  };
+  const std::vector<Case> cases = {
+      {"seal fails",
+       [] {
+         SessionEnd end;
+         end.seal = [](Tx&) -> Status {
+           return {StatusCode::kAlreadyExists, "idempotency_key_taken", {"x", "x"}};
+         };
+         return end;
+       },
+       StatusCode::kAlreadyExists},
+      {"seal hits a unique violation",
+       [] {
+         return SessionEnd{SealInserting("dup-seal"), false};
+       },
+       StatusCode::kAlreadyExists},
+      {"rollback asked",
+       [] {
+         return SessionEnd{SealInserting("never"), true};
+       },
+       StatusCode::kOk},
+      {"body throws", []() -> SessionEnd { throw std::runtime_error("render failed"); },
+       StatusCode::kInternal},
+  };
+  ASSERT_TRUE(Insert("dup-seal", 0).ok());
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Status s = db_->WriteSession([&] {
+      EXPECT_TRUE(InsertIn(*db_, "effect-1").ok());
+      EXPECT_TRUE(InsertIn(*db_, "effect-2").ok());
+      return c.end();
+    });
+    EXPECT_EQ(s.code(), c.expected) << s.ToString();
+    EXPECT_EQ(Ids(), std::set<std::string>({"dup-seal"}));
+  }
+}
+
+TEST_F(StorageTest, SessionWithoutWritesRunsItsSealAlone) {
+  Status s = db_->WriteSession([&] {
+    EXPECT_EQ(Count(), 0);
+    return SessionEnd{SealInserting("answer"), false};
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(Ids(), std::set<std::string>({"answer"}));
+  EXPECT_TRUE(db_->WriteSession([] { return SessionEnd{}; }).ok());
+}
+
+TEST_F(StorageTest, WriteSessionInsideASessionOrAWriteIsRefused) {
+  Status nested;
+  ASSERT_TRUE(db_->WriteSession([&] {
+                   nested = db_->WriteSession([] { return SessionEnd{}; });
+                   return SessionEnd{};
+                 })
+                  .ok());
+  EXPECT_EQ(nested.code(), StatusCode::kInternal);
+}
+
+// Other writers are not held up by a session between its statements: their work runs meanwhile.
+TEST_F(StorageTest, OtherWritesRunWhileASessionIsBetweenItsStatements) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool other_ran = false;
+  Status other;
+  std::thread writer;
+  Status s = db_->WriteSession([&] {
+    EXPECT_TRUE(InsertIn(*db_, "session").ok());
+    writer = std::thread([&] {
+      other = db_->Write([&](Tx& tx) -> Status {
+        ANXIN_RETURN_IF_ERROR(tx.Exec("INSERT INTO items (id, n) VALUES ('other', 1)").status());
+        std::lock_guard lock(mu);
+        other_ran = true;
+        cv.notify_all();
+        return Status::Ok();
+      });
+    });
+    std::unique_lock lock(mu);
+    EXPECT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return other_ran; }))
+        << "the other write did not run while the session was open";
+    return SessionEnd{};
+  });
+  writer.join();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_TRUE(other.ok()) << other.ToString();
+  EXPECT_EQ(Ids(), std::set<std::string>({"session", "other"}));
+}
+
+// Many sessions and plain writes at once; some sessions roll back, which on SQLite rolls their
+// group back and runs the others again. Each sealed session's writes are kept exactly once, and
+// nothing of a rolled-back one.
+TEST_F(StorageTest, ConcurrentSessionsAndWritesKeepExactlyTheirOwnWork) {
+  constexpr int kThreads = 48;
+  std::vector<Status> results(kThreads);
+  std::vector<std::atomic<int>> runs(kThreads);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      ready.fetch_add(1);
+      while (ready.load() < kThreads) std::this_thread::yield();
+      const std::string id = "t" + std::to_string(i);
+      if (i % 3 == 0) {
+        results[i] = InsertIn(*db_, id);
+        return;
+      }
+      results[i] = db_->WriteSession([&] {
+        ++runs[i];
+        // A row counting this run: a second run of a kept session would leave two.
+        EXPECT_TRUE(InsertIn(*db_, id + "-run" + std::to_string(runs[i].load())).ok() || runs[i] > 1);
+        std::this_thread::sleep_for(std::chrono::milliseconds(i % 5));
+        SessionEnd end;
+        end.rollback = i % 3 == 2;
+        end.seal = SealInserting(id);
+        return end;
+      });
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  std::set<std::string> ids = Ids();
+  for (int i = 0; i < kThreads; ++i) {
+    const std::string id = "t" + std::to_string(i);
+    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].ToString();
+    if (i % 3 == 0) {
+      EXPECT_TRUE(ids.count(id)) << id;
+      continue;
+    }
+    const bool kept = i % 3 == 1;
+    EXPECT_EQ(ids.count(id), kept ? 1u : 0u) << id;
+    int kept_runs = 0;
+    for (int run = 1; run <= runs[i].load(); ++run) kept_runs += ids.count(id + "-run" + std::to_string(run));
+    EXPECT_EQ(kept_runs, kept ? 1 : 0) << id << " ran " << runs[i].load() << " times";
+  }
+}
+
+// Sessions whose seals claim one key: exactly one commits, with its writes; the others keep
+// nothing.
+TEST_F(StorageTest, ConcurrentSessionsSealingOneKeyHaveOneEffect) {
+  constexpr int kThreads = 4;
+  std::vector<Status> results(kThreads);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      ready.fetch_add(1);
+      while (ready.load() < kThreads) std::this_thread::yield();
+      results[i] = db_->WriteSession([&] {
+        EXPECT_TRUE(InsertIn(*db_, "effect" + std::to_string(i)).ok());
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        return SessionEnd{SealInserting("the-key"), false};
+      });
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  int committed = 0;
+  for (int i = 0; i < kThreads; ++i) {
+    if (results[i].ok()) {
+      ++committed;
+      EXPECT_EQ(Count("id = 'effect" + std::to_string(i) + "'"), 1);
+    } else {
+      EXPECT_EQ(results[i].code(), StatusCode::kAlreadyExists) << results[i].ToString();
+      EXPECT_EQ(Count("id = 'effect" + std::to_string(i) + "'"), 0);
+    }
+  }
+  EXPECT_EQ(committed, 1);
+  EXPECT_EQ(Count(), 2);  // the key and the winner's effect
 }
 
 TEST_F(StorageTest, PingAnswers) { EXPECT_TRUE(db_->Ping().ok()); }

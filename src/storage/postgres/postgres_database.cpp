@@ -280,45 +280,198 @@ class PostgresDatabase final : public Database {
   [[nodiscard]] Dialect dialect() const override { return Dialect::kPostgres; }
 
   Status Write(const Work& work) override {
+    if (internal::SessionHooks* session = internal::BoundSession(this)) return session->Write(work);
     for (int attempt = 1;; ++attempt) {
-      Result<std::unique_ptr<Connection>> begun = Begin("BEGIN ISOLATION LEVEL READ COMMITTED");
-      if (!begun.ok()) {
-        stats_.RecordFailures(1);
-        return std::move(begun).take_status();
-      }
-      std::unique_ptr<Connection> conn = std::move(begun).value();
-      PostgresTx tx(*conn);
-      Status status = internal::RunWork(work, tx);
-      bool retryable = false;
-      if (status.ok() && tx.failure()) status = internal::IgnoredErrorStatus(*tx.failure());
-      if (status.ok()) {
-        std::string tag;
-        const auto start = std::chrono::steady_clock::now();
-        Outcome commit = conn->Run("COMMIT", &tag);
-        const auto latency = std::chrono::steady_clock::now() - start;
-        if (commit.status.ok() && tag == "COMMIT") {
-          stats_.RecordCommit(latency, 1);
-          Release(std::move(conn));
-          return Status::Ok();
-        }
-        status = commit.status.ok() ? Status::Internal("COMMIT answered " + tag) : commit.status;
-        retryable = commit.retryable;
-      } else {
-        (void)conn->Run("ROLLBACK");
-        retryable = tx.retryable();
-      }
-      Release(std::move(conn));
-      if (retryable && attempt < kMaxWriteAttempts) {
+      std::unique_ptr<Connection> conn;
+      Outcome outcome = RunFresh(work, &conn);
+      if (outcome.status.ok()) outcome = Commit(std::move(conn));
+      if (outcome.status.ok()) return Status::Ok();
+      if (outcome.retryable && attempt < kMaxWriteAttempts) {
         stats_.RecordRetry();
         Backoff(attempt);
         continue;
       }
       stats_.RecordFailures(1);
-      return status;
+      return outcome.status;
+    }
+  }
+
+  Status WriteSession(const SessionBody& body) override {
+    if (internal::BoundSession(this) != nullptr) return internal::NestedSessionStatus();
+    for (int attempt = 1;; ++attempt) {
+      Session session(*this);
+      Status thrown;
+      SessionEnd end = internal::RunBound(this, session, body, &thrown);
+      if (!session.joined()) return internal::EndWithoutTransaction(*this, end, thrown);
+      Outcome outcome = session.End(end);
+      if (outcome.retryable) {
+        if (attempt < internal::kMaxSessionAttempts) {
+          stats_.RecordRetry();
+          Backoff(attempt);
+          continue;
+        }
+        stats_.RecordFailures(1);
+        return internal::RetryStatus();
+      }
+      if (!thrown.ok()) return thrown;
+      if (!outcome.status.ok()) stats_.RecordFailures(1);
+      return outcome.status;
     }
   }
 
   Status Read(const Work& work) override {
+    if (internal::SessionHooks* session = internal::BoundSession(this)) return session->Read(work);
+    return ReadFresh(work);
+  }
+
+  Status Ping() override {
+    return Read([](Tx& tx) { return tx.Query("SELECT 1").status(); });
+  }
+
+  [[nodiscard]] DatabaseStats Stats() const override { return stats_.Snapshot(); }
+
+ private:
+  // A write session: one pooled connection holding one transaction from the body's first Write
+  // to its end. Each later Write runs in a savepoint; each Read in a read-only savepoint that is
+  // rolled back. Used by the session's thread only.
+  class Session final : public internal::SessionHooks {
+   public:
+    explicit Session(PostgresDatabase& db) : db_(db) {}
+    ~Session() override {
+      if (conn_ != nullptr) {  // End did not run (it always does once joined): keep nothing
+        (void)conn_->Run("ROLLBACK");
+        db_.Release(std::move(conn_));
+      }
+    }
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    // The first Write begins the transaction and, like a plain Write, runs again on a fresh one
+    // after a deadlock: nothing precedes it. A later one that deadlocks spoils the session, whose
+    // body then runs again from the start.
+    Status Write(const Work& work) override {
+      if (spoiled_) return spoiled_->status;
+      if (conn_ == nullptr) {
+        for (int attempt = 1;; ++attempt) {
+          Outcome outcome = db_.RunFresh(work, &conn_);
+          if (outcome.status.ok()) return Status::Ok();
+          if (!outcome.retryable || attempt == kMaxWriteAttempts) return outcome.status;
+          db_.stats_.RecordRetry();
+          Backoff(attempt);
+        }
+      }
+      if (Outcome begin = conn_->Run("SAVEPOINT anxin_work"); !begin.status.ok()) return SpoiledBy(begin);
+      PostgresTx tx(*conn_);
+      Status status = internal::RunWork(work, tx);
+      if (status.ok() && tx.failure()) status = internal::IgnoredErrorStatus(*tx.failure());
+      if (status.ok()) {
+        Outcome release = conn_->Run("RELEASE anxin_work");
+        return release.status.ok() ? Status::Ok() : SpoiledBy(release);
+      }
+      Outcome undo = conn_->Run("ROLLBACK TO SAVEPOINT anxin_work; RELEASE anxin_work");
+      if (!undo.status.ok()) {
+        Spoil(undo);
+      } else if (tx.retryable()) {
+        Spoil({internal::RetryStatus(), true});
+      }
+      return status;
+    }
+
+    Status Read(const Work& work) override {
+      if (conn_ == nullptr) return db_.ReadFresh(work);
+      if (spoiled_) return spoiled_->status;
+      Outcome begin = conn_->Run("SAVEPOINT anxin_read; SET LOCAL transaction_read_only = on");
+      if (!begin.status.ok()) return SpoiledBy(begin);
+      PostgresTx tx(*conn_);
+      Status status = internal::RunWork(work, tx);
+      if (status.ok() && tx.failure()) status = internal::IgnoredErrorStatus(*tx.failure());
+      Outcome undo = conn_->Run("ROLLBACK TO SAVEPOINT anxin_read; RELEASE anxin_read");
+      if (!undo.status.ok()) {
+        Spoil(undo);
+      } else if (!status.ok() && tx.retryable()) {
+        Spoil({internal::RetryStatus(), true});
+      }
+      return status;
+    }
+
+    // Whether the transaction has begun (a Write ran).
+    [[nodiscard]] bool joined() const { return conn_ != nullptr; }
+
+    // Seals and commits the transaction, or rolls it back (asked to, or spoiled). Returns the
+    // outcome; `retryable` asks for the body to run again.
+    Outcome End(const SessionEnd& end) {
+      if (!spoiled_ && !end.rollback) {
+        if (end.seal) {
+          PostgresTx tx(*conn_);
+          Status status = internal::RunWork(end.seal, tx);
+          if (status.ok() && tx.failure()) status = internal::IgnoredErrorStatus(*tx.failure());
+          if (!status.ok()) {
+            (void)conn_->Run("ROLLBACK");
+            db_.Release(std::move(conn_));
+            return {std::move(status), tx.retryable()};
+          }
+        }
+        return db_.Commit(std::move(conn_));
+      }
+      (void)conn_->Run("ROLLBACK");
+      db_.Release(std::move(conn_));
+      if (spoiled_) return *spoiled_;
+      return {};
+    }
+
+   private:
+    // Marks the transaction unusable (the first reason wins); the session ends with it.
+    void Spoil(Outcome outcome) {
+      if (!spoiled_) spoiled_ = std::move(outcome);
+    }
+
+    // Spoils the session with `outcome` and returns the status it now ends with.
+    Status SpoiledBy(Outcome outcome) {
+      Spoil(std::move(outcome));
+      return spoiled_->status;
+    }
+
+    PostgresDatabase& db_;
+    std::unique_ptr<Connection> conn_;  // with its transaction open, from the first Write to End
+    std::optional<Outcome> spoiled_;
+  };
+
+  // Begins a READ COMMITTED transaction and runs `work` in it. On success `*conn` holds the
+  // connection with the transaction still open; otherwise the transaction is rolled back and the
+  // outcome says whether a retry may succeed.
+  Outcome RunFresh(const Work& work, std::unique_ptr<Connection>* conn) {
+    Result<std::unique_ptr<Connection>> begun = Begin("BEGIN ISOLATION LEVEL READ COMMITTED");
+    if (!begun.ok()) return {std::move(begun).take_status()};
+    std::unique_ptr<Connection> open = std::move(begun).value();
+    PostgresTx tx(*open);
+    Status status = internal::RunWork(work, tx);
+    if (status.ok() && tx.failure()) status = internal::IgnoredErrorStatus(*tx.failure());
+    if (status.ok()) {
+      *conn = std::move(open);
+      return {};
+    }
+    (void)open->Run("ROLLBACK");
+    Release(std::move(open));
+    return {std::move(status), tx.retryable()};
+  }
+
+  // Commits the transaction open on `conn` and returns the connection to the pool.
+  Outcome Commit(std::unique_ptr<Connection> conn) {
+    std::string tag;
+    const auto start = std::chrono::steady_clock::now();
+    Outcome commit = conn->Run("COMMIT", &tag);
+    const auto latency = std::chrono::steady_clock::now() - start;
+    Release(std::move(conn));
+    if (commit.status.ok() && tag == "COMMIT") {
+      stats_.RecordCommit(latency, 1);
+      return {};
+    }
+    if (commit.status.ok()) commit.status = Status::Internal("COMMIT answered " + tag);
+    return commit;
+  }
+
+  // Runs `work` in a read-only transaction of its own.
+  Status ReadFresh(const Work& work) {
     ANXIN_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn,
                            Begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
     PostgresTx tx(*conn);
@@ -330,13 +483,6 @@ class PostgresDatabase final : public Database {
     return status;
   }
 
-  Status Ping() override {
-    return Read([](Tx& tx) { return tx.Query("SELECT 1").status(); });
-  }
-
-  [[nodiscard]] DatabaseStats Stats() const override { return stats_.Snapshot(); }
-
- private:
   // Takes a pooled connection and begins a transaction on it. A pooled connection the server has
   // closed in the meantime is replaced once.
   Result<std::unique_ptr<Connection>> Begin(const char* begin_sql) {

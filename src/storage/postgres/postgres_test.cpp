@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "storage/database.hpp"
@@ -114,6 +115,54 @@ TEST_F(PostgresTest, DeadlockedWritesAreRetriedAndBothSucceed) {
       [](Tx& tx) { return tx.QueryOne("SELECT SUM(balance) FROM acct"); });
   ASSERT_TRUE(sum.ok());
   EXPECT_EQ((*sum)->Int(0), 200);
+}
+
+// A deadlock between two sessions after their first Writes: the loser's whole body runs again
+// (nothing of its first run is kept), and both transfers apply exactly once.
+TEST_F(PostgresTest, DeadlockInsideASessionRunsTheWholeBodyAgain) {
+  std::atomic<int> locked_first{0};
+  std::atomic<int> runs{0};
+  auto transfer = [&](const std::string& from, const std::string& to) {
+    bool first_run = true;
+    return db_->WriteSession([&, from, to] {
+      ++runs;
+      Status debit = db_->Write([&](Tx& tx) {
+        return tx.Exec("UPDATE acct SET balance = balance - 1 WHERE id = ?", {from}).status();
+      });
+      EXPECT_TRUE(debit.ok()) << debit.ToString();
+      if (std::exchange(first_run, false)) {
+        locked_first.fetch_add(1);
+        while (locked_first.load() < 2) std::this_thread::yield();
+      }
+      (void)db_->Write([&](Tx& tx) {
+        return tx.Exec("UPDATE acct SET balance = balance + 1 WHERE id = ?", {to}).status();
+      });
+      SessionEnd end;
+      end.seal = [from](Tx& tx) {
+        return tx.Exec("INSERT INTO acct (id, balance) VALUES (?, 0)", {"done-" + from}).status();
+      };
+      return end;
+    });
+  };
+  Status ab;
+  Status ba;
+  std::thread t1([&] { ab = transfer("a", "b"); });
+  std::thread t2([&] { ba = transfer("b", "a"); });
+  t1.join();
+  t2.join();
+  ASSERT_TRUE(ab.ok()) << ab.ToString();
+  ASSERT_TRUE(ba.ok()) << ba.ToString();
+  EXPECT_GE(runs.load(), 3);  // the deadlock victim ran twice
+  Result<std::vector<Row>> rows = db_->ReadResult<std::vector<Row>>(
+      [](Tx& tx) { return tx.Query("SELECT id, balance FROM acct ORDER BY id"); });
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 4u);
+  EXPECT_EQ((*rows)[0].Text(0), "a");
+  EXPECT_EQ((*rows)[0].Int(1), 100);
+  EXPECT_EQ((*rows)[1].Text(0), "b");
+  EXPECT_EQ((*rows)[1].Int(1), 100);
+  EXPECT_EQ((*rows)[2].Text(0), "done-a");
+  EXPECT_EQ((*rows)[3].Text(0), "done-b");
 }
 
 TEST_F(PostgresTest, DollarQuotedBodiesKeepTheirQuestionMarks) {

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -9,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <semaphore>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -254,11 +256,46 @@ class SqliteTx final : public Tx {
   std::optional<Status> failure_;
 };
 
+struct SessionState;
+
+// One request to the writer thread. It lives on the stack of the thread that waits for it, which
+// may destroy it as soon as `done` is released.
+struct WriteRequest {
+  enum class Kind {
+    kWrite,         // Database::Write outside a session: answered after its group's commit
+    kSessionWrite,  // a Write inside a session: answered as soon as it has run
+    kSessionRead,   // a Read inside a session that has written: answered as soon as it has run
+    kSessionEnd,    // a session's end (its seal, or its rollback): answered after the commit
+  };
+
+  Kind kind = Kind::kWrite;
+  const Work* work = nullptr;       // null for a kSessionEnd without a seal
+  SessionState* session = nullptr;  // the session kinds
+  bool rollback = false;            // kSessionEnd: undo the session
+  // Set by the writer before it releases `done`.
+  Status status;
+  bool joined = false;   // session kinds: the session is in a group commit
+  bool restart = false;  // the session was undone through no fault of its own: run its body again
+  std::binary_semaphore done{0};
+};
+
+// A write session as the writer sees it. Made by the session's thread before its first request;
+// from then on only the writer thread reads or changes it.
+struct SessionState {
+  bool admitted = false;         // in the open group, whose commit waits for the session's end
+  bool wrote = false;            // one of its Writes was kept: undoing it undoes the group
+  WriteRequest* end = nullptr;   // its end, once run: waits for the group's commit
+  std::optional<Status> undone;  // its work was undone: every later request of it gets this
+  bool restart = false;          // with `undone`: the body is to run again
+  std::chrono::steady_clock::time_point idle_since;  // when its last request was answered
+};
+
 class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(std::unique_ptr<Connection> writer, std::vector<std::unique_ptr<Connection>> readers,
                  const DatabaseOptions& options)
       : max_group_size_(static_cast<size_t>(std::max(1, options.max_group_size))),
+        session_idle_limit_(std::chrono::milliseconds(std::max(1, options.session_idle_limit_ms))),
         writer_(std::move(writer)),
         idle_readers_(std::move(readers)) {
     writer_thread_ = std::thread([this] { WriterLoop(); });
@@ -279,22 +316,41 @@ class SqliteDatabase final : public Database {
   [[nodiscard]] Dialect dialect() const override { return Dialect::kSqlite; }
 
   Status Write(const Work& work) override {
-    if (std::this_thread::get_id() == writer_thread_.get_id()) {
-      return Status::Internal("Database::Write called from inside a write transaction");
-    }
-    WriteRequest request{&work};
-    std::unique_lock lock(queue_mu_);
-    queue_.push_back(&request);
-    queue_cv_.notify_one();
-    done_cv_.wait(lock, [&] { return request.done; });
+    if (internal::SessionHooks* session = internal::BoundSession(this)) return session->Write(work);
+    if (OnWriterThread()) return Status::Internal("Database::Write called from inside a write transaction");
+    WriteRequest request;
+    request.work = &work;
+    Submit(request);
     return std::move(request.status);
   }
 
   Status Read(const Work& work) override {
-    std::unique_ptr<Connection> conn = AcquireReader();
-    Status status = ReadOn(*conn, work);
-    ReleaseReader(std::move(conn));
-    return status;
+    if (internal::SessionHooks* session = internal::BoundSession(this)) return session->Read(work);
+    return ReadOnPool(work);
+  }
+
+  Status WriteSession(const SessionBody& body) override {
+    if (internal::BoundSession(this) != nullptr || OnWriterThread()) return internal::NestedSessionStatus();
+    for (int attempt = 1;; ++attempt) {
+      SessionState state;
+      Session session(*this, state);
+      Status thrown;
+      SessionEnd end = internal::RunBound(this, session, body, &thrown);
+      if (!session.joined()) return internal::EndWithoutTransaction(*this, end, thrown);
+      WriteRequest request;
+      request.kind = WriteRequest::Kind::kSessionEnd;
+      request.session = &state;
+      request.rollback = end.rollback;
+      if (!end.rollback && end.seal) request.work = &end.seal;
+      Submit(request);
+      if (request.restart) {
+        if (attempt < internal::kMaxSessionRestarts) continue;
+        stats_.RecordFailures(1);
+        return internal::RetryStatus();
+      }
+      if (!thrown.ok()) return thrown;
+      return std::move(request.status);
+    }
   }
 
   Status Ping() override {
@@ -304,96 +360,375 @@ class SqliteDatabase final : public Database {
   [[nodiscard]] DatabaseStats Stats() const override { return stats_.Snapshot(); }
 
  private:
-  struct WriteRequest {
-    const Work* work;
-    Status status;
-    bool done = false;
+  // What Write and Read do on the thread a session is bound to: they become requests of the
+  // session to the writer. Used by that thread only.
+  class Session final : public internal::SessionHooks {
+   public:
+    Session(SqliteDatabase& db, SessionState& state) : db_(db), state_(state) {}
+
+    Status Write(const Work& work) override { return Send(WriteRequest::Kind::kSessionWrite, work); }
+
+    // Before the session has joined a group it has nothing uncommitted to see: a reader serves.
+    Status Read(const Work& work) override {
+      if (!joined_) return db_.ReadOnPool(work);
+      return Send(WriteRequest::Kind::kSessionRead, work);
+    }
+
+    // Whether the session is in a group commit (it ran at least one Write there).
+    [[nodiscard]] bool joined() const { return joined_; }
+
+   private:
+    Status Send(WriteRequest::Kind kind, const Work& work) {
+      WriteRequest request;
+      request.kind = kind;
+      request.work = &work;
+      request.session = &state_;
+      db_.Submit(request);
+      joined_ = joined_ || request.joined;
+      return std::move(request.status);
+    }
+
+    SqliteDatabase& db_;
+    SessionState& state_;
+    bool joined_ = false;
   };
 
+  // The group commit being built. Used only by the writer thread.
+  struct Group {
+    bool open = false;                    // BEGIN IMMEDIATE has run
+    bool closing = false;                 // admits no new session: commits as soon as its sessions have ended
+    size_t size = 0;                      // writes and sessions admitted
+    std::vector<WriteRequest*> writes;    // plain writes run in it: answered at the commit
+    std::vector<SessionState*> sessions;  // sessions admitted, ended or not
+    size_t running = 0;                   // admitted sessions whose end has not run yet
+  };
+
+  [[nodiscard]] bool OnWriterThread() const { return std::this_thread::get_id() == writer_thread_.get_id(); }
+
+  // Queues `request` for the writer and waits until it is answered.
+  void Submit(WriteRequest& request) {
+    {
+      std::lock_guard lock(queue_mu_);
+      queue_.push_back(&request);
+    }
+    queue_cv_.notify_one();
+    request.done.acquire();
+  }
+
+  // Takes what is queued and runs it. A group commits once everything it took has run and every
+  // session in it has ended; while sessions are still running, the writer goes on running other
+  // requests in the same group, and admits new sessions only until it first runs out of work
+  // (then the group is closing, and new sessions wait for the next group), so a group always ends.
   void WriterLoop() {
-    std::vector<WriteRequest*> group;
     while (true) {
+      std::deque<WriteRequest*> batch;
+      bool idle_expired = false;
       {
         std::unique_lock lock(queue_mu_);
-        queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) return;  // stopping, and nothing left to do
-        while (!queue_.empty() && group.size() < max_group_size_) {
-          group.push_back(queue_.front());
-          queue_.pop_front();
+        if (queue_.empty() && group_.running > 0 && !HeldWriteCanRun()) {
+          // Out of work while sessions still run: the group admits no new session from now on.
+          // Stopping waits for them too (or for their idle limit).
+          group_.closing = true;
+          idle_expired = !queue_cv_.wait_until(lock, IdleDeadline(), [&] { return !queue_.empty(); });
+        } else if (queue_.empty() && held_.empty()) {
+          queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+          if (queue_.empty()) return;  // stopping, and nothing left to do
         }
+        batch.swap(queue_);
       }
-      RunGroup(group);
-      uint64_t failures = 0;
-      for (const WriteRequest* request : group) failures += request->status.ok() ? 0 : 1;
-      if (failures > 0) stats_.RecordFailures(failures);
-      {
-        std::lock_guard lock(queue_mu_);
-        for (WriteRequest* request : group) request->done = true;
-      }
-      done_cv_.notify_all();
-      group.clear();
+      begin_failure_.reset();
+      if (idle_expired) UndoIdleSessions();
+      std::deque<WriteRequest*> held;
+      held.swap(held_);
+      for (WriteRequest* request : held) Dispatch(*request);
+      for (WriteRequest* request : batch) Dispatch(*request);
+      if (group_.open && group_.running == 0) Commit();
+      if (failures_ > 0) stats_.RecordFailures(std::exchange(failures_, 0));
     }
   }
 
-  // Runs `group` in as few transactions as possible (one, unless SQLite abandons a transaction
-  // midway), each request inside its own savepoint so that one failure does not undo another,
-  // and sets every request's status. A request gets OK only once its COMMIT returned.
-  void RunGroup(const std::vector<WriteRequest*>& group) { RunWithSavepoints(group); }
+  // Runs `request` in the open group (opening one if needed) or holds it for the next group.
+  void Dispatch(WriteRequest& request) {
+    switch (request.kind) {
+      case WriteRequest::Kind::kWrite:
+        if (group_.size >= max_group_size_) {
+          held_.push_back(&request);
+          return;
+        }
+        if (!Open(request)) return;
+        RunWrite(request);
+        return;
+      case WriteRequest::Kind::kSessionWrite:
+      case WriteRequest::Kind::kSessionRead:
+        RunSessionStatement(request);
+        return;
+      case WriteRequest::Kind::kSessionEnd:
+        EndSession(request);
+        return;
+    }
+  }
 
-  // Runs `group` with a savepoint per request, so a failed request's writes are undone alone.
-  void RunWithSavepoints(const std::vector<WriteRequest*>& group) {
-    sqlite3* db = writer_->handle();
-    size_t next = 0;
-    while (next < group.size()) {
-      if (Status begin = writer_->Run("BEGIN IMMEDIATE"); !begin.ok()) {
-        for (; next < group.size(); ++next) group[next]->status = begin;
+  // Opens the group's transaction if it is not open. On failure answers `request` with the error
+  // (as every request of this round that needs it) and returns false.
+  bool Open(WriteRequest& request) {
+    if (group_.open) return true;
+    if (!begin_failure_) {
+      Status begin = writer_->Run("BEGIN IMMEDIATE");
+      if (begin.ok()) {
+        group_.open = true;
+        return true;
+      }
+      begin_failure_ = std::move(begin);
+    }
+    Answer(request, *begin_failure_);
+    return false;
+  }
+
+  void RunWrite(WriteRequest& request) {
+    std::optional<Status> lost;
+    request.status = RunInSavepoint(*request.work, &lost);
+    group_.writes.push_back(&request);
+    ++group_.size;
+    if (lost) AbandonGroup(*lost);
+  }
+
+  void RunSessionStatement(WriteRequest& request) {
+    SessionState& session = *request.session;
+    if (session.undone) {
+      request.joined = true;
+      Answer(request, *session.undone, session.restart);
+      return;
+    }
+    if (!session.admitted) {
+      if (group_.closing || group_.size >= max_group_size_) {
+        held_.push_back(&request);
         return;
       }
-      std::vector<WriteRequest*> applied;
-      std::optional<Status> lost;  // set when the transaction can no longer be committed
-      for (; next < group.size() && !lost; ++next) {
-        WriteRequest& request = *group[next];
-        if (Status s = writer_->Run("SAVEPOINT anxin_work"); !s.ok()) {
-          lost = s;
-          request.status = s;
-          continue;
-        }
-        SqliteTx tx(*writer_);
-        Status status = internal::RunWork(*request.work, tx);
-        if (status.ok() && tx.failure()) status = internal::IgnoredErrorStatus(*tx.failure());
-        if (sqlite3_get_autocommit(db) != 0) {  // SQLite rolled the whole transaction back
-          lost = internal::UnavailableStatus("SQLite abandoned the write transaction");
-          request.status = status.ok() ? *lost : status;
-          continue;
-        }
-        if (status.ok()) {
-          status = writer_->Run("RELEASE anxin_work");
-        }
-        if (!status.ok()) {
-          Status undo = writer_->Run("ROLLBACK TO anxin_work");
-          if (undo.ok()) undo = writer_->Run("RELEASE anxin_work");
-          if (!undo.ok()) lost = undo;
-        }
-        request.status = std::move(status);
-        if (request.status.ok()) applied.push_back(&request);
-      }
+      if (!Open(request)) return;
+      session.admitted = true;
+      group_.sessions.push_back(&session);
+      ++group_.size;
+      ++group_.running;
+    }
+    std::optional<Status> lost;
+    Status status;
+    if (request.kind == WriteRequest::Kind::kSessionWrite) {
+      status = RunInSavepoint(*request.work, &lost);
+      if (status.ok()) session.wrote = true;
+    } else {
+      status = RunReadOnly(*request.work, &lost);
+    }
+    session.idle_since = std::chrono::steady_clock::now();
+    request.joined = true;
+    if (lost) {
+      AbandonGroup(*lost);
+      Answer(request, status.ok() ? *lost : status);
+      return;
+    }
+    Answer(request, std::move(status));
+  }
+
+  void EndSession(WriteRequest& request) {
+    SessionState& session = *request.session;
+    if (session.undone) {
+      Answer(request, *session.undone, session.restart);
+      return;
+    }
+    if (!session.admitted) {
+      Answer(request, Status::Internal("a write session ended on the writer without having joined a group"));
+      return;
+    }
+    if (request.rollback) {
+      Undo(session, Status::Ok());
+      Answer(request, Status::Ok());
+      return;
+    }
+    if (request.work != nullptr) {
+      std::optional<Status> lost;
+      Status status = RunInSavepoint(*request.work, &lost);
       if (lost) {
-        if (sqlite3_get_autocommit(db) == 0) (void)writer_->Run("ROLLBACK");
-        for (WriteRequest* request : applied) request->status = *lost;
-        continue;  // the rest of the group gets a fresh transaction
+        AbandonGroup(*lost);
+        Answer(request, status.ok() ? *lost : status);
+        return;
       }
-      const auto start = std::chrono::steady_clock::now();
-      Status commit = writer_->Run("COMMIT");
-      const auto latency = std::chrono::steady_clock::now() - start;
-      if (commit.ok()) {
-        stats_.RecordCommit(latency, applied.size());
-        continue;
+      if (!status.ok()) {
+        Undo(session, status);
+        Answer(request, std::move(status));
+        return;
       }
-      if (sqlite3_get_autocommit(db) == 0) (void)writer_->Run("ROLLBACK");
+    }
+    session.end = &request;
+    --group_.running;
+  }
+
+  // Runs `work` in a savepoint of the open transaction, so that its failure undoes only its own
+  // writes. Sets `*lost` when the transaction itself can no longer be committed.
+  Status RunInSavepoint(const Work& work, std::optional<Status>* lost) {
+    if (Status s = writer_->Run("SAVEPOINT anxin_work"); !s.ok()) {
+      *lost = s;
+      return s;
+    }
+    SqliteTx tx(*writer_);
+    Status status = internal::RunWork(work, tx);
+    if (status.ok() && tx.failure()) status = internal::IgnoredErrorStatus(*tx.failure());
+    if (sqlite3_get_autocommit(writer_->handle()) != 0) {  // SQLite rolled the whole transaction back
+      *lost = internal::UnavailableStatus("SQLite abandoned the write transaction");
+      return status.ok() ? **lost : status;
+    }
+    if (status.ok()) status = writer_->Run("RELEASE anxin_work");
+    if (!status.ok()) {
+      Status undo = writer_->Run("ROLLBACK TO anxin_work");
+      if (undo.ok()) undo = writer_->Run("RELEASE anxin_work");
+      if (!undo.ok()) *lost = undo;
+    }
+    return status;
+  }
+
+  // Runs `work` on the writer connection with writes refused (PRAGMA query_only), so that it sees
+  // the open transaction. Sets `*lost` as RunInSavepoint does.
+  Status RunReadOnly(const Work& work, std::optional<Status>* lost) {
+    ANXIN_RETURN_IF_ERROR(writer_->Run("PRAGMA query_only = 1"));
+    SqliteTx tx(*writer_);
+    Status status = internal::RunWork(work, tx);
+    if (status.ok() && tx.failure()) status = internal::IgnoredErrorStatus(*tx.failure());
+    Status restore = writer_->Run("PRAGMA query_only = 0");
+    if (sqlite3_get_autocommit(writer_->handle()) != 0) {
+      *lost = internal::UnavailableStatus("SQLite abandoned the write transaction");
+    } else if (!restore.ok()) {
+      *lost = restore;  // the writer must not stay read-only
+    }
+    return status;
+  }
+
+  // Takes `session` out of the open group with its work undone; `status` answers its later
+  // requests. A session none of whose Writes was kept leaves alone; otherwise the whole group is
+  // rolled back (SQLite cannot undo one session's statements among the others').
+  void Undo(SessionState& session, Status status) {
+    session.undone = std::move(status);
+    session.restart = false;
+    if (session.wrote) {
+      UndoGroup();
+      return;
+    }
+    std::erase(group_.sessions, &session);
+    if (session.end == nullptr) --group_.running;
+  }
+
+  // Rolls the open group back. Its plain writes run again in the next group (they have not been
+  // answered, and work is repeatable); its sessions not undone already are undone with a restart.
+  void UndoGroup() {
+    if (sqlite3_get_autocommit(writer_->handle()) == 0) (void)writer_->Run("ROLLBACK");
+    bool collateral = !group_.writes.empty();
+    for (auto it = group_.writes.rbegin(); it != group_.writes.rend(); ++it) {
+      (*it)->status = Status::Ok();
+      held_.push_front(*it);
+    }
+    for (SessionState* session : group_.sessions) {
+      if (session->undone) continue;  // undone on purpose; answered by the caller
+      collateral = true;
+      session->undone = internal::RetryStatus();
+      session->restart = true;
+      if (session->end != nullptr) Answer(*session->end, *session->undone, /*restart=*/true);
+    }
+    group_ = Group{};
+    if (collateral) stats_.RecordRetry();
+  }
+
+  // The open transaction cannot be committed any more: answers the group's writes and undoes its
+  // sessions with `lost`; requests not run yet get a fresh transaction.
+  void AbandonGroup(const Status& lost) {
+    if (sqlite3_get_autocommit(writer_->handle()) == 0) (void)writer_->Run("ROLLBACK");
+    for (WriteRequest* request : group_.writes)
+      Answer(*request, request->status.ok() ? lost : request->status);
+    for (SessionState* session : group_.sessions) {
+      if (!session->undone) {
+        session->undone = lost;
+        session->restart = false;
+      }
+      if (session->end != nullptr) Answer(*session->end, lost);
+    }
+    group_ = Group{};
+  }
+
+  // Undoes the running sessions that stayed idle past the limit while their group waited.
+  void UndoIdleSessions() {
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<SessionState*> idle;
+    for (SessionState* session : group_.sessions) {
+      if (session->end == nullptr && !session->undone && now - session->idle_since >= session_idle_limit_) {
+        idle.push_back(session);
+      }
+    }
+    const Status timeout(
+        StatusCode::kUnavailable, "write_session_timeout",
+        {"请求处理超时，未保存任何更改，请重试", "the request took too long; nothing was saved"});
+    for (SessionState* session : idle) {
+      if (!session->undone) Undo(*session, timeout);
+    }
+    // One undone by a group rollback before its turn was meant to time out, not to run again.
+    for (SessionState* session : idle) {
+      if (session->restart) {
+        session->restart = false;
+        session->undone = timeout;
+      }
+    }
+  }
+
+  // Whether a held plain write could run in the open group now (after a group was rolled back).
+  [[nodiscard]] bool HeldWriteCanRun() const {
+    if (group_.size >= max_group_size_) return false;
+    return std::any_of(held_.begin(), held_.end(),
+                       [](const WriteRequest* r) { return r->kind == WriteRequest::Kind::kWrite; });
+  }
+
+  // When the first running, idle session of the group reaches the idle limit.
+  [[nodiscard]] std::chrono::steady_clock::time_point IdleDeadline() const {
+    // Running sessions are never undone (Undo takes them out), so one of them sets the deadline.
+    auto deadline = std::chrono::steady_clock::now() + session_idle_limit_;
+    for (const SessionState* session : group_.sessions) {
+      if (session->end == nullptr && !session->undone) {
+        deadline = std::min(deadline, session->idle_since + session_idle_limit_);
+      }
+    }
+    return deadline;
+  }
+
+  // Commits the group and answers every request in it. Nobody is answered before COMMIT returned.
+  void Commit() {
+    const auto start = std::chrono::steady_clock::now();
+    Status commit = writer_->Run("COMMIT");
+    const auto latency = std::chrono::steady_clock::now() - start;
+    Group group = std::exchange(group_, Group{});
+    if (commit.ok()) {
+      uint64_t applied = group.sessions.size();
+      for (const WriteRequest* request : group.writes) applied += request->status.ok() ? 1 : 0;
+      stats_.RecordCommit(latency, applied);
+    } else {
+      if (sqlite3_get_autocommit(writer_->handle()) == 0) (void)writer_->Run("ROLLBACK");
       if (commit.code() != StatusCode::kUnavailable)
         commit = Status::Internal("COMMIT failed: " + commit.ToString());
-      for (WriteRequest* request : applied) request->status = commit;
     }
+    for (WriteRequest* request : group.writes) {
+      Answer(*request, request->status.ok() ? commit : request->status);
+    }
+    for (SessionState* session : group.sessions) Answer(*session->end, commit);
+  }
+
+  // Sets the outcome of `request` and wakes its thread, which may then destroy it.
+  void Answer(WriteRequest& request, Status status, bool restart = false) {
+    const bool ends_transaction =
+        request.kind == WriteRequest::Kind::kWrite || request.kind == WriteRequest::Kind::kSessionEnd;
+    if (ends_transaction && !status.ok() && !restart) ++failures_;
+    request.status = std::move(status);
+    request.restart = restart;
+    request.done.release();
+  }
+
+  Status ReadOnPool(const Work& work) {
+    std::unique_ptr<Connection> conn = AcquireReader();
+    Status status = ReadOn(*conn, work);
+    ReleaseReader(std::move(conn));
+    return status;
   }
 
   static Status ReadOn(Connection& conn, const Work& work) {
@@ -427,13 +762,18 @@ class SqliteDatabase final : public Database {
 
   // Constant after construction.
   const size_t max_group_size_;
+  const std::chrono::steady_clock::duration session_idle_limit_;
+
   // Used only by writer_thread_.
   std::unique_ptr<Connection> writer_;
+  Group group_;
+  std::deque<WriteRequest*> held_;       // waiting for the next group, oldest first
+  std::optional<Status> begin_failure_;  // BEGIN failed in this round: the round's requests get it
+  uint64_t failures_ = 0;                // failed transactions not yet recorded in stats_
 
   // The write queue. Guarded by queue_mu_.
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;  // the writer waits for requests or stopping_
-  std::condition_variable done_cv_;   // callers wait for their request's `done`
   std::deque<WriteRequest*> queue_;
   bool stopping_ = false;
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -200,6 +201,123 @@ TEST(SqliteTest, WriteFromInsideAWriteIsRefused) {
   });
   EXPECT_TRUE(outer.ok());
   EXPECT_EQ(inner.code(), StatusCode::kInternal);
+}
+
+std::unique_ptr<Database> MustOpenWithIdleLimit(const std::string& url, int idle_limit_ms) {
+  DatabaseOptions options;
+  options.url = url;
+  options.session_idle_limit_ms = idle_limit_ms;
+  Result<std::unique_ptr<Database>> db = OpenDatabase(options);
+  EXPECT_TRUE(db.ok()) << url << ": " << db.status().ToString();
+  return db.ok() ? std::move(db).value() : nullptr;
+}
+
+Status InsertRow(Database& db, const std::string& id) {
+  return db.Write([&](Tx& tx) { return tx.Exec("INSERT INTO t (id, n) VALUES (?, 0)", {id}).status(); });
+}
+
+std::set<std::string> RowIds(Database& db) {
+  std::set<std::string> ids;
+  Status s = db.Read([&](Tx& tx) -> Status {
+    ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query("SELECT id FROM t"));
+    for (const Row& row : rows) ids.insert(row.Text(0));
+    return Status::Ok();
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return ids;
+}
+
+// A session that sits idle while its group waits is undone after the limit, so that the other
+// writes of its group commit instead of waiting for it.
+TEST(SqliteTest, IdleSessionIsUndoneAndTheGroupCommitsWithoutIt) {
+  TempDir dir;
+  std::unique_ptr<Database> db = MustOpenWithIdleLimit("sqlite://" + (dir.path() / "idle.db").string(), 100);
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(CreateTable(*db).ok());
+  std::atomic<bool> plain_answered{false};
+  bool answered_while_idle = false;
+  Status plain;
+  Status late_write;
+  std::thread other;
+  Status session = db->WriteSession([&] {
+    EXPECT_TRUE(InsertRow(*db, "session").ok());
+    other = std::thread([&] {
+      plain = InsertRow(*db, "plain");  // runs in the session's group
+      plain_answered = true;
+    });
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    answered_while_idle = plain_answered.load();
+    late_write = InsertRow(*db, "late");
+    return SessionEnd{};
+  });
+  other.join();
+  EXPECT_EQ(session.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(session.reason(), "write_session_timeout");
+  EXPECT_EQ(late_write.reason(), "write_session_timeout");
+  EXPECT_TRUE(plain.ok()) << plain.ToString();
+  EXPECT_TRUE(answered_while_idle);
+  EXPECT_EQ(RowIds(*db), std::set<std::string>({"plain"}));
+}
+
+// Undoing a session that wrote rolls back its group: the other session there runs its body
+// again, the plain write runs again, and each keeps its work exactly once.
+TEST(SqliteTest, UndoingASessionRunsTheOthersOfItsGroupAgain) {
+  TempDir dir;
+  std::unique_ptr<Database> db = MustOpen("sqlite://" + (dir.path() / "undo.db").string());
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(CreateTable(*db).ok());
+  const DatabaseStats before = db->Stats();
+
+  // A plain write holds the writer until both sessions have queued their first Write, so that
+  // they join the next group together.
+  std::atomic<bool> release_writer{false};
+  std::thread blocker([&] {
+    EXPECT_TRUE(db->Write([&](Tx& tx) {
+                    while (!release_writer.load()) std::this_thread::yield();
+                    return tx.Exec("INSERT INTO t (id, n) VALUES ('blocker', 0)").status();
+                  }).ok());
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+
+  std::atomic<int> first_writes{0};
+  std::atomic<bool> failing_ended{false};
+  std::atomic<int> kept_runs{0};
+  Status failing;
+  Status kept;
+  std::thread a([&] {
+    failing = db->WriteSession([&] {
+      EXPECT_TRUE(InsertRow(*db, "failing").ok());
+      ++first_writes;
+      while (first_writes.load() < 2) std::this_thread::yield();
+      SessionEnd end;
+      end.rollback = true;  // the request failed: a 5xx
+      return end;
+    });
+    failing_ended = true;
+  });
+  std::thread b([&] {
+    kept = db->WriteSession([&] {
+      const int run = ++kept_runs;
+      EXPECT_TRUE(InsertRow(*db, "kept-" + std::to_string(run)).ok());
+      if (run == 1) {
+        ++first_writes;
+        while (!failing_ended.load()) std::this_thread::yield();
+      }
+      SessionEnd end;
+      end.seal = [](Tx& tx) { return tx.Exec("INSERT INTO t (id, n) VALUES ('kept-seal', 0)").status(); };
+      return end;
+    });
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  release_writer = true;
+  blocker.join();
+  a.join();
+  b.join();
+  EXPECT_TRUE(failing.ok()) << failing.ToString();
+  EXPECT_TRUE(kept.ok()) << kept.ToString();
+  EXPECT_EQ(kept_runs.load(), 2);
+  EXPECT_EQ(RowIds(*db), std::set<std::string>({"blocker", "kept-2", "kept-seal"}));
+  EXPECT_GE(db->Stats().retries - before.retries, 1u);
 }
 
 TEST(SqliteTest, MemoryUrlIsAPrivateFileRemovedOnClose) {
