@@ -6,8 +6,6 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
-import { devSessionShim } from './scripts/dev-session-shim.ts';
-
 const api = process.env.ANXIN_API ?? 'http://127.0.0.1:8080';
 const proxy = Object.fromEntries(
   ['/api', '/healthz', '/readyz', '/openapi.json'].map((path) => [path, { target: api, changeOrigin: false }]),
@@ -46,20 +44,8 @@ function consoleFallback(): Plugin {
   };
 }
 
-function sessionShim(): Plugin {
-  return {
-    name: 'anxin-dev-session-shim',
-    configureServer(server) {
-      server.middlewares.use(devSessionShim(api));
-    },
-    configurePreviewServer(server) {
-      server.middlewares.use(devSessionShim(api));
-    },
-  };
-}
-
 export default defineConfig({
-  plugins: [react(), sessionShim(), consoleFallback()],
+  plugins: [react(), consoleFallback()],
   build: {
     outDir: 'dist',
     assetsDir: 'assets',

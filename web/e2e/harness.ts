@@ -1,9 +1,6 @@
 // The browser tests' world, built fresh by each test file: a real `anxin serve` on a free port with
-// its own data directory (migrate + seed-demo), the built web app (web/dist) in front of it, and
+// its own data directory (migrate + seed-demo) serving the built web app (web/dist) itself, and
 // Debian's Chromium driven by playwright-core with a fresh profile. Nothing is downloaded.
-//
-// The web app is served by anxin itself when it serves static files (ANXIN_WEB_ROOT); until then
-// by `vite preview`, which proxies the API to the server and sends the same security headers.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';

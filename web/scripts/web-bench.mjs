@@ -76,7 +76,7 @@ try {
   }
   console.log(
     `bench: portal_activation_page_ms ${median(paints).toFixed(0)} ms (first contentful paint, median of ${RUNS}; ` +
-      `min ${Math.min(...paints).toFixed(0)}, max ${Math.max(...paints).toFixed(0)}; served by ${world.servedByAnxin ? 'anxin' : 'vite preview'})`,
+      `min ${Math.min(...paints).toFixed(0)}, max ${Math.max(...paints).toFixed(0)}; served by anxin)`,
   );
   console.log(`bench: portal_activation_form_ms ${median(forms).toFixed(0)} ms (card login form on screen, median)`);
 } finally {

@@ -1,11 +1,9 @@
 // Types of world.mjs.
 export interface World {
-  // Where the browser goes: the web app (and, through it, the API).
+  // Where the browser goes: the web app, served by anxin (the same origin as the API).
   webUrl: string;
   // The anxin server itself, for set-up calls through the API.
   apiUrl: string;
-  // True when anxin serves the web app itself; false when vite preview does.
-  servedByAnxin: boolean;
   stop: () => Promise<void>;
 }
 export function anxinBinary(): string;

@@ -1,10 +1,7 @@
 // A real Anxin to test and measure the web app against, built fresh each time: `anxin serve` on a
-// free port with its own data directory (migrate + seed-demo) and the built web app (web/dist) in
-// front of it. Used by the browser tests (e2e/harness.ts) and the benchmark (web-bench.mjs).
-//
-// The web app is served by anxin itself when it serves static files (ANXIN_WEB_ROOT, CONTRACTS.md
-// "Static web app"); until then by `vite preview`, which proxies the API to the server and sends
-// the same security headers.
+// free port with its own data directory (migrate + seed-demo), serving the built web app (web/dist,
+// ANXIN_WEB_ROOT) next to the API, as in production. Used by the browser tests (e2e/harness.ts) and
+// the benchmark (web-bench.mjs).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -97,31 +94,16 @@ export async function startWorld() {
     throw new Error(`${String(error)}\n${serverLog}`);
   }
 
-  const home = await fetch(`${apiUrl}/`).catch(() => null);
-  const servedByAnxin = home !== null && home.ok && (home.headers.get('Content-Type') ?? '').includes('text/html');
-
-  let preview = null;
-  let webUrl = apiUrl;
-  if (!servedByAnxin) {
-    const { preview: startPreview } = await import('vite');
-    process.env.ANXIN_API = apiUrl;
-    const previewPort = await freePort();
-    preview = await startPreview({
-      root: WEB_DIR,
-      configFile: join(WEB_DIR, 'vite.config.ts'),
-      logLevel: 'warn',
-      preview: { port: previewPort, strictPort: true, host: '127.0.0.1' },
-    });
-    webUrl = `http://127.0.0.1:${previewPort}`;
-    await waitFor(`${webUrl}/`, 10_000);
+  const home = await fetch(`${apiUrl}/console/`).catch(() => null);
+  if (!home || !home.ok || !(home.headers.get('Content-Type') ?? '').includes('text/html')) {
+    server.kill('SIGKILL');
+    throw new Error(`${binary} serve does not serve the web app from ${env.ANXIN_WEB_ROOT} (GET /console/: ${home?.status ?? 'no answer'})`);
   }
 
   return {
-    webUrl,
+    webUrl: apiUrl,
     apiUrl,
-    servedByAnxin,
     stop: async () => {
-      if (preview) await new Promise((r) => preview.httpServer.close(() => r()));
       await new Promise((r) => {
         if (server.exitCode !== null) return r();
         server.once('exit', () => r());

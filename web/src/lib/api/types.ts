@@ -1,10 +1,9 @@
 // Types of requests and answers, all derived from the generated OpenAPI types (src/api-types.ts):
 // a route, method, body or answer the server does not have fails the type check.
 import type { paths } from '../../api-types';
-import type { PendingPaths } from './pending-contract';
 
-// The generated paths, plus contract routes the server does not describe yet.
-export type ApiPaths = paths & Omit<PendingPaths, keyof paths>;
+// The routes of the server, as its OpenAPI document describes them.
+export type ApiPaths = paths;
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
