@@ -54,7 +54,21 @@ describe('issue 7: the staff console shell', () => {
     await expect(page.getByText('单证管理员', { exact: true }).first().isVisible()).resolves.toBe(true);
     await expect(page.getByText('card.stock.move').isVisible()).resolves.toBe(true);
     const menu = page.getByRole('navigation', { name: '菜单' });
-    await expect(menu.getByRole('menuitem').allTextContents()).resolves.toEqual(['首页', '修改密码']);
+    await expect(menu.getByRole('menuitem').allTextContents()).resolves.toEqual([
+      '首页',
+      '下发登记',
+      '回收登记',
+      '状态明细查询',
+      '保险卡详情',
+      '挂失与解挂',
+      '销售登记',
+      '反向处理',
+      '库存统计',
+      '销售统计',
+      '激活统计',
+      '库龄分析',
+      '修改密码',
+    ]);
     const cookies = await browser.context.cookies();
     expect(cookies.find((c) => c.name === 'anxin_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
     expect(cookies.find((c) => c.name === 'anxin_csrf')).toMatchObject({ httpOnly: false, sameSite: 'Strict' });

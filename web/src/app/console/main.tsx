@@ -28,6 +28,7 @@ function ConsoleApp() {
     () => ({
       token: {
         colorPrimary: '#1f5fbf',
+        colorLink: '#1f5fbf',
         borderRadius: 6,
         // Darker secondary texts than antd's defaults, for a 4.5:1 contrast on white.
         colorTextSecondary: '#595959',

@@ -1,9 +1,9 @@
 // The server's refusal of a form's request: its field errors put on the fields that show them,
 // the others kept for the summary above the form (<Problem rest={rest} />).
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 
 import { isApiError, type FieldProblem } from '../../lib/api/errors';
-import { applyServerErrors, type FieldSink, type ServerErrorOptions } from './server-errors';
+import { applyServerErrors, fieldNamePath, partitionServerErrors, type FieldSink, type ServerErrorOptions } from './server-errors';
 
 export function useServerErrors(form: FieldSink, options: ServerErrorOptions) {
   const [rest, setRest] = useState<FieldProblem[]>([]);
@@ -16,4 +16,15 @@ export function useServerErrors(form: FieldSink, options: ServerErrorOptions) {
   );
   const clear = useCallback(() => setRest([]), []);
   return { rest, onError, clear };
+}
+
+// The field errors of a failed query (not a form submit): put on the form's fields whenever the
+// error changes; returns the rest for the summary.
+export function useFieldErrorsOf(form: FieldSink, error: unknown, fields: readonly string[]): FieldProblem[] {
+  const split = useMemo(() => (isApiError(error) ? partitionServerErrors(error, { fields }) : null), [error, fields]);
+  useEffect(() => {
+    if (!split || split.atFields.size === 0) return;
+    form.setFields([...split.atFields].map(([field, errors]) => ({ name: fieldNamePath(field), errors })) as never[]);
+  }, [form, split]);
+  return split?.rest ?? [];
 }

@@ -1,0 +1,3 @@
+import { IssuePage } from './MovementPage';
+
+export default IssuePage;

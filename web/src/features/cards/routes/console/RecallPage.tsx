@@ -1,0 +1,3 @@
+import { RecallPage } from './MovementPage';
+
+export default RecallPage;

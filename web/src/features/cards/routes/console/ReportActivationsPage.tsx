@@ -1,0 +1,3 @@
+import { ActivationsReportPage } from './ReportPage';
+
+export default ActivationsReportPage;

@@ -1,0 +1,3 @@
+import { AgeingReportPage } from './ReportPage';
+
+export default AgeingReportPage;

@@ -1,0 +1,3 @@
+import { SalesReportPage } from './ReportPage';
+
+export default SalesReportPage;

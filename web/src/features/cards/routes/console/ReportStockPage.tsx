@@ -1,0 +1,3 @@
+import { StockReportPage } from './ReportPage';
+
+export default StockReportPage;
