@@ -53,9 +53,9 @@ function randomPrefix(): string {
   return Array.from({ length: 3 }, () => String.fromCharCode(65 + Math.floor(Math.random() * 26))).join('');
 }
 
-// Makes `count` cards of a new accident-insurance card type await activation at BJ01: type, batch,
-// the one-time password export, issue HQ -> BJ -> BJ01, sale, charge receipt, confirmation.
-export async function cardsAwaitingActivation(baseUrl: string, count: number): Promise<Card[]> {
+// Makes `count` cards of a new accident-insurance card type in stock at BJ01: type, batch, the
+// one-time password export, issue HQ -> BJ -> BJ01.
+export async function cardsInStockAtBj01(baseUrl: string, count: number): Promise<{ typeCode: string; cards: Card[] }> {
   const prefix = randomPrefix();
   const typeCode = `W${prefix}`;
   const hq = await new StaffApi(baseUrl, 'doc.hq').signIn();
@@ -101,6 +101,13 @@ export async function cardsAwaitingActivation(baseUrl: string, count: number): P
   await hq.call('POST', '/api/v1/card-movements', issue('BJ'), 201);
   const bj = await new StaffApi(baseUrl, 'doc.bj').signIn();
   await bj.call('POST', '/api/v1/card-movements', issue('BJ01'), 201);
+  return { typeCode, cards };
+}
+
+// Makes `count` cards of a new accident-insurance card type await activation at BJ01: in stock
+// there (above), then sale, charge receipt, confirmation.
+export async function cardsAwaitingActivation(baseUrl: string, count: number): Promise<Card[]> {
+  const { typeCode, cards } = await cardsInStockAtBj01(baseUrl, count);
   const institution = await new StaffApi(baseUrl, 'doc.bj01').signIn();
   const sale = await institution.call<{ sales_no: string }>(
     'POST',

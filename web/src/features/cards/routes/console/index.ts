@@ -9,6 +9,14 @@ const label = (key: string) => () => i18next.t(`cardsConsole:menu.${key}` as 'ca
 
 export const cardConsoleRoutes: ConsoleRoute[] = [
   {
+    path: 'cards/types',
+    label: label('types'),
+    permissions: ['card.type.manage'],
+    headOfficeOnly: true,
+    menu: { group: 'cards', order: 5 },
+    load: () => import('./CardTypesPage'),
+  },
+  {
     path: 'cards/batches',
     label: label('batches'),
     permissions: ['card.batch.create', 'card.batch.export'],
@@ -59,6 +67,13 @@ export const cardConsoleRoutes: ConsoleRoute[] = [
     load: () => import('./SalePage'),
   },
   {
+    path: 'cards/sales',
+    label: label('sales'),
+    permissions: ['card.read'],
+    menu: { group: 'cards', order: 75 },
+    load: () => import('./SalesPage'),
+  },
+  {
     path: 'cards/recovery',
     label: label('recovery'),
     permissions: ['card.sale'],
@@ -78,6 +93,13 @@ export const cardConsoleRoutes: ConsoleRoute[] = [
     permissions: ['card.payment'],
     menu: { group: 'finance', order: 20 },
     load: () => import('./ConfirmPage'),
+  },
+  {
+    path: 'cards/invoices',
+    label: label('invoices'),
+    permissions: ['invoice.read'],
+    menu: { group: 'finance', order: 30 },
+    load: () => import('./InvoicesPage'),
   },
   {
     path: 'cards/reports/stock',

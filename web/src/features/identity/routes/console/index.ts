@@ -11,6 +11,20 @@ export const identityConsoleRoutes: ConsoleRoute[] = [
     load: () => import('./HomePage'),
   },
   {
+    path: 'admin/orgs',
+    label: () => i18next.t('identityConsole:menu.orgs'),
+    permissions: ['org.write'],
+    menu: { group: 'admin', order: 10 },
+    load: () => import('./OrgsPage'),
+  },
+  {
+    path: 'admin/users',
+    label: () => i18next.t('identityConsole:menu.users'),
+    permissions: ['user.read'],
+    menu: { group: 'admin', order: 20 },
+    load: () => import('./UsersPage'),
+  },
+  {
     path: 'password',
     label: () => i18next.t('identity:menu.password'),
     menu: { group: 'account', order: 10 },

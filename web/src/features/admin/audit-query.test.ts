@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+
+import { auditQuery, summaryText } from './audit-query';
+
+describe('auditQuery', () => {
+  it('makes whole Shanghai days of the dates and drops empty filters', () => {
+    expect(auditQuery({ from: '2026-12-01', to: '2026-12-02', action: ' card.sell ', object_id: '  ' }, undefined, 20)).toEqual({
+      limit: '20',
+      from: '2026-12-01T00:00:00+08:00',
+      to: '2026-12-02T23:59:59.999+08:00',
+      action: 'card.sell',
+    });
+  });
+
+  it('pages by the last sequence number and ignores dates that are not dates', () => {
+    expect(auditQuery({ from: '1.12.2026' }, 42)).toEqual({ limit: '50', after_seq: '42' });
+  });
+});
+
+describe('summaryText', () => {
+  it('writes each pair, nested values as JSON', () => {
+    expect(summaryText({ quantity: 5, range: { first: 'A', last: 'B' } })).toBe('quantity: 5; range: {"first":"A","last":"B"}');
+    expect(summaryText(null)).toBe('');
+  });
+});

@@ -1,0 +1,34 @@
+// The audit log's filters as typed (dates, texts) made into the query of GET /api/v1/audit-events:
+// a day is a whole day in Shanghai time (the server takes RFC 3339 times with an offset).
+import type { AuditQuery } from './api';
+
+export interface AuditFilters {
+  from?: string; // yyyy-MM-dd
+  to?: string; // yyyy-MM-dd
+  actor_id?: string;
+  action?: string;
+  object_type?: string;
+  object_id?: string;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function auditQuery(filters: AuditFilters, afterSeq?: number, limit = 50): AuditQuery {
+  const query: AuditQuery = { limit: String(limit) };
+  if (filters.from && DATE.test(filters.from)) query.from = `${filters.from}T00:00:00+08:00`;
+  if (filters.to && DATE.test(filters.to)) query.to = `${filters.to}T23:59:59.999+08:00`;
+  for (const key of ['actor_id', 'action', 'object_type', 'object_id'] as const) {
+    const value = filters[key]?.trim();
+    if (value) query[key] = value;
+  }
+  if (afterSeq !== undefined) query.after_seq = String(afterSeq);
+  return query;
+}
+
+// A summary object as one line of "key: value" pairs (values already masked by the server).
+export function summaryText(summary: unknown): string {
+  if (!summary || typeof summary !== 'object') return '';
+  return Object.entries(summary as Record<string, unknown>)
+    .map(([key, value]) => `${key}: ${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`)
+    .join('; ');
+}

@@ -1,0 +1,104 @@
+// 审计日志: the audit records the caller may read (its subtree), filtered by dates, actor, action
+// and object, paged by sequence number.
+import { Button, Card, DatePicker, Form, Input, Space, Table, Tag, type TableColumnsType } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { DateText } from '../../../../components/DateText';
+import { Problem } from '../../../../components/Problem';
+import { useFieldErrorsOf } from '../../../../components/form/use-server-errors';
+import { ConsolePage } from '../../../../components/layout/ConsolePage';
+import { useCursorPaging } from '../../../../components/table/cursor-paging';
+import { useAuditEvents, type AuditEvent } from '../../api';
+import { auditQuery, summaryText, type AuditFilters } from '../../audit-query';
+
+type Values = Omit<AuditFilters, 'from' | 'to'> & { from?: Dayjs | null; to?: Dayjs | null };
+const FIELDS = ['from', 'to', 'actor_id', 'action', 'object_type', 'object_id'];
+
+export default function AuditLogPage() {
+  const { t } = useTranslation('admin');
+  const [form] = Form.useForm<Values>();
+  const [filters, setFilters] = useState<AuditFilters>({});
+  const paging = useCursorPaging();
+  const events = useAuditEvents(auditQuery(filters, paging.after === undefined ? undefined : Number(paging.after)));
+  const rest = useFieldErrorsOf(form, events.error, FIELDS);
+
+  const search = (values: Values) => {
+    setFilters({
+      ...values,
+      from: values.from?.format('YYYY-MM-DD'),
+      to: values.to?.format('YYYY-MM-DD'),
+    });
+    paging.reset();
+  };
+
+  const columns: TableColumnsType<AuditEvent> = [
+    { title: t('audit.seq'), dataIndex: 'seq', width: 80 },
+    { title: t('audit.at'), render: (_, e) => <DateText value={e.at} withTime /> },
+    { title: t('audit.action'), dataIndex: 'action', render: (a: string) => <code>{a}</code> },
+    { title: t('audit.actor'), render: (_, e) => `${e.actor_id}${e.actor_role ? ` (${e.actor_role})` : ''}` },
+    { title: t('audit.objectType'), render: (_, e) => `${e.object_type} ${e.object_id}` },
+    { title: t('audit.result'), dataIndex: 'result', render: (r: string) => <Tag color={r === 'ok' || r === 'success' ? 'green' : 'red'}>{r}</Tag> },
+    { title: t('audit.summary'), render: (_, e) => <span className="ax-audit-summary">{summaryText(e.summary)}</span> },
+  ];
+
+  const nextSeq = events.data?.next_after_seq;
+  return (
+    <ConsolePage title={t('menu.audit')} intro={t('audit.intro')}>
+      <Card>
+        <Form form={form} layout="vertical" onFinish={search} onReset={() => search({})} aria-label={t('menu.audit')}>
+          <div className="ax-console-form-grid">
+            <Form.Item name="from" label={t('audit.from')}>
+              <DatePicker style={{ width: '100%' }} />
+            </Form.Item>
+            <Form.Item name="to" label={t('audit.to')}>
+              <DatePicker style={{ width: '100%' }} />
+            </Form.Item>
+            <Form.Item name="action" label={t('audit.action')}>
+              <Input autoComplete="off" placeholder={t('audit.actionPlaceholder')} />
+            </Form.Item>
+            <Form.Item name="actor_id" label={t('audit.actor')}>
+              <Input autoComplete="off" />
+            </Form.Item>
+            <Form.Item name="object_type" label={t('audit.objectType')}>
+              <Input autoComplete="off" />
+            </Form.Item>
+            <Form.Item name="object_id" label={t('audit.objectId')}>
+              <Input autoComplete="off" />
+            </Form.Item>
+          </div>
+          <Space>
+            <Button type="primary" htmlType="submit">
+              {t('common.search')}
+            </Button>
+            <Button htmlType="reset">{t('common.reset')}</Button>
+          </Space>
+        </Form>
+      </Card>
+      <Problem error={events.error} rest={rest} />
+      <Card>
+        <div className="ax-table-wrap">
+          <Table<AuditEvent>
+            rowKey="seq"
+            columns={columns}
+            dataSource={events.data?.items ?? []}
+            loading={events.isFetching}
+            pagination={false}
+            size="small"
+            locale={{ emptyText: <span className="ax-empty">{t('common.empty')}</span> }}
+          />
+        </div>
+        <div className="ax-console-actions" style={{ marginTop: 12, justifyContent: 'flex-end' }}>
+          <span aria-live="polite">{t('common.page', { page: paging.page })}</span>
+          <Button onClick={paging.previous} disabled={!paging.hasPrevious}>
+            {t('common.previous')}
+          </Button>
+          <Button onClick={() => paging.next(nextSeq === null || nextSeq === undefined ? null : String(nextSeq))} disabled={nextSeq === null || nextSeq === undefined}>
+            {t('common.next')}
+          </Button>
+        </div>
+      </Card>
+    </ConsolePage>
+  );
+}
