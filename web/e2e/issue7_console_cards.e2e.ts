@@ -144,6 +144,16 @@ describe('issue 7: the console card screens', () => {
     await page.locator('.ant-form-item').filter({ has: page.getByLabel('终止卡号') }).getByText(/卡号/).first().waitFor();
     await page.getByLabel('终止卡号').fill(serials.at(-1) ?? '');
     await page.getByText('共 5 张卡').waitFor();
+    // A person the server does not know: its refusal is shown under the recipient field.
+    await page.getByText('个人', { exact: true }).click();
+    await page.getByLabel('接收方代码').fill('nobody.here');
+    await page.getByRole('button', { name: '确认下发' }).click();
+    await page
+      .locator('.ant-form-item')
+      .filter({ has: page.getByLabel('接收方代码') })
+      .getByText('本机构及下级机构中没有此人员')
+      .waitFor();
+    await page.getByText('机构', { exact: true }).click();
     await pick('接收方代码', 'SH ·');
     await page.getByRole('button', { name: '确认下发' }).click();
     await page.getByRole('status').filter({ hasText: /下发登记完成：.+，5 张卡/ }).waitFor();
@@ -155,12 +165,33 @@ describe('issue 7: the console card screens', () => {
     await expect.poll(() => rows().filter({ hasText: '上海分公司' }).count()).toBe(5);
   });
 
-  it("shows a card's history", async () => {
+  it("shows a card's history, reports it lost and unfreezes it, and speaks English", async () => {
     await page.getByRole('link', { name: serials[0] }).click();
     await page.getByRole('heading', { level: 2, name: serials[0] }).waitFor();
     await page.getByRole('cell', { name: '下发', exact: true }).waitFor();
     await page.getByRole('cell', { name: '生成', exact: true }).waitFor();
     await checkScreen('console-cards-05-card');
+
+    // Report lost, then unfreeze: back to the status before.
+    await page.getByRole('button', { name: '挂失' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('挂失原因').fill('客户报失');
+    await dialog.getByRole('button', { name: '挂失' }).click();
+    await dialog.getByText(`卡 ${serials[0]} 已挂失。`).waitFor();
+    await dialog.getByRole('button', { name: '取消' }).click();
+    await page.locator('.ant-descriptions').getByText('已挂失').waitFor();
+    await page.getByRole('button', { name: '解挂' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '解挂' }).click();
+    await page.getByRole('dialog').getByText(`卡 ${serials[0]} 已解挂，恢复为“库存”。`).waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: '取消' }).click();
+    await page.getByRole('cell', { name: '挂失', exact: true }).waitFor();
+
+    // The same screen in English.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Card details' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Card history' }).waitFor();
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('heading', { level: 1, name: '保险卡详情' }).waitFor();
     await logOut();
   });
 

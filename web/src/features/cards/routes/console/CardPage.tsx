@@ -23,7 +23,8 @@ const FREEZABLE = new Set(['in_stock', 'sold', 'awaiting_activation']);
 function FreezeDialog({ card, onClose }: { card: CardDetail; onClose: () => void }) {
   const { t } = useTranslation('cardsConsole');
   const statusLabel = useCardStatusLabel();
-  const freeze = card.status.name !== 'frozen';
+  // Decided when the dialog opens: the card's status changes under it once the change is made.
+  const [freeze] = useState(() => card.status.name !== 'frozen');
   const change = useFreezeCard();
   const [form] = Form.useForm<{ reason: string }>();
   const submit = ({ reason }: { reason: string }) =>
