@@ -56,7 +56,7 @@ function useExport(filters: Filters) {
           card.card_type.code,
           statusLabel(card.status.name),
           card.holder.name,
-          card.holder.type,
+          card.holder.type === 'person' ? t('movement.recipientPerson') : t('movement.recipientOrg'),
           card.sales_id,
           card.policy_id,
           formatDate(card.valid_until),

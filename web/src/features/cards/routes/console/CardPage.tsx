@@ -121,7 +121,8 @@ function History({ serial }: { serial: string }) {
   );
 }
 
-export default function CardPage() {
+// `lost`: the page as the menu's 挂失与解挂 (its own title, the report-lost explanation first).
+export default function CardPage({ lost = false }: { lost?: boolean }) {
   const { t } = useTranslation('cardsConsole');
   const can = useCan();
   const [params, setParams] = useSearchParams();
@@ -133,7 +134,7 @@ export default function CardPage() {
   const notFound = isApiError(card.error) && card.error.status === 404;
   const data = card.data;
   return (
-    <ConsolePage title={t('menu.card')} intro={can('card.freeze') ? t('lost.intro') : undefined}>
+    <ConsolePage title={t(lost ? 'menu.lost' : 'menu.card')} intro={lost || can('card.freeze') ? t('lost.intro') : undefined}>
       <Card>
         <Form
           form={form}

@@ -57,7 +57,7 @@ export const cardConsoleRoutes: ConsoleRoute[] = [
     label: label('lost'),
     permissions: ['card.freeze'],
     menu: { group: 'cards', order: 60 },
-    load: () => import('./CardPage'),
+    load: () => import('./LostPage'),
   },
   {
     path: 'cards/sale',

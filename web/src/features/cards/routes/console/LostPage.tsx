@@ -1,0 +1,5 @@
+import CardPage from './CardPage';
+
+export default function LostPage() {
+  return <CardPage lost />;
+}
