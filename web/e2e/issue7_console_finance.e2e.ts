@@ -148,12 +148,37 @@ describe('issue 7: sales, payments and reversal in the console', () => {
     await logOut();
   });
 
+  it('shows the policy and its ledger entries on the page of an activated card', async () => {
+    const card = cards[1] ?? { serial: '', password: '' };
+    const activation = await fetch(`${world.apiUrl}/api/v1/card-activations`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        serial: card.serial,
+        password: card.password,
+        plan_code: 'A',
+        holder: { name: '李四', id_type: 'resident_id', id_number: '110105199003078879', phone: '13900139000' },
+        insured_is_holder: true,
+      }),
+    });
+    expect(activation.status, await activation.clone().text()).toBe(201);
+    const { policy_no: policyNo } = (await activation.json()) as { policy_no: string };
+    await logIn('admin');
+    await page.goto(`${world.webUrl}/console/cards/card?serial=${card.serial}`);
+    await expect.poll(() => page.getByTestId('policy-no').textContent()).toBe(policyNo);
+    await page.getByRole('heading', { level: 2, name: '记账分录' }).waitFor();
+    await page.getByRole('cell', { name: `卡单激活出单 ${policyNo}` }).first().waitFor();
+    await expect(page.getByText('110105199003078879').count()).resolves.toBe(0);
+    await checkScreen('console-finance-06-card-policy-ledger');
+    await logOut();
+  });
+
   it('shows the stock report as a chart and a table', async () => {
     await logIn('doc.bj01');
     await openMenu('库存统计');
     await page.getByRole('img', { name: /库存统计图表/ }).waitFor();
     await page.locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
-    await checkScreen('console-finance-06-report-stock');
+    await checkScreen('console-finance-07-report-stock');
     await logOut();
   });
 });

@@ -14,6 +14,7 @@ import { isApiError } from '../../../../lib/api/errors';
 import { useCard, useCardHistory, type CardDetail, type HistoryItem } from '../../api/card-stock';
 import { useFreezeCard } from '../../api/card-sales';
 import { CardStatusTag, useCardStatusLabel } from '../../components/console/CardStatusTag';
+import { PolicyAndLedger } from '../../components/console/PolicyAndLedger';
 import cardsConsoleZh from '../../i18n/console/zh-CN';
 
 type ActionName = keyof typeof cardsConsoleZh.card.actions;
@@ -188,6 +189,7 @@ export default function CardPage({ lost = false }: { lost?: boolean }) {
               <Descriptions.Item label={t('card.policy')}>{data.policy_id ?? t('common.none')}</Descriptions.Item>
             </Descriptions>
           </Card>
+          {data.policy_id && <PolicyAndLedger policyId={data.policy_id} />}
           <History serial={data.serial} />
           {dialog && <FreezeDialog card={data} onClose={() => setDialog(false)} />}
         </>
