@@ -1,10 +1,10 @@
 # Anxin: the two commands (`make run`, `make test`) and the developer's others.
 BUILD      ?= build
-ASAN_BUILD ?= build-asan
+TEST_BUILD ?= build-test
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all deps build build-asan test test-release test-asan run bench format lint clean web web-test web-dev
+.PHONY: all deps build test run bench format lint clean web web-test web-test-only web-dev
 
 all: build
 
@@ -14,26 +14,16 @@ deps:
 $(BUILD)/build.ninja:
 	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-$(ASAN_BUILD)/build.ninja:
-	cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DANXIN_SANITIZE=ON
-
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
-build-asan: deps $(ASAN_BUILD)/build.ninja
-	cmake --build $(ASAN_BUILD) -j $(JOBS)
+# Every test once, in one ASan + UBSan build ($(TEST_BUILD)): the C++ suite on both backends, then
+# the web app's lint, unit and browser tests; the time of each phase is printed at the end.
+test:
+	@ANXIN_TEST_BUILD=$(TEST_BUILD) JOBS=$(JOBS) bash scripts/test.sh
 
-# Every test twice: an optimised build, then the same suite under ASan + UBSan.
-test: test-release test-asan
-
-test-release: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
-
-test-asan: build-asan
-	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --output-on-failure -j $(JOBS) --timeout 900
-
-run: build
+# Builds only what serving needs (the anxin binary and the web app), then serves.
+run: deps web
 	@bash scripts/run.sh $(BUILD)/src/app/anxin
 
 bench: build
@@ -46,7 +36,7 @@ lint: $(BUILD)/build.ninja
 	@find src -name '*.cpp' | xargs clang-tidy -p $(BUILD) --quiet
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(TEST_BUILD)
 
 # The web app (web/): the customer portal and the staff console, built into web/dist/ with API
 # types generated from `anxin openapi`. Needs Node.js >= 20.19 and npm.
@@ -63,7 +53,9 @@ web: $(BUILD)/build.ninja web/node_modules/.package-lock.json
 
 # Lint, unit tests (Vitest), then the browser tests (Playwright in Debian's Chromium against a
 # fresh anxin each).
-web-test: web
+web-test: web web-test-only
+
+web-test-only:
 	cd web && npm run lint && npm test && ANXIN_BIN=$(ANXIN_BIN_ABS) npm run test:e2e
 
 # Vite's dev server on :5173, the API proxied to a running `anxin serve` on 127.0.0.1:8080.

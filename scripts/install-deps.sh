@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git ccache lld
   clang-format clang-tidy
   libboost-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libpq-dev
   libsodium-dev libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev
