@@ -50,6 +50,7 @@ Application::Application(std::unique_ptr<storage::Database> db, KeyRing keys, co
       products_(*db_, product_store_, audit_, clock_),
       policies_(*db_, keys_, clock_, audit_),
       ledger_(clock_),
+      ledger_service_(*db_, ledger_),
       outbox_(keys_, clock_),
       sms_sender_(MakeSmsSender(options, &recording_sms_)),
       dispatcher_(std::make_unique<notify::OutboxDispatcher>(*db_, keys_, clock_, *sms_sender_)),
@@ -77,7 +78,7 @@ Application::Application(std::unique_ptr<storage::Database> db, KeyRing keys, co
   audit::RegisterAuditRoutes(router_, *db_, audit_);
   products::RegisterProductRoutes(router_, products_);
   policies::RegisterPolicyRoutes(router_, policies_);
-  ledger::RegisterLedgerRoutes(router_, *db_, ledger_);
+  ledger::RegisterLedgerRoutes(router_, ledger_service_);
   notify::RegisterNotifyRoutes(router_, *db_);
   cards::RegisterCardAdminRoutes(router_, card_admin_);
   cards::RegisterCardStockRoutes(router_, card_stock_);

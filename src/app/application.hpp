@@ -28,6 +28,7 @@
 #include "identity/identity_routes.hpp"
 #include "identity/identity_service.hpp"
 #include "identity/session_service.hpp"
+#include "ledger/ledger_service.hpp"
 #include "ledger/ledger_store.hpp"
 #include "notify/outbox_dispatcher.hpp"
 #include "notify/outbox_store.hpp"
@@ -115,6 +116,7 @@ class Application {
   products::ProductService products_;
   policies::PolicyService policies_;
   ledger::SqlLedger ledger_;
+  ledger::LedgerService ledger_service_;
   notify::SqlOutbox outbox_;
   std::unique_ptr<notify::SmsSender> sms_sender_;
   notify::RecordingSmsSender* recording_sms_ = nullptr;

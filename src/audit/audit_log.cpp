@@ -349,6 +349,13 @@ Result<std::vector<AuditRecord>> AuditLog::Query(storage::Database& db, const Au
       [&](storage::Tx& tx) { return store::SelectRecords(tx, bounded); });
 }
 
+Result<std::vector<AuditRecord>> AuditLog::List(storage::Database& db, const Actor& actor,
+                                                AuditFilter filter) const {
+  ANXIN_RETURN_IF_ERROR(RequireStaff(actor, kPermAuditRead));
+  filter.scope = ScopeWithCompanyLevel(actor);
+  return Query(db, filter);
+}
+
 Result<std::vector<ChainHead>> AuditLog::Checkpoint(storage::Database& db) const {
   ANXIN_ASSIGN_OR_RETURN(
       std::vector<store::StoredHead> stored,

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/access.hpp"
 #include "common/actor.hpp"
 #include "common/clock.hpp"
 #include "common/crypto.hpp"
@@ -22,6 +23,9 @@ namespace anxin::audit {
 // The `prev_hash` of the first record of every chain.
 inline constexpr std::string_view kGenesisHash =
     "0000000000000000000000000000000000000000000000000000000000000000";
+// The permission to read the audit log (GET /api/v1/audit-events).
+inline constexpr std::string_view kPermAuditRead = "audit.read";
+
 // The most records one Query returns.
 inline constexpr int kMaxQueryLimit = 500;
 // How records are sealed: 1 = SHA-256 without a key (records written before migration 0015, all in
@@ -68,8 +72,8 @@ struct AuditRecord {
 struct AuditFilter {
   std::optional<int64_t> from_ms, to_ms;
   std::optional<std::string> actor_id, action, object_type, object_id;
-  std::string scope_org_path;  // only records whose org_path starts with this ("" = all)
-  int64_t after_seq = 0;       // paging: records with seq > after_seq
+  OrgScope scope = OrgScope::All();  // only records of organisations in the scope
+  int64_t after_seq = 0;             // paging: records with seq > after_seq
   int limit = 100;
 };
 
@@ -152,6 +156,10 @@ class AuditLog {
   // transactions ran side by side), so a reader paging by seq at the very end of the log may see it
   // appear behind its cursor. Returns database errors only.
   Result<std::vector<AuditRecord>> Query(storage::Database& db, const AuditFilter& filter) const;
+  // Query for a caller: staff with audit.read (or a system actor), in the caller's scope
+  // (ScopeWithCompanyLevel: records of no organisation only for the head office), whatever
+  // `filter.scope` says. Returns the refusals of RequireStaff, or Query's errors.
+  Result<std::vector<AuditRecord>> List(storage::Database& db, const Actor& actor, AuditFilter filter) const;
   // Checks every chain: walks all records by seq (in pages, each its own read transaction),
   // recomputing every seal and checking that chain_seqs are contiguous, that each prev_hash names
   // the previous record of its chain, that unkeyed records appear only as chain 1's prefix, that

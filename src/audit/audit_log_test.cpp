@@ -701,7 +701,9 @@ TEST_F(AuditLogTest, QueryScopeIsAnOrgPathPrefix) {
 
   auto seqs_in = [&](const std::string& scope) {
     std::vector<int64_t> seqs;
-    for (const AuditRecord& r : QueryAll({.scope_org_path = scope})) seqs.push_back(r.seq);
+    for (const AuditRecord& r :
+         QueryAll({.scope = scope.empty() ? OrgScope::All() : OrgScope::Subtree(scope)}))
+      seqs.push_back(r.seq);
     return seqs;
   };
   EXPECT_THAT(seqs_in(""), ElementsAre(1, 2, 3, 4, 5, 6));

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "audit/audit_store.hpp"
+#include "storage/sql_filter.hpp"
 
 namespace anxin::audit::store {
 namespace {
@@ -140,34 +141,19 @@ Status AppendRecord(Tx& tx, const AuditRecord& r, const std::string& head_mac) {
 }
 
 Result<std::vector<AuditRecord>> SelectRecords(Tx& tx, const AuditFilter& filter) {
-  std::string sql = std::string("SELECT ") + kRecordColumns + " FROM audit_events WHERE seq > ?";
-  std::vector<Value> params = {filter.after_seq};
-  if (filter.from_ms) {
-    sql += " AND at_ms >= ?";
-    params.emplace_back(*filter.from_ms);
-  }
-  if (filter.to_ms) {
-    sql += " AND at_ms < ?";
-    params.emplace_back(*filter.to_ms);
-  }
-  auto equals = [&](const char* column, const std::optional<std::string>& value) {
-    if (!value) return;
-    sql += std::string(" AND ") + column + " = ?";
-    params.emplace_back(*value);
-  };
-  equals("actor_id", filter.actor_id);
-  equals("action", filter.action);
-  equals("object_type", filter.object_type);
-  equals("object_id", filter.object_id);
-  if (!filter.scope_org_path.empty()) {
-    // An exact, case-sensitive prefix test on both backends (SQLite's LIKE ignores ASCII case).
-    sql += " AND substr(org_path, 1, CAST(? AS INTEGER)) = CAST(? AS TEXT)";
-    params.emplace_back(static_cast<int64_t>(filter.scope_org_path.size()));
-    params.emplace_back(filter.scope_org_path);
-  }
-  sql += " ORDER BY seq LIMIT CAST(? AS INTEGER)";
-  params.emplace_back(static_cast<int64_t>(filter.limit));
-  return RunRecordQuery(tx, sql, params);
+  storage::SqlFilter where;
+  where.Where("seq > ?", {filter.after_seq});
+  if (filter.from_ms) where.Where("at_ms >= ?", {*filter.from_ms});
+  if (filter.to_ms) where.Where("at_ms < ?", {*filter.to_ms});
+  where.Equals("actor_id", filter.actor_id)
+      .Equals("action", filter.action)
+      .Equals("object_type", filter.object_type)
+      .Equals("object_id", filter.object_id)
+      .InScope("org_path", filter.scope)
+      .Bind(static_cast<int64_t>(filter.limit));
+  const std::string sql = std::string("SELECT ") + kRecordColumns + " FROM audit_events" + where.WhereSql() +
+                          " ORDER BY seq LIMIT CAST(? AS INTEGER)";
+  return RunRecordQuery(tx, sql, where.params());
 }
 
 Result<std::vector<StoredHead>> SelectHeads(Tx& tx) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cards/card_serial.hpp"
+#include "common/access.hpp"
 #include "notify/sms_sender.hpp"
 #include "policies/policy_period.hpp"
 #include "policies/policy_validation.hpp"
@@ -79,12 +80,6 @@ Status ProductNotAvailable() {
 // there first: the transaction is rolled back and the stored outcome answered.
 Status DuplicateSms() {
   return {StatusCode::kAlreadyExists, "sms_duplicate", {"短信已处理", "already handled"}};
-}
-
-std::string ActorId(const Actor& actor) {
-  if (actor.principal != nullptr) return actor.principal->user_id;
-  if (!actor.system_name.empty()) return "system:" + actor.system_name;
-  return "anonymous";
 }
 
 products::TermUnit ProductTermUnit(TermUnit unit) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cards/card_serial.hpp"
+#include "common/access.hpp"
 
 namespace anxin::cards {
 namespace {
@@ -24,11 +25,6 @@ constexpr size_t kBatchSecretBytes = 32;
 constexpr size_t kCardChunk = 5000;
 constexpr int64_t kMaxValidityDays = 3660;
 constexpr int64_t kMaxStartWithinDays = 365;
-
-std::string ActorId(const Actor& actor) {
-  if (actor.principal != nullptr) return actor.principal->user_id;
-  return "system:" + actor.system_name;
-}
 
 bool IsTypeCode(std::string_view code) {
   return code.size() >= 2 && code.size() <= 20 && std::all_of(code.begin(), code.end(), [](char c) {

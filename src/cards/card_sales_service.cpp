@@ -10,6 +10,7 @@
 
 #include "cards/card_sales_documents.hpp"
 #include "cards/card_serial.hpp"
+#include "common/access.hpp"
 #include "common/validation.hpp"
 #include "documents/pdf.hpp"
 
@@ -61,10 +62,6 @@ Result<const Principal*> StaffWith(const Actor& actor, const char* permission) {
 
 bool InScope(const Actor& actor, const std::string& path) {
   return actor.principal == nullptr ? !actor.system_name.empty() : actor.principal->Covers(path);
-}
-
-std::string ActorId(const Actor& actor) {
-  return actor.principal != nullptr ? actor.principal->user_id : "system:" + actor.system_name;
 }
 
 // Seed 000 §3: sales registration and reverse processing are done by the institution's document

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cards/card_serial.hpp"
+#include "common/access.hpp"
 
 namespace anxin::cards {
 namespace {
@@ -18,11 +19,6 @@ using nlohmann::json;
 constexpr const char* kPermMove = "card.stock.move";
 constexpr const char* kPermRead = "card.read";
 constexpr const char* kPermReport = "card.report";
-
-std::string ActorId(const Actor& actor) {
-  if (actor.principal != nullptr) return actor.principal->user_id;
-  return "system:" + actor.system_name;
-}
 
 Status Denied() {
   return Status(StatusCode::kPermissionDenied, "permission_denied",

@@ -69,6 +69,10 @@ OrgScope ScopeOf(const Actor& actor) {
   return OrgScope::Nothing();
 }
 
+OrgScope ScopeWithCompanyLevel(const Actor& actor) {
+  return AtRoot(actor) ? OrgScope::All() : ScopeOf(actor);
+}
+
 Status Unauthenticated() {
   return {StatusCode::kUnauthenticated, "unauthenticated", {"请先登录", "Please log in first"}};
 }

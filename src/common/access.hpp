@@ -75,6 +75,11 @@ class OrgScope {
 // by organisation).
 [[nodiscard]] OrgScope ScopeOf(const Actor& actor);
 
+// Returns the scope of records that may belong to no organisation (company-level ledger entries,
+// audit records of logins): ScopeOf(actor), widened to All() for actors at the root, who alone
+// see the company level.
+[[nodiscard]] OrgScope ScopeWithCompanyLevel(const Actor& actor);
+
 // Returns true if `actor`'s scope covers an object owned by the node at `org_path`.
 [[nodiscard]] inline bool InScope(const Actor& actor, std::string_view org_path) {
   return ScopeOf(actor).Covers(org_path);

@@ -2,6 +2,9 @@
 
 #include <charconv>
 
+#include "common/text.hpp"
+#include "common/validation.hpp"
+
 namespace anxin::http::query_spec_internal {
 namespace {
 
@@ -21,6 +24,12 @@ std::optional<std::string> Raw(const Request& request, const std::string& name, 
 std::optional<std::string> ReadText(const Request& request, const std::string& name,
                                     const QueryTextField& rule, std::vector<FieldError>& errors) {
   std::optional<std::string> value = Raw(request, name, rule.required, true, errors);
+  // Invalid UTF-8 would break the JSON of an answer and PostgreSQL's text; control characters
+  // have no place in a filter.
+  if (value && (!IsValidUtf8(*value) || HasControlCharacters(*value))) {
+    errors.push_back({name, "invalid_format", {"包含无效字符", "Contains invalid characters"}});
+    return std::nullopt;
+  }
   if (value && value->size() > rule.max_len) {
     const std::string n = std::to_string(rule.max_len);
     errors.push_back({name, "too_long", {"查询参数过长（最多 " + n + " 字节）", "At most " + n + " bytes"}});

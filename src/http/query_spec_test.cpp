@@ -104,6 +104,17 @@ TEST(QuerySpecTest, ReportsEveryInvalidParameter) {
                                    "mine:invalid_value", "limit:out_of_range", "reveal:not_allowed"));
 }
 
+TEST(QuerySpecTest, TextMustBeValidUtf8WithoutControlCharacters) {
+  for (const std::string& bad : {std::string("\xff\xfe"), std::string("ab\x01"), std::string("a\nb")}) {
+    Result<Query> q = Spec().Read(With({{"from", "2026-11-01"}, {"serial", bad}}));
+    ASSERT_FALSE(q.ok());
+    EXPECT_THAT(Errors(q.status()), UnorderedElementsAre("serial:invalid_format"));
+  }
+  Result<Query> chinese = Spec().Read(With({{"from", "2026-11-01"}, {"serial", "北京01"}}));
+  ASSERT_TRUE(chinese.ok()) << chinese.status().ToString();
+  EXPECT_EQ(chinese->serial, "北京01");
+}
+
 TEST(QuerySpecTest, LimitIsBounded) {
   for (const std::string bad : {"0", "501", "-1", "+5", "1e2", "ten"}) {
     Result<Query> q = Spec().Read(With({{"from", "2026-11-01"}, {"limit", bad}}));

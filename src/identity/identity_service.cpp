@@ -15,11 +15,7 @@ namespace anxin::identity {
 namespace {
 
 using internal::Denied;
-using internal::IsSystem;
 using internal::LowerAscii;
-using internal::RequirePermission;
-using internal::Trim;
-using internal::Unauthenticated;
 using internal::UpperAscii;
 using storage::Tx;
 
@@ -53,7 +49,7 @@ bool Contains(const std::vector<std::string>& values, std::string_view value) {
 // Appends problems to `errors`; returns the trimmed text.
 std::string CheckName(std::string_view field, std::string_view value, size_t max_len,
                       std::vector<FieldError>& errors) {
-  std::string text = Trim(value);
+  std::string text(Trim(value));
   if (!IsValidUtf8(text)) {
     errors.push_back(
         {std::string(field), "invalid_format", Text{"包含无效字符", "Contains invalid characters"}});
@@ -192,7 +188,7 @@ Result<Org> IdentityService::OrgInScope(Tx& tx, const Actor& actor, const std::s
 }
 
 Result<Org> IdentityService::CreateOrg(const Actor& actor, const NewOrg& request) {
-  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermOrgWrite));
+  ANXIN_RETURN_IF_ERROR(Require(actor, kPermOrgWrite));
   std::vector<FieldError> errors;
   const std::string code = CheckOrgCode(request.code, errors);
   const std::string name = CheckName("name", request.name, 100, errors);
@@ -260,12 +256,12 @@ Result<Org> IdentityService::CreateOrg(const Actor& actor, const NewOrg& request
 }
 
 Result<Org> IdentityService::GetOrg(const Actor& actor, const std::string& id) {
-  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermOrgRead));
+  ANXIN_RETURN_IF_ERROR(Require(actor, kPermOrgRead));
   return db_.ReadResult<Org>([&](Tx& tx) { return OrgInScope(tx, actor, id); });
 }
 
 Result<Page<Org>> IdentityService::ListOrgs(const Actor& actor, const OrgListQuery& query) {
-  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermOrgRead));
+  ANXIN_RETURN_IF_ERROR(Require(actor, kPermOrgRead));
   const int limit = ClampLimit(query.limit);
   return db_.ReadResult<Page<Org>>([&](Tx& tx) -> Result<Page<Org>> {
     OrgQuery q;
@@ -289,7 +285,7 @@ Result<Page<Org>> IdentityService::ListOrgs(const Actor& actor, const OrgListQue
 }
 
 Result<Org> IdentityService::UpdateOrg(const Actor& actor, const std::string& id, const OrgPatch& patch) {
-  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermOrgWrite));
+  ANXIN_RETURN_IF_ERROR(Require(actor, kPermOrgWrite));
   std::vector<FieldError> errors;
   std::optional<std::string> name;
   if (patch.name) name = CheckName("name", *patch.name, 100, errors);
@@ -448,8 +444,8 @@ Status IdentityService::CheckGrantable(Tx& tx, const Actor& actor, UserKind kind
 }
 
 Result<UserView> IdentityService::CreateStaffUser(const Actor& actor, const NewStaffUser& request) {
-  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermUserWrite));
-  if (!request.roles.empty()) ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermRoleAssign));
+  ANXIN_RETURN_IF_ERROR(Require(actor, kPermUserWrite));
+  if (!request.roles.empty()) ANXIN_RETURN_IF_ERROR(Require(actor, kPermRoleAssign));
   std::vector<FieldError> errors;
   const std::string login = CheckLogin(request.login, errors);
   const std::string display_name = CheckName("display_name", request.display_name, 64, errors);
@@ -509,8 +505,8 @@ Result<UserView> IdentityService::CreateStaffUser(const Actor& actor, const NewS
 
 Result<UserView> IdentityService::CreateCustomer(const Actor& actor, const NewCustomer& request) {
   if (actor.principal != nullptr) {
-    if (actor.principal->kind != UserKind::kStaff) return Denied();
-    ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermUserWrite));
+    if (actor.principal->kind != UserKind::kStaff) return PermissionDenied();
+    ANXIN_RETURN_IF_ERROR(Require(actor, kPermUserWrite));
   }
   std::vector<FieldError> errors;
   std::string login;
@@ -598,7 +594,7 @@ Result<UserView> IdentityService::CreateCustomer(const Actor& actor, const NewCu
 
 Result<UserView> IdentityService::GetUser(const Actor& actor, const std::string& id,
                                           const RevealRequest& reveal) {
-  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermUserRead));
+  ANXIN_RETURN_IF_ERROR(Require(actor, kPermUserRead));
   if (!reveal.phone && !reveal.id_number) {
     return db_.ReadResult<UserView>([&](Tx& tx) -> Result<UserView> {
       ANXIN_ASSIGN_OR_RETURN(User user, UserInScope(tx, actor, id));
@@ -607,29 +603,20 @@ Result<UserView> IdentityService::GetUser(const Actor& actor, const std::string&
   }
   // RULES.md §6: clear personal data needs the permission and a stated purpose, and every access
   // is recorded with who and why.
-  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermPiiReveal));
-  const std::string purpose = Trim(reveal.purpose);
-  if (!IsValidUtf8(purpose) || Utf8Length(purpose) < 4 || Utf8Length(purpose) > 200) {
-    return Status::InvalidField("purpose", purpose.empty() ? "required" : "invalid_length",
-                                Text{"请填写查看明文的用途（4-200个字符）",
-                                     "State the purpose of revealing personal data (4-200 characters)"});
-  }
+  ANXIN_ASSIGN_OR_RETURN(const std::string purpose, CheckReveal(actor, reveal.purpose));
   return db_.WriteResult<UserView>([&](Tx& tx) -> Result<UserView> {
     ANXIN_ASSIGN_OR_RETURN(User user, UserInScope(tx, actor, id));
     ANXIN_ASSIGN_OR_RETURN(UserView view, ViewOf(tx, user, reveal, false));
-    ANXIN_RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                        {"pii.reveal",
-                                         "user",
-                                         user.id,
-                                         user.org_id,
-                                         {{"fields", view.revealed}, {"purpose", AuditSafe(purpose)}}}));
+    ANXIN_RETURN_IF_ERROR(audit_.Append(
+        tx, actor,
+        {"pii.reveal", "user", user.id, user.org_id, {{"fields", view.revealed}, {"purpose", purpose}}}));
     return view;
   });
 }
 
 Result<Page<UserView>> IdentityService::ListUsers(const Actor& actor, const UserListQuery& query) {
-  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermUserRead));
-  if (!IsSystem(actor) && actor.principal->kind != UserKind::kStaff) return Denied();
+  ANXIN_RETURN_IF_ERROR(Require(actor, kPermUserRead));
+  if (!IsSystem(actor) && actor.principal->kind != UserKind::kStaff) return PermissionDenied();
   if (query.kind == UserKind::kCustomer && !HasRootScope(actor)) return Denied("customers_out_of_scope");
   const int limit = ClampLimit(query.limit);
   return db_.ReadResult<Page<UserView>>([&](Tx& tx) -> Result<Page<UserView>> {
@@ -660,7 +647,7 @@ Result<Page<UserView>> IdentityService::ListUsers(const Actor& actor, const User
 
 Result<UserView> IdentityService::UpdateUser(const Actor& actor, const std::string& id,
                                              const UserPatch& patch) {
-  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermUserWrite));
+  ANXIN_RETURN_IF_ERROR(Require(actor, kPermUserWrite));
   std::vector<FieldError> errors;
   std::optional<std::string> display_name;
   if (patch.display_name) display_name = CheckName("display_name", *patch.display_name, 64, errors);
@@ -728,7 +715,7 @@ Result<UserView> IdentityService::UpdateUser(const Actor& actor, const std::stri
 
 Result<UserView> IdentityService::SetUserRoles(const Actor& actor, const std::string& id,
                                                const std::vector<std::string>& roles) {
-  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermRoleAssign));
+  ANXIN_RETURN_IF_ERROR(Require(actor, kPermRoleAssign));
   if (actor.principal != nullptr && actor.principal->user_id == id) {
     return Status(StatusCode::kPermissionDenied, "cannot_change_own_roles",
                   Text{"不能修改本人的角色", "You cannot change your own roles"});
@@ -755,7 +742,7 @@ Result<UserView> IdentityService::SetUserRoles(const Actor& actor, const std::st
 
 Status IdentityService::ResetPassword(const Actor& actor, const std::string& id,
                                       std::string_view new_password) {
-  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermUserWrite));
+  ANXIN_RETURN_IF_ERROR(Require(actor, kPermUserWrite));
   ANXIN_ASSIGN_OR_RETURN(User target,
                          db_.ReadResult<User>([&](Tx& tx) { return UserInScope(tx, actor, id); }));
   ANXIN_RETURN_IF_ERROR(CheckPasswordPolicy(new_password, target.login, "new_password"));
@@ -775,7 +762,7 @@ Status IdentityService::ResetPassword(const Actor& actor, const std::string& id,
 }
 
 Result<std::vector<Role>> IdentityService::ListRoles(const Actor& actor) {
-  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermRoleRead));
+  ANXIN_RETURN_IF_ERROR(Require(actor, kPermRoleRead));
   return db_.ReadResult<std::vector<Role>>([&](Tx& tx) { return store_->ListRoles(tx); });
 }
 

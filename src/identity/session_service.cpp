@@ -10,9 +10,6 @@ namespace anxin::identity {
 namespace {
 
 using internal::LowerAscii;
-using internal::RequirePermission;
-using internal::Trim;
-using internal::Unauthenticated;
 using storage::Tx;
 
 constexpr size_t kMaxLoginInput = 128;
@@ -278,7 +275,7 @@ Status SessionService::ChangeOwnPassword(const Actor& actor, std::string_view cu
 
 Result<std::vector<SessionView>> SessionService::ListOwnSessions(const Actor& actor) {
   if (actor.principal == nullptr) return Unauthenticated();
-  ANXIN_RETURN_IF_ERROR(RequirePermission(actor, kPermSessionRead));
+  ANXIN_RETURN_IF_ERROR(Require(actor, kPermSessionRead));
   const Principal& p = *actor.principal;
   const int64_t now = clock_.NowMs();
   ANXIN_ASSIGN_OR_RETURN(std::vector<Session> sessions, db_.ReadResult<std::vector<Session>>([&](Tx& tx) {

@@ -5,9 +5,14 @@
 #include <vector>
 
 #include "common/actor.hpp"
+#include "common/enum_table.hpp"
 #include "common/money.hpp"
 #include "common/status.hpp"
 #include "storage/database.hpp"
+
+namespace anxin {
+class OrgScope;  // common/access.hpp
+}  // namespace anxin
 
 namespace anxin::ledger {
 
@@ -52,6 +57,14 @@ struct TrialBalance {
   bool balanced = true;
 };
 
+// What an entry refers to: the object whose money it moves (Entry::ref_type holds the name).
+enum class RefType { kPolicy, kReceipt, kRecovery };
+inline constexpr EnumTable<RefType, 3> kRefTypes{{{
+    {RefType::kPolicy, "policy"},
+    {RefType::kReceipt, "receipt"},
+    {RefType::kRecovery, "recovery"},
+}}};
+
 // A double-entry ledger. Entries are posted inside the caller's transaction, so money moves
 // exactly when the business change commits. Thread-safe.
 class Ledger {
@@ -62,9 +75,13 @@ class Ledger {
   virtual Result<std::string> Post(storage::Tx& tx, const Actor& actor, const Entry& entry) const = 0;
   // Sums every account. `balanced` is true when total debits equal total credits.
   virtual Result<TrialBalance> Balance(storage::Database& db) const = 0;
-  // Returns the entries posted for a reference, oldest first.
+  // Returns the entries posted for a reference whose organisation lies in `scope`, oldest first.
+  // Company-level entries (no organisation) belong to OrgScope::All() only.
   virtual Result<std::vector<Entry>> EntriesFor(storage::Database& db, const std::string& ref_type,
-                                                const std::string& ref_id) const = 0;
+                                                const std::string& ref_id, const OrgScope& scope) const = 0;
+  // Every entry posted for a reference, oldest first (for the platform itself and tests).
+  [[nodiscard]] Result<std::vector<Entry>> EntriesFor(storage::Database& db, const std::string& ref_type,
+                                                      const std::string& ref_id) const;
 };
 
 }  // namespace anxin::ledger

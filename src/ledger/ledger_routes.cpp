@@ -8,8 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
+#include "http/query_spec.hpp"
 #include "http/route_support.hpp"
-#include "ledger/ledger_access.hpp"
+#include "ledger/ledger_service.hpp"
 
 namespace anxin::ledger {
 namespace {
@@ -33,17 +34,22 @@ using nlohmann::json;
 constexpr const char* kTag = "ledger";
 constexpr size_t kMaxRefLength = 64;
 
-Result<std::string> RequiredParam(const Request& request, std::string_view name) {
-  auto value = request.Query(name);
-  if (!value || value->empty()) {
-    return Status::InvalidField(std::string(name), "required",
-                                Text{"缺少查询参数", "The query parameter is required"});
-  }
-  if (value->size() > kMaxRefLength) {
-    return Status::InvalidField(std::string(name), "too_long",
-                                Text{"查询参数过长", "The query parameter is too long"});
-  }
-  return *value;
+struct EntriesQuery {
+  std::optional<RefType> ref_type;
+  std::optional<std::string> ref_id;
+};
+
+const http::QuerySpec<EntriesQuery>& EntriesQuerySpec() {
+  static const auto* spec =
+      &(*new http::QuerySpec<EntriesQuery>())
+           .Enum("ref_type", &EntriesQuery::ref_type, kRefTypes,
+                 {.required = true,
+                  .description = "What the entries refer to: a policy, a receipt or a recovery."})
+           .Text("ref_id", &EntriesQuery::ref_id,
+                 {.required = true,
+                  .max_len = kMaxRefLength,
+                  .description = "The id of that policy, receipt or recovery."});
+  return *spec;
 }
 
 json EntryJson(const Entry& entry) {
@@ -91,7 +97,7 @@ json EntriesSchema() {
 
 }  // namespace
 
-void RegisterLedgerRoutes(http::Router& router, storage::Database& db, const Ledger& ledger) {
+void RegisterLedgerRoutes(http::Router& router, const LedgerService& ledger) {
   router.Add(Route{
       .method = "GET",
       .pattern = "/api/v1/ledger/trial-balance",
@@ -100,8 +106,8 @@ void RegisterLedgerRoutes(http::Router& router, storage::Database& db, const Led
       .summary = "Company-wide trial balance: debits and credits per account (head office only)",
       .tag = kTag,
       .response_schema = TrialBalanceSchema(),
-      .handler = [&db, &ledger](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(TrialBalance balance, ReadTrialBalance(ledger, db, ActorOf(request)));
+      .handler = [&ledger](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(TrialBalance balance, ledger.TrialBalanceFor(ActorOf(request)));
         json accounts = JsonArray(balance.accounts, [](const AccountBalance& a) {
           return json{{"account", a.account},
                       {"name_zh", a.name_zh},
@@ -125,12 +131,11 @@ void RegisterLedgerRoutes(http::Router& router, storage::Database& db, const Led
           "Journal entries posted for a reference (ref_type and ref_id), oldest first, in the caller's scope",
       .tag = kTag,
       .response_schema = EntriesSchema(),
-      .query_parameters = {"ref_type", "ref_id"},
-      .handler = [&db, &ledger](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(std::string ref_type, RequiredParam(request, "ref_type"));
-        ANXIN_ASSIGN_OR_RETURN(std::string ref_id, RequiredParam(request, "ref_id"));
+      .query_parameters = EntriesQuerySpec().Parameters(),
+      .handler = [&ledger](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(EntriesQuery query, EntriesQuerySpec().Read(request));
         ANXIN_ASSIGN_OR_RETURN(std::vector<Entry> entries,
-                               ReadEntries(ledger, db, ActorOf(request), ref_type, ref_id));
+                               ledger.Entries(ActorOf(request), *query.ref_type, *query.ref_id));
         return http::JsonResponse(200, {{"items", JsonArray(entries, EntryJson)}});
       },
   });

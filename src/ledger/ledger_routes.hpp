@@ -1,16 +1,15 @@
 #pragma once
 
 #include "http/router.hpp"
-#include "ledger/ledger.hpp"
-#include "storage/database.hpp"
+#include "ledger/ledger_service.hpp"
 
 namespace anxin::ledger {
 
 // Registers the ledger reading API on `router` (both need ledger.read; scope rules are
-// ReadTrialBalance's and ReadEntries'):
+// LedgerService's):
 //   GET /api/v1/ledger/trial-balance                  company-wide sums per account (head office)
 //   GET /api/v1/ledger/entries?ref_type=&ref_id=      the entries posted for a reference
-// `db` and `ledger` must outlive the router.
-void RegisterLedgerRoutes(http::Router& router, storage::Database& db, const Ledger& ledger);
+// `ledger` must outlive the router.
+void RegisterLedgerRoutes(http::Router& router, const LedgerService& ledger);
 
 }  // namespace anxin::ledger

@@ -25,10 +25,11 @@ class SqlLedger final : public Ledger {
   Result<std::string> Post(storage::Tx& tx, const Actor& actor, const Entry& entry) const override;
   // Sums every account of the chart (zero for unused ones) in one query, ordered by code.
   Result<TrialBalance> Balance(storage::Database& db) const override;
-  // Returns the entries for the reference with their lines, oldest first, with id, at_ms,
-  // actor_id and org_path filled.
+  // Returns the entries for the reference in `scope` with their lines, oldest first, with id,
+  // at_ms, actor_id and org_path filled; the scope is a condition of the query.
+  using Ledger::EntriesFor;
   Result<std::vector<Entry>> EntriesFor(storage::Database& db, const std::string& ref_type,
-                                        const std::string& ref_id) const override;
+                                        const std::string& ref_id, const OrgScope& scope) const override;
 
  private:
   const Clock& clock_;

@@ -4,9 +4,11 @@
 #include <utility>
 #include <vector>
 
+#include "common/access.hpp"
 #include "common/crypto.hpp"
 #include "ledger/ledger_entry.hpp"
 #include "ledger/ledger_store.hpp"
+#include "storage/sql_filter.hpp"
 
 namespace anxin::ledger {
 namespace {
@@ -14,12 +16,6 @@ namespace {
 using storage::Row;
 using storage::Tx;
 using storage::Value;
-
-std::string ActorId(const Actor& actor) {
-  if (actor.principal != nullptr) return actor.principal->user_id;
-  if (!actor.system_name.empty()) return "system:" + actor.system_name;
-  return "anonymous";
-}
 
 }  // namespace
 
@@ -78,16 +74,22 @@ Result<TrialBalance> SqlLedger::Balance(storage::Database& db) const {
   });
 }
 
+Result<std::vector<Entry>> Ledger::EntriesFor(storage::Database& db, const std::string& ref_type,
+                                              const std::string& ref_id) const {
+  return EntriesFor(db, ref_type, ref_id, OrgScope::All());
+}
+
 Result<std::vector<Entry>> SqlLedger::EntriesFor(storage::Database& db, const std::string& ref_type,
-                                                 const std::string& ref_id) const {
+                                                 const std::string& ref_id, const OrgScope& scope) const {
+  storage::SqlFilter filter;
+  filter.Where("e.ref_type = ?", {ref_type}).Where("e.ref_id = ?", {ref_id}).InScope("e.org_path", scope);
+  const std::string sql =
+      "SELECT e.id, e.at_ms, e.memo, e.ref_type, e.ref_id, e.org_id, e.org_path, e.actor_id, "
+      "l.account_code, l.debit_fen, l.credit_fen "
+      "FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id" +
+      filter.WhereSql() + " ORDER BY e.at_ms, e.id, l.line_no";
   return db.ReadResult<std::vector<Entry>>([&](Tx& tx) -> Result<std::vector<Entry>> {
-    ANXIN_ASSIGN_OR_RETURN(
-        std::vector<Row> rows,
-        tx.Query("SELECT e.id, e.at_ms, e.memo, e.ref_type, e.ref_id, e.org_id, e.org_path, e.actor_id, "
-                 "l.account_code, l.debit_fen, l.credit_fen "
-                 "FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id "
-                 "WHERE e.ref_type = ? AND e.ref_id = ? ORDER BY e.at_ms, e.id, l.line_no",
-                 {ref_type, ref_id}));
+    ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, filter.params()));
     std::vector<Entry> entries;
     for (const Row& row : rows) {
       if (entries.empty() || entries.back().id != row.Text(0)) {

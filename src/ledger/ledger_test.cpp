@@ -2,6 +2,7 @@
 // balance, concurrency, entries per reference, scoped reading and the routes.
 #include <atomic>
 #include <map>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -11,8 +12,8 @@
 
 #include "identity/identity_routes.hpp"
 #include "identity/identity_test_support.hpp"
-#include "ledger/ledger_access.hpp"
 #include "ledger/ledger_routes.hpp"
+#include "ledger/ledger_service.hpp"
 #include "ledger/ledger_store.hpp"
 
 namespace anxin::ledger {
@@ -237,23 +238,26 @@ TEST_F(LedgerTest, TrialBalanceIsForTheHeadOfficeAndEntriesAreScoped) {
   Must(Post(Receipt("R-1", 200, "BJ01")));
   Must(Post(Receipt("R-1", 300, "")));  // company level
 
-  EXPECT_TRUE(ReadTrialBalance(ledger_, *db_, As("auditor")).ok());
-  EXPECT_TRUE(ReadTrialBalance(ledger_, *db_, Actor::System("test")).ok());
-  Result<TrialBalance> branch = ReadTrialBalance(ledger_, *db_, As("cashier.bj"));
+  EXPECT_TRUE(LedgerService(*db_, ledger_).TrialBalanceFor(As("auditor")).ok());
+  EXPECT_TRUE(LedgerService(*db_, ledger_).TrialBalanceFor(Actor::System("test")).ok());
+  Result<TrialBalance> branch = LedgerService(*db_, ledger_).TrialBalanceFor(As("cashier.bj"));
   EXPECT_EQ(branch.status().code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(branch.status().reason(), "head_office_only");
-  EXPECT_EQ(ReadTrialBalance(ledger_, *db_, As("seller.bj01")).status().code(),
+  EXPECT_EQ(LedgerService(*db_, ledger_).TrialBalanceFor(As("seller.bj01")).status().code(),
             StatusCode::kPermissionDenied);
-  EXPECT_EQ(ReadTrialBalance(ledger_, *db_, Anonymous()).status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(LedgerService(*db_, ledger_).TrialBalanceFor(Anonymous()).status().code(),
+            StatusCode::kUnauthenticated);
 
-  std::vector<Entry> bj = Must(ReadEntries(ledger_, *db_, As("cashier.bj"), "receipt", "R-1"));
+  std::vector<Entry> bj =
+      Must(LedgerService(*db_, ledger_).Entries(As("cashier.bj"), RefType::kReceipt, "R-1"));
   ASSERT_EQ(bj.size(), 1u);
   EXPECT_EQ(bj[0].lines[0].debit, Money::Fen(200));
-  std::vector<Entry> sh = Must(ReadEntries(ledger_, *db_, As("cashier.sh"), "receipt", "R-1"));
+  std::vector<Entry> sh =
+      Must(LedgerService(*db_, ledger_).Entries(As("cashier.sh"), RefType::kReceipt, "R-1"));
   ASSERT_EQ(sh.size(), 1u);
   EXPECT_EQ(sh[0].lines[0].debit, Money::Fen(100));
-  EXPECT_EQ(Must(ReadEntries(ledger_, *db_, As("auditor"), "receipt", "R-1")).size(), 3u);
-  EXPECT_EQ(ReadEntries(ledger_, *db_, As("seller.bj01"), "receipt", "R-1").status().code(),
+  EXPECT_EQ(Must(LedgerService(*db_, ledger_).Entries(As("auditor"), RefType::kReceipt, "R-1")).size(), 3u);
+  EXPECT_EQ(LedgerService(*db_, ledger_).Entries(As("seller.bj01"), RefType::kReceipt, "R-1").status().code(),
             StatusCode::kPermissionDenied);
 }
 
@@ -262,7 +266,8 @@ class LedgerRoutesTest : public LedgerTest {
   void SetUp() override {
     LedgerTest::SetUp();
     RegisterIdentity(router_);
-    RegisterLedgerRoutes(router_, *db_, ledger_);
+    service_ = std::make_unique<LedgerService>(*db_, ledger_);
+    RegisterLedgerRoutes(router_, *service_);
   }
 
   http::Response Get(const std::string& path, const std::string& login,
@@ -276,6 +281,7 @@ class LedgerRoutesTest : public LedgerTest {
     return router_.Handle(request);
   }
 
+  std::unique_ptr<LedgerService> service_;
   http::Router router_;
 };
 
@@ -315,6 +321,11 @@ TEST_F(LedgerRoutesTest, RendersTheTrialBalanceAndEntries) {
   http::Response missing = Get("/api/v1/ledger/entries", "cashier.bj", {{"ref_type", "receipt"}});
   EXPECT_EQ(missing.status, 400);
   EXPECT_EQ(json::parse(missing.body)["errors"][0]["field"], "ref_id");
+  // ref_type is one of the documented kinds.
+  http::Response unknown =
+      Get("/api/v1/ledger/entries", "cashier.bj", {{"ref_type", "receipts"}, {"ref_id", "R-1"}});
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(json::parse(unknown.body)["errors"][0]["field"], "ref_type");
 }
 
 }  // namespace

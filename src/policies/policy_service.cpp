@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/access.hpp"
 #include "common/validation.hpp"
 #include "policies/policy_validation.hpp"
 #include "products/product.hpp"
@@ -16,53 +17,9 @@ using storage::Tx;
 // so running out of attempts means something is broken.
 constexpr int kMaxNumberAttempts = 8;
 
-bool IsSystem(const Actor& actor) { return actor.principal == nullptr && !actor.system_name.empty(); }
-
-Status Unauthenticated() {
-  return Status(StatusCode::kUnauthenticated, "unauthenticated", Text{"请先登录", "Please log in first"});
-}
-
-Status Denied() {
-  return Status(StatusCode::kPermissionDenied, "permission_denied",
-                Text{"没有执行此操作的权限", "You do not have permission to do this"});
-}
-
-// Returns OK if `actor` may use `permission`: system actors always may; anonymous actors never;
-// customers not yet (their own policies come with the customer portal).
-Status RequireStaffPermission(const Actor& actor, const char* permission) {
-  if (IsSystem(actor)) return Status::Ok();
-  if (actor.principal == nullptr) return Unauthenticated();
-  if (actor.principal->kind != UserKind::kStaff || !actor.principal->Has(permission)) return Denied();
-  return Status::Ok();
-}
-
-bool InScope(const Actor& actor, const std::string& path) {
-  return IsSystem(actor) || (actor.principal != nullptr && actor.principal->Covers(path));
-}
-
 Status PolicyExistsForCard() {
   return Status(StatusCode::kAlreadyExists, "policy_exists_for_card",
                 Text{"该卡已出具保单", "A policy has already been issued for this card"});
-}
-
-std::string Trim(std::string_view text) {
-  size_t begin = 0;
-  size_t end = text.size();
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  while (begin < end && space(text[begin])) ++begin;
-  while (end > begin && space(text[end - 1])) --end;
-  return std::string(text.substr(begin, end - begin));
-}
-
-// Returns `text` fit for an audit summary: with 11 or more digits (enough to hide a mobile or ID
-// number in a free-text purpose) every digit is masked (RULES.md §6: no clear personal data in logs).
-std::string AuditSafe(std::string_view text) {
-  std::string out(text);
-  if (std::count_if(out.begin(), out.end(), [](char c) { return c >= '0' && c <= '9'; }) < 11) return out;
-  for (char& c : out) {
-    if (c >= '0' && c <= '9') c = '*';
-  }
-  return out;
 }
 
 std::string Compact(const Date& date) {
@@ -284,7 +241,7 @@ Result<Policy> PolicyService::ViewOf(const StoredPolicy& stored, bool reveal) co
 
 Result<Policy> PolicyService::Fetch(const Actor& actor, bool by_number, const std::string& key,
                                     const PartyReveal& reveal) const {
-  ANXIN_RETURN_IF_ERROR(RequireStaffPermission(actor, kPermPolicyRead));
+  ANXIN_RETURN_IF_ERROR(RequireStaff(actor, kPermPolicyRead));
   auto find = [&](Tx& tx) -> Result<StoredPolicy> {
     ANXIN_ASSIGN_OR_RETURN(std::optional<StoredPolicy> stored,
                            by_number ? store_->FindByNumber(tx, key) : store_->Find(tx, key));
@@ -299,23 +256,17 @@ Result<Policy> PolicyService::Fetch(const Actor& actor, bool by_number, const st
   }
   // RULES.md §6: clear personal data needs the permission and a stated purpose, and every access
   // is recorded with who and why.
-  ANXIN_RETURN_IF_ERROR(RequireStaffPermission(actor, kPermPiiReveal));
-  const std::string purpose = Trim(reveal.purpose);
-  if (!IsValidUtf8(purpose) || Utf8Length(purpose) < 4 || Utf8Length(purpose) > 200) {
-    return Status::InvalidField("purpose", purpose.empty() ? "required" : "invalid_length",
-                                Text{"请填写查看明文的用途（4-200个字符）",
-                                     "State the purpose of revealing personal data (4-200 characters)"});
-  }
+  ANXIN_ASSIGN_OR_RETURN(const std::string purpose, CheckReveal(actor, reveal.purpose));
   return db_.WriteResult<Policy>([&](Tx& tx) -> Result<Policy> {
     ANXIN_ASSIGN_OR_RETURN(StoredPolicy stored, find(tx));
     ANXIN_ASSIGN_OR_RETURN(Policy policy, ViewOf(stored, true));
-    ANXIN_RETURN_IF_ERROR(audit_.Append(
-        tx, actor,
-        {"pii.reveal",
-         "policy",
-         stored.id,
-         stored.org_id,
-         {{"fields", {"parties"}}, {"policy_no", stored.policy_no}, {"purpose", AuditSafe(purpose)}}}));
+    ANXIN_RETURN_IF_ERROR(
+        audit_.Append(tx, actor,
+                      {"pii.reveal",
+                       "policy",
+                       stored.id,
+                       stored.org_id,
+                       {{"fields", {"parties"}}, {"policy_no", stored.policy_no}, {"purpose", purpose}}}));
     return policy;
   });
 }
@@ -331,12 +282,10 @@ Result<Policy> PolicyService::GetByNumber(const Actor& actor, const std::string&
 }
 
 Result<PolicyPage> PolicyService::List(const Actor& actor, const PolicyFilter& filter) const {
-  ANXIN_RETURN_IF_ERROR(RequireStaffPermission(actor, kPermPolicyRead));
-  // A staff member without a node has no data scope (an empty prefix would match everything).
-  if (!IsSystem(actor) && actor.principal->org_path.empty()) return Denied();
+  ANXIN_RETURN_IF_ERROR(RequireStaff(actor, kPermPolicyRead));
   const int limit = std::clamp(filter.limit, 1, kMaxPolicyPageSize);
   PolicyQuery query;
-  query.scope_path = IsSystem(actor) ? "" : actor.principal->org_path;
+  query.scope = ScopeOf(actor);
   query.product_code = filter.product_code;
   query.status = filter.status;
   query.card_serial = filter.card_serial;

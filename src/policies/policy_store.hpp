@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/access.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -60,7 +62,7 @@ struct StoredPolicy {
 
 // A listing query; every condition is optional except the scope.
 struct PolicyQuery {
-  std::string scope_path;  // only policies whose org_path starts with this ("" = all)
+  OrgScope scope = OrgScope::Nothing();  // only policies of organisations in the scope
   std::optional<std::string> product_code;
   std::optional<PolicyStatus> status;
   std::optional<std::string> card_serial;

@@ -6,6 +6,7 @@
 
 #include "policies/policy_store.hpp"
 #include "products/product.hpp"
+#include "storage/sql_filter.hpp"
 
 namespace anxin::policies {
 namespace {
@@ -23,16 +24,6 @@ constexpr const char* kPartyColumns =
     "pp.policy_id, pp.seq, pp.role, pp.name_enc, pp.name_masked, pp.id_type, pp.id_number_enc, "
     "pp.id_number_hash, pp.birth_date, pp.sex, pp.phone_enc, pp.phone_hash, pp.relationship, "
     "pp.share_percent";
-
-std::string EscapeLike(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    if (c == '!' || c == '%' || c == '_') out.push_back('!');
-    out.push_back(c);
-  }
-  return out;
-}
 
 Value OptValue(const std::optional<std::string>& value) {
   return value ? Value(*value) : Value(std::monostate{});
@@ -187,33 +178,16 @@ class SqlPolicyStore final : public PolicyStore {
 
  private:
   static std::string Where(const PolicyQuery& query, std::vector<Value>& params) {
-    std::string where = "p.id > ?";
-    params.emplace_back(query.after_id);
-    if (!query.scope_path.empty()) {
-      where += " AND p.org_path LIKE ? ESCAPE '!'";
-      params.emplace_back(EscapeLike(query.scope_path) + "%");
-    }
-    if (query.product_code) {
-      where += " AND p.product_code = ?";
-      params.emplace_back(*query.product_code);
-    }
-    if (query.status) {
-      where += " AND p.status = ?";
-      params.emplace_back(std::string(PolicyStatusName(*query.status)));
-    }
-    if (query.card_serial) {
-      where += " AND p.card_serial = ?";
-      params.emplace_back(*query.card_serial);
-    }
-    if (query.issued_from_ms) {
-      where += " AND p.issued_at >= ?";
-      params.emplace_back(*query.issued_from_ms);
-    }
-    if (query.issued_to_ms) {
-      where += " AND p.issued_at < ?";
-      params.emplace_back(*query.issued_to_ms);
-    }
-    return where;
+    storage::SqlFilter filter;
+    filter.Where("p.id > ?", {query.after_id})
+        .InScope("p.org_path", query.scope)
+        .Equals("p.product_code", query.product_code)
+        .Equals("p.card_serial", query.card_serial);
+    if (query.status) filter.Where("p.status = ?", {std::string(PolicyStatusName(*query.status))});
+    if (query.issued_from_ms) filter.Where("p.issued_at >= ?", {*query.issued_from_ms});
+    if (query.issued_to_ms) filter.Where("p.issued_at < ?", {*query.issued_to_ms});
+    params = filter.params();
+    return filter.WhereSql().substr(std::string_view(" WHERE ").size());
   }
 
   Result<std::optional<StoredPolicy>> FindOne(Tx& tx, const char* condition, const std::string& key) {
