@@ -54,6 +54,7 @@ Application::Application(std::unique_ptr<storage::Database> db, KeyRing keys, co
       outbox_(keys_, clock_),
       sms_sender_(MakeSmsSender(options, &recording_sms_)),
       dispatcher_(std::make_unique<notify::OutboxDispatcher>(*db_, keys_, clock_, *sms_sender_)),
+      sms_simulator_(*db_, keys_, options.sms_webhook_url.empty()),
       card_admin_(*db_, card_store_, card_admin_store_, identity_, products_, keys_, clock_, audit_),
       card_stock_(*db_, card_store_, card_stock_store_, identity_, products_, keys_, clock_, audit_),
       card_sales_(*db_, card_store_, card_sales_store_, identity_, ledger_, keys_, clock_, audit_),
@@ -84,6 +85,8 @@ Application::Application(std::unique_ptr<storage::Database> db, KeyRing keys, co
   cards::RegisterCardStockRoutes(router_, card_stock_);
   cards::RegisterCardSalesRoutes(router_, card_sales_);
   cards::RegisterCardActivationRoutes(router_, card_activation_);
+  notify::RegisterSmsSimulatorRoutes(router_, sms_simulator_);
+  cards::RegisterSmsSimulatorInboundRoute(router_, card_activation_, sms_simulator_);
 }
 
 Application::~Application() { StopBackgroundJobs(); }
@@ -127,6 +130,9 @@ void Application::RunExpiryJob() {
       LogEvent(spdlog::level::err, "card_expiry_failed", {{"error", expired.status().ToString()}});
     } else if (*expired > 0) {
       LogEvent(spdlog::level::info, "cards_expired", {{"count", *expired}});
+    }
+    if (auto purged = card_activation_.PurgeAttempts(); !purged.ok()) {
+      LogEvent(spdlog::level::err, "card_attempts_purge_failed", {{"error", purged.status().ToString()}});
     }
     if (auto purged = sessions_.PurgeThrottle(); !purged.ok()) {
       LogEvent(spdlog::level::err, "login_throttle_purge_failed", {{"error", purged.status().ToString()}});

@@ -33,6 +33,7 @@
 #include "notify/outbox_dispatcher.hpp"
 #include "notify/outbox_store.hpp"
 #include "notify/sms_sender.hpp"
+#include "notify/sms_simulator.hpp"
 #include "policies/policy_service.hpp"
 #include "products/product_service.hpp"
 #include "products/product_store.hpp"
@@ -121,6 +122,7 @@ class Application {
   std::unique_ptr<notify::SmsSender> sms_sender_;
   notify::RecordingSmsSender* recording_sms_ = nullptr;
   std::unique_ptr<notify::OutboxDispatcher> dispatcher_;
+  notify::SmsSimulator sms_simulator_;
   cards::SqlCardStore card_store_;
   cards::SqlCardAdminStore card_admin_store_;
   cards::SqlCardStockStore card_stock_store_;

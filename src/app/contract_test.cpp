@@ -260,8 +260,6 @@ const std::set<std::string>& NotYetDeclaredOnce() {
   static const std::set<std::string> routes = {
       "PATCH /api/v1/orgs/{id}",
       "PATCH /api/v1/users/{id}",
-      "POST /api/v1/card-activations",
-      "POST /api/v1/card-activations/verify",
       "POST /api/v1/card-batches",
       "POST /api/v1/card-movements",
       "POST /api/v1/card-recoveries",

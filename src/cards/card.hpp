@@ -105,8 +105,6 @@ struct Card {
   std::string holder_org_path;
   std::optional<std::string> sales_id;
   std::optional<std::string> policy_id;
-  int64_t failed_attempts = 0;
-  int64_t locked_until = 0;
   int64_t valid_until = 0;
   int64_t updated_at = 0;
 };

@@ -146,6 +146,11 @@ std::vector<std::string> SplitWords(std::string_view text) {
   return words;
 }
 
+// The reply to an activation SMS that failed for `reason_zh`.
+std::string SmsRejectionText(const std::string& reason_zh) {
+  return "【安心保险】激活失败：" + reason_zh + "。格式：JH 卡号 密码 姓名 身份证号";
+}
+
 // The Chinese reason of a failed SMS activation, for the reply.
 std::string SmsReasonZh(const Status& status) {
   if (status.reason() == "validation_failed" && !status.fields().empty()) {
@@ -188,7 +193,8 @@ struct CardActivationService::CheckedCard {
 // An activation validated and ready to commit.
 struct CardActivationService::Prepared {
   CheckedCard checked;
-  std::string channel;
+  ActivationChannel channel = ActivationChannel::kWeb;
+  std::string entered_by;  // the staff member's user id (phone, counter)
   std::string product_name_zh, product_name_en, plan_name_zh, plan_name_en;
   std::unique_ptr<policies::PreparedPolicy> policy;  // validated and sealed for the issuer
   std::string holder_phone;
@@ -220,7 +226,7 @@ CardActivationService::CardActivationService(storage::Database& db, CardStore& c
       audit_(audit),
       settings_(std::move(settings)) {}
 
-Result<CardActivationService::CheckedCard> CardActivationService::CheckCredentials(
+Result<CardActivationService::CheckedCard> CardActivationService::CheckPassword(
     const Actor& actor, const CardCredentials& credentials, const std::string& client) {
   ANXIN_ASSIGN_OR_RETURN(ParsedSerial parsed, ParseSerial(credentials.serial, "serial"));
   if (credentials.password.empty()) {
@@ -240,10 +246,12 @@ Result<CardActivationService::CheckedCard> CardActivationService::CheckCredentia
   std::optional<Card> card;
   std::optional<std::string> stored_hash;
   std::optional<CardType> type;
+  CardAttempts attempts;
   ANXIN_RETURN_IF_ERROR(db_.Read([&](storage::Tx& tx) -> Status {
     ANXIN_ASSIGN_OR_RETURN(throttle, store_.FindThrottle(tx, client_key));
     ANXIN_ASSIGN_OR_RETURN(card, cards_.Find(tx, checked.serial));
     ANXIN_ASSIGN_OR_RETURN(stored_hash, store_.FindPasswordHash(tx, checked.serial));
+    ANXIN_ASSIGN_OR_RETURN(attempts, store_.FindAttempts(tx, checked.serial));
     if (card) {
       ANXIN_ASSIGN_OR_RETURN(type, cards_.FindType(tx, card->card_type_id));
     }
@@ -256,25 +264,31 @@ Result<CardActivationService::CheckedCard> CardActivationService::CheckCredentia
   const bool password_ok =
       ConstantTimeEquals(stored_hash.value_or(std::string(kAbsentHash)), checked.password_hash) && card &&
       type;
-  if (card && card->locked_until > now) {
+  // The lock is kept per card number, so a number no card has locks exactly like a real one.
+  if (attempts.locked_until > now) {
     ANXIN_RETURN_IF_ERROR(RecordFailure(actor, client_key, std::nullopt));
-    return TooManyAttempts().WithRetryAfter(std::chrono::milliseconds(card->locked_until - now));
+    return TooManyAttempts().WithRetryAfter(std::chrono::milliseconds(attempts.locked_until - now));
   }
   if (!password_ok) {
-    // The same statements run whether or not the card exists (the attempt update then changes no row).
     ANXIN_RETURN_IF_ERROR(RecordFailure(
         actor, client_key, WrongPassword{checked.serial, card ? card->holder_org_id : std::string()}));
     return InvalidCredentials();
   }
-  if (card->failed_attempts != 0 || card->locked_until != 0) {
+  if (attempts.failed_attempts != 0 || attempts.locked_until != 0) {
     // The right password ends a run of wrong ones.
     ANXIN_RETURN_IF_ERROR(
-        db_.Write([&](storage::Tx& tx) -> Status { return cards_.SetAttempts(tx, checked.serial, 0, 0); }));
+        db_.Write([&](storage::Tx& tx) -> Status { return store_.ClearAttempts(tx, checked.serial); }));
   }
-  if (card->status != CardStatus::kAwaitingActivation) return NotActivatable(card->status);
-  if (now > card->valid_until) return NotActivatable(CardStatus::kExpired);
   checked.card = std::move(*card);
   checked.type = std::move(*type);
+  return checked;
+}
+
+Result<CardActivationService::CheckedCard> CardActivationService::CheckCredentials(
+    const Actor& actor, const CardCredentials& credentials, const std::string& client) {
+  ANXIN_ASSIGN_OR_RETURN(CheckedCard checked, CheckPassword(actor, credentials, client));
+  if (checked.card.status != CardStatus::kAwaitingActivation) return NotActivatable(checked.card.status);
+  if (clock_.NowMs() > checked.card.valid_until) return NotActivatable(CardStatus::kExpired);
   return checked;
 }
 
@@ -305,25 +319,31 @@ Status CardActivationService::RecordFailure(const Actor& actor, const std::strin
     if (!wrong_password) return Status::Ok();
 
     const std::string& serial = wrong_password->serial;
-    ANXIN_ASSIGN_OR_RETURN(std::optional<CardAttempts> attempts, store_.LockAttempts(tx, serial));
-    if (!attempts) return Status::Ok();
+    ANXIN_ASSIGN_OR_RETURN(CardAttempts attempts, store_.LockAttempts(tx, serial));
     // A lock that has run out ends the run it punished: counting starts again.
-    const bool lock_expired = attempts->locked_until != 0 && attempts->locked_until <= now;
-    int64_t failed = (lock_expired ? 0 : attempts->failed_attempts) + 1;
-    int64_t locked_until = lock_expired ? 0 : attempts->locked_until;
-    if (failed >= settings_.card_max_failures && locked_until <= now) {
-      locked_until = now + settings_.card_lock_ms;
-      ANXIN_RETURN_IF_ERROR(
-          audit_.Append(tx, actor,
-                        {"card.lock",
-                         "card",
-                         serial,
-                         wrong_password->holder_org_id,
-                         {{"failed_attempts", failed}, {"locked_until", FormatTimestamp(locked_until)}},
-                         "ok"}));
+    const bool lock_expired = attempts.locked_until != 0 && attempts.locked_until <= now;
+    attempts.failed_attempts = (lock_expired ? 0 : attempts.failed_attempts) + 1;
+    if (lock_expired) attempts.locked_until = 0;
+    attempts.last_failed_at = now;
+    if (attempts.failed_attempts >= settings_.card_max_failures && attempts.locked_until <= now) {
+      attempts.locked_until = now + settings_.card_lock_ms;
+      ANXIN_RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                          {"card.lock",
+                                           "card",
+                                           serial,
+                                           wrong_password->holder_org_id,
+                                           {{"failed_attempts", attempts.failed_attempts},
+                                            {"locked_until", FormatTimestamp(attempts.locked_until)}},
+                                           "ok"}));
     }
-    return cards_.SetAttempts(tx, serial, failed, locked_until);
+    return store_.SaveAttempts(tx, serial, attempts);
   });
+}
+
+Result<int64_t> CardActivationService::PurgeAttempts() {
+  const int64_t now = clock_.NowMs();
+  return db_.WriteResult<int64_t>(
+      [&](storage::Tx& tx) { return store_.PurgeAttempts(tx, now, now - settings_.attempts_idle_ms); });
 }
 
 std::shared_ptr<const nlohmann::json> CardActivationService::CoveragesOf(const products::Product& product,
@@ -550,8 +570,9 @@ Result<Activation> CardActivationService::Commit(storage::Tx& tx, const Actor& a
   if (!card || !stored_hash || !ConstantTimeEquals(*stored_hash, prepared.checked.password_hash)) {
     return InvalidCredentials();
   }
-  if (card->locked_until > now) {
-    return TooManyAttempts().WithRetryAfter(std::chrono::milliseconds(card->locked_until - now));
+  ANXIN_ASSIGN_OR_RETURN(CardAttempts attempts, store_.FindAttempts(tx, serial));
+  if (attempts.locked_until > now) {
+    return TooManyAttempts().WithRetryAfter(std::chrono::milliseconds(attempts.locked_until - now));
   }
   Result<CardStatus> next = CardTransition(card->status, CardAction::kActivate);
   if (!next.ok()) return NotActivatable(card->status);
@@ -573,8 +594,8 @@ Result<Activation> CardActivationService::Commit(storage::Tx& tx, const Actor& a
   ANXIN_ASSIGN_OR_RETURN(bool linked, store_.SetPolicyId(tx, serial, policy.id));
   if (!linked)
     return Status::Internal("cards: activated card " + serial + " could not be linked to its policy");
-  if (card->failed_attempts != 0 || card->locked_until != 0) {
-    ANXIN_RETURN_IF_ERROR(cards_.SetAttempts(tx, serial, 0, 0));
+  if (attempts.failed_attempts != 0 || attempts.locked_until != 0) {
+    ANXIN_RETURN_IF_ERROR(store_.ClearAttempts(tx, serial));
   }
 
   const std::string& org_id = card->holder_org_id;
@@ -587,7 +608,9 @@ Result<Activation> CardActivationService::Commit(storage::Tx& tx, const Actor& a
   event.actor_id = ActorId(actor);
   event.ref_type = "policy";
   event.ref_id = policy.id;
-  event.detail = {{"channel", prepared.channel}, {"policy_no", policy.policy_no}};
+  const std::string channel(kActivationChannels.Name(prepared.channel));
+  event.detail = {{"channel", channel}, {"policy_no", policy.policy_no}};
+  if (!prepared.entered_by.empty()) event.detail["entered_by"] = prepared.entered_by;
   ANXIN_RETURN_IF_ERROR(cards_.AppendEvent(tx, event));
 
   // The advance premium received when payment was confirmed becomes written premium now.
@@ -613,7 +636,8 @@ Result<Activation> CardActivationService::Commit(storage::Tx& tx, const Actor& a
                                         {"premium_fen", policy.premium.fen},
                                         {"start_date", FormatDate(policy.start_date)},
                                         {"end_date", FormatDate(policy.end_date)},
-                                        {"channel", prepared.channel}},
+                                        {"channel", channel},
+                                        {"entered_by", prepared.entered_by}},
                                        "ok"}));
 
   notify::OutboundMessage message;
@@ -624,9 +648,13 @@ Result<Activation> CardActivationService::Commit(storage::Tx& tx, const Actor& a
                  "，保障期间" + FormatDate(policy.start_date) + "至" + FormatDate(policy.end_date) + "。";
   message.ref_type = "policy";
   message.ref_id = policy.id;
+  message.org_path = card->holder_org_path;
   ANXIN_RETURN_IF_ERROR(outbox_.Enqueue(tx, message).status());
 
   Activation out;
+  out.channel = prepared.channel;
+  out.entered_by = prepared.entered_by;
+  out.sms_text = message.text;
   out.serial = serial;
   out.policy = std::move(policy);
   out.product_name_zh = prepared.product_name_zh;
@@ -637,10 +665,81 @@ Result<Activation> CardActivationService::Commit(storage::Tx& tx, const Actor& a
 }
 
 Result<Activation> CardActivationService::Activate(const Actor& actor, const ActivationRequest& request) {
+  if (request.channel != ActivationChannel::kWeb) {
+    return Status::InvalidField("channel", "not_allowed",
+                                {"此入口只用于网页激活", "This entry is for activation on the web page"});
+  }
   ANXIN_ASSIGN_OR_RETURN(CheckedCard checked, CheckCredentials(actor, request.card, actor.client_address));
+  return ActivateChecked(actor, std::move(checked), request);
+}
+
+Result<Activation> CardActivationService::ActivateChecked(const Actor& actor, CheckedCard checked,
+                                                          const ActivationRequest& request) {
   ANXIN_ASSIGN_OR_RETURN(Terms terms, TermsFor(checked));
   ANXIN_ASSIGN_OR_RETURN(Prepared prepared, Prepare(std::move(checked), terms, request));
+  if (IsStaff(actor)) prepared.entered_by = ActorId(actor);
   return db_.WriteResult<Activation>([&](storage::Tx& tx) { return Commit(tx, actor, prepared); });
+}
+
+Result<Activation> CardActivationService::ActivateForHolder(const Actor& actor,
+                                                            const ActivationRequest& request) {
+  ANXIN_ASSIGN_OR_RETURN(const Principal* staff, RequireStaffMember(actor, kPermCardActivateAssist));
+  if (request.channel != ActivationChannel::kPhone && request.channel != ActivationChannel::kCounter) {
+    return Status::InvalidField(
+        "channel", "not_allowed",
+        {"代客户激活的渠道应为客服电话或柜面", "The channel must be phone or counter"});
+  }
+  // A staff member's mistakes are counted against them, not against the address of their office
+  // (a call centre's agents share one).
+  ANXIN_ASSIGN_OR_RETURN(CheckedCard checked,
+                         CheckCredentials(actor, request.card, "staff:" + staff->user_id));
+  if (!InScope(actor, checked.card.holder_org_path)) return Status::NotFound("card");
+  return ActivateChecked(actor, std::move(checked), request);
+}
+
+Result<CardLookup> CardActivationService::Lookup(const Actor& actor, const CardCredentials& credentials) {
+  ANXIN_ASSIGN_OR_RETURN(CheckedCard checked, CheckPassword(actor, credentials, actor.client_address));
+  CardLookup out;
+  out.card = std::move(checked.card);
+  out.type = std::move(checked.type);
+  if (!out.card.policy_id) return out;
+  std::optional<policies::Policy> policy;
+  std::vector<CardEvent> events;
+  ANXIN_RETURN_IF_ERROR(db_.Read([&](storage::Tx& tx) -> Status {
+    ANXIN_ASSIGN_OR_RETURN(policy, issuer_.FindIssued(tx, *out.card.policy_id));
+    ANXIN_ASSIGN_OR_RETURN(events, cards_.Events(tx, out.card.serial));
+    return Status::Ok();
+  }));
+  if (!policy)
+    return Status::Internal("cards: policy " + *out.card.policy_id + " of card " + out.card.serial +
+                            " is missing");
+  Activation activation;
+  activation.serial = out.card.serial;
+  for (const CardEvent& event : events) {
+    if (event.action != CardAction::kActivate) continue;
+    out.activated_at = event.at_ms;
+    if (event.detail.is_object()) {
+      activation.channel =
+          kActivationChannels.Parse(event.detail.value("channel", "web")).value_or(ActivationChannel::kWeb);
+      activation.entered_by = event.detail.value("entered_by", "");
+    }
+  }
+  // The names of the product version and plan the policy was issued under (versions are immutable).
+  Result<std::shared_ptr<const products::Product>> product =
+      products_.GetShared(policy->product_code, policy->product_version);
+  if (product.ok()) {
+    activation.product_name_zh = (*product)->name_zh;
+    activation.product_name_en = (*product)->name_en;
+    if (const products::Plan* plan = (*product)->FindPlan(policy->plan_code)) {
+      activation.plan_name_zh = plan->name_zh;
+      activation.plan_name_en = plan->name_en;
+    }
+  } else if (product.status().code() != StatusCode::kNotFound) {
+    return std::move(product).take_status();
+  }
+  activation.policy = std::move(*policy);
+  out.activation = std::move(activation);
+  return out;
 }
 
 Status CardActivationService::AuthenticateSms(std::string_view timestamp, std::string_view signature_hex,
@@ -663,7 +762,7 @@ Status CardActivationService::RecordSmsRejection(const Actor& actor, const SmsIn
     message.channel = "sms";
     message.recipient = phone;
     message.template_code = "card_activation_failed";
-    message.text = "【安心保险】激活失败：" + reason_zh + "。格式：JH 卡号 密码 姓名 身份证号";
+    message.text = SmsRejectionText(reason_zh);
     message.ref_type = "sms";
     message.ref_id = record.message_id;
     ANXIN_RETURN_IF_ERROR(outbox_.Enqueue(tx, message).status());
@@ -709,7 +808,7 @@ Result<SmsOutcome> CardActivationService::HandleSms(const Actor& actor, const In
     Status s = RecordSmsRejection(actor, record, phone, reason_zh);
     if (s.reason() == "sms_duplicate") return lost_race();
     ANXIN_RETURN_IF_ERROR(s);
-    return SmsOutcome{false, record.result_code, std::nullopt, false};
+    return SmsOutcome{false, record.result_code, std::nullopt, false, SmsRejectionText(reason_zh)};
   };
 
   std::optional<ActivationSms> parsed = ParseActivationSms(sms.text);
@@ -721,7 +820,7 @@ Result<SmsOutcome> CardActivationService::HandleSms(const Actor& actor, const In
   request.holder.id_type = IdType::kResidentId;
   request.holder.id_number = parsed->id_number;
   request.holder.phone = phone;
-  request.channel = "sms";
+  request.channel = ActivationChannel::kSms;
   request.card_defaults = true;
 
   // Guessing by SMS is throttled per sender, not per gateway address.
@@ -740,7 +839,8 @@ Result<SmsOutcome> CardActivationService::HandleSms(const Actor& actor, const In
     });
   };
   Result<Activation> activation = attempt();
-  if (activation.ok()) return SmsOutcome{true, "activated", activation->policy.id, false};
+  if (activation.ok())
+    return SmsOutcome{true, "activated", activation->policy.id, false, activation->sms_text};
   const Status& failure = activation.status();
   switch (failure.code()) {
     case StatusCode::kInvalidArgument:

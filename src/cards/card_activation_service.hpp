@@ -16,6 +16,7 @@
 #include "common/actor.hpp"
 #include "common/clock.hpp"
 #include "common/crypto.hpp"
+#include "common/enum_table.hpp"
 #include "common/money.hpp"
 #include "common/status.hpp"
 #include "common/validation.hpp"
@@ -43,7 +44,28 @@ struct CardActivationSettings {
   int64_t client_max_failures = 20;
   int64_t client_window_ms = 10LL * 60 * 1000;
   int64_t client_block_ms = 15LL * 60 * 1000;
+  // Attempt counters of a card number that is not locked are forgotten after this long without a
+  // failure (PurgeAttempts).
+  int64_t attempts_idle_ms = 24LL * 60 * 60 * 1000;
 };
+
+// Who entered an activation: the holder on the web page or by SMS, or a staff member on the
+// holder's behalf over the customer-service phone or at a counter (seed 000's three channels).
+enum class ActivationChannel { kWeb, kSms, kPhone, kCounter };
+inline constexpr EnumTable<ActivationChannel, 4> kActivationChannels{{{
+    {ActivationChannel::kWeb, "web"},
+    {ActivationChannel::kSms, "sms"},
+    {ActivationChannel::kPhone, "phone"},
+    {ActivationChannel::kCounter, "counter"},
+}}};
+// The channels a staff member enters an activation through.
+inline constexpr EnumTable<ActivationChannel, 2> kAssistedChannels{{{
+    {ActivationChannel::kPhone, "phone"},
+    {ActivationChannel::kCounter, "counter"},
+}}};
+
+// The permission to activate a card on its holder's behalf.
+inline constexpr std::string_view kPermCardActivateAssist = "card.activate.assist";
 
 // What the holder types on the activation page: the number printed on the card and the password
 // under its scratch-off panel.
@@ -83,9 +105,9 @@ struct ActivationRequest {
   std::string plan_code;
   std::optional<Date> start_date;  // holder_choice cards only
   PersonInput holder;
-  std::optional<PersonInput> insured;      // nullopt: the holder is the insured
-  std::vector<PersonInput> beneficiaries;  // empty: the legal heirs (法定)
-  std::string channel = "web";             // "web" or "sms" (recorded in the card event and audit)
+  std::optional<PersonInput> insured;                   // nullopt: the holder is the insured
+  std::vector<PersonInput> beneficiaries;               // empty: the legal heirs (法定)
+  ActivationChannel channel = ActivationChannel::kWeb;  // recorded in the card event and audit
   // SMS activation: the card type's default plan and the earliest start the card allows
   // (plan_code and start_date are then ignored).
   bool card_defaults = false;
@@ -97,6 +119,18 @@ struct Activation {
   policies::Policy policy;  // parties masked
   std::string product_name_zh, product_name_en;
   std::string plan_name_zh, plan_name_en;
+  ActivationChannel channel = ActivationChannel::kWeb;
+  std::string entered_by;  // the staff member's user id (phone, counter); "" otherwise
+  std::string sms_text;    // the SMS sent to the holder
+};
+
+// What a card's holder sees of it ("my card / my policy"): the card and, once activated, its
+// policy.
+struct CardLookup {
+  Card card;
+  CardType type;
+  std::optional<int64_t> activated_at;
+  std::optional<Activation> activation;  // nullopt until activated (sms_text empty)
 };
 
 // An SMS the gateway received for us.
@@ -112,6 +146,7 @@ struct SmsOutcome {
   std::string code;  // "activated" or the rejection reason ("invalid_card_credentials", ...)
   std::optional<std::string> policy_id;
   bool duplicate = false;  // answered from the stored outcome of the same message id
+  std::string reply;       // the SMS answered to the sender ("" for a duplicate)
 };
 
 // The fields of an activation SMS: `JH <卡号> <密码> <姓名> <身份证号>`.
@@ -164,6 +199,24 @@ class CardActivationService {
   // concurrent activations of one card exactly one succeeds; the others get "card_not_activatable".
   Result<Activation> Activate(const Actor& actor, const ActivationRequest& request);
 
+  // Activates a card on its holder's behalf (seed 000: the customer-service phone and the counter):
+  // `request.channel` phone or counter, the password read out by the holder. As Activate, and:
+  // RequireStaffMember card.activate.assist (kUnauthenticated, kPermissionDenied "staff_only" /
+  // "permission_denied"); failures are throttled per staff member rather than per address; the
+  // card must be held in the staff member's subtree (kNotFound "not_found" otherwise; the head
+  // office covers every card); the card event's actor, the policy's channel and the audit record
+  // name the staff member and the channel. kInvalidArgument at "channel" (not_allowed) for web or
+  // sms.
+  Result<Activation> ActivateForHolder(const Actor& actor, const ActivationRequest& request);
+
+  // Checks `credentials` as Verify does (same throttle, lock and answers for wrong numbers and
+  // passwords) and returns the card in whatever state it is, with its policy once activated.
+  Result<CardLookup> Lookup(const Actor& actor, const CardCredentials& credentials);
+
+  // Forgets the attempt counters idle for settings.attempts_idle_ms (and not locked). Returns how
+  // many were deleted.
+  Result<int64_t> PurgeAttempts();
+
   // Returns OK if SMS activation is enabled and `signature_hex` signs `timestamp` + "." + `body`
   // with the gateway secret within the tolerance; kUnavailable "sms_inbound_disabled" (no secret),
   // kUnauthenticated "invalid_signature" / "stale_timestamp" otherwise.
@@ -185,8 +238,12 @@ class CardActivationService {
   struct Prepared;
   struct Terms;
 
-  // Runs the credential checks of Verify and Activate; `client` names the caller for the throttle
-  // (the client address, or "sms:<phone>").
+  // Runs the credential checks of Verify, Activate and Lookup: the throttle, the lock and the
+  // password, for a card in any state; `client` names the caller for the throttle (the client
+  // address, "sms:<phone>" or "staff:<user id>").
+  Result<CheckedCard> CheckPassword(const Actor& actor, const CardCredentials& credentials,
+                                    const std::string& client);
+  // As CheckPassword, and the card must be awaiting activation and not expired.
   Result<CheckedCard> CheckCredentials(const Actor& actor, const CardCredentials& credentials,
                                        const std::string& client);
   // A wrong password for `serial` (which may not exist).
@@ -194,9 +251,13 @@ class CardActivationService {
     std::string serial;
     std::string holder_org_id;  // "" when there is no such card
   };
-  // Records one failed attempt in its own Write: for the client, and per card for a wrong password.
+  // Records one failed attempt in its own Write: for the client, and per card number for a wrong
+  // password (the same statements whether or not a card has the number).
   Status RecordFailure(const Actor& actor, const std::string& client_key,
                        const std::optional<WrongPassword>& wrong_password);
+  // Verify's checks, the terms, the validation and the commit of one activation.
+  Result<Activation> ActivateChecked(const Actor& actor, CheckedCard checked,
+                                     const ActivationRequest& request);
   // The product (shared with the product cache, not copied) and start window the card offers today.
   Result<Terms> TermsFor(const CheckedCard& checked);
   // The coverages snapshot of `plan`, built once per product version and plan (versions are

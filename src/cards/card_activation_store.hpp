@@ -17,10 +17,12 @@ struct ClientThrottle {
   int64_t blocked_until = 0;
 };
 
-// A card's consecutive wrong passwords and until when it is locked (0: not locked).
+// The consecutive wrong passwords given for one card number (table card_activation_attempts),
+// whether or not a card has that number, and until when the number is locked (0: not locked).
 struct CardAttempts {
   int64_t failed_attempts = 0;
   int64_t locked_until = 0;
+  int64_t last_failed_at = 0;
 };
 
 // An activation SMS already handled (table sms_inbound), so a message the gateway delivers twice
@@ -55,10 +57,18 @@ class CardActivationStore {
   virtual Status SaveThrottle(storage::Tx& tx, const std::string& client_key,
                               const ClientThrottle& throttle) = 0;
 
-  // Locks card `serial`'s row until the end of the transaction and returns its attempt counters
-  // (the newest committed values), or nullopt when there is no such card. Write them back with
-  // CardStore::SetAttempts.
-  virtual Result<std::optional<CardAttempts>> LockAttempts(storage::Tx& tx, const std::string& serial) = 0;
+  // Returns the attempt counters of card number `serial` (all zero when it has none). The same
+  // statement whether or not a card has that number.
+  virtual Result<CardAttempts> FindAttempts(storage::Tx& tx, const std::string& serial) = 0;
+  // Creates the counters of `serial` (all zero) when absent, locks them until the end of the
+  // transaction and returns their newest committed values; for any serial, existing card or not.
+  virtual Result<CardAttempts> LockAttempts(storage::Tx& tx, const std::string& serial) = 0;
+  virtual Status SaveAttempts(storage::Tx& tx, const std::string& serial, const CardAttempts& attempts) = 0;
+  // Forgets the counters of `serial` (the right password ends a run of wrong ones).
+  virtual Status ClearAttempts(storage::Tx& tx, const std::string& serial) = 0;
+  // Deletes the counters not locked at `now_ms` whose last failure is before `idle_before_ms`;
+  // returns how many.
+  virtual Result<int64_t> PurgeAttempts(storage::Tx& tx, int64_t now_ms, int64_t idle_before_ms) = 0;
 
   // Records the policy issued for activated card `serial`. Returns false unless the card is
   // activated and has no policy yet.
@@ -80,7 +90,11 @@ class SqlCardActivationStore final : public CardActivationStore {
   Result<ClientThrottle> LockThrottle(storage::Tx& tx, const std::string& client_key) override;
   Status SaveThrottle(storage::Tx& tx, const std::string& client_key,
                       const ClientThrottle& throttle) override;
-  Result<std::optional<CardAttempts>> LockAttempts(storage::Tx& tx, const std::string& serial) override;
+  Result<CardAttempts> FindAttempts(storage::Tx& tx, const std::string& serial) override;
+  Result<CardAttempts> LockAttempts(storage::Tx& tx, const std::string& serial) override;
+  Status SaveAttempts(storage::Tx& tx, const std::string& serial, const CardAttempts& attempts) override;
+  Status ClearAttempts(storage::Tx& tx, const std::string& serial) override;
+  Result<int64_t> PurgeAttempts(storage::Tx& tx, int64_t now_ms, int64_t idle_before_ms) override;
   Result<bool> SetPolicyId(storage::Tx& tx, const std::string& serial, const std::string& policy_id) override;
   Result<bool> InsertSmsMessage(storage::Tx& tx, const SmsInboundRecord& record) override;
   Result<std::optional<SmsInboundRecord>> FindSmsMessage(storage::Tx& tx,

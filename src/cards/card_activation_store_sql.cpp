@@ -50,14 +50,48 @@ Status SqlCardActivationStore::SaveThrottle(storage::Tx& tx, const std::string& 
   return Status::Ok();
 }
 
-Result<std::optional<CardAttempts>> SqlCardActivationStore::LockAttempts(storage::Tx& tx,
-                                                                         const std::string& serial) {
+Result<CardAttempts> SqlCardActivationStore::FindAttempts(storage::Tx& tx, const std::string& serial) {
   ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row,
-                         tx.QueryOne("UPDATE cards SET failed_attempts = failed_attempts WHERE serial = ? "
-                                     "RETURNING failed_attempts, locked_until",
+                         tx.QueryOne("SELECT failed_attempts, locked_until, last_failed_at FROM "
+                                     "card_activation_attempts WHERE serial = ?",
                                      {serial}));
-  if (!row) return std::optional<CardAttempts>();
-  return std::optional<CardAttempts>(CardAttempts{row->Int(0), row->Int(1)});
+  if (!row) return CardAttempts{};
+  return CardAttempts{row->Int(0), row->Int(1), row->Int(2)};
+}
+
+Result<CardAttempts> SqlCardActivationStore::LockAttempts(storage::Tx& tx, const std::string& serial) {
+  // As LockThrottle: the no-op update of an existing row takes its row lock on PostgreSQL.
+  ANXIN_ASSIGN_OR_RETURN(
+      std::optional<Row> row,
+      tx.QueryOne(
+          "INSERT INTO card_activation_attempts (serial, failed_attempts, locked_until, last_failed_at) "
+          "VALUES (?, 0, 0, 0) ON CONFLICT (serial) DO UPDATE SET failed_attempts = "
+          "card_activation_attempts.failed_attempts RETURNING failed_attempts, locked_until, "
+          "last_failed_at",
+          {serial}));
+  if (!row) return Status::Internal("cards: attempts upsert returned no row");
+  return CardAttempts{row->Int(0), row->Int(1), row->Int(2)};
+}
+
+Status SqlCardActivationStore::SaveAttempts(storage::Tx& tx, const std::string& serial,
+                                            const CardAttempts& attempts) {
+  ANXIN_ASSIGN_OR_RETURN(
+      int64_t changed,
+      tx.Exec("UPDATE card_activation_attempts SET failed_attempts = ?, locked_until = ?, "
+              "last_failed_at = ? WHERE serial = ?",
+              {attempts.failed_attempts, attempts.locked_until, attempts.last_failed_at, serial}));
+  if (changed != 1) return Status::Internal("cards: attempts row to save is missing");
+  return Status::Ok();
+}
+
+Status SqlCardActivationStore::ClearAttempts(storage::Tx& tx, const std::string& serial) {
+  return tx.Exec("DELETE FROM card_activation_attempts WHERE serial = ?", {serial}).status();
+}
+
+Result<int64_t> SqlCardActivationStore::PurgeAttempts(storage::Tx& tx, int64_t now_ms,
+                                                      int64_t idle_before_ms) {
+  return tx.Exec("DELETE FROM card_activation_attempts WHERE locked_until <= ? AND last_failed_at < ?",
+                 {now_ms, idle_before_ms});
 }
 
 Result<bool> SqlCardActivationStore::SetPolicyId(storage::Tx& tx, const std::string& serial,

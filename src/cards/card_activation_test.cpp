@@ -179,6 +179,17 @@ class CardActivationTest : public testing::CardTestBase {
 
   static json Body(const http::Response& response) { return json::parse(response.body); }
 
+  // The attempt counters of card number `serial`.
+  CardAttempts Attempts(const std::string& serial) {
+    CardAttempts attempts;
+    Status s = db_->Read([&](storage::Tx& tx) -> Status {
+      ANXIN_ASSIGN_OR_RETURN(attempts, activation_store_.FindAttempts(tx, serial));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return attempts;
+  }
+
   int64_t Count(const std::string& sql, std::initializer_list<storage::Value> params) {
     std::optional<storage::Row> row = QueryRow(sql, params);
     return row ? row->Int(0) : -1;
@@ -331,10 +342,9 @@ TEST_F(CardActivationTest, FiveWrongPasswordsLockTheCardForThirtyMinutes) {
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(VerifyCard({card.serial, "wrong" + std::to_string(i)}).status, 403) << i;
   }
-  std::optional<Card> locked = LoadCard(card.serial);
-  ASSERT_TRUE(locked);
-  EXPECT_EQ(locked->failed_attempts, 5);
-  EXPECT_EQ(locked->locked_until, clock_.NowMs() + 30 * kMinuteMs);
+  CardAttempts locked = Attempts(card.serial);
+  EXPECT_EQ(locked.failed_attempts, 5);
+  EXPECT_EQ(locked.locked_until, clock_.NowMs() + 30 * kMinuteMs);
   EXPECT_EQ(AuditRecords("card.lock").size(), 1u);
 
   // Locked: even the right password is refused, from any address.
@@ -347,18 +357,192 @@ TEST_F(CardActivationTest, FiveWrongPasswordsLockTheCardForThirtyMinutes) {
 
   clock_.Advance(1 * kMinuteMs);
   EXPECT_EQ(VerifyCard(card).status, 200);
-  std::optional<Card> unlocked = LoadCard(card.serial);
-  EXPECT_EQ(unlocked->failed_attempts, 0);
-  EXPECT_EQ(unlocked->locked_until, 0);
+  CardAttempts unlocked = Attempts(card.serial);
+  EXPECT_EQ(unlocked.failed_attempts, 0);
+  EXPECT_EQ(unlocked.locked_until, 0);
 }
 
 TEST_F(CardActivationTest, RightPasswordResetsTheRunOfWrongOnes) {
   TestCard card = OneCard();
   for (int i = 0; i < 4; ++i) EXPECT_EQ(VerifyCard({card.serial, "nope"}).status, 403);
   EXPECT_EQ(VerifyCard(card).status, 200);
-  EXPECT_EQ(LoadCard(card.serial)->failed_attempts, 0);
+  EXPECT_EQ(Attempts(card.serial).failed_attempts, 0);
   for (int i = 0; i < 4; ++i) EXPECT_EQ(VerifyCard({card.serial, "nope"}).status, 403);
   EXPECT_EQ(VerifyCard(card).status, 200);
+}
+
+// Issue 6 §5: the lock must not tell a real card number from an invented one.
+TEST_F(CardActivationTest, UnknownCardNumberLocksExactlyLikeARealOne) {
+  TestCard real = OneCard();
+  const TestCard fake{FormatSerial("ACC", 999999), real.password};
+  auto header = [](const http::Response& r, const std::string& name) {
+    for (const auto& [key, value] : r.headers) {
+      if (key == name) return value;
+    }
+    return std::string();
+  };
+  for (int i = 0; i < 7; ++i) {
+    SCOPED_TRACE(i);
+    http::Response a = VerifyCard({real.serial, "wrong" + std::to_string(i)});
+    http::Response b = VerifyCard({fake.serial, "wrong" + std::to_string(i)});
+    EXPECT_EQ(a.status, i < 5 ? 403 : 429);
+    EXPECT_EQ(b.status, a.status);
+    EXPECT_EQ(Body(b), Body(a));
+    EXPECT_EQ(header(b, "Retry-After"), header(a, "Retry-After"));
+    if (i >= 5) {
+      EXPECT_EQ(header(a, "Retry-After"), std::to_string(30 * 60));
+    }
+  }
+  // The right password does not open either before the lock runs out, and the lookup shares it.
+  EXPECT_EQ(VerifyCard(real).status, 429);
+  EXPECT_EQ(VerifyCard(fake).status, 429);
+  EXPECT_EQ(Post("/api/v1/card-activations/lookup", json{{"serial", fake.serial}, {"password", "x"}}).status,
+            429);
+  EXPECT_EQ(Attempts(fake.serial).failed_attempts, 5);
+  EXPECT_EQ(AuditRecords("card.lock").size(), 2u);
+
+  clock_.Advance(30 * kMinuteMs);
+  EXPECT_EQ(VerifyCard(real).status, 200);
+  EXPECT_EQ(VerifyCard(fake).status, 403);
+}
+
+TEST_F(CardActivationTest, IdleAttemptCountersArePurgedButLocksAreKept) {
+  TestCard card = OneCard();
+  for (int i = 0; i < 3; ++i) VerifyCard({card.serial, "nope"});
+  for (int i = 0; i < 5; ++i) VerifyCard({FormatSerial("ACC", 4242), "nope"}, "203.0.113.5");
+  clock_.Advance(25LL * 60 * kMinuteMs);
+  // Locked again just now: kept.
+  for (int i = 0; i < 5; ++i) VerifyCard({FormatSerial("ACC", 4343), "nope"}, "203.0.113.6");
+  EXPECT_EQ(Must(activation_->PurgeAttempts()), 2);
+  EXPECT_EQ(Attempts(card.serial).failed_attempts, 0);
+  EXPECT_EQ(Attempts(FormatSerial("ACC", 4343)).failed_attempts, 5);
+}
+
+// --- the portal's look-up ---
+
+TEST_F(CardActivationTest, LookupShowsTheCardAndOnceActivatedItsPolicy) {
+  TestCard card = OneCard();
+  http::Response before =
+      Post("/api/v1/card-activations/lookup", json{{"serial", card.serial}, {"password", card.password}});
+  ASSERT_EQ(before.status, 200) << before.body;
+  json b = Body(before);
+  EXPECT_EQ(b.at("card").at("serial"), card.serial);
+  EXPECT_EQ(b.at("card").at("status"), "awaiting_activation");
+  EXPECT_EQ(b.at("card").at("card_type_code"), "ACC1");
+  EXPECT_TRUE(b.at("card").at("activated_at").is_null());
+  EXPECT_TRUE(b.at("policy").is_null());
+
+  http::Response activated = Post("/api/v1/card-activations", ActivationBody(card));
+  ASSERT_EQ(activated.status, 201) << activated.body;
+  json issued = Body(activated);
+
+  http::Response after =
+      Post("/api/v1/card-activations/lookup", json{{"serial", card.serial}, {"password", card.password}});
+  ASSERT_EQ(after.status, 200) << after.body;
+  json a = Body(after);
+  EXPECT_EQ(a.at("card").at("status"), "activated");
+  EXPECT_EQ(a.at("card").at("activated_at"), FormatTimestamp(clock_.NowMs()));
+  const json& policy = a.at("policy");
+  EXPECT_EQ(policy.at("status"), "in_force");
+  EXPECT_EQ(policy.at("channel"), "web");
+  // The same rendering as the activation answer: parties masked, coverages, names.
+  for (const char* field : {"policy_id", "policy_no", "product", "plan", "premium_fen", "start_date",
+                            "end_date", "parties", "coverages", "channel"}) {
+    EXPECT_EQ(policy.at(field), issued.at(field)) << field;
+  }
+  EXPECT_EQ(after.body.find(kHolderId), std::string::npos);
+  EXPECT_EQ(after.body.find(kHolderPhone), std::string::npos);
+
+  // A wrong password is a failure like any other.
+  http::Response wrong =
+      Post("/api/v1/card-activations/lookup", json{{"serial", card.serial}, {"password", "00000000"}});
+  EXPECT_EQ(wrong.status, 403);
+  EXPECT_EQ(Body(wrong).at("code"), "invalid_card_credentials");
+  EXPECT_EQ(Attempts(card.serial).failed_attempts, 1);
+  http::Response malformed =
+      Post("/api/v1/card-activations/lookup", json{{"serial", "X1"}, {"password", "1"}});
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_EQ(Body(malformed).at("errors")[0].at("field"), "serial");
+}
+
+// --- staff activation on a holder's behalf ---
+
+TEST_F(CardActivationTest, StaffActivateForTheHolderRecordingChannelAndStaffMember) {
+  TestCard card = OneCard();
+  ActivationRequest request = RequestFor(card);
+  request.channel = ActivationChannel::kPhone;
+  const Actor agent = As("cs.hq");
+  Activation done = Must(activation_->ActivateForHolder(agent, request));
+  EXPECT_EQ(done.channel, ActivationChannel::kPhone);
+  EXPECT_EQ(done.entered_by, agent.principal->user_id);
+  EXPECT_EQ(PoliciesOf(card.serial), 1);
+
+  Result<std::vector<CardEvent>> events = db_->ReadResult<std::vector<CardEvent>>(
+      [&](storage::Tx& tx) { return card_store_.Events(tx, card.serial); });
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(events->back().action, CardAction::kActivate);
+  EXPECT_EQ(events->back().actor_id, agent.principal->user_id);
+  EXPECT_EQ(events->back().detail.at("channel"), "phone");
+  EXPECT_EQ(events->back().detail.at("entered_by"), agent.principal->user_id);
+
+  std::vector<audit::AuditRecord> records = AuditRecords("card.activate");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].actor_id, agent.principal->user_id);
+  json summary = json::parse(records[0].summary);
+  EXPECT_EQ(summary.at("channel"), "phone");
+  EXPECT_EQ(summary.at("entered_by"), agent.principal->user_id);
+
+  // The holder's own look-up shows who entered it.
+  CardLookup lookup = Must(activation_->Lookup(Client(), {card.serial, card.password}));
+  ASSERT_TRUE(lookup.activation.has_value());
+  EXPECT_EQ(lookup.activation->channel, ActivationChannel::kPhone);
+  EXPECT_EQ(lookup.activation->policy.id, done.policy.id);
+}
+
+TEST_F(CardActivationTest, StaffActivationNeedsThePermissionAStaffChannelAndTheCardInScope) {
+  std::vector<TestCard> cards = Cards(type_, 3);  // held by BJ01
+  ActivationRequest request = RequestFor(cards[0]);
+  request.channel = ActivationChannel::kCounter;
+
+  EXPECT_EQ(activation_->ActivateForHolder(Client(), request).status().reason(), "unauthenticated");
+  EXPECT_EQ(activation_->ActivateForHolder(As("seller.bj01"), request).status().reason(),
+            "permission_denied");
+  // Shanghai's administrator may assist, but not with a Beijing card.
+  Result<Activation> elsewhere = activation_->ActivateForHolder(As("sh.admin"), request);
+  EXPECT_EQ(elsewhere.status().code(), StatusCode::kNotFound);
+  request.channel = ActivationChannel::kWeb;
+  EXPECT_EQ(activation_->ActivateForHolder(As("bj.admin"), request).status().fields().at(0).field, "channel");
+  request.channel = ActivationChannel::kCounter;
+  EXPECT_EQ(PoliciesOf(cards[0].serial), 0);
+  Activation done = Must(activation_->ActivateForHolder(As("bj.admin"), request));
+  EXPECT_EQ(done.channel, ActivationChannel::kCounter);
+
+  // The public route takes no channel but web.
+  ActivationRequest public_request = RequestFor(cards[1]);
+  public_request.channel = ActivationChannel::kCounter;
+  EXPECT_EQ(activation_->Activate(Client(), public_request).status().fields().at(0).field, "channel");
+
+  // A staff member's wrong passwords count against the card number, as anyone's do.
+  ActivationRequest wrong = RequestFor(cards[2]);
+  wrong.channel = ActivationChannel::kPhone;
+  wrong.card.password = "00000000";
+  EXPECT_EQ(activation_->ActivateForHolder(As("cs.hq"), wrong).status().reason(), "invalid_card_credentials");
+  EXPECT_EQ(Attempts(cards[2].serial).failed_attempts, 1);
+}
+
+// --- the SMS simulator's reply ---
+
+TEST_F(CardActivationTest, HandledSmsCarriesTheReplyTheSenderGets) {
+  TestCard card = OneCard();
+  SmsOutcome bad = Must(activation_->HandleSms(Client(), {"m-1", kHolderPhone, "hello", std::nullopt}));
+  EXPECT_FALSE(bad.activated);
+  EXPECT_EQ(bad.reply, MessageTexts("card_activation_failed").at(0));
+  SmsOutcome good = Must(activation_->HandleSms(
+      Client(),
+      {"m-2", kHolderPhone, "JH " + card.serial + " " + card.password + " 张三 " + kHolderId, std::nullopt}));
+  EXPECT_TRUE(good.activated);
+  EXPECT_EQ(good.reply, MessageTexts("card_activated").at(0));
+  EXPECT_NE(good.reply.find("已激活"), std::string::npos);
 }
 
 TEST_F(CardActivationTest, MoreThanTwentyFailuresBlockTheAddressForFifteenMinutes) {
@@ -503,10 +687,11 @@ TEST_F(CardActivationTest, HolderChoiceStartDateIsHonouredWithinTheWindow) {
     int status;
     std::string code;
   };
-  for (const Case& c : std::vector<Case>{{nullptr, 400, "required"},
-                                         {"2026-01-01", 400, "start_date_outside_window"},
-                                         {"2026-02-01", 400, "start_date_outside_window"},
-                                         {"2026-13-01", 400, "invalid_date"}}) {
+  for (const Case& c : std::vector<Case>{
+           {nullptr, 400, "required"},
+           {"2026-01-01", 400, "start_date_outside_window"},
+           {"2026-02-01", 400, "start_date_outside_window"},
+           {"2026-13-01", 400, "invalid_format"}}) {  // the body kit's code for a malformed date
     http::Response response = Post("/api/v1/card-activations", body_for(cards[0], c.start));
     EXPECT_EQ(response.status, c.status) << c.start;
     EXPECT_EQ(Body(response).at("errors")[0].at("field"), "start_date") << c.start;

@@ -64,6 +64,12 @@ struct CardSale {
   BusinessSource business_source = BusinessSource::kDirect;
   int64_t quantity = 0;  // cards still in the sale (shrinks when unpaid cards are returned)
   Money amount;          // quantity x face value: what the charge receipt collects
+  // Read with the sale, from its recoveries (never written through the sale): every card
+  // reversed, and those reversed after payment (refunded; `quantity` and `amount` keep them).
+  int64_t reversed_quantity = 0;
+  Money reversed_amount;
+  int64_t reversed_paid_quantity = 0;
+  Money reversed_paid_amount;
   SaleStatus status = SaleStatus::kRegistered;
   int64_t created_at = 0;
   std::string created_by;

@@ -16,6 +16,13 @@
 namespace anxin::cards {
 namespace {
 
+// How a sale reports reversals (issue 6 §5), the same before and after payment.
+constexpr const char* kSaleFiguresDescription =
+    "`quantity` and `amount_fen` are what is still sold: the cards registered minus every card reversed "
+    "(反向处理), whether the reversal came before payment (the receipt then charges less) or after it (the "
+    "cards are refunded). `original_quantity`/`original_amount_fen` are what was registered and "
+    "`reversed_quantity`/`reversed_amount_fen` what was reversed; `serials` lists the cards still sold.";
+
 using http::Access;
 using http::ActorOf;
 using http::JsonArray;
@@ -58,8 +65,13 @@ json SaleJson(const CardSale& sale) {
           {"seller_org_code", sale.seller_org_code},
           {"seller_code", sale.seller_code},
           {"business_source", std::string(BusinessSourceName(sale.business_source))},
-          {"quantity", sale.quantity},
-          {"amount_fen", sale.amount.fen},
+          // One rule, paid or not: quantity and amount are what is still sold.
+          {"quantity", sale.quantity - sale.reversed_paid_quantity},
+          {"amount_fen", (sale.amount - sale.reversed_paid_amount).fen},
+          {"original_quantity", sale.quantity - sale.reversed_paid_quantity + sale.reversed_quantity},
+          {"original_amount_fen", (sale.amount - sale.reversed_paid_amount + sale.reversed_amount).fen},
+          {"reversed_quantity", sale.reversed_quantity},
+          {"reversed_amount_fen", sale.reversed_amount.fen},
           {"status", std::string(SaleStatusName(sale.status))},
           {"created_at", FormatTimestamp(sale.created_at)},
           {"created_by", sale.created_by}};
@@ -178,19 +190,29 @@ json ItemsSchema() {
       {"name", "quantity", "unit_price_fen", "amount_fen"}));
 }
 
+json Described(json schema, const char* description) {
+  schema["description"] = description;
+  return schema;
+}
+
 json SaleProperties() {
-  return {{"id", String()},
-          {"sales_no", String()},
-          {"card_type_id", String()},
-          {"org_id", String()},
-          {"seller_org_code", String()},
-          {"seller_code", String()},
-          {"business_source", Enum(BusinessSourceNames())},
-          {"quantity", Integer()},
-          {"amount_fen", Integer()},
-          {"status", Enum(SaleStatusNames())},
-          {"created_at", DateTime()},
-          {"created_by", String()}};
+  return {
+      {"id", String()},
+      {"sales_no", String()},
+      {"card_type_id", String()},
+      {"org_id", String()},
+      {"seller_org_code", String()},
+      {"seller_code", String()},
+      {"business_source", Enum(BusinessSourceNames())},
+      {"quantity", Described(Integer(), "cards still sold: registered minus every reversal, paid or not")},
+      {"amount_fen", Described(Integer(), "quantity x face value")},
+      {"original_quantity", Described(Integer(), "cards registered in the sale")},
+      {"original_amount_fen", Integer()},
+      {"reversed_quantity", Described(Integer(), "cards reversed (反向处理), before or after payment")},
+      {"reversed_amount_fen", Integer()},
+      {"status", Enum(SaleStatusNames())},
+      {"created_at", DateTime()},
+      {"created_by", String()}};
 }
 
 json SaleSchema() {
@@ -370,6 +392,7 @@ void AddSaleRoutes(http::Router& router, CardSalesService& service) {
       .permission = kPermCardRead,
       .summary = "Sales of the caller's subtree, oldest first; filters status, doc_type_code, seller_code, "
                  "from/to (YYYY-MM-DD, inclusive)",
+      .description = kSaleFiguresDescription,
       .tag = kTag,
       .response_schema = SalePageSchema(),
       .query_parameters = {"status", "doc_type_code", "seller_code", "from", "to", "after", "limit"},
@@ -387,6 +410,7 @@ void AddSaleRoutes(http::Router& router, CardSalesService& service) {
       .access = Access::kPermission,
       .permission = kPermCardRead,
       .summary = "One sale by id or sales number, with its cards, receipt and invoice numbers",
+      .description = kSaleFiguresDescription,
       .tag = kTag,
       .response_schema = SaleSchema(),
       .handler = [&service](Request& request) -> Result<Response> {

@@ -14,6 +14,17 @@ constexpr std::string_view kSaleColumns =
     "id, sales_no, card_type_id, org_id, org_path, seller_org_code, seller_code, business_source, quantity, "
     "amount_fen, status, created_at, created_by";
 
+// kSaleColumns and the sale's reversal totals, as ToSale reads them.
+constexpr std::string_view kSaleSelect =
+    "id, sales_no, card_type_id, org_id, org_path, seller_org_code, seller_code, business_source, quantity, "
+    "amount_fen, status, created_at, created_by, "
+    "(SELECT COALESCE(SUM(r.quantity), 0) FROM card_recoveries r WHERE r.sales_id = card_sales.id), "
+    "(SELECT COALESCE(SUM(r.amount_fen), 0) FROM card_recoveries r WHERE r.sales_id = card_sales.id), "
+    "(SELECT COALESCE(SUM(r.quantity), 0) FROM card_recoveries r WHERE r.sales_id = card_sales.id "
+    "AND r.paid_before = 1), "
+    "(SELECT COALESCE(SUM(r.amount_fen), 0) FROM card_recoveries r WHERE r.sales_id = card_sales.id "
+    "AND r.paid_before = 1)";
+
 constexpr std::string_view kReceiptColumns =
     "id, receipt_no, kind, sales_id, recovery_id, org_id, org_path, amount_fen, status, payer_name, "
     "bank_reference_enc, issued_at, issued_by, confirmed_at, confirmed_by";
@@ -61,6 +72,10 @@ Result<CardSale> ToSale(const Row& row) {
   ANXIN_ASSIGN_OR_RETURN(sale.status, Stored(ParseSaleStatus(row.Text(10)), "sale status", row.Text(10)));
   sale.created_at = row.Int(11);
   sale.created_by = row.Text(12);
+  sale.reversed_quantity = row.Int(13);
+  sale.reversed_amount = Money::Fen(row.Int(14));
+  sale.reversed_paid_quantity = row.Int(15);
+  sale.reversed_paid_amount = Money::Fen(row.Int(16));
   return sale;
 }
 
@@ -185,13 +200,13 @@ Status SqlCardSalesStore::InsertSale(storage::Tx& tx, const CardSale& s) {
 }
 
 Result<std::optional<CardSale>> SqlCardSalesStore::FindSale(storage::Tx& tx, const std::string& id) {
-  return One<CardSale>(tx, "SELECT " + std::string(kSaleColumns) + " FROM card_sales WHERE id = ?", {id},
+  return One<CardSale>(tx, "SELECT " + std::string(kSaleSelect) + " FROM card_sales WHERE id = ?", {id},
                        ToSale);
 }
 
 Result<std::optional<CardSale>> SqlCardSalesStore::FindSaleByNo(storage::Tx& tx,
                                                                 const std::string& sales_no) {
-  return One<CardSale>(tx, "SELECT " + std::string(kSaleColumns) + " FROM card_sales WHERE sales_no = ?",
+  return One<CardSale>(tx, "SELECT " + std::string(kSaleSelect) + " FROM card_sales WHERE sales_no = ?",
                        {sales_no}, ToSale);
 }
 
@@ -206,7 +221,7 @@ Status SqlCardSalesStore::UpdateSale(storage::Tx& tx, const CardSale& s) {
 }
 
 Result<std::vector<CardSale>> SqlCardSalesStore::ListSales(storage::Tx& tx, const SaleQuery& q) {
-  std::string sql = "SELECT " + std::string(kSaleColumns) + " FROM card_sales WHERE id > ?";
+  std::string sql = "SELECT " + std::string(kSaleSelect) + " FROM card_sales WHERE id > ?";
   std::vector<Value> params{q.after_id};
   if (!q.scope_path.empty()) {
     // Paths are ids and '/', but escape LIKE's wildcards anyway.

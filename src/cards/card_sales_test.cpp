@@ -797,6 +797,37 @@ TEST_F(CardSalesRoutesTest, RegistersPaysAndPrintsOverHttp) {
   EXPECT_EQ(Call("GET", "/api/v1/card-sales", "doc.bj01", nullptr, {{"status", "paid"}}).status, 200);
 }
 
+// Issue 6 §5: a partly reversed sale reports what is still sold, whether it was paid or not, with
+// the registered and reversed figures beside it.
+TEST_F(CardSalesRoutesTest, PartlyReversedSalesReportWhatIsStillSoldPaidOrNot) {
+  SaleView unpaid = Sell(1, 2);
+  Charge(unpaid);
+  Reverse(unpaid, {Serial(2)}, "restock");
+  SaleView paid = Sell(3, 4);
+  Confirm(Charge(paid));
+  Reverse(paid, {Serial(4)}, "void");
+
+  for (const SaleView* sale : {&unpaid, &paid}) {
+    SCOPED_TRACE(sale->sale.sales_no);
+    http::Response one = Call("GET", "/api/v1/card-sales/" + sale->sale.sales_no, "doc.bj01");
+    ASSERT_EQ(one.status, 200) << one.body;
+    json body = Body(one);
+    EXPECT_EQ(body.at("quantity"), 1);
+    EXPECT_EQ(body.at("amount_fen"), kFace);
+    EXPECT_EQ(body.at("original_quantity"), 2);
+    EXPECT_EQ(body.at("original_amount_fen"), 2 * kFace);
+    EXPECT_EQ(body.at("reversed_quantity"), 1);
+    EXPECT_EQ(body.at("reversed_amount_fen"), kFace);
+    EXPECT_EQ(body.at("serials").size(), 1u);
+  }
+  http::Response list = Call("GET", "/api/v1/card-sales", "doc.bj01");
+  ASSERT_EQ(list.status, 200) << list.body;
+  for (const json& item : Body(list).at("items")) {
+    EXPECT_EQ(item.at("quantity"), 1) << item.at("sales_no");
+    EXPECT_EQ(item.at("original_quantity"), 2) << item.at("sales_no");
+  }
+}
+
 TEST_F(CardSalesRoutesTest, AnswersBadInputWithProblemDetails) {
   http::Response bad = Call("POST", "/api/v1/card-sales", "doc.bj01",
                             {{"doc_type_code", type_.code},

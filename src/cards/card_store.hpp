@@ -64,10 +64,6 @@ class CardStore {
                                           int64_t last_seq, CardStatus expected, CardStatus next,
                                           const CardChange& change, int64_t now_ms) = 0;
 
-  // Records failed password attempts: sets failed_attempts and locked_until.
-  virtual Status SetAttempts(storage::Tx& tx, const std::string& serial, int64_t failed_attempts,
-                             int64_t locked_until) = 0;
-
   virtual Status AppendEvent(storage::Tx& tx, const CardEvent& event) = 0;
   virtual Result<std::vector<CardEvent>> Events(storage::Tx& tx, const std::string& serial) = 0;
 };
@@ -75,8 +71,7 @@ class CardStore {
 // The columns every card query selects, in the order CardFromRow reads them.
 inline constexpr std::string_view kCardColumns =
     "serial, card_type_id, batch_id, seq, status, status_before_freeze, holder_type, holder_id, "
-    "holder_org_id, holder_org_path, sales_id, policy_id, failed_attempts, locked_until, valid_until, "
-    "updated_at";
+    "holder_org_id, holder_org_path, sales_id, policy_id, valid_until, updated_at";
 
 // Reads a card from a row of kCardColumns. kInternal when a stored status is unknown.
 Result<Card> CardFromRow(const storage::Row& row);
@@ -97,8 +92,6 @@ class SqlCardStore final : public CardStore {
   Result<int64_t> TransitionRange(storage::Tx& tx, const std::string& card_type_id, int64_t first_seq,
                                   int64_t last_seq, CardStatus expected, CardStatus next,
                                   const CardChange& change, int64_t now_ms) override;
-  Status SetAttempts(storage::Tx& tx, const std::string& serial, int64_t failed_attempts,
-                     int64_t locked_until) override;
   Status AppendEvent(storage::Tx& tx, const CardEvent& event) override;
   Result<std::vector<CardEvent>> Events(storage::Tx& tx, const std::string& serial) override;
 };

@@ -122,10 +122,8 @@ Result<Card> CardFromRow(const storage::Row& row) {
   card.holder_org_path = row.Text(9);
   card.sales_id = row.OptText(10);
   card.policy_id = row.OptText(11);
-  card.failed_attempts = row.Int(12);
-  card.locked_until = row.Int(13);
-  card.valid_until = row.Int(14);
-  card.updated_at = row.Int(15);
+  card.valid_until = row.Int(12);
+  card.updated_at = row.Int(13);
   return card;
 }
 
@@ -188,15 +186,6 @@ Result<int64_t> SqlCardStore::TransitionRange(storage::Tx& tx, const std::string
   params.emplace_back(last_seq);
   params.emplace_back(std::string(CardStatusName(expected)));
   return tx.Exec(sql, params);
-}
-
-Status SqlCardStore::SetAttempts(storage::Tx& tx, const std::string& serial, int64_t failed_attempts,
-                                 int64_t locked_until) {
-  ANXIN_ASSIGN_OR_RETURN(int64_t changed,
-                         tx.Exec("UPDATE cards SET failed_attempts = ?, locked_until = ? WHERE serial = ?",
-                                 {failed_attempts, locked_until, serial}));
-  if (changed != 1) return Status::NotFound("card");
-  return Status::Ok();
 }
 
 Status SqlCardStore::AppendEvent(storage::Tx& tx, const CardEvent& event) {

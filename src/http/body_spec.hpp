@@ -92,6 +92,12 @@ struct ObjectField {
   std::string description;
 };
 
+struct ObjectListField {
+  bool required = false;  // a required list must not be empty
+  size_t max_items = 100;
+  std::string description;
+};
+
 namespace body_spec_internal {
 
 // The non-template parts, in body_spec.cpp.
@@ -214,6 +220,55 @@ class BodySpec {
           if (!child) return;
           U value{};
           if (nested.ReadInto(*child, value)) out.*member = std::move(value);
+        });
+    return *this;
+  }
+
+  // A list of objects, each declared by `nested`, into `member` (std::vector<U>); errors at
+  // "name[i].field". `nested` must outlive this spec (specs are static).
+  template <typename U>
+  BodySpec& ObjectList(std::string name, std::vector<U> T::*member, const BodySpec<U>& nested,
+                       ObjectListField rule) {
+    nlohmann::json schema = {{"type", "array"}, {"items", nested.Schema()}, {"maxItems", rule.max_items}};
+    if (rule.required) schema["minItems"] = 1;
+    if (!rule.description.empty()) schema["description"] = rule.description;
+    Add(name, rule.required, std::move(schema), nlohmann::json::array({nested.Example()}),
+        [name, member, &nested, rule](JsonReader& in, T& out) {
+          const nlohmann::json* list = in.Raw(name);
+          if (list == nullptr || list->is_null() || (list->is_array() && list->empty())) {
+            if (rule.required) in.AddError(name, "required", {"必填", "required"});
+            return;
+          }
+          if (!list->is_array()) {
+            in.AddError(name, "wrong_type", {"应为数组", "must be an array"});
+            return;
+          }
+          if (list->size() > rule.max_items) {
+            in.AddError(name, "too_many_items",
+                        {"最多 " + std::to_string(rule.max_items) + " 项",
+                         "at most " + std::to_string(rule.max_items) + " items"});
+            return;
+          }
+          std::vector<U> items;
+          bool ok = true;
+          for (size_t i = 0; i < list->size(); ++i) {
+            const std::string path = name + "[" + std::to_string(i) + "]";
+            const nlohmann::json& item = (*list)[i];
+            if (!item.is_object()) {
+              in.AddError(path, "wrong_type", {"应为对象", "must be an object"});
+              ok = false;
+              continue;
+            }
+            // A reader of its own, whose errors (paths relative to this object) join `in`'s.
+            JsonReader child(item, path);
+            U value{};
+            nested.ReadInto(child, value);
+            Status checked = child.Finish();
+            for (const FieldError& f : checked.fields()) in.AddError(f.field, f.code, f.message);
+            ok = ok && checked.ok();
+            items.push_back(std::move(value));
+          }
+          if (ok) out.*member = std::move(items);
         });
     return *this;
   }

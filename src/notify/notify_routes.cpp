@@ -6,6 +6,7 @@
 
 #include "common/clock.hpp"
 #include "common/validation.hpp"
+#include "http/query_spec.hpp"
 #include "http/route_support.hpp"
 
 namespace anxin::notify {
@@ -84,6 +85,28 @@ nlohmann::json ResponseSchema() {
              {"id", "channel", "recipient_masked", "template_code", "status", "attempts", "created_at"}));
 }
 
+struct SimulatorQuery {
+  int limit = kDefaultLimit;
+};
+
+const http::QuerySpec<SimulatorQuery>& SimulatorQuerySpec() {
+  static const auto* spec =
+      &(*new http::QuerySpec<SimulatorQuery>()).Limit(&SimulatorQuery::limit, kDefaultLimit, kMaxLimit);
+  return *spec;
+}
+
+nlohmann::json SimulatedSmsJson(const SimulatedSms& m) {
+  return {{"id", m.id},
+          {"to_masked", m.to_masked},
+          {"template_code", m.template_code},
+          {"text", m.text},
+          {"status", std::string(MessageStatusName(m.status))},
+          {"created_at", FormatTimestamp(m.created_at)},
+          {"sent_at", m.sent_at ? nlohmann::json(FormatTimestamp(*m.sent_at)) : nlohmann::json(nullptr)},
+          {"ref_type", m.ref_type},
+          {"ref_id", m.ref_id}};
+}
+
 }  // namespace
 
 nlohmann::json OutboxEntryJson(const OutboxEntry& entry) {
@@ -114,6 +137,41 @@ void RegisterNotifyRoutes(http::Router& router, storage::Database& db) {
   route.response_schema = ResponseSchema();
   route.query_parameters = {"status", "ref_type", "ref_id", "limit"};
   route.handler = [&db](http::Request& request) { return ListOutbox(db, request); };
+  router.Add(std::move(route));
+}
+
+void RegisterSmsSimulatorRoutes(http::Router& router, const SmsSimulator& simulator) {
+  http::Route route;
+  route.method = "GET";
+  route.pattern = "/api/v1/sms/simulator/messages";
+  route.access = http::Access::kPermission;
+  route.permission = std::string(kPermSmsSimulate);
+  route.summary =
+      "SMS gateway simulator: the messages the platform sent, newest first (phone masked, text shown)";
+  route.description =
+      "Only while no real SMS gateway is configured (`sms_webhook_url` empty); otherwise 404 "
+      "`sms_simulator_off`. Staff at the head office see every message; others the messages about "
+      "organisations in their subtree. Demo roles: system_admin, org_admin.";
+  route.tag = "notify";
+  route.query_parameters = SimulatorQuerySpec().Parameters();
+  route.response_schema = ListOf(Object(
+      {{"id", String()},
+       {"to_masked", String()},
+       {"template_code", String()},
+       {"text", String()},
+       {"status", Enum({"pending", "sent", "failed"})},
+       {"created_at", DateTime()},
+       {"sent_at", Nullable(DateTime())},
+       {"ref_type", String()},
+       {"ref_id", String()}},
+      {"id", "to_masked", "template_code", "text", "status", "created_at", "sent_at", "ref_type", "ref_id"}));
+  route.handler = [&simulator](http::Request& request) -> Result<http::Response> {
+    ANXIN_RETURN_IF_ERROR(simulator.CheckOn());
+    ANXIN_ASSIGN_OR_RETURN(SimulatorQuery query, SimulatorQuerySpec().Read(request));
+    ANXIN_ASSIGN_OR_RETURN(std::vector<SimulatedSms> messages,
+                           simulator.Messages(http::ActorOf(request), query.limit));
+    return http::JsonResponse(200, {{"items", http::JsonArray(messages, SimulatedSmsJson)}});
+  };
   router.Add(std::move(route));
 }
 

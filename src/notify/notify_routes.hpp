@@ -4,6 +4,7 @@
 
 #include "http/router.hpp"
 #include "notify/outbox_store.hpp"
+#include "notify/sms_simulator.hpp"
 #include "storage/database.hpp"
 
 namespace anxin::notify {
@@ -14,6 +15,12 @@ namespace anxin::notify {
 // parameters give 400 "validation_failed" naming each one. The response is {"items": [...]}.
 // `db` must outlive the router.
 void RegisterNotifyRoutes(http::Router& router, storage::Database& db);
+
+// Registers GET /api/v1/sms/simulator/messages?limit= (permission "sms.simulate"): the messages
+// the platform sent, newest first, {"items": [{id, to_masked, template_code, text, status,
+// created_at, sent_at, ref_type, ref_id}]}; 404 "sms_simulator_off" while a real gateway is
+// configured. `simulator` must outlive the router.
+void RegisterSmsSimulatorRoutes(http::Router& router, const SmsSimulator& simulator);
 
 // Renders one message as the API shows it.
 [[nodiscard]] nlohmann::json OutboxEntryJson(const OutboxEntry& entry);

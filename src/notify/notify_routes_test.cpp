@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -128,6 +129,92 @@ TEST_F(NotifyRoutesTest, RefusesCallersWithoutThePermissionAndCustomers) {
   EXPECT_EQ(customer.status, 403);
   EXPECT_EQ(nlohmann::json::parse(customer.body).at("code"), "permission_denied");
   EXPECT_EQ(Get("nobody").status, 401);
+}
+
+// --- the SMS gateway simulator (issue 7 §7) ---
+
+class SmsSimulatorRoutesTest : public OutboxTestBase {
+ protected:
+  void SetUp() override {
+    OutboxTestBase::SetUp();
+    Principal root;
+    root.user_id = "ROOT";
+    root.kind = UserKind::kStaff;
+    root.org_id = "HQ";
+    root.org_path = "/HQ/";
+    root.permissions = {"sms.simulate"};
+    auth_.principals["root"] = root;
+    Principal branch = root;
+    branch.user_id = "BRANCH";
+    branch.org_id = "BJ";
+    branch.org_path = "/HQ/BJ/";
+    auth_.principals["branch"] = branch;
+    Principal auditor = root;
+    auditor.user_id = "AUDITOR";
+    auditor.permissions = {"audit.read"};
+    auth_.principals["auditor"] = auditor;
+    router_.SetAuthenticator(&auth_);
+    on_ = std::make_unique<SmsSimulator>(*db_, keys_, true);
+    off_ = std::make_unique<SmsSimulator>(*db_, keys_, false);
+    RegisterSmsSimulatorRoutes(router_, *on_);
+    RegisterSmsSimulatorRoutes(off_router_, *off_);
+    off_router_.SetAuthenticator(&auth_);
+  }
+
+  std::string EnqueueAbout(const std::string& org_path, const std::string& text) {
+    OutboundMessage message = Message(text);
+    message.org_path = org_path;
+    return Enqueue(message);
+  }
+
+  http::Response Get(http::Router& router, const std::string& token,
+                     std::map<std::string, std::string> query = {}) {
+    http::Request request =
+        http::testing::GetRequest("/api/v1/sms/simulator/messages", std::move(query), token);
+    return router.Handle(request);
+  }
+
+  std::unique_ptr<SmsSimulator> on_;
+  std::unique_ptr<SmsSimulator> off_;
+  http::testing::TokenAuthenticator auth_;
+  http::Router router_;
+  http::Router off_router_;
+};
+
+TEST_F(SmsSimulatorRoutesTest, ShowsTextsNewestFirstScopedToTheCallersSubtree) {
+  const std::string none = EnqueueAbout("", "回复：格式不正确");
+  clock_.Advance(1);
+  const std::string bj = EnqueueAbout("/HQ/BJ/BJ01/", "北京的卡已激活");
+  clock_.Advance(1);
+  const std::string sh = EnqueueAbout("/HQ/SH/", "上海的卡已激活");
+
+  const http::Response all = Get(router_, "root");
+  ASSERT_EQ(all.status, 200) << all.body;
+  const nlohmann::json items = nlohmann::json::parse(all.body).at("items");
+  ASSERT_EQ(items.size(), 3U);
+  EXPECT_EQ(items[0].at("id"), sh);
+  EXPECT_EQ(items[1].at("id"), bj);
+  EXPECT_EQ(items[2].at("id"), none);
+  EXPECT_EQ(items[1].at("text"), "北京的卡已激活");
+  EXPECT_EQ(items[1].at("to_masked"), "138****5678");
+  EXPECT_THAT(all.body, Not(HasSubstr(kPhone)));
+
+  const http::Response mine = Get(router_, "branch");
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  const nlohmann::json branch_items = nlohmann::json::parse(mine.body).at("items");
+  ASSERT_EQ(branch_items.size(), 1U);
+  EXPECT_EQ(branch_items[0].at("id"), bj);
+
+  EXPECT_EQ(nlohmann::json::parse(Get(router_, "root", {{"limit", "1"}}).body).at("items").size(), 1U);
+  EXPECT_EQ(Get(router_, "root", {{"limit", "0"}}).status, 400);
+}
+
+TEST_F(SmsSimulatorRoutesTest, IsOffWithARealGatewayAndNeedsItsPermission) {
+  const http::Response off = Get(off_router_, "root");
+  EXPECT_EQ(off.status, 404);
+  EXPECT_EQ(nlohmann::json::parse(off.body).at("code"), "sms_simulator_off");
+  EXPECT_EQ(Get(router_, "auditor").status, 403);
+  EXPECT_EQ(Get(router_, "nobody").status, 401);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ struct OutboundMessage {
   std::string text;             // rendered message, Chinese
   std::string ref_type;         // what it is about ("policy", "card")
   std::string ref_id;
+  std::string org_path;  // the organisation it concerns (scopes lists of messages); "" for none
 };
 
 // A message validated and sealed ahead of the transaction that enqueues it (Outbox::Prepare), so
@@ -34,6 +35,7 @@ struct PreparedMessage {
   std::string text_enc;
   std::string ref_type;
   std::string ref_id;
+  std::string org_path;
   int64_t created_at = 0;
 };
 

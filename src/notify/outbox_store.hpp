@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/access.hpp"
 #include "common/clock.hpp"
 #include "common/crypto.hpp"
 #include "common/status.hpp"
@@ -74,6 +75,19 @@ struct OutboxFilter {
   int limit = 50;
 };
 
+// A message with its text still sealed, for the SMS simulator.
+struct SentText {
+  std::string id;
+  std::string recipient_masked;
+  std::string template_code;
+  std::string text_enc;
+  MessageStatus status = MessageStatus::kPending;
+  int64_t created_at = 0;
+  std::optional<int64_t> sent_at;
+  std::string ref_type;
+  std::string ref_id;
+};
+
 // A message a dispatcher has claimed, still sealed.
 struct ClaimedMessage {
   std::string id;
@@ -109,6 +123,9 @@ class OutboxStore {
   static Result<bool> Release(storage::Tx& tx, const std::string& id, int64_t attempts, int64_t now_ms);
   // Lists messages matching `filter`, newest first.
   static Result<std::vector<OutboxEntry>> List(storage::Tx& tx, const OutboxFilter& filter);
+  // Lists the newest `limit` messages about organisations in `scope` (messages about no
+  // organisation only for OrgScope::All()), newest first, texts sealed.
+  static Result<std::vector<SentText>> ListTexts(storage::Tx& tx, const OrgScope& scope, int limit);
 };
 
 }  // namespace anxin::notify

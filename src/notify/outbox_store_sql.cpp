@@ -5,6 +5,7 @@
 
 #include "common/validation.hpp"
 #include "notify/outbox_store.hpp"
+#include "storage/sql_filter.hpp"
 
 namespace anxin::notify {
 namespace {
@@ -104,6 +105,7 @@ Result<PreparedMessage> SqlOutbox::Prepare(const OutboundMessage& message) const
   prepared.text_enc = keys_.Seal(message.text);
   prepared.ref_type = message.ref_type;
   prepared.ref_id = message.ref_id;
+  prepared.org_path = message.org_path;
   prepared.created_at = now;
   return prepared;
 }
@@ -116,10 +118,10 @@ Result<std::string> SqlOutbox::Enqueue(storage::Tx& tx, const OutboundMessage& m
 Result<std::string> SqlOutbox::Enqueue(storage::Tx& tx, const PreparedMessage& m) const {
   ANXIN_RETURN_IF_ERROR(
       tx.Exec("INSERT INTO outbox_messages (id, channel, recipient_enc, recipient_hash, recipient_masked, "
-              "template_code, text_enc, ref_type, ref_id, status, attempts, next_attempt_at, created_at) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+              "template_code, text_enc, ref_type, ref_id, org_path, status, attempts, next_attempt_at, "
+              "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
               {m.id, m.channel, m.recipient_enc, m.recipient_hash, m.recipient_masked, m.template_code,
-               m.text_enc, m.ref_type, m.ref_id, m.created_at, m.created_at})
+               m.text_enc, m.ref_type, m.ref_id, m.org_path, m.created_at, m.created_at})
           .status());
   return m.id;
 }
@@ -233,6 +235,33 @@ Result<std::vector<OutboxEntry>> OutboxStore::List(storage::Tx& tx, const Outbox
                                   .provider_message_id = row.OptText(12)});
   }
   return entries;
+}
+
+Result<std::vector<SentText>> OutboxStore::ListTexts(storage::Tx& tx, const OrgScope& scope, int limit) {
+  storage::SqlFilter filter;
+  filter.InScope("org_path", scope);
+  filter.Bind(static_cast<int64_t>(limit));
+  ANXIN_ASSIGN_OR_RETURN(
+      std::vector<storage::Row> rows,
+      tx.Query("SELECT id, recipient_masked, template_code, text_enc, status, created_at, sent_at, ref_type, "
+               "ref_id FROM outbox_messages" +
+                   filter.WhereSql() + " ORDER BY created_at DESC, id DESC LIMIT ?",
+               filter.params()));
+  std::vector<SentText> out;
+  out.reserve(rows.size());
+  for (const storage::Row& row : rows) {
+    ANXIN_ASSIGN_OR_RETURN(MessageStatus status, StatusFromColumn(row.Text(4)));
+    out.push_back(SentText{.id = row.Text(0),
+                           .recipient_masked = row.Text(1),
+                           .template_code = row.Text(2),
+                           .text_enc = row.Text(3),
+                           .status = status,
+                           .created_at = row.Int(5),
+                           .sent_at = row.OptInt(6),
+                           .ref_type = row.Text(7),
+                           .ref_id = row.Text(8)});
+  }
+  return out;
 }
 
 }  // namespace anxin::notify

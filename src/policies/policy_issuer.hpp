@@ -43,6 +43,11 @@ class PolicyIssuer {
   virtual Result<std::unique_ptr<PreparedPolicy>> Prepare(const NewPolicy& request) const;
   virtual Result<Policy> IssuePrepared(storage::Tx& tx, const Actor& actor,
                                        const PreparedPolicy& prepared) const;
+
+  // Returns policy `policy_id` as Issue returns it (parties masked), or nullopt when there is
+  // none. No permission check: the calling service has authorised the read (a card's holder who
+  // proved the card's password).
+  virtual Result<std::optional<Policy>> FindIssued(storage::Tx& tx, const std::string& policy_id) const = 0;
 };
 
 }  // namespace anxin::policies

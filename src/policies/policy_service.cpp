@@ -271,6 +271,13 @@ Result<Policy> PolicyService::Fetch(const Actor& actor, bool by_number, const st
   });
 }
 
+Result<std::optional<Policy>> PolicyService::FindIssued(Tx& tx, const std::string& policy_id) const {
+  ANXIN_ASSIGN_OR_RETURN(std::optional<StoredPolicy> stored, store_->Find(tx, policy_id));
+  if (!stored) return std::optional<Policy>();
+  ANXIN_ASSIGN_OR_RETURN(Policy policy, ViewOf(*stored, false));
+  return std::optional<Policy>(std::move(policy));
+}
+
 Result<Policy> PolicyService::Get(const Actor& actor, const std::string& id,
                                   const PartyReveal& reveal) const {
   return Fetch(actor, false, id, reveal);

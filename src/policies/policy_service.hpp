@@ -71,6 +71,7 @@ class PolicyService final : public PolicyIssuer {
   Result<std::unique_ptr<PreparedPolicy>> Prepare(const NewPolicy& request) const override;
   Result<Policy> IssuePrepared(storage::Tx& tx, const Actor& actor,
                                const PreparedPolicy& prepared) const override;
+  Result<std::optional<Policy>> FindIssued(storage::Tx& tx, const std::string& policy_id) const override;
 
   // Returns the policy `id` (policy.read; kNotFound outside the caller's subtree). With
   // `reveal.parties`, needs pii.reveal and a purpose of 4-200 characters (kInvalidArgument at
