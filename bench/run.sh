@@ -4,7 +4,9 @@
 # Baselines measured in the same run: (a) bare HTTP rate of GET /healthz, (b) raw durable commit
 # rate of single-row SQLite inserts. Workloads: card activation on SQLite and on PostgreSQL (with
 # pgbench TPC-B on the same server), and a 1,000,000-card batch.
-# Usage: bench/run.sh <build-dir>     (BENCH_QUICK=1 for a short smoke run)
+# Usage: bench/run.sh <build-dir>     (BENCH_QUICK=1 for a short smoke run; BENCH_PARTS="sqlite pg"
+# runs only some of: health (the /healthz rate), sqlite (raw commit and SQLite activation), batch
+# (the 1,000,000-card batch, after sqlite), pg (PostgreSQL activation and pgbench); default all)
 set -euo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,6 +15,8 @@ anxin="$build/src/app/anxin"
 load="$build/bench/card_load"
 work="$build/bench-work"
 quick=${BENCH_QUICK:-0}
+parts=" ${BENCH_PARTS:-health sqlite batch pg} "
+part() { [[ $parts == *" $1 "* ]]; }
 rm -rf "$work"; mkdir -p "$work"
 . "$root/tests/crash/lib.sh"
 
@@ -40,10 +44,14 @@ serve() {
 }
 ratio() { awk -v a="$2" -v b="$3" -v n="$1" 'BEGIN { if (b > 0) printf "ratio: %s %.2f\n", n, a / b }'; }
 
+act_rate=0; rps=0; raw_rate=0
+if part sqlite || part health; then
 # (b) The raw durable commit rate of single-row SQLite inserts (WAL, synchronous=FULL).
 "$build/bench/sqlite_raw_commit" "$work/raw" 5 | tee "$work/raw.txt"
 raw_rate=$(awk '/sqlite_raw_commit_rate/ {print $3}' "$work/raw.txt")
+fi
 
+if part health; then
 # (a) The bare HTTP rate of GET /healthz with 64 keep-alive connections.
 serve "$work/health"
 wrk -t2 -c64 -d"${duration}s" --latency "http://127.0.0.1:$port/healthz" >"$work/wrk-healthz.txt"
@@ -52,7 +60,10 @@ echo "bench: healthz_rps $rps req/s"
 echo "bench: healthz_p50 $(awk '$1=="50%" {print $2}' "$work/wrk-healthz.txt")"
 echo "bench: healthz_p99 $(awk '$1=="99%" {print $2}' "$work/wrk-healthz.txt")"
 stop_servers
+ratio healthz_vs_raw_commit "$rps" "$raw_rate"
+fi
 
+if part sqlite || part batch; then
 # Card activation against SQLite: 64 clients, distinct cards, each answered after its commit.
 serve "$work/sqlite"
 "$load" prepare --port "$port" --cards "$cards" --out "$work/cards-sqlite.csv" >/dev/null
@@ -62,15 +73,19 @@ commits=$(curl -fsS "http://127.0.0.1:$port/metrics" | awk '/^anxin_db_commits_t
 txs=$(curl -fsS "http://127.0.0.1:$port/metrics" | awk '/^anxin_db_transactions_total/ {print $2}')
 echo "bench: sqlite_transactions_per_commit $(awk -v a="$txs" -v b="$commits" 'BEGIN {printf "%.2f", a/b}') tx/commit"
 ratio activation_vs_raw_commit "$act_rate" "$raw_rate"
-ratio healthz_vs_raw_commit "$rps" "$raw_rate"
 
 # A batch of 1,000,000 cards on SQLite: time and the server's peak memory.
+if part batch; then
 rss_before=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
 "$load" batch --port "$port" --quantity "$batch" | tee "$work/batch.txt"
 rss_after=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
 echo "bench: card_batch_peak_rss_mib $(awk -v k="$rss_after" 'BEGIN {printf "%.1f", k/1024}') MiB"
 echo "bench: card_batch_rss_growth_mib $(awk -v a="$rss_after" -v b="$rss_before" 'BEGIN {printf "%.1f", (a-b)/1024}') MiB"
+fi
 stop_servers
+fi
+
+if part pg; then
 
 # The same activation workload against PostgreSQL (synchronous_commit=on), and pgbench TPC-B on
 # the same server for comparison.
@@ -90,3 +105,4 @@ tps=$(awk '/^tps/ {printf "%.0f", $3; exit}' "$work/pgbench.txt")
 echo "bench: pgbench_tpcb_tps $tps tx/s"
 ratio pg_activation_vs_pgbench_tpcb "$pg_rate" "$tps"
 ratio pg_activation_vs_sqlite_activation "$pg_rate" "$act_rate"
+fi
