@@ -319,21 +319,37 @@ Result<PreparedAuditEntry> AuditLog::Prepare(const Actor& actor, const AuditEntr
 }
 
 Status AuditLog::Append(storage::Tx& tx, const PreparedAuditEntry& prepared) const {
-  ANXIN_ASSIGN_OR_RETURN(store::LockedChain chain, store::LockChain(tx, prepared.record.org_id));
-  if (!prepared.record.org_id.empty() && !chain.org_path) {
-    return Status::Internal("audit entry " + prepared.record.action + " names unknown org " +
-                            prepared.record.org_id);
+  const PreparedAuditEntry* one[] = {&prepared};
+  return Append(tx, one);
+}
+
+Status AuditLog::Append(storage::Tx& tx, std::span<const PreparedAuditEntry* const> entries) const {
+  if (entries.empty()) return Status::Ok();
+  std::vector<std::string> org_ids;
+  org_ids.reserve(entries.size());
+  for (const PreparedAuditEntry* entry : entries) org_ids.push_back(entry->record.org_id);
+  ANXIN_ASSIGN_OR_RETURN(store::LockedChain chain, store::LockChain(tx, org_ids));
+  std::vector<AuditRecord> records;
+  records.reserve(entries.size());
+  std::string head_tag;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const PreparedAuditEntry& prepared = *entries[i];
+    if (!prepared.record.org_id.empty() && !chain.org_paths[i]) {
+      return Status::Internal("audit entry " + prepared.record.action + " names unknown org " +
+                              prepared.record.org_id);
+    }
+    AuditRecord& record = records.emplace_back(prepared.record);
+    record.seq = chain.next_seqs[i];
+    record.chain_id = chain.head.chain_id;
+    record.chain_seq = chain.head.last_seq + 1 + static_cast<int64_t>(i);
+    record.org_path = chain.org_paths[i].value_or("");
+    record.prev_hash = i == 0 ? chain.head.last_hash : records[i - 1].hash;
+    record.hash_version = kHashVersion;
+    Seal seal = SealOf(record, prepared.content_digest);
+    record.hash = std::move(seal.hash);
+    head_tag = std::move(seal.head_tag);
   }
-  AuditRecord record = prepared.record;
-  record.seq = chain.next_seq;
-  record.chain_id = chain.head.chain_id;
-  record.chain_seq = chain.head.last_seq + 1;
-  record.org_path = chain.org_path.value_or("");
-  record.prev_hash = std::move(chain.head.last_hash);
-  record.hash_version = kHashVersion;
-  Seal seal = SealOf(record, prepared.content_digest);
-  record.hash = std::move(seal.hash);
-  return store::AppendRecord(tx, record, seal.head_tag);
+  return store::AppendRecords(tx, records, head_tag);
 }
 
 Status AuditLog::Append(storage::Tx& tx, const Actor& actor, const AuditEntry& entry) const {

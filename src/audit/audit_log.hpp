@@ -148,6 +148,9 @@ class AuditLog {
   // `record.org_id` names no organisation (a programming error); database errors as the Tx reports
   // them (kAborted: the caller's transaction is retried).
   Status Append(storage::Tx& tx, const PreparedAuditEntry& prepared) const;
+  // Appends `entries`, in this order, as consecutive records of one chain: one chain lock and one
+  // insert for all of them. Errors as the other Append.
+  Status Append(storage::Tx& tx, std::span<const PreparedAuditEntry* const> entries) const;
   // Prepare and Append in one.
   Status Append(storage::Tx& tx, const Actor& actor, const AuditEntry& entry) const;
 

@@ -813,6 +813,40 @@ TEST_F(AuditLogTest, PreparedEntriesAppendLikeEntries) {
   EXPECT_TRUE(Verify()->ok);
 }
 
+TEST_F(AuditLogTest, SeveralEntriesAppendAsConsecutiveRecordsOfOneChain) {
+  const std::string root = AddOrg("", "HQ");
+  const std::string branch = AddOrg(root, "BR");
+  AppendMany(2);
+  Result<PreparedAuditEntry> a =
+      log_.Prepare(Actor::System("test"), Entry("policy.issue", "policy", "P1", branch));
+  Result<PreparedAuditEntry> b =
+      log_.Prepare(Actor::System("test"), Entry("card.activate", "card", "C1", root));
+  Result<PreparedAuditEntry> c = log_.Prepare(Actor::System("test"), Entry("session.login", "user", "U1"));
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  const PreparedAuditEntry* entries[] = {&*a, &*b, &*c};
+  ASSERT_TRUE(db_->Write([&](storage::Tx& tx) { return log_.Append(tx, entries); }).ok());
+  std::vector<AuditRecord> records = QueryAll({});
+  ASSERT_EQ(records.size(), 5u);
+  for (size_t i = 2; i < 5; ++i) {
+    EXPECT_EQ(records[i].chain_id, records[1].chain_id);
+    EXPECT_EQ(records[i].chain_seq, static_cast<int64_t>(i + 1));
+    EXPECT_GT(records[i].seq, records[i - 1].seq);
+    EXPECT_EQ(records[i].prev_hash, records[i - 1].hash);
+  }
+  EXPECT_EQ(records[2].org_path, PathOf(branch));
+  EXPECT_EQ(records[3].org_path, PathOf(root));
+  EXPECT_EQ(records[4].org_path, "");
+  EXPECT_EQ(ChainedRecords(), 5);
+  EXPECT_TRUE(Verify()->ok);
+
+  // One unknown org refuses them all.
+  Result<PreparedAuditEntry> bad = log_.Prepare(Actor::System("test"), Entry("x.y", "x", "1", "NO_SUCH_ORG"));
+  const PreparedAuditEntry* with_bad[] = {&*a, &*bad};
+  EXPECT_EQ(db_->Write([&](storage::Tx& tx) { return log_.Append(tx, with_bad); }).code(),
+            StatusCode::kInternal);
+  EXPECT_EQ(QueryAll({}).size(), 5u);
+}
+
 TEST_F(AuditLogTest, HashCoversEveryFieldAndThePlaceInTheChain) {
   AuditRecord base;
   base.seq = 3;

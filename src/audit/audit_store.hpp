@@ -20,25 +20,26 @@ struct StoredHead {
   std::string head_mac;  // "" on a chain not appended to since migration 0015 created it
 };
 
-// The chain a transaction appends to, locked until the transaction ends, with what the next record
-// needs from the database.
+// The chain a transaction appends to, locked until the transaction ends, with what the next records
+// need from the database.
 struct LockedChain {
   ChainHead head;
-  int64_t next_seq = 0;                 // the seq of the record about to be appended
-  std::optional<std::string> org_path;  // of the organisation asked for; nullopt if there is none
+  std::vector<int64_t> next_seqs;  // the seqs of the records about to be appended, ascending
+  std::vector<std::optional<std::string>> org_paths;  // of the organisations asked for; nullopt if none
 };
 
-// Locks a chain for `tx` and returns its head. PostgreSQL: the chain this transaction already
-// holds, else the first chain no other transaction holds (FOR UPDATE SKIP LOCKED: never waits),
-// else a new chain. SQLite: chain 1 (the single writer serialises write transactions). One
-// statement in the common case; `org_id` ("" for none) is resolved in the same statement.
-// kInternal if SQLite's chain 1 is missing.
-Result<LockedChain> LockChain(storage::Tx& tx, const std::string& org_id);
+// Locks a chain for `tx` and returns its head, with a seq for each of `org_ids` (one per record
+// about to be appended) and their org paths ("" asks for none). PostgreSQL: the chain this
+// transaction already holds, else the first chain no other transaction holds (FOR UPDATE SKIP
+// LOCKED: never waits), else a new chain. SQLite: chain 1 (the single writer serialises write
+// transactions). One statement in the common case. kInternal if SQLite's chain 1 is missing.
+Result<LockedChain> LockChain(storage::Tx& tx, const std::vector<std::string>& org_ids);
 // Locks chain `chain_id` for `tx` (waiting for a transaction that holds it) and returns its stored
 // head, or nullopt if there is no such chain.
 Result<std::optional<StoredHead>> LockChainById(storage::Tx& tx, int64_t chain_id);
-// Inserts `record` (complete) and moves its chain's head to it, with `head_mac`.
-Status AppendRecord(storage::Tx& tx, const AuditRecord& record, const std::string& head_mac);
+// Inserts `records` (complete, consecutive in one chain) and moves their chain's head to the last,
+// with `head_mac`. One statement on PostgreSQL, two on SQLite.
+Status AppendRecords(storage::Tx& tx, const std::vector<AuditRecord>& records, const std::string& head_mac);
 // Returns records matching `filter` by ascending seq; `filter.limit` must already be in range.
 Result<std::vector<AuditRecord>> SelectRecords(storage::Tx& tx, const AuditFilter& filter);
 

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <span>
 #include <string>
 #include <vector>
@@ -18,23 +19,37 @@ constexpr const char* kRecordColumns =
     "object_type, object_id, org_id, org_path, summary, result, request_id, client_address, prev_hash, "
     "hash";
 
+// The columns that give each of `count` records its seq (PostgreSQL) and org path.
+std::string PerRecordColumns(size_t count, bool with_seqs) {
+  std::string sql;
+  if (with_seqs) {
+    for (size_t i = 0; i < count; ++i) sql += ", nextval('audit_events_seq')";
+  }
+  for (size_t i = 0; i < count; ++i) sql += ", (SELECT path FROM orgs WHERE id = ?)";
+  return sql;
+}
+
 // PostgreSQL: the chain this transaction already holds (its head row version was written by this
 // transaction), else the first one nobody holds. SKIP LOCKED never waits for another transaction.
-constexpr const char* kLockFreeChainPostgres =
-    "SELECT c.chain_id, c.last_seq, c.last_hash, nextval('audit_events_seq'), "
-    "(SELECT path FROM orgs WHERE id = ?) "
-    "FROM (SELECT chain_id, last_seq, last_hash FROM audit_chains "
-    "ORDER BY (xmin = pg_current_xact_id()::xid) DESC, chain_id LIMIT 1 FOR UPDATE SKIP LOCKED) c";
+std::string LockFreeChainPostgres(size_t count) {
+  return "SELECT c.chain_id, c.last_seq, c.last_hash" + PerRecordColumns(count, true) +
+         " FROM (SELECT chain_id, last_seq, last_hash FROM audit_chains "
+         "ORDER BY (xmin = pg_current_xact_id()::xid) DESC, chain_id LIMIT 1 FOR UPDATE SKIP LOCKED) c";
+}
+
 // PostgreSQL, when every chain is held: a new one (invisible to others until this commits).
-constexpr const char* kCreateChainPostgres =
-    "WITH c AS (INSERT INTO audit_chains (chain_id, last_seq, last_hash, head_mac) "
-    "VALUES (nextval('audit_chain_ids'), 0, ?, '') RETURNING chain_id, last_seq, last_hash) "
-    "SELECT c.chain_id, c.last_seq, c.last_hash, nextval('audit_events_seq'), "
-    "(SELECT path FROM orgs WHERE id = ?) FROM c";
-// SQLite: one writer, one chain; seq is the next row id.
-constexpr const char* kLockChainSqlite =
-    "SELECT chain_id, last_seq, last_hash, (SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_events), "
-    "(SELECT path FROM orgs WHERE id = ?) FROM audit_chains WHERE chain_id = 1";
+std::string CreateChainPostgres(size_t count) {
+  return "WITH c AS (INSERT INTO audit_chains (chain_id, last_seq, last_hash, head_mac) "
+         "VALUES (nextval('audit_chain_ids'), 0, ?, '') RETURNING chain_id, last_seq, last_hash) "
+         "SELECT c.chain_id, c.last_seq, c.last_hash" +
+         PerRecordColumns(count, true) + " FROM c";
+}
+
+// SQLite: one writer, one chain; the seqs follow the highest row id.
+std::string LockChainSqlite(size_t count) {
+  return "SELECT chain_id, last_seq, last_hash, (SELECT COALESCE(MAX(seq), 0) FROM audit_events)" +
+         PerRecordColumns(count, false) + " FROM audit_chains WHERE chain_id = 1";
+}
 
 AuditRecord RecordFromRow(const Row& row) {
   AuditRecord r;
@@ -73,40 +88,40 @@ constexpr size_t kInsertParams = 19;
 constexpr const char* kAdvanceHead =
     "UPDATE audit_chains SET last_seq = ?, last_hash = ?, head_mac = ? WHERE chain_id = ?";
 
-const std::string& InsertSql() {
-  static const std::string sql = std::string("INSERT INTO audit_events (") + kRecordColumns +
-                                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  return sql;
-}
+constexpr const char* kRecordPlaceholders = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-// PostgreSQL: the insert and the head's move in one statement, one round trip.
-const std::string& InsertAndAdvanceSql() {
-  static const std::string sql = "WITH r AS (" + InsertSql() + ") " + kAdvanceHead;
-  return sql;
-}
-
-LockedChain LockedFromRow(const Row& row) {
+LockedChain LockedFromRow(const Row& row, size_t count, Dialect dialect) {
   LockedChain locked;
   locked.head = ChainHead{row.Int(0), row.Int(1), row.Text(2)};
-  locked.next_seq = row.Int(3);
-  locked.org_path = row.OptText(4);
+  size_t column = 3;
+  if (dialect == Dialect::kPostgres) {
+    for (size_t i = 0; i < count; ++i) locked.next_seqs.push_back(row.Int(column++));
+    std::sort(locked.next_seqs.begin(), locked.next_seqs.end());
+  } else {
+    const int64_t max_seq = row.Int(column++);
+    for (size_t i = 0; i < count; ++i) locked.next_seqs.push_back(max_seq + 1 + static_cast<int64_t>(i));
+  }
+  for (size_t i = 0; i < count; ++i) locked.org_paths.push_back(row.OptText(column++));
   return locked;
 }
 
 }  // namespace
 
-Result<LockedChain> LockChain(Tx& tx, const std::string& org_id) {
+Result<LockedChain> LockChain(Tx& tx, const std::vector<std::string>& org_ids) {
+  const size_t count = org_ids.size();
+  std::vector<Value> params(org_ids.begin(), org_ids.end());
   if (tx.dialect() == Dialect::kSqlite) {
-    ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne(kLockChainSqlite, {org_id}));
+    ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne(LockChainSqlite(count), params));
     if (!row) return Status::Internal("audit chain 1 is missing (migration 0015 not applied?)");
-    return LockedFromRow(*row);
+    return LockedFromRow(*row, count, Dialect::kSqlite);
   }
-  ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne(kLockFreeChainPostgres, {org_id}));
+  ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne(LockFreeChainPostgres(count), params));
   if (!row) {
-    ANXIN_ASSIGN_OR_RETURN(row, tx.QueryOne(kCreateChainPostgres, {std::string(kGenesisHash), org_id}));
+    params.insert(params.begin(), std::string(kGenesisHash));
+    ANXIN_ASSIGN_OR_RETURN(row, tx.QueryOne(CreateChainPostgres(count), params));
     if (!row) return Status::Internal("audit: a new chain could not be created");
   }
-  return LockedFromRow(*row);
+  return LockedFromRow(*row, count, Dialect::kPostgres);
 }
 
 Result<std::optional<StoredHead>> LockChainById(Tx& tx, int64_t chain_id) {
@@ -121,22 +136,34 @@ Result<std::optional<StoredHead>> LockChainById(Tx& tx, int64_t chain_id) {
       StoredHead{ChainHead{row->Int(0), row->Int(1), row->Text(2)}, row->Text(3)});
 }
 
-Status AppendRecord(Tx& tx, const AuditRecord& r, const std::string& head_mac) {
-  const std::vector<Value> params = {
-      r.seq,        r.chain_id,     r.chain_seq, r.hash_version, r.at_ms,          r.actor_id,
-      r.actor_role, r.actor_org_id, r.action,    r.object_type,  r.object_id,      r.org_id,
-      r.org_path,   r.summary,      r.result,    r.request_id,   r.client_address, r.prev_hash,
-      r.hash,       r.chain_seq,    r.hash,      head_mac,       r.chain_id};
+Status AppendRecords(Tx& tx, const std::vector<AuditRecord>& records, const std::string& head_mac) {
+  if (records.empty()) return Status::Ok();
+  std::string insert = std::string("INSERT INTO audit_events (") + kRecordColumns + ") VALUES ";
+  std::vector<Value> params;
+  params.reserve(records.size() * kInsertParams + 4);
+  for (size_t i = 0; i < records.size(); ++i) {
+    const AuditRecord& r = records[i];
+    insert += i == 0 ? kRecordPlaceholders : std::string(", ") + kRecordPlaceholders;
+    params.insert(params.end(),
+                  {r.seq, r.chain_id, r.chain_seq, r.hash_version, r.at_ms, r.actor_id, r.actor_role,
+                   r.actor_org_id, r.action, r.object_type, r.object_id, r.org_id, r.org_path, r.summary,
+                   r.result, r.request_id, r.client_address, r.prev_hash, r.hash});
+  }
+  const AuditRecord& last = records.back();
+  params.insert(params.end(), {last.chain_seq, last.hash, head_mac, last.chain_id});
   int64_t advanced = 0;
   if (tx.dialect() == Dialect::kPostgres) {
-    ANXIN_ASSIGN_OR_RETURN(advanced, tx.Exec(InsertAndAdvanceSql(), params));
+    // One round trip for both.
+    ANXIN_ASSIGN_OR_RETURN(advanced, tx.Exec("WITH r AS (" + insert + ") " + kAdvanceHead, params));
   } else {
     const std::span<const Value> all(params);
-    ANXIN_RETURN_IF_ERROR(tx.Exec(InsertSql(), all.first(kInsertParams)).status());
-    ANXIN_ASSIGN_OR_RETURN(advanced, tx.Exec(kAdvanceHead, all.subspan(kInsertParams)));
+    const size_t inserted = records.size() * kInsertParams;
+    ANXIN_RETURN_IF_ERROR(tx.Exec(insert, all.first(inserted)).status());
+    ANXIN_ASSIGN_OR_RETURN(advanced, tx.Exec(kAdvanceHead, all.subspan(inserted)));
   }
-  if (advanced != 1)
-    return Status::Internal("audit chain " + std::to_string(r.chain_id) + " has no head row");
+  if (advanced != 1) {
+    return Status::Internal("audit chain " + std::to_string(last.chain_id) + " has no head row");
+  }
   return Status::Ok();
 }
 
