@@ -217,21 +217,27 @@ Result<Product> ProductService::Get(std::string_view code, std::optional<int> ve
 Result<std::shared_ptr<const Product>> ProductService::GetShared(std::string_view code,
                                                                  std::optional<int> version,
                                                                  std::optional<Date> on_date) {
-  const Date day = on_date.value_or(clock_.Today());
-  // The version's key first: the definition text is read only when that version is not parsed yet.
-  ANXIN_ASSIGN_OR_RETURN(std::optional<StoredDefinition> key,
-                         db_.ReadResult<std::optional<StoredDefinition>>([&](storage::Tx& tx) {
-                           return version ? store_.Find(tx, code, *version)
-                                          : store_.FindEffectiveKey(tx, code, day);
-                         }));
-  if (!key) return Status::NotFound("product");
-  if (version) return Materialize(*key);
-  if (std::shared_ptr<const Product> cached = Cached(key->code, key->version, key->definition_hash)) {
-    return cached;
+  if (!version) {
+    const Date day = on_date.value_or(clock_.Today());
+    return db_.ReadResult<std::shared_ptr<const Product>>(
+        [&](storage::Tx& tx) { return GetSharedIn(tx, code, day); });
   }
   ANXIN_ASSIGN_OR_RETURN(std::optional<StoredDefinition> stored,
                          db_.ReadResult<std::optional<StoredDefinition>>(
-                             [&](storage::Tx& tx) { return store_.Find(tx, key->code, key->version); }));
+                             [&](storage::Tx& tx) { return store_.Find(tx, code, *version); }));
+  if (!stored) return Status::NotFound("product");
+  return Materialize(*stored);
+}
+
+Result<std::shared_ptr<const Product>> ProductService::GetSharedIn(storage::Tx& tx, std::string_view code,
+                                                                   const Date& on_date) {
+  // The version's key first: the definition text is read only when that version is not parsed yet.
+  ANXIN_ASSIGN_OR_RETURN(std::optional<StoredDefinition> key, store_.FindEffectiveKey(tx, code, on_date));
+  if (!key) return Status::NotFound("product");
+  if (std::shared_ptr<const Product> cached = Cached(key->code, key->version, key->definition_hash)) {
+    return cached;
+  }
+  ANXIN_ASSIGN_OR_RETURN(std::optional<StoredDefinition> stored, store_.Find(tx, key->code, key->version));
   if (!stored) return Status::NotFound("product");
   return Materialize(*stored);
 }

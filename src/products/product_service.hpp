@@ -76,6 +76,11 @@ class ProductService {
                                                    std::optional<int> version = std::nullopt,
                                                    std::optional<Date> on_date = std::nullopt);
 
+  // As GetShared for the highest version of `code` effective on `on_date`, read within the
+  // caller's transaction `tx` (one statement when the version is already parsed).
+  Result<std::shared_ptr<const Product>> GetSharedIn(storage::Tx& tx, std::string_view code,
+                                                     const Date& on_date);
+
   // Returns today's date (Asia/Shanghai) by the service's clock: the default `on_date`.
   [[nodiscard]] Date Today() const { return clock_.Today(); }
 
