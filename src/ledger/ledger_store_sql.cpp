@@ -1,4 +1,5 @@
-// SqlLedger: the ledger's tables in SQL, one text for SQLite and PostgreSQL.
+// SqlLedger: the ledger's tables in SQL, one text for SQLite and PostgreSQL (but for the post of an
+// entry, one statement on PostgreSQL); org paths are read through identity's Directory.
 #include <optional>
 #include <string>
 #include <utility>
@@ -29,15 +30,33 @@ Result<std::string> SqlLedger::Post(Tx& tx, const Actor& actor, const Entry& ent
   }
   const int64_t now = clock_.NowMs();
   const std::string id = NewId(now);
-  // The entry and all its lines in two statements.
-  ANXIN_RETURN_IF_ERROR(
-      tx.Exec("INSERT INTO journal_entries (id, at_ms, memo, ref_type, ref_id, org_id, org_path, "
-              "actor_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-              {id, now, entry.memo, entry.ref_type, entry.ref_id, entry.org_id, org_path, ActorId(actor)})
-          .status());
-  std::string sql =
-      "INSERT INTO journal_lines (entry_id, line_no, account_code, debit_fen, credit_fen) VALUES ";
-  std::vector<Value> params;
+  // The entry and all its lines: two statements on SQLite, one on PostgreSQL (one round trip).
+  static constexpr const char* kInsertEntry =
+      "INSERT INTO journal_entries (id, at_ms, memo, ref_type, ref_id, org_id, org_path, actor_id) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+  static constexpr const char* kInsertLines =
+      "INSERT INTO journal_lines (entry_id, line_no, account_code, debit_fen, credit_fen) ";
+  std::vector<Value> params = {id,           now,          entry.memo, entry.ref_type,
+                               entry.ref_id, entry.org_id, org_path,   ActorId(actor)};
+  if (tx.dialect() == storage::Dialect::kPostgres) {
+    std::string sql = std::string("WITH e AS (") + kInsertEntry + " RETURNING id) " + kInsertLines +
+                      "SELECT e.id, v.line_no, v.account_code, v.debit_fen, v.credit_fen FROM e, (VALUES ";
+    for (size_t i = 0; i < entry.lines.size(); ++i) {
+      const Line& line = entry.lines[i];
+      sql += i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)";
+      params.insert(params.end(),
+                    {static_cast<int64_t>(i + 1), line.account, line.debit.fen, line.credit.fen});
+    }
+    sql += ") AS v (line_no, account_code, debit_fen, credit_fen)";
+    ANXIN_ASSIGN_OR_RETURN(int64_t lines, tx.Exec(sql, params));
+    if (lines != static_cast<int64_t>(entry.lines.size())) {
+      return Status::Internal("ledger: entry " + id + " stored " + std::to_string(lines) + " lines");
+    }
+    return id;
+  }
+  ANXIN_RETURN_IF_ERROR(tx.Exec(kInsertEntry, params).status());
+  std::string sql = std::string(kInsertLines) + "VALUES ";
+  params.clear();
   params.reserve(entry.lines.size() * 5);
   for (size_t i = 0; i < entry.lines.size(); ++i) {
     const Line& line = entry.lines[i];
