@@ -100,33 +100,36 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   static Result<std::unique_ptr<Connection>> Connect(const std::string& url) {
-    std::unique_ptr<Connection> conn(new Connection(PQconnectdb(url.c_str())));
+    std::unique_ptr<Connection> conn(new Connection(url, PQconnectdb(url.c_str())));
     if (conn->conn_ == nullptr) return internal::UnavailableStatus("libpq could not allocate a connection");
-    if (PQstatus(conn->conn_) != CONNECTION_OK) {
-      return internal::UnavailableStatus(std::string("cannot connect to PostgreSQL: ") +
-                                         PQerrorMessage(conn->conn_));
-    }
-    if (PQsetClientEncoding(conn->conn_, "UTF8") != 0) {
-      return Status::Internal(std::string("cannot set client encoding: ") + PQerrorMessage(conn->conn_));
-    }
-    // Durability: a COMMIT must not return before it is flushed. Keep the server's setting unless
-    // it is "off", which we override for our sessions.
-    ResultPtr sync(PQexec(conn->conn_, "SHOW synchronous_commit"));
-    ANXIN_RETURN_IF_ERROR(Translate(conn->conn_, sync.get(), "SHOW synchronous_commit").status);
-    if (PQntuples(sync.get()) == 1 && std::string_view(PQgetvalue(sync.get(), 0, 0)) == "off") {
-      ANXIN_RETURN_IF_ERROR(conn->Run("SET synchronous_commit TO on").status);
-    }
+    ANXIN_RETURN_IF_ERROR(conn->Setup());
     return conn;
   }
 
   [[nodiscard]] PGconn* handle() const { return conn_; }
-  [[nodiscard]] bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+  [[nodiscard]] bool broken() const { return conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK; }
+
+  // Has the next command begin the transaction with `begin_sql` (a literal) in the same round trip
+  // instead of one of its own: a simple command goes as "<begin_sql>; <command>", an already
+  // prepared statement in one pipeline with it. A ROLLBACK before any command sends nothing.
+  // Should the connection turn out broken on that first command (the server closed it while it
+  // was pooled), it is replaced and the command sent again: nothing of the transaction ran yet.
+  void DeferBegin(const char* begin_sql) { deferred_begin_ = begin_sql; }
+  void DropDeferredBegin() { deferred_begin_ = nullptr; }
 
   // Runs a command without parameters; returns its outcome and command tag ("COMMIT", "ROLLBACK").
+  // With a BEGIN deferred, "" sends the BEGIN alone.
   Outcome Run(const char* sql, std::string* tag = nullptr) {
-    ResultPtr result(PQexec(conn_, sql));
-    Outcome outcome = Translate(conn_, result.get(), sql);
-    if (tag != nullptr && result != nullptr) *tag = PQcmdStatus(result.get());
+    if (deferred_begin_ == nullptr) return RunNow(sql, tag);
+    if (std::string_view(sql) == "ROLLBACK") {
+      deferred_begin_ = nullptr;
+      return {};
+    }
+    const std::string both =
+        *sql == '\0' ? std::string(deferred_begin_) : std::string(deferred_begin_) + "; " + sql;
+    Outcome outcome = RunNow(both.c_str(), tag);
+    if (!outcome.status.ok() && broken() && Replace()) outcome = RunNow(both.c_str(), tag);
+    deferred_begin_ = nullptr;
     return outcome;
   }
 
@@ -135,16 +138,34 @@ class Connection {
     std::string signature;
     signature.reserve(params.size());
     std::vector<Oid> types(params.size(), 0);
+    std::vector<std::string> formatted(params.size());
+    std::vector<const char*> values(params.size(), nullptr);
     for (size_t i = 0; i < params.size(); ++i) {
-      if (std::holds_alternative<int64_t>(params[i])) {
+      if (const auto* n = std::get_if<int64_t>(&params[i])) {
         types[i] = kInt8Oid;
         signature += 'i';
+        formatted[i] = std::to_string(*n);
+        values[i] = formatted[i].c_str();
+      } else if (const auto* text = std::get_if<std::string>(&params[i])) {
+        signature += 't';
+        values[i] = text->c_str();
       } else {
-        signature += std::holds_alternative<std::string>(params[i]) ? 't' : 'n';
+        signature += 'n';
       }
     }
     std::string key = std::string(sql) + '\x1f' + signature;
     auto it = prepared_.find(key);
+    if (deferred_begin_ != nullptr && it != prepared_.end()) {
+      if (std::optional<ResultPtr> result = BeginAndExecute(it->second, values, sql, outcome)) {
+        if (!outcome.status.ok()) return outcome.status;
+        return std::move(*result);
+      }
+      it = prepared_.end();  // the connection was replaced: nothing is prepared on the new one
+    }
+    if (deferred_begin_ != nullptr) {
+      outcome = Run("");  // the BEGIN alone, before the statement is prepared
+      if (!outcome.status.ok()) return outcome.status;
+    }
     if (it == prepared_.end()) {
       RewrittenSql rewritten = RewritePlaceholders(sql);
       if (rewritten.parameters != static_cast<int>(params.size())) {
@@ -165,16 +186,6 @@ class Connection {
       if (!outcome.status.ok()) return outcome.status;
       it = prepared_.emplace(std::move(key), std::move(name)).first;
     }
-    std::vector<std::string> formatted(params.size());
-    std::vector<const char*> values(params.size(), nullptr);
-    for (size_t i = 0; i < params.size(); ++i) {
-      if (const auto* n = std::get_if<int64_t>(&params[i])) {
-        formatted[i] = std::to_string(*n);
-        values[i] = formatted[i].c_str();
-      } else if (const auto* s = std::get_if<std::string>(&params[i])) {
-        values[i] = s->c_str();
-      }
-    }
     ResultPtr result(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()), values.data(),
                                     nullptr, nullptr, 0));
     outcome = Translate(conn_, result.get(), sql);
@@ -183,9 +194,89 @@ class Connection {
   }
 
  private:
-  explicit Connection(PGconn* conn) : conn_(conn) {}
+  Connection(std::string url, PGconn* conn) : url_(std::move(url)), conn_(conn) {}
 
+  // Readies a new connection: UTF-8, and synchronous commits.
+  Status Setup() {
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      return internal::UnavailableStatus(std::string("cannot connect to PostgreSQL: ") +
+                                         PQerrorMessage(conn_));
+    }
+    if (PQsetClientEncoding(conn_, "UTF8") != 0) {
+      return Status::Internal(std::string("cannot set client encoding: ") + PQerrorMessage(conn_));
+    }
+    // Durability: a COMMIT must not return before it is flushed. Keep the server's setting unless
+    // it is "off", which we override for our sessions.
+    ResultPtr sync(PQexec(conn_, "SHOW synchronous_commit"));
+    ANXIN_RETURN_IF_ERROR(Translate(conn_, sync.get(), "SHOW synchronous_commit").status);
+    if (PQntuples(sync.get()) == 1 && std::string_view(PQgetvalue(sync.get(), 0, 0)) == "off") {
+      ANXIN_RETURN_IF_ERROR(RunNow("SET synchronous_commit TO on").status);
+    }
+    return Status::Ok();
+  }
+
+  // Replaces a broken connection by a new one to the same server. Returns whether that worked.
+  bool Replace() {
+    PQfinish(conn_);
+    conn_ = PQconnectdb(url_.c_str());
+    prepared_.clear();
+    return conn_ != nullptr && Setup().ok();
+  }
+
+  Outcome RunNow(const char* sql, std::string* tag = nullptr) {
+    ResultPtr result(PQexec(conn_, sql));
+    Outcome outcome = Translate(conn_, result.get(), sql);
+    if (tag != nullptr && result != nullptr) *tag = PQcmdStatus(result.get());
+    return outcome;
+  }
+
+  // The next result of a pipeline, with the end-of-command marker after it consumed.
+  ResultPtr TakeResult() {
+    ResultPtr result(PQgetResult(conn_));
+    if (result != nullptr) {
+      while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+    }
+    return result;
+  }
+
+  // Sends the deferred BEGIN and prepared statement `name` in one pipeline and returns the
+  // statement's result, with `outcome` the first failure of the two. Returns nullopt when the
+  // connection was found broken before the BEGIN ran and has been replaced (the caller prepares and
+  // runs the statement on the new one, the BEGIN still deferred).
+  std::optional<ResultPtr> BeginAndExecute(const std::string& name, const std::vector<const char*>& values,
+                                           std::string_view sql, Outcome& outcome) {
+    const char* begin = deferred_begin_;
+    ResultPtr begun;
+    ResultPtr result;
+    bool synced = false;
+    if (PQenterPipelineMode(conn_) == 1) {
+      const bool sent = PQsendQueryParams(conn_, begin, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 &&
+                        PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
+                                            values.data(), nullptr, nullptr, 0) == 1 &&
+                        PQpipelineSync(conn_) == 1;
+      if (sent) {
+        begun = TakeResult();
+        result = TakeResult();
+        ResultPtr sync(PQgetResult(conn_));
+        synced = sync != nullptr && PQresultStatus(sync.get()) == PGRES_PIPELINE_SYNC;
+      }
+      (void)PQexitPipelineMode(conn_);
+    }
+    const bool began = begun != nullptr && PQresultStatus(begun.get()) == PGRES_COMMAND_OK;
+    if (!began && broken() && Replace()) return std::nullopt;
+    deferred_begin_ = nullptr;
+    outcome = Translate(conn_, begun.get(), begin);
+    if (outcome.status.ok()) outcome = Translate(conn_, result.get(), sql);
+    if (outcome.status.ok() && !synced) {
+      outcome = {
+          internal::UnavailableStatus("PostgreSQL did not complete the pipeline of: " + std::string(sql))};
+    }
+    return result;
+  }
+
+  const std::string url_;
   PGconn* conn_;
+  const char* deferred_begin_ = nullptr;                   // a BEGIN to send with the next command
   std::unordered_map<std::string, std::string> prepared_;  // SQL + parameter kinds -> statement name
   uint64_t statement_counter_ = 0;
 };
@@ -483,20 +574,12 @@ class PostgresDatabase final : public Database {
     return status;
   }
 
-  // Takes a pooled connection and begins a transaction on it. A pooled connection the server has
-  // closed in the meantime is replaced once.
+  // Takes a pooled connection and begins a transaction on it, the BEGIN going with the first
+  // command (Connection::DeferBegin), which also replaces a connection the server has closed.
   Result<std::unique_ptr<Connection>> Begin(const char* begin_sql) {
-    Status last;
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      ANXIN_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, Acquire());
-      Outcome outcome = conn->Run(begin_sql);
-      if (outcome.status.ok()) return conn;
-      const bool broken = conn->broken();
-      Release(std::move(conn));
-      if (!broken) return outcome.status;
-      last = outcome.status;
-    }
-    return last;
+    ANXIN_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, Acquire());
+    conn->DeferBegin(begin_sql);
+    return conn;
   }
 
   Result<std::unique_ptr<Connection>> Acquire() {
@@ -522,6 +605,7 @@ class PostgresDatabase final : public Database {
   }
 
   void Release(std::unique_ptr<Connection> conn) {
+    conn->DropDeferredBegin();
     {
       std::lock_guard lock(mu_);
       if (conn->broken() || PQtransactionStatus(conn->handle()) != PQTRANS_IDLE) {

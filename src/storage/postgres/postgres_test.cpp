@@ -87,6 +87,45 @@ TEST_F(PostgresTest, BrokenPooledConnectionsAreReplaced) {
   EXPECT_NE((*new_pid)->Int(0), (*pid)->Int(0));
 }
 
+// A transaction's BEGIN goes with its first statement, in one pipeline when that statement is
+// already prepared on the connection: a pooled connection the server closed is then found broken
+// on that pipeline, and replaced without the caller seeing an error.
+TEST_F(PostgresTest, BrokenPooledConnectionIsReplacedWhenTheBeginGoesWithAPreparedStatement) {
+  auto backend_pid = [&] {
+    return db_->ReadResult<std::optional<Row>>([](Tx& tx) { return tx.QueryOne("SELECT pg_backend_pid()"); });
+  };
+  Result<std::optional<Row>> pid = backend_pid();
+  ASSERT_TRUE(pid.ok()) << pid.status().ToString();
+  const char* url = std::getenv("ANXIN_TEST_PG_URL");
+  ASSERT_NE(url, nullptr);
+  PGconn* admin = PQconnectdb(url);
+  ASSERT_EQ(PQstatus(admin), CONNECTION_OK) << PQerrorMessage(admin);
+  const std::string kill = "SELECT pg_terminate_backend(" + std::to_string((*pid)->Int(0)) + ")";
+  PGresult* killed = PQexec(admin, kill.c_str());
+  EXPECT_EQ(PQresultStatus(killed), PGRES_TUPLES_OK) << PQresultErrorMessage(killed);
+  PQclear(killed);
+  PQfinish(admin);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+
+  // The same statement, prepared on the killed connection only.
+  Result<std::optional<Row>> new_pid = backend_pid();
+  ASSERT_TRUE(new_pid.ok()) << new_pid.status().ToString();
+  EXPECT_NE((*new_pid)->Int(0), (*pid)->Int(0));
+  // And the replacement runs transactions as before: a write in READ COMMITTED, then a read in
+  // REPEATABLE READ, each through the pipeline now that the statement is prepared on it.
+  for (const char* level : {"read committed", "repeatable read"}) {
+    Result<std::optional<Row>> row = std::string(level) == "read committed"
+                                         ? db_->WriteResult<std::optional<Row>>([](Tx& tx) {
+                                             return tx.QueryOne("SHOW transaction_isolation");
+                                           })
+                                         : db_->ReadResult<std::optional<Row>>([](Tx& tx) {
+                                             return tx.QueryOne("SHOW transaction_isolation");
+                                           });
+    ASSERT_TRUE(row.ok()) << row.status().ToString();
+    EXPECT_EQ((*row)->Text(0), level);
+  }
+}
+
 TEST_F(PostgresTest, DeadlockedWritesAreRetriedAndBothSucceed) {
   const DatabaseStats before = db_->Stats();
   std::atomic<int> locked_first{0};
