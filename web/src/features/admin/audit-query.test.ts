@@ -5,7 +5,7 @@ import { auditQuery, summaryText } from './audit-query';
 describe('auditQuery', () => {
   it('makes whole Shanghai days of the dates and drops empty filters', () => {
     expect(auditQuery({ from: '2026-12-01', to: '2026-12-02', action: ' card.sell ', object_id: '  ' }, undefined, 20)).toEqual({
-      limit: '20',
+      limit: 20,
       from: '2026-12-01T00:00:00+08:00',
       to: '2026-12-02T23:59:59.999+08:00',
       action: 'card.sell',
@@ -13,7 +13,7 @@ describe('auditQuery', () => {
   });
 
   it('pages by the last sequence number and ignores dates that are not dates', () => {
-    expect(auditQuery({ from: '1.12.2026' }, 42)).toEqual({ limit: '50', after_seq: '42' });
+    expect(auditQuery({ from: '1.12.2026' }, 42)).toEqual({ limit: 50, after_seq: 42 });
   });
 });
 

@@ -14,14 +14,14 @@ export interface AuditFilters {
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function auditQuery(filters: AuditFilters, afterSeq?: number, limit = 50): AuditQuery {
-  const query: AuditQuery = { limit: String(limit) };
+  const query: AuditQuery = { limit };
   if (filters.from && DATE.test(filters.from)) query.from = `${filters.from}T00:00:00+08:00`;
   if (filters.to && DATE.test(filters.to)) query.to = `${filters.to}T23:59:59.999+08:00`;
   for (const key of ['actor_id', 'action', 'object_type', 'object_id'] as const) {
     const value = filters[key]?.trim();
     if (value) query[key] = value;
   }
-  if (afterSeq !== undefined) query.after_seq = String(afterSeq);
+  if (afterSeq !== undefined) query.after_seq = afterSeq;
   return query;
 }
 

@@ -18,7 +18,7 @@ export function usePolicy(id: string | null | undefined, enabled: boolean) {
 }
 
 // The entries posted for one document ("policy", "receipt" ...).
-export function useLedgerEntries(refType: string, refId: string | null | undefined, enabled: boolean) {
+export function useLedgerEntries(refType: 'policy' | 'receipt' | 'recovery', refId: string | null | undefined, enabled: boolean) {
   return useQuery({
     queryKey: ['cards', 'ledger', refType, refId ?? ''],
     queryFn: ({ signal }) => api.get('/api/v1/ledger/entries', { query: { ref_type: refType, ref_id: refId ?? '' }, signal }),

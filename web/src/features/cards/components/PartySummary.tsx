@@ -11,7 +11,7 @@ export function PartySummary({
   extra,
 }: {
   title: string;
-  party: Omit<PartyInput, 'phone'> & { phone?: string | undefined };
+  party: Omit<PartyInput, 'phone'> & { phone?: string | null | undefined };
   extra?: string;
 }) {
   const { t } = useTranslation('cards');
