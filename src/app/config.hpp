@@ -29,7 +29,7 @@ struct Config {
   std::string metrics_listen;
   std::string metrics_token;            // when set, /metrics needs Authorization: Bearer <metrics_token>
   std::string web_root = "./web/dist";  // the built web app; absent directory: API only
-  bool cookie_secure = false;      // browser-session cookies carry Secure (served over HTTPS)
+  bool cookie_secure = false;           // browser-session cookies carry Secure (served over HTTPS)
 
   // The address and port parsed from `listen`.
   [[nodiscard]] std::string ListenHost() const;

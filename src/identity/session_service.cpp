@@ -1,5 +1,6 @@
 #include "identity/session_service.hpp"
 
+#include <chrono>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -40,13 +41,13 @@ Status CsrfTokenInvalid() {
 }
 
 // The answer to an attempt the throttle blocks, `wait_ms` before it may be made again.
-// TODO(coordinator): set the Status' retry-after to `seconds` when Status carries one (the
-// Retry-After header); until then the message says it.
+// The Retry-After header says the same wait.
 Status TooManyAttempts(int64_t wait_ms) {
   const int64_t seconds = (wait_ms + 999) / 1000;
   return Status(StatusCode::kResourceExhausted, "too_many_attempts",
                 Text{"登录失败次数过多，请 " + std::to_string(seconds) + " 秒后再试",
-                     "Too many failed logins; try again in " + std::to_string(seconds) + " seconds"});
+                     "Too many failed logins; try again in " + std::to_string(seconds) + " seconds"})
+      .WithRetryAfter(std::chrono::milliseconds(wait_ms));
 }
 
 bool Plausible(std::string_view password) {
