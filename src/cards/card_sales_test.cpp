@@ -822,7 +822,8 @@ TEST_F(CardSalesRoutesTest, PartlyReversedSalesReportWhatIsStillSoldPaidOrNot) {
   }
   http::Response list = Call("GET", "/api/v1/card-sales", "doc.bj01");
   ASSERT_EQ(list.status, 200) << list.body;
-  for (const json& item : Body(list).at("items")) {
+  json listed = Body(list);
+  for (const json& item : listed.at("items")) {
     EXPECT_EQ(item.at("quantity"), 1) << item.at("sales_no");
     EXPECT_EQ(item.at("original_quantity"), 2) << item.at("sales_no");
   }
