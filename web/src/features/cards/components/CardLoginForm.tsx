@@ -1,8 +1,10 @@
-// A card's number and password, verified by the server (POST /api/v1/card-activations/verify).
-// Used by the activation's first step and by the card look-up.
+// A card's number and password, checked by the server through `check`: the verification (POST
+// /api/v1/card-activations/verify) for the activation's first step, here and in the console, or
+// the look-up (POST /api/v1/card-activations/lookup) for "my card".
 import Button from 'antd-mobile/es/components/button';
 import Form from 'antd-mobile/es/components/form';
 import Input from 'antd-mobile/es/components/input';
+import type { UseMutationResult } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -12,21 +14,22 @@ import { requiredRule, serialRules, TYPING_TRIGGERS } from '../../../components/
 import type { ApiError, FieldProblem } from '../../../lib/api/errors';
 import { isApiError } from '../../../lib/api/errors';
 import { parseCardSerial } from '../../../lib/validation';
-import { useVerifyCard, type CardCredentials, type CardOffer } from '../api/activation';
+import type { CardCredentials } from '../api/activation';
 
-export function CardLoginForm({
+export function CardLoginForm<T>({
+  check,
   submitText,
   onVerified,
   onRefused,
 }: {
+  check: UseMutationResult<T, unknown, CardCredentials>;
   submitText: string;
-  onVerified: (credentials: CardCredentials, offer: CardOffer) => void;
+  onVerified: (credentials: CardCredentials, answer: T) => void;
   // Called with a refusal; returning true means the page explains it itself.
   onRefused?: (error: ApiError, credentials: CardCredentials) => boolean;
 }) {
   const { t } = useTranslation('cards');
   const [form] = Form.useForm<CardCredentials>();
-  const verify = useVerifyCard();
   const [rest, setRest] = useState<FieldProblem[]>([]);
   const [explained, setExplained] = useState(false);
 
@@ -37,8 +40,8 @@ export function CardLoginForm({
       password: (values.password ?? '').trim(),
     };
     setExplained(false);
-    verify.mutate(credentials, {
-      onSuccess: (offer) => onVerified(credentials, offer),
+    check.mutate(credentials, {
+      onSuccess: (answer) => onVerified(credentials, answer),
       onError: (error) => {
         if (!isApiError(error)) return;
         // The card's status is in the detail already; the form does not list it again.
@@ -51,14 +54,14 @@ export function CardLoginForm({
 
   return (
     <>
-      <Problem error={explained ? null : verify.error} rest={rest} />
+      <Problem error={explained ? null : check.error} rest={rest} />
       <Form
         form={form}
         layout="vertical"
         onFinish={submit}
-        disabled={verify.isPending}
+        disabled={check.isPending}
         footer={
-          <Button block type="submit" color="primary" size="large" loading={verify.isPending}>
+          <Button block type="submit" color="primary" size="large" loading={check.isPending}>
             {submitText}
           </Button>
         }

@@ -1,86 +1,32 @@
-// The issued policy: number, period of cover, product and plan, premium, parties (masked by the
-// server) and coverages.
+// The holder's activation done: the issued policy (components/PolicyView).
 import Button from 'antd-mobile/es/components/button';
-import List from 'antd-mobile/es/components/list';
-import Result from 'antd-mobile/es/components/result';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate } from 'react-router';
 
-import { DateText } from '../../../../components/DateText';
-import { Masked } from '../../../../components/Masked';
-import { Money } from '../../../../components/Money';
-import { pickText } from '../../../../lib/i18n';
-import { formatDate } from '../../../../lib/format';
-import { ID_TYPES, type IdType } from '../../../../lib/validation';
-import { policyCoverages } from '../../api/activation';
 import { useActivationFlow } from '../../components/ActivationFlow';
-import { CoverageList } from '../../components/CoverageList';
-
-const isIdType = (value: string): value is IdType => (ID_TYPES as readonly string[]).includes(value);
+import { PolicyView } from '../../components/PolicyView';
 
 export default function PolicyPage() {
-  const { t, i18n } = useTranslation('cards');
-  const { t: tc } = useTranslation();
+  const { t } = useTranslation('cards');
   const { draft, reset } = useActivationFlow();
   const navigate = useNavigate();
-  const policy = draft.result;
-  if (!policy) return <Navigate to="/activate" replace />;
-  const holder = policy.parties.find((p) => p.role === 'holder');
-  const language = i18n.language;
-
+  if (!draft.result) return <Navigate to="/activate" replace />;
   return (
-    <section>
-      <Result status="success" title={<h1 className="cards-result-title">{t('policy.title')}</h1>} description={t('policy.subtitle')} />
-      <List className="cards-policy">
-        <List.Item extra={<strong className="cards-policy-no" data-testid="policy-no">{policy.policy_no}</strong>}>
-          {t('policy.policyNo')}
-        </List.Item>
-        <List.Item
-          description={t('policy.periodValue', { start: formatDate(policy.start_date), end: formatDate(policy.end_date) })}
-        >
-          {t('policy.period')}
-        </List.Item>
-        <List.Item extra={pickText(policy.product.name_zh, policy.product.name_en, language)}>{t('policy.product')}</List.Item>
-        <List.Item extra={pickText(policy.plan.name_zh, policy.plan.name_en, language)}>{t('policy.plan')}</List.Item>
-        <List.Item extra={<Money fen={policy.premium_fen} />}>{t('policy.premium')}</List.Item>
-        {policy.issued_at && (
-          <List.Item extra={<DateText value={policy.issued_at} withTime />}>{t('policy.issuedAt')}</List.Item>
-        )}
-      </List>
-      <List header={t('policy.parties')}>
-        {policy.parties.map((party, i) => (
-          <List.Item
-            key={`${party.role}-${i}`}
-            description={
-              <>
-                {isIdType(party.id_type) ? tc(`idType.${party.id_type}`) : party.id_type} <Masked value={party.id_number} />
-                {party.share_percent !== undefined && party.role === 'beneficiary' ? ` · ${party.share_percent}%` : ''}
-              </>
-            }
-            extra={t(`policy.${party.role}`)}
-          >
-            {party.name}
-          </List.Item>
-        ))}
-      </List>
-      <CoverageList header={t('policy.coverages')} coverages={policyCoverages(policy)} />
-      {holder?.phone && <p className="cards-hint cards-pad">{t('policy.sms', { phone: holder.phone })}</p>}
-      <div className="cards-actions">
-        <Button
-          block
-          color="primary"
-          size="large"
-          onClick={() => {
-            reset();
-            navigate('/activate', { replace: true });
-          }}
-        >
-          {t('policy.another')}
-        </Button>
-        <Button block size="large" onClick={() => navigate('/')}>
-          {t('policy.home')}
-        </Button>
-      </div>
-    </section>
+    <PolicyView policy={draft.result} issued>
+      <Button
+        block
+        color="primary"
+        size="large"
+        onClick={() => {
+          reset();
+          navigate('/activate', { replace: true });
+        }}
+      >
+        {t('policy.another')}
+      </Button>
+      <Button block size="large" onClick={() => navigate('/')}>
+        {t('policy.home')}
+      </Button>
+    </PolicyView>
   );
 }
