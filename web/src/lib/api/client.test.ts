@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { api, buildPath, fileUrl, getFile, onUnauthenticated, readCookie } from './client';
-import { ApiError, parseProblem } from './errors';
+import { ApiError, parseProblem, parseRetryAfter } from './errors';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -114,6 +114,30 @@ describe('parseProblem', () => {
   it('keeps the status of an answer that is not problem+json', async () => {
     const error = await parseProblem(new Response('<html>Bad gateway</html>', { status: 502, headers: { 'Content-Type': 'text/html' } }));
     expect([error.status, error.code, error.errors.length]).toEqual([502, 'unexpected_response', 0]);
+  });
+
+  it('keeps the Retry-After of a locked card', async () => {
+    const body = JSON.stringify({ code: 'too_many_attempts', detail: '尝试次数过多', errors: [] });
+    const error = await parseProblem(
+      new Response(body, { status: 429, headers: { 'Content-Type': 'application/problem+json', 'Retry-After': '1800' } }),
+    );
+    expect([error.status, error.code, error.retryAfterSeconds]).toEqual([429, 'too_many_attempts', 1800]);
+    const without = await parseProblem(new Response(body, { status: 429, headers: { 'Content-Type': 'application/problem+json' } }));
+    expect(without.retryAfterSeconds).toBeNull();
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads delta-seconds and HTTP dates, and nothing else', () => {
+    expect(parseRetryAfter('120')).toBe(120);
+    expect(parseRetryAfter(' 0 ')).toBe(0);
+    const now = Date.parse('2026-12-02T04:00:00Z');
+    expect(parseRetryAfter('Wed, 02 Dec 2026 04:01:30 GMT', now)).toBe(90);
+    // A date already past: no wait.
+    expect(parseRetryAfter('Wed, 02 Dec 2026 03:59:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon')).toBeNull();
+    expect(parseRetryAfter('-5')).toBeNull();
+    expect(parseRetryAfter(null)).toBeNull();
   });
 });
 

@@ -14,6 +14,8 @@ export class ApiError extends Error {
   readonly title: string;
   readonly errors: readonly FieldProblem[];
   readonly requestId: string | null;
+  // Seconds to wait before trying again (the Retry-After of a 429 or 503), when the server said.
+  readonly retryAfterSeconds: number | null;
 
   constructor(init: {
     status: number;
@@ -22,6 +24,7 @@ export class ApiError extends Error {
     title?: string;
     errors?: readonly FieldProblem[];
     requestId?: string | null;
+    retryAfterSeconds?: number | null;
   }) {
     super(init.detail || init.code);
     this.name = 'ApiError';
@@ -31,6 +34,7 @@ export class ApiError extends Error {
     this.title = init.title ?? '';
     this.errors = init.errors ?? [];
     this.requestId = init.requestId ?? null;
+    this.retryAfterSeconds = init.retryAfterSeconds ?? null;
   }
 
   static network(cause: unknown): ApiError {
@@ -57,8 +61,22 @@ function isFieldProblem(value: unknown): value is FieldProblem {
 
 // Builds the ApiError of a failed response. A problem+json body gives code, detail, errors and
 // request id; anything else (a proxy's HTML page, an empty body) gives "unexpected_response".
+// The seconds of a Retry-After header (delta-seconds, or an HTTP date from `now`); null when
+// absent or unreadable.
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | null {
+  if (value === null) return null;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  // An HTTP date names its month ("Wed, 02 Dec 2026 04:00:00 GMT"); Date.parse alone would take "-5"
+  // for a year.
+  const at = /[A-Za-z]{3}/.test(text) ? Date.parse(text) : Number.NaN;
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
 export async function parseProblem(response: Response): Promise<ApiError> {
   const requestId = response.headers.get('X-Request-Id');
+  const retryAfterSeconds = parseRetryAfter(response.headers.get('Retry-After'));
   const type = response.headers.get('Content-Type') ?? '';
   if (type.includes('application/problem+json') || type.includes('application/json')) {
     try {
@@ -71,11 +89,12 @@ export async function parseProblem(response: Response): Promise<ApiError> {
           title: typeof body.title === 'string' ? body.title : '',
           errors: Array.isArray(body.errors) ? body.errors.filter(isFieldProblem) : [],
           requestId: typeof body.request_id === 'string' ? body.request_id : requestId,
+          retryAfterSeconds,
         });
       }
     } catch {
       // Not JSON after all: fall through.
     }
   }
-  return new ApiError({ status: response.status, code: 'unexpected_response', detail: '', requestId });
+  return new ApiError({ status: response.status, code: 'unexpected_response', detail: '', requestId, retryAfterSeconds });
 }

@@ -133,19 +133,34 @@ const cards: typeof zh = {
   },
   lookup: {
     title: 'My card',
-    intro: "Enter the card's number and password to see its status.",
+    intro: "Enter the card's number and password to see its status, and an activated card's policy.",
     submit: 'Check',
     status: 'Status',
-    awaiting: 'Awaiting activation',
     awaitingBody: 'The card is sold and paid for, and can be activated.',
     activate: 'Activate it',
-    activatedBody:
-      'The card is activated; the policy number was texted to the policyholder. For the policy details, please contact customer service.',
+    activatedBody: 'The card is activated; its policy is below (personal data partly hidden).',
     otherBody: 'The card cannot be activated now. Please ask the seller or customer service.',
+    cardHeader: 'Card',
     card: 'Card number',
-    product: 'Product',
+    cardType: 'Card type',
     validUntil: 'Activate by',
+    activatedAt: 'Activated at',
+    policyHeader: 'My policy',
+    locked: 'Too many wrong passwords: the card is locked for now',
+    lockedWait_one: 'Please try again in {{count}} minute.',
+    lockedWait_other: 'Please try again in {{count}} minutes.',
+    lockedLater: 'Please try again later.',
   },
+  cardStatus: {
+    in_stock: 'Not sold',
+    sold: 'Sold, not yet paid',
+    awaiting_activation: 'Awaiting activation',
+    activated: 'Activated',
+    voided: 'Void',
+    frozen: 'Reported lost',
+    expired: 'Expired',
+  },
+
 };
 
 export default cards;

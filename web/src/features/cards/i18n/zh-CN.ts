@@ -128,18 +128,34 @@ const cards = {
   },
   lookup: {
     title: '我的保险卡',
-    intro: '输入卡号和密码，查询保险卡的状态。',
+    intro: '输入卡号和密码，查询保险卡的状态；已激活的卡可查看保单。',
     submit: '查询',
     status: '卡状态',
-    awaiting: '待激活',
     awaitingBody: '该卡已完成销售和收费，可以激活。',
     activate: '去激活',
-    activatedBody: '该卡已激活，保单号已通过短信发送给投保人。如需查询保单详情，请联系客服。',
+    activatedBody: '该卡已激活，保单信息如下（个人信息已部分隐藏）。',
     otherBody: '该卡当前不能激活。如有疑问，请联系售卡机构或客服。',
+    cardHeader: '保险卡',
     card: '卡号',
-    product: '产品',
+    cardType: '卡类型',
     validUntil: '激活截止',
+    activatedAt: '激活时间',
+    policyHeader: '我的保单',
+    locked: '密码错误次数过多，该卡已暂时锁定',
+    lockedWait_one: '请 {{count}} 分钟后再试。',
+    lockedWait_other: '请 {{count}} 分钟后再试。',
+    lockedLater: '请稍后再试。',
   },
+  cardStatus: {
+    in_stock: '未销售',
+    sold: '已销售，待收费',
+    awaiting_activation: '待激活',
+    activated: '已激活',
+    voided: '已作废',
+    frozen: '已挂失',
+    expired: '已过期',
+  },
+
 };
 
 export default cards;

@@ -1,79 +1,104 @@
-// "My card": the status of a card, by its number and password. A card awaiting activation shows
-// what it offers and leads on to the activation; any other card shows its status.
+// "My card / my policy": a card's status by its number and password (POST
+// /api/v1/card-activations/lookup). An activated card shows its policy (number, period, product
+// and plan, coverages, the parties masked by the server); a card awaiting activation leads on to
+// the activation; any other card shows its status. A wrong password is said at the form; a card
+// locked after too many wrong passwords says how long to wait.
 import Button from 'antd-mobile/es/components/button';
+import List from 'antd-mobile/es/components/list';
 import Result from 'antd-mobile/es/components/result';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 
+import { DateText } from '../../../../components/DateText';
 import { PageHeading } from '../../../../components/layout/PageHeading';
+import { Problem } from '../../../../components/Problem';
 import type { ApiError } from '../../../../lib/api/errors';
-import type { CardCredentials, CardOffer } from '../../api/activation';
+import { useLookupCard, useVerifyCard, type CardCredentials, type CardLookup } from '../../api/activation';
 import { useActivationFlow } from '../../components/ActivationFlow';
 import { CardLoginForm } from '../../components/CardLoginForm';
-import { OfferSummary } from '../../components/OfferSummary';
+import { PolicyView } from '../../components/PolicyView';
+import { waitMinutes } from '../../components/lookup';
 
-type Found =
-  | { kind: 'awaiting'; credentials: CardCredentials; offer: CardOffer }
-  | { kind: 'status'; serial: string; status: string; label: string; detail: string };
+type Found = { kind: 'card'; credentials: CardCredentials; lookup: CardLookup } | { kind: 'locked'; minutes: number | null };
 
 export default function CardLookupPage() {
   const { t } = useTranslation('cards');
   const flow = useActivationFlow();
   const navigate = useNavigate();
+  const lookup = useLookupCard();
+  const verify = useVerifyCard();
   const [found, setFound] = useState<Found | null>(null);
 
-  const refused = (error: ApiError, credentials: CardCredentials) => {
-    const status = error.code === 'card_not_activatable' ? error.errorsAt('card_status')[0] : undefined;
-    if (!status) {
-      setFound(null);
-      return false;
+  const refused = (error: ApiError) => {
+    if (error.status === 429) {
+      setFound({ kind: 'locked', minutes: waitMinutes(error.retryAfterSeconds) });
+      return true;
     }
-    setFound({ kind: 'status', serial: credentials.serial, status: status.code, label: status.message, detail: error.detail });
-    return true;
+    setFound(null);
+    return false;
   };
 
+  const activate = (credentials: CardCredentials) =>
+    verify.mutate(credentials, {
+      onSuccess: (offer) => {
+        flow.start(credentials, offer);
+        navigate('/activate/plan');
+      },
+    });
+
+  const card = found?.kind === 'card' ? found.lookup.card : null;
+  const policy = found?.kind === 'card' ? found.lookup.policy : null;
   return (
     <section>
       <PageHeading title={t('lookup.title')} intro={t('lookup.intro')} />
-      <CardLoginForm
-        submitText={t('lookup.submit')}
-        onVerified={(credentials, offer) => setFound({ kind: 'awaiting', credentials, offer })}
-        onRefused={refused}
-      />
+      <CardLoginForm check={lookup} submitText={t('lookup.submit')} onVerified={(credentials, answer) => setFound({ kind: 'card', credentials, lookup: answer })} onRefused={refused} />
       <div aria-live="polite">
-        {found?.kind === 'awaiting' && (
-          <div className="cards-lookup" data-status="awaiting_activation">
-            <Result status="info" title={<span role="status">{`${t('lookup.status')}：${t('lookup.awaiting')}`}</span>} description={t('lookup.awaitingBody')} />
-            <OfferSummary offer={found.offer} />
-            <div className="cards-actions">
-              <Button
-                block
-                color="primary"
-                size="large"
-                onClick={() => {
-                  flow.start(found.credentials, found.offer);
-                  navigate('/activate/plan');
-                }}
-              >
-                {t('lookup.activate')}
-              </Button>
-            </div>
+        {found?.kind === 'locked' && (
+          <div className="cards-lookup" data-status="locked">
+            <Result
+              status="warning"
+              title={<span role="status">{t('lookup.locked')}</span>}
+              description={found.minutes !== null ? t('lookup.lockedWait', { count: found.minutes }) : t('lookup.lockedLater')}
+            />
           </div>
         )}
-        {found?.kind === 'status' && (
-          <div className="cards-lookup" data-status={found.status}>
+        {found?.kind === 'card' && card && (
+          <div className="cards-lookup" data-status={card.status}>
             <Result
-              status={found.status === 'activated' ? 'success' : 'warning'}
-              title={<span role="status">{`${t('lookup.status')}：${found.label}`}</span>}
+              status={card.status === 'activated' || card.status === 'awaiting_activation' ? 'success' : 'warning'}
+              title={<span role="status">{`${t('lookup.status')}：${t(`cardStatus.${card.status}`)}`}</span>}
               description={
-                <>
-                  <span className="cards-serial">{found.serial}</span>
-                  <br />
-                  {found.status === 'activated' ? t('lookup.activatedBody') : `${found.detail} ${t('lookup.otherBody')}`}
-                </>
+                card.status === 'awaiting_activation'
+                  ? t('lookup.awaitingBody')
+                  : card.status === 'activated'
+                    ? t('lookup.activatedBody')
+                    : t('lookup.otherBody')
               }
             />
+            <List header={t('lookup.cardHeader')}>
+              <List.Item extra={<span className="cards-serial">{card.serial}</span>}>{t('lookup.card')}</List.Item>
+              <List.Item extra={card.card_type_name}>{t('lookup.cardType')}</List.Item>
+              {card.activated_at ? (
+                <List.Item extra={<DateText value={card.activated_at} withTime />}>{t('lookup.activatedAt')}</List.Item>
+              ) : (
+                <List.Item extra={<DateText value={card.valid_until} />}>{t('lookup.validUntil')}</List.Item>
+              )}
+            </List>
+            {card.status === 'awaiting_activation' && (
+              <div className="cards-actions">
+                <Problem error={verify.error} />
+                <Button block color="primary" size="large" loading={verify.isPending} onClick={() => activate(found.credentials)}>
+                  {t('lookup.activate')}
+                </Button>
+              </div>
+            )}
+            {policy && (
+              <>
+                <h2 className="cards-section cards-pad">{t('lookup.policyHeader')}</h2>
+                <PolicyView policy={policy} />
+              </>
+            )}
           </div>
         )}
       </div>
