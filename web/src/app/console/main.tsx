@@ -12,6 +12,7 @@ import { useTranslation } from 'react-i18next';
 import { RouterProvider } from 'react-router';
 
 import { adminNamespace } from '../../features/admin/i18n';
+import { cardsNamespace } from '../../features/cards/i18n';
 import { cardsConsoleNamespace } from '../../features/cards/i18n/console';
 import { identityConsoleNamespace } from '../../features/identity/i18n/console';
 import { identityNamespace } from '../../features/identity/i18n';
@@ -54,7 +55,7 @@ function ConsoleApp() {
   );
 }
 
-await initI18n([identityNamespace, consoleNamespace, cardsConsoleNamespace, adminNamespace, identityConsoleNamespace]);
+await initI18n([identityNamespace, consoleNamespace, cardsNamespace, cardsConsoleNamespace, adminNamespace, identityConsoleNamespace]);
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(

@@ -74,6 +74,13 @@ export const cardConsoleRoutes: ConsoleRoute[] = [
     load: () => import('./SalesPage'),
   },
   {
+    path: 'cards/assist',
+    label: label('assist'),
+    permissions: ['card.activate.assist'],
+    menu: { group: 'cards', order: 78 },
+    load: () => import('./AssistPage'),
+  },
+  {
     path: 'cards/recovery',
     label: label('recovery'),
     permissions: ['card.sale'],
