@@ -24,6 +24,14 @@ const common: typeof zh = {
     copy: 'Copy',
     copied: 'Copied',
   },
+  table: {
+    search: 'Search',
+    reset: 'Reset',
+    empty: 'No data',
+    previous: 'Previous',
+    next: 'Next',
+    page: 'Page {{page}}',
+  },
   loading: 'Loading…',
   errors: {
     network: 'No connection. Check the network and try again.',

@@ -22,6 +22,14 @@ const common = {
     copy: '复制',
     copied: '已复制',
   },
+  table: {
+    search: '查询',
+    reset: '重置',
+    empty: '暂无数据',
+    previous: '上一页',
+    next: '下一页',
+    page: '第 {{page}} 页',
+  },
   loading: '加载中…',
   errors: {
     network: '网络连接失败，请检查网络后重试',

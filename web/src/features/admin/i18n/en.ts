@@ -7,8 +7,6 @@ const admin: typeof zh = {
     trialBalance: 'Trial balance',
   },
   common: {
-    search: 'Search',
-    reset: 'Reset',
     save: 'Save',
     cancel: 'Cancel',
     actions: 'Actions',
@@ -19,9 +17,6 @@ const admin: typeof zh = {
     disable: 'Disable',
     created: 'Created',
     empty: 'No data',
-    previous: 'Previous',
-    next: 'Next',
-    page: 'Page {{page}}',
   },
   audit: {
     intro: 'Every write the platform made: who did what to which object, when, and with what result. Personal data in summaries are masked.',

@@ -6,8 +6,6 @@ const admin = {
     trialBalance: '试算平衡表',
   },
   common: {
-    search: '查询',
-    reset: '重置',
     save: '保存',
     cancel: '取消',
     actions: '操作',
@@ -18,9 +16,6 @@ const admin = {
     disable: '停用',
     created: '创建时间',
     empty: '暂无数据',
-    previous: '上一页',
-    next: '下一页',
-    page: '第 {{page}} 页',
   },
   audit: {
     intro: '平台记录的每一次写操作：谁、何时、对什么对象做了什么、结果如何。个人信息在摘要中已掩码。',

@@ -1,6 +1,6 @@
 // 审计日志: the audit records the caller may read (its subtree), filtered by dates, actor, action
 // and object, paged by sequence number.
-import { Button, Card, DatePicker, Form, Input, Space, Table, Tag, type TableColumnsType } from 'antd';
+import { Card, DatePicker, Form, Input, Tag, type TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { Problem } from '../../../../components/Problem';
 import { useFieldErrorsOf } from '../../../../components/form/use-server-errors';
 import { ConsolePage } from '../../../../components/layout/ConsolePage';
 import { useCursorPaging } from '../../../../components/table/cursor-paging';
+import { FilterActions, PagedTable } from '../../../../components/table/PagedTable';
 import { useAuditEvents, type AuditEvent } from '../../api';
 import { auditQuery, summaryText, type AuditFilters } from '../../audit-query';
 
@@ -68,37 +69,19 @@ export default function AuditLogPage() {
               <Input autoComplete="off" />
             </Form.Item>
           </div>
-          <Space>
-            <Button type="primary" htmlType="submit">
-              {t('common.search')}
-            </Button>
-            <Button htmlType="reset">{t('common.reset')}</Button>
-          </Space>
+          <FilterActions />
         </Form>
       </Card>
       <Problem error={events.error} rest={rest} />
-      <Card>
-        <div className="ax-table-wrap">
-          <Table<AuditEvent>
-            rowKey="seq"
-            columns={columns}
-            dataSource={events.data?.items ?? []}
-            loading={events.isFetching}
-            pagination={false}
-            size="small"
-            locale={{ emptyText: <span className="ax-empty">{t('common.empty')}</span> }}
-          />
-        </div>
-        <div className="ax-console-actions" style={{ marginTop: 12, justifyContent: 'flex-end' }}>
-          <span aria-live="polite">{t('common.page', { page: paging.page })}</span>
-          <Button onClick={paging.previous} disabled={!paging.hasPrevious}>
-            {t('common.previous')}
-          </Button>
-          <Button onClick={() => paging.next(nextSeq === null || nextSeq === undefined ? null : String(nextSeq))} disabled={nextSeq === null || nextSeq === undefined}>
-            {t('common.next')}
-          </Button>
-        </div>
-      </Card>
+      <PagedTable<AuditEvent>
+        rowKey="seq"
+        columns={columns}
+        rows={events.data?.items}
+        loading={events.isFetching}
+        size="small"
+        paging={paging}
+        nextAfter={nextSeq === null || nextSeq === undefined ? null : String(nextSeq)}
+      />
     </ConsolePage>
   );
 }

@@ -1,6 +1,6 @@
 // 状态明细查询: the cards of the caller's subtree by serial range, card type, holder and status,
 // page by page (cursor paging), and the whole result as a CSV built in the browser with progress.
-import { Alert, Button, Card, Form, Input, Progress, Select, Space, Table, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Form, Input, Progress, Select, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -10,6 +10,7 @@ import { Problem } from '../../../../components/Problem';
 import { useFieldErrorsOf } from '../../../../components/form/use-server-errors';
 import { ConsolePage } from '../../../../components/layout/ConsolePage';
 import { useCursorPaging } from '../../../../components/table/cursor-paging';
+import { FilterActions, PagedTable } from '../../../../components/table/PagedTable';
 import { toCsv } from '../../../../lib/csv';
 import { saveFile } from '../../../../lib/download';
 import { formatDate, formatDateTime } from '../../../../lib/format';
@@ -149,12 +150,7 @@ export default function CardInquiryPage() {
               <Input autoComplete="off" placeholder={t('inquiry.holderPlaceholder')} />
             </Form.Item>
           </div>
-          <Space>
-            <Button type="primary" htmlType="submit">
-              {t('common.search')}
-            </Button>
-            <Button htmlType="reset">{t('common.reset')}</Button>
-          </Space>
+          <FilterActions />
         </Form>
       </Card>
       {exporter.running && (
@@ -169,40 +165,26 @@ export default function CardInquiryPage() {
       {exporter.done !== null && <Alert type="success" showIcon role="status" message={t('inquiry.exportDone', { count: exporter.done })} />}
       <Problem error={exporter.error} />
       <Problem error={cards.error} rest={rest} />
-      <Card>
-        <div className="ax-table-wrap">
-          <Table<CardRow>
-            rowKey="serial"
-            columns={columns}
-            dataSource={cards.data?.items ?? []}
-            loading={cards.isFetching}
-            pagination={false}
-            size="middle"
-            locale={{ emptyText: <span className="ax-empty">{t('common.empty')}</span> }}
-          />
-        </div>
-        <div className="ax-console-actions" style={{ marginTop: 12, justifyContent: 'flex-end' }}>
-          <span aria-live="polite">
-            {t('common.page', { page: paging.page })} · {t('inquiry.total', { count: cards.data?.items.length ?? 0 })}
-          </span>
-          <Button onClick={paging.previous} disabled={!paging.hasPrevious}>
-            {t('common.previous')}
-          </Button>
-          <Button onClick={() => paging.next(cards.data?.next_after)} disabled={!cards.data?.next_after}>
-            {t('common.next')}
-          </Button>
-          <Select
-            aria-label={t('common.pageSize')}
-            value={pageSize}
-            onChange={(size) => {
-              setPageSize(size);
-              paging.reset();
-            }}
-            options={PAGE_SIZES.map((n) => ({ value: n, label: String(n) }))}
-            style={{ width: 90 }}
-          />
-        </div>
-      </Card>
+      <PagedTable<CardRow>
+        rowKey="serial"
+        columns={columns}
+        rows={cards.data?.items}
+        loading={cards.isFetching}
+        paging={paging}
+        nextAfter={cards.data?.next_after}
+        status={t('inquiry.total', { count: cards.data?.items.length ?? 0 })}
+      >
+        <Select
+          aria-label={t('common.pageSize')}
+          value={pageSize}
+          onChange={(size) => {
+            setPageSize(size);
+            paging.reset();
+          }}
+          options={PAGE_SIZES.map((n) => ({ value: n, label: String(n) }))}
+          style={{ width: 90 }}
+        />
+      </PagedTable>
     </ConsolePage>
   );
 }

@@ -1,6 +1,6 @@
 // 销售单查询: the sales of the caller's subtree by status, card type, seller and dates, with the
 // charge list of each and the way to its reversal.
-import { Button, Card, DatePicker, Form, Input, Select, Space, Table, Tag, type TableColumnsType } from 'antd';
+import { Card, DatePicker, Form, Input, Select, Space, Tag, type TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +13,7 @@ import { useFieldErrorsOf } from '../../../../components/form/use-server-errors'
 import { ConsolePage } from '../../../../components/layout/ConsolePage';
 import { useCan } from '../../../../components/layout/console-caller';
 import { useCursorPaging } from '../../../../components/table/cursor-paging';
+import { FilterActions, PagedTable } from '../../../../components/table/PagedTable';
 import { chargeListUrl, SALE_STATUSES, useSales, type SaleQuery, type SaleRow } from '../../api/card-sales';
 import { CardTypeSelect } from '../../components/console/CardTypeSelect';
 import { PdfButton } from '../../components/console/PdfButton';
@@ -89,37 +90,18 @@ export default function SalesPage() {
               <DatePicker style={{ width: '100%' }} />
             </Form.Item>
           </div>
-          <Space>
-            <Button type="primary" htmlType="submit">
-              {t('common.search')}
-            </Button>
-            <Button htmlType="reset">{t('common.reset')}</Button>
-          </Space>
+          <FilterActions />
         </Form>
       </Card>
       <Problem error={sales.error} rest={rest} />
-      <Card>
-        <div className="ax-table-wrap">
-          <Table<SaleRow>
-            rowKey="id"
-            columns={columns}
-            dataSource={sales.data?.items ?? []}
-            loading={sales.isFetching}
-            pagination={false}
-            size="middle"
-            locale={{ emptyText: <span className="ax-empty">{t('common.empty')}</span> }}
-          />
-        </div>
-        <div className="ax-console-actions" style={{ marginTop: 12, justifyContent: 'flex-end' }}>
-          <span aria-live="polite">{t('common.page', { page: paging.page })}</span>
-          <Button onClick={paging.previous} disabled={!paging.hasPrevious}>
-            {t('common.previous')}
-          </Button>
-          <Button onClick={() => paging.next(sales.data?.next_after)} disabled={!sales.data?.next_after}>
-            {t('common.next')}
-          </Button>
-        </div>
-      </Card>
+      <PagedTable<SaleRow>
+        rowKey="id"
+        columns={columns}
+        rows={sales.data?.items}
+        loading={sales.isFetching}
+        paging={paging}
+        nextAfter={sales.data?.next_after}
+      />
     </ConsolePage>
   );
 }

@@ -7,8 +7,6 @@ const identityConsole: typeof zh = {
     users: 'Users',
   },
   common: {
-    search: 'Search',
-    reset: 'Reset',
     save: 'Save',
     cancel: 'Cancel',
     actions: 'Actions',
@@ -18,10 +16,6 @@ const identityConsole: typeof zh = {
     enable: 'Enable',
     disable: 'Disable',
     created: 'Created',
-    empty: 'No data',
-    previous: 'Previous',
-    next: 'Next',
-    page: 'Page {{page}}',
   },
   orgs: {
     intro: 'Your organisation and those below it. Organisation administrators add lower organisations, rename them, or disable one (its staff are logged out).',

@@ -6,8 +6,6 @@ const identityConsole = {
     users: '用户管理',
   },
   common: {
-    search: '查询',
-    reset: '重置',
     save: '保存',
     cancel: '取消',
     actions: '操作',
@@ -17,10 +15,6 @@ const identityConsole = {
     enable: '启用',
     disable: '停用',
     created: '创建时间',
-    empty: '暂无数据',
-    previous: '上一页',
-    next: '下一页',
-    page: '第 {{page}} 页',
   },
   orgs: {
     intro: '本机构及下级机构组成的机构树。机构管理员可以新建下级机构、修改名称，或停用机构（停用机构的员工会被登出）。',

@@ -1,6 +1,6 @@
 // 用户管理: staff accounts of the caller's subtree by organisation, role or name; new accounts,
 // roles (role.assign) and disabling or enabling (user.write).
-import { Alert, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Form, Input, Modal, Select, Space, Tag, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -9,6 +9,7 @@ import { useServerErrors } from '../../../../components/form/use-server-errors';
 import { ConsolePage } from '../../../../components/layout/ConsolePage';
 import { useCan } from '../../../../components/layout/console-caller';
 import { useCursorPaging } from '../../../../components/table/cursor-paging';
+import { FilterActions, PagedTable } from '../../../../components/table/PagedTable';
 import { RoleName } from '../../components/RoleName';
 import { useChangeUser, useCreateUser, useOrgs, useRoles, useSetUserRoles, useUsers, type NewUser, type User, type UserQuery } from '../../api/admin';
 
@@ -209,38 +210,19 @@ export default function UsersPage() {
               <Input autoComplete="off" />
             </Form.Item>
           </div>
-          <Space>
-            <Button type="primary" htmlType="submit">
-              {t('common.search')}
-            </Button>
-            <Button htmlType="reset">{t('common.reset')}</Button>
-          </Space>
+          <FilterActions />
         </Form>
       </Card>
       {created && <Alert type="success" showIcon role="status" message={t('users.created', { login: created.login })} />}
       <Problem error={users.error ?? change.error} />
-      <Card>
-        <div className="ax-table-wrap">
-          <Table<User>
-            rowKey="id"
-            columns={columns}
-            dataSource={users.data?.items ?? []}
-            loading={users.isFetching}
-            pagination={false}
-            size="middle"
-            locale={{ emptyText: <span className="ax-empty">{t('common.empty')}</span> }}
-          />
-        </div>
-        <div className="ax-console-actions" style={{ marginTop: 12, justifyContent: 'flex-end' }}>
-          <span aria-live="polite">{t('common.page', { page: paging.page })}</span>
-          <Button onClick={paging.previous} disabled={!paging.hasPrevious}>
-            {t('common.previous')}
-          </Button>
-          <Button onClick={() => paging.next(users.data?.next_after)} disabled={!users.data?.next_after}>
-            {t('common.next')}
-          </Button>
-        </div>
-      </Card>
+      <PagedTable<User>
+        rowKey="id"
+        columns={columns}
+        rows={users.data?.items}
+        loading={users.isFetching}
+        paging={paging}
+        nextAfter={users.data?.next_after}
+      />
       {creating && (
         <Modal open title={t('users.create')} footer={null} onCancel={() => setCreating(false)}>
           <NewUserForm
