@@ -16,6 +16,7 @@ import { cardsNamespace } from '../../features/cards/i18n';
 import { cardsConsoleNamespace } from '../../features/cards/i18n/console';
 import { identityConsoleNamespace } from '../../features/identity/i18n/console';
 import { identityNamespace } from '../../features/identity/i18n';
+import { notifyConsoleNamespace } from '../../features/notify/i18n';
 import { initI18n } from '../../lib/i18n';
 import { createQueryClient } from '../../lib/query';
 import { consoleNamespace } from './i18n';
@@ -55,7 +56,7 @@ function ConsoleApp() {
   );
 }
 
-await initI18n([identityNamespace, consoleNamespace, cardsNamespace, cardsConsoleNamespace, adminNamespace, identityConsoleNamespace]);
+await initI18n([identityNamespace, consoleNamespace, cardsNamespace, cardsConsoleNamespace, adminNamespace, identityConsoleNamespace, notifyConsoleNamespace]);
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
