@@ -17,6 +17,7 @@ export function PagedTable<T extends object>({
   nextAfter,
   status,
   title,
+  label,
   extra,
   children,
 }: {
@@ -32,6 +33,9 @@ export function PagedTable<T extends object>({
   // Said after the page number ("20 cards").
   status?: ReactNode;
   title?: ReactNode;
+  // What the list is, for screen readers (the box a wide table scrolls in is a named region that
+  // takes the keyboard focus, so it can be scrolled without a mouse).
+  label?: string;
   extra?: ReactNode;
   // More controls next to the pager (the page size).
   children?: ReactNode;
@@ -39,7 +43,7 @@ export function PagedTable<T extends object>({
   const { t } = useTranslation();
   return (
     <Card title={title} extra={extra}>
-      <div className="ax-table-wrap">
+      <div className="ax-table-wrap" role="region" aria-label={label ?? t('table.region')} tabIndex={0}>
         <Table<T>
           rowKey={rowKey}
           columns={columns}

@@ -25,6 +25,7 @@ const common: typeof zh = {
     copied: 'Copied',
   },
   table: {
+    region: 'List',
     search: 'Search',
     reset: 'Reset',
     empty: 'No data',

@@ -23,6 +23,7 @@ const common = {
     copied: '已复制',
   },
   table: {
+    region: '列表',
     search: '查询',
     reset: '重置',
     empty: '暂无数据',

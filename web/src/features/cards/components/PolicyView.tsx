@@ -68,7 +68,7 @@ export function PolicyView({ policy, issued = false, children }: { policy: Polic
         ))}
       </List>
       <CoverageList header={t('policy.coverages')} coverages={policyCoverages(policy)} />
-      {holder?.phone && <p className="cards-hint cards-pad">{t('policy.sms', { phone: holder.phone })}</p>}
+      {issued && holder?.phone && <p className="cards-hint cards-pad">{t('policy.sms', { phone: holder.phone })}</p>}
       {children && <div className="cards-actions">{children}</div>}
     </section>
   );

@@ -3,6 +3,8 @@
 // activation on the portal (the same components and checks: card login, plan, holder / insured /
 // beneficiaries, confirmation), plus the channel; the server records the channel and the staff
 // member (POST /api/v1/staff/card-activations).
+// The portal's steps are antd-mobile components: its theme variables, with this page only.
+import 'antd-mobile/es/global';
 import '../../components/cards.css';
 
 import { Alert, Button, Card, Radio } from 'antd';
@@ -42,23 +44,24 @@ function AssistFlow() {
 
   return (
     <>
-      <Card size="small" className="ax-assist-channel">
-        <fieldset className="ax-plain-fieldset">
-          <legend>{t('assist.channel')}</legend>
-          <Radio.Group
-            optionType="button"
-            buttonStyle="solid"
-            value={channel}
-            disabled={step === 'policy'}
-            onChange={(e) => {
-              setChannel(e.target.value as AssistChannel);
-              // Another channel makes it another request.
-              flow.update({ idempotencyKey: newIdempotencyKey() });
-            }}
-            options={ASSIST_CHANNELS.map((c) => ({ value: c, label: t(`assist.channels.${c}`) }))}
-          />
-        </fieldset>
-      </Card>
+      {step !== 'policy' && (
+        <Card size="small" className="ax-assist-channel">
+          <fieldset className="ax-plain-fieldset">
+            <legend>{t('assist.channel')}</legend>
+            <Radio.Group
+              optionType="button"
+              buttonStyle="solid"
+              value={channel}
+              onChange={(e) => {
+                setChannel(e.target.value as AssistChannel);
+                // Another channel makes it another request.
+                flow.update({ idempotencyKey: newIdempotencyKey() });
+              }}
+              options={ASSIST_CHANNELS.map((c) => ({ value: c, label: t(`assist.channels.${c}`) }))}
+            />
+          </fieldset>
+        </Card>
+      )}
       <div className="ax-assist-flow cards-activation">
         <ActivationSteps current={step} />
         {step === 'login' && (
@@ -86,16 +89,14 @@ function AssistFlow() {
           </ConfirmStep>
         )}
         {step === 'policy' && policy && (
-          <>
-            <PolicyView policy={policy} issued>
-              <p className="cards-hint" data-testid="assist-recorded">
-                {t('assist.recorded', { channel: t(`assist.channels.${channel}`), staff: caller.displayName })}
-              </p>
-              <Button type="primary" size="large" block onClick={restart}>
-                {t('assist.another')}
-              </Button>
-            </PolicyView>
-          </>
+          <PolicyView policy={policy} issued>
+            <p className="cards-hint" data-testid="assist-recorded">
+              {t('assist.recorded', { channel: t(`assist.channels.${channel}`), staff: caller.displayName })}
+            </p>
+            <Button type="primary" size="large" block onClick={restart}>
+              {t('assist.another')}
+            </Button>
+          </PolicyView>
         )}
       </div>
     </>

@@ -77,13 +77,13 @@ export default function SmsSimulatorPage() {
   const off = isSimulatorOff(messages.error);
 
   const columns: TableColumnsType<SimulatedMessage> = [
-    { title: t('simulator.columns.time'), width: 170, render: (_, m) => <DateText value={m.sent_at ?? m.created_at} withTime /> },
-    { title: t('simulator.columns.to'), dataIndex: 'to_masked', width: 130, render: (to: string) => <span className="ax-serial">{to}</span> },
-    { title: t('simulator.columns.template'), dataIndex: 'template_code', width: 150, render: (code: string) => <code>{code}</code> },
+    { title: t('simulator.columns.time'), className: 'ax-nowrap', render: (_, m) => <DateText value={m.sent_at ?? m.created_at} withTime /> },
+    { title: t('simulator.columns.to'), dataIndex: 'to_masked', className: 'ax-nowrap', render: (to: string) => <span className="ax-serial">{to}</span> },
+    { title: t('simulator.columns.template'), dataIndex: 'template_code', render: (code: string) => <code>{code}</code> },
     { title: t('simulator.columns.text'), dataIndex: 'text', render: (text: string) => <span className="ax-sms-text">{text}</span> },
     {
       title: t('simulator.columns.status'),
-      width: 100,
+      className: 'ax-nowrap',
       render: (_, m) => <Tag color={STATUS_COLORS[m.status]}>{t(`simulator.status.${m.status}`)}</Tag>,
     },
   ];
@@ -104,6 +104,7 @@ export default function SmsSimulatorPage() {
                   {t('simulator.refresh')}
                 </Button>
               }
+              label={t('simulator.messages')}
               rowKey="id"
               columns={columns}
               rows={messages.data?.items}
