@@ -99,6 +99,27 @@ describe('issue 7: activation on a holder’s behalf and the SMS simulator', () 
     await page.getByRole('heading', { level: 2, name: '确认投保信息' }).waitFor();
     await page.getByText(/激活渠道：客服电话/).waitFor();
     await checkScreen(page, desktop, 'console-assist-03-confirm');
+
+    // The server's field errors land at the field they name, on the step that shows it: send a
+    // wrong check character past the client once.
+    await page.route('**/api/v1/staff/card-activations', async (route) => {
+      const body = JSON.parse(route.request().postData() ?? '{}') as { holder: { id_number: string } };
+      body.holder.id_number = '110105199003071238';
+      await route.continue({ postData: JSON.stringify(body) });
+    });
+    const refused = page.waitForResponse((r) => r.url().endsWith('/api/v1/staff/card-activations'));
+    await page.getByRole('button', { name: '确认并生成保单' }).click();
+    const refusal = await refused;
+    expect(refusal.status()).toBe(400);
+    const problem = (await refusal.json()) as { errors: { field: string; code: string; message: string }[] };
+    const idError = problem.errors.find((e) => e.field === 'holder.id_number');
+    expect(idError?.code).toBe('invalid_checksum');
+    await page.unroute('**/api/v1/staff/card-activations');
+    await page.getByRole('heading', { level: 2, name: '填写投保信息' }).waitFor();
+    await page.locator('.adm-form-item').filter({ has: page.getByLabel('证件号码', { exact: true }) }).getByText(idError?.message ?? '?').waitFor();
+    await page.getByRole('button', { name: '下一步：确认信息' }).click();
+    await page.getByRole('heading', { level: 2, name: '确认投保信息' }).waitFor();
+
     const activation = page.waitForResponse((r) => r.url().endsWith('/api/v1/staff/card-activations') && r.request().method() === 'POST');
     await page.getByRole('button', { name: '确认并生成保单' }).click();
     const answer = await activation;
