@@ -20,6 +20,7 @@ using nlohmann::json;
 // Compared against when the card does not exist, so a wrong number costs what a wrong password costs.
 constexpr std::string_view kAbsentHash = "0000000000000000000000000000000000000000000000000000000000000000";
 constexpr size_t kMaxPasswordLength = 64;
+constexpr size_t kMaxCachedTypes = 1024;
 // Civil Code Art. 17-18: a person has full capacity for civil acts, as a policyholder needs, at 18.
 constexpr int kAdultAge = 18;
 
@@ -121,6 +122,43 @@ std::string LastDigits(const std::string& serial, size_t n) {
   return serial.size() <= n ? serial : serial.substr(serial.size() - n);
 }
 
+// The audit record of an activation (no personal data).
+audit::AuditEntry ActivationAudit(const std::string& serial, const std::string& org_id,
+                                  const std::string& policy_id, const std::string& policy_no,
+                                  const policies::NewPolicy& policy, const std::string& channel,
+                                  const std::string& entered_by) {
+  return {"card.activate",
+          "card",
+          serial,
+          org_id,
+          {{"policy_id", policy_id},
+           {"policy_no", policy_no},
+           {"product_code", policy.product_code},
+           {"product_version", policy.product_version},
+           {"plan_code", policy.plan_code},
+           {"premium_fen", policy.premium.fen},
+           {"start_date", FormatDate(policy.start_date)},
+           {"end_date", FormatDate(policy.end_date)},
+           {"channel", channel},
+           {"entered_by", entered_by}},
+          "ok"};
+}
+
+// The SMS telling the holder their card is active.
+notify::OutboundMessage ActivatedSms(const Card& card, const std::string& phone, const std::string& policy_id,
+                                     const std::string& policy_no, const policies::NewPolicy& policy) {
+  notify::OutboundMessage message;
+  message.channel = "sms";
+  message.recipient = phone;
+  message.template_code = "card_activated";
+  message.text = "【安心保险】您的保险卡尾号" + LastDigits(card.serial, 4) + "已激活，保单号" + policy_no +
+                 "，保障期间" + FormatDate(policy.start_date) + "至" + FormatDate(policy.end_date) + "。";
+  message.ref_type = "policy";
+  message.ref_id = policy_id;
+  message.org_path = card.holder_org_path;
+  return message;
+}
+
 // Splits `text` at ASCII white space and U+3000 (full-width space).
 std::vector<std::string> SplitWords(std::string_view text) {
   std::vector<std::string> words;
@@ -188,16 +226,23 @@ struct CardActivationService::CheckedCard {
   std::string password_hash;  // the keyed hash the credentials produce
   Card card;
   CardType type;
+  std::shared_ptr<const products::Product> product;  // on sale today, when asked for; null if none
 };
 
-// An activation validated and ready to commit.
+// An activation validated and ready to commit: everything but the statements is done (the policy
+// sealed with its id and number drawn, the audit record and the SMS built), so the transaction
+// holds only database work.
 struct CardActivationService::Prepared {
   CheckedCard checked;
+  CardStatus next = CardStatus::kActivated;
   ActivationChannel channel = ActivationChannel::kWeb;
   std::string entered_by;  // the staff member's user id (phone, counter)
   std::string product_name_zh, product_name_en, plan_name_zh, plan_name_en;
   std::unique_ptr<policies::PreparedPolicy> policy;  // validated and sealed for the issuer
   std::string holder_phone;
+  // The SMS under the policy number the issuer drew (built again inside should it draw another).
+  notify::PreparedMessage message;
+  std::string sms_text;
 };
 
 // The product and terms a card offers today.
@@ -227,7 +272,7 @@ CardActivationService::CardActivationService(storage::Database& db, CardStore& c
       settings_(std::move(settings)) {}
 
 Result<CardActivationService::CheckedCard> CardActivationService::CheckPassword(
-    const Actor& actor, const CardCredentials& credentials, const std::string& client) {
+    const Actor& actor, const CardCredentials& credentials, const std::string& client, bool with_product) {
   ANXIN_ASSIGN_OR_RETURN(ParsedSerial parsed, ParseSerial(credentials.serial, "serial"));
   if (credentials.password.empty()) {
     return Status::InvalidField("password", "required", {"请输入密码", "Enter the password"});
@@ -242,21 +287,38 @@ Result<CardActivationService::CheckedCard> CardActivationService::CheckPassword(
   const std::string client_key = keys_.LookupHash("client", client);
   const int64_t now = clock_.NowMs();
 
-  std::optional<ClientThrottle> throttle;
-  std::optional<Card> card;
-  std::optional<std::string> stored_hash;
+  // One read: one statement for the throttle, the card, its password hash and the number's
+  // attempts; the card's type from the cache (what is read of a type never changes) or a statement;
+  // and, when asked for and the password is right, the product on sale today (a statement, the
+  // definition being cached), so a wrong password costs what a wrong number costs.
+  CardActivationStore::CredentialState state;
   std::optional<CardType> type;
-  CardAttempts attempts;
+  const Date today = clock_.Today();
   ANXIN_RETURN_IF_ERROR(db_.Read([&](storage::Tx& tx) -> Status {
-    ANXIN_ASSIGN_OR_RETURN(throttle, store_.FindThrottle(tx, client_key));
-    ANXIN_ASSIGN_OR_RETURN(card, cards_.Find(tx, checked.serial));
-    ANXIN_ASSIGN_OR_RETURN(stored_hash, store_.FindPasswordHash(tx, checked.serial));
-    ANXIN_ASSIGN_OR_RETURN(attempts, store_.FindAttempts(tx, checked.serial));
-    if (card) {
-      ANXIN_ASSIGN_OR_RETURN(type, cards_.FindType(tx, card->card_type_id));
+    ANXIN_ASSIGN_OR_RETURN(state, store_.FindCredentialState(tx, checked.serial, client_key));
+    if (!state.card) return Status::Ok();
+    type = CachedType(state.card->card_type_id);
+    if (!type) {
+      ANXIN_ASSIGN_OR_RETURN(type, cards_.FindType(tx, state.card->card_type_id));
+      if (type) CacheType(*type);
+    }
+    if (!type || !with_product || !state.password_hash ||
+        !ConstantTimeEquals(*state.password_hash, checked.password_hash)) {
+      return Status::Ok();
+    }
+    Result<std::shared_ptr<const products::Product>> product =
+        products_.GetSharedIn(tx, type->product_code, today);
+    if (product.ok()) {
+      checked.product = std::move(product).value();
+    } else if (product.status().code() != StatusCode::kNotFound) {
+      return std::move(product).take_status();
     }
     return Status::Ok();
   }));
+  const std::optional<ClientThrottle>& throttle = state.throttle;
+  std::optional<Card>& card = state.card;
+  const std::optional<std::string>& stored_hash = state.password_hash;
+  const CardAttempts& attempts = state.attempts;
 
   if (throttle && throttle->blocked_until > now) {
     return TooManyAttempts().WithRetryAfter(std::chrono::milliseconds(throttle->blocked_until - now));
@@ -286,7 +348,8 @@ Result<CardActivationService::CheckedCard> CardActivationService::CheckPassword(
 
 Result<CardActivationService::CheckedCard> CardActivationService::CheckCredentials(
     const Actor& actor, const CardCredentials& credentials, const std::string& client) {
-  ANXIN_ASSIGN_OR_RETURN(CheckedCard checked, CheckPassword(actor, credentials, client));
+  ANXIN_ASSIGN_OR_RETURN(CheckedCard checked,
+                         CheckPassword(actor, credentials, client, /*with_product=*/true));
   if (checked.card.status != CardStatus::kAwaitingActivation) return NotActivatable(checked.card.status);
   if (clock_.NowMs() > checked.card.valid_until) return NotActivatable(CardStatus::kExpired);
   return checked;
@@ -340,6 +403,18 @@ Status CardActivationService::RecordFailure(const Actor& actor, const std::strin
   });
 }
 
+std::optional<CardType> CardActivationService::CachedType(const std::string& id) {
+  std::lock_guard<std::mutex> lock(types_mu_);
+  if (auto it = types_.find(id); it != types_.end()) return it->second;
+  return std::nullopt;
+}
+
+void CardActivationService::CacheType(const CardType& type) {
+  std::lock_guard<std::mutex> lock(types_mu_);
+  if (types_.size() >= kMaxCachedTypes) types_.clear();
+  types_.emplace(type.id, type);
+}
+
 Result<int64_t> CardActivationService::PurgeAttempts() {
   const int64_t now = clock_.NowMs();
   return db_.WriteResult<int64_t>(
@@ -366,14 +441,9 @@ std::shared_ptr<const nlohmann::json> CardActivationService::CoveragesOf(const p
 
 Result<CardActivationService::Terms> CardActivationService::TermsFor(const CheckedCard& checked) {
   const Date today = clock_.Today();
-  Result<std::shared_ptr<const products::Product>> product =
-      products_.GetShared(checked.type.product_code, std::nullopt, today);
-  if (!product.ok()) {
-    if (product.status().code() == StatusCode::kNotFound) return ProductNotAvailable();
-    return std::move(product).take_status();
-  }
+  if (checked.product == nullptr) return ProductNotAvailable();
   Terms terms;
-  terms.product = std::move(product).value();
+  terms.product = checked.product;
   for (const std::string& code : checked.type.plan_codes) {
     if (const products::Plan* plan = terms.product->FindPlan(code)) terms.plans.push_back(plan);
   }
@@ -401,7 +471,8 @@ Result<CardOffer> CardActivationService::Verify(const Actor& actor, const CardCr
   return offer;
 }
 
-Result<CardActivationService::Prepared> CardActivationService::Prepare(CheckedCard checked,
+Result<CardActivationService::Prepared> CardActivationService::Prepare(const Actor& actor,
+                                                                       CheckedCard checked,
                                                                        const Terms& terms,
                                                                        const ActivationRequest& request) {
   const Date today = clock_.Today();
@@ -546,65 +617,95 @@ Result<CardActivationService::Prepared> CardActivationService::Prepare(CheckedCa
   if (!errors.empty()) return Status::Invalid(std::move(errors));
 
   Prepared prepared;
+  ANXIN_ASSIGN_OR_RETURN(prepared.next,
+                         CardTransition(CardStatus::kAwaitingActivation, CardAction::kActivate));
   // Sealing the parties' personal data happens here, before the transaction.
-  ANXIN_ASSIGN_OR_RETURN(prepared.policy, issuer_.Prepare(validated.value()));
+  ANXIN_ASSIGN_OR_RETURN(prepared.policy, issuer_.Prepare(actor, validated.value()));
   for (const policies::Party& p : prepared.policy->request.parties) {
     if (p.role == policies::PartyRole::kHolder) prepared.holder_phone = p.phone;
   }
   prepared.checked = std::move(checked);
   prepared.channel = request.channel;
+  if (IsStaff(actor)) prepared.entered_by = ActorId(actor);
   prepared.product_name_zh = terms.product->name_zh;
   prepared.product_name_en = terms.product->name_en;
   prepared.plan_name_zh = plan->name_zh;
   prepared.plan_name_en = plan->name_en;
+  // So are the audit record (appended by the issuer with its own when the policy gets the number
+  // it drew) and the SMS, under the id and number the issuer drew.
+  const policies::PreparedPolicy& drawn = *prepared.policy;
+  const Card& card = prepared.checked.card;
+  if (!drawn.policy_no.empty()) {
+    ANXIN_ASSIGN_OR_RETURN(
+        audit::PreparedAuditEntry record,
+        audit_.Prepare(
+            actor,
+            ActivationAudit(card.serial, card.holder_org_id, drawn.id, drawn.policy_no, drawn.request,
+                            std::string(kActivationChannels.Name(request.channel)), prepared.entered_by)));
+    prepared.policy->audit_together.push_back(std::move(record));
+  }
+  notify::OutboundMessage sms =
+      ActivatedSms(card, prepared.holder_phone, drawn.id, drawn.policy_no, drawn.request);
+  prepared.sms_text = sms.text;
+  ANXIN_ASSIGN_OR_RETURN(prepared.message, outbox_.Prepare(sms));
   return prepared;
+}
+
+Status CardActivationService::WhyNotActivated(storage::Tx& tx, const std::string& serial,
+                                              const std::string& password_hash, int64_t now) {
+  ANXIN_ASSIGN_OR_RETURN(std::optional<Card> card, cards_.Find(tx, serial));
+  ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> stored_hash, store_.FindPasswordHash(tx, serial));
+  if (!card || !stored_hash || !ConstantTimeEquals(*stored_hash, password_hash)) return InvalidCredentials();
+  ANXIN_ASSIGN_OR_RETURN(CardAttempts attempts, store_.FindAttempts(tx, serial));
+  if (attempts.locked_until > now) {
+    return TooManyAttempts().WithRetryAfter(std::chrono::milliseconds(attempts.locked_until - now));
+  }
+  if (!CardTransition(card->status, CardAction::kActivate).ok()) return NotActivatable(card->status);
+  if (now > card->valid_until) return NotActivatable(CardStatus::kExpired);
+  // Awaiting activation, yet moved to another holder or linked to a policy since it was checked:
+  // taken by another activation or another change.
+  return NotActivatable(card->policy_id ? CardStatus::kActivated : CardStatus::kAwaitingActivation);
 }
 
 Result<Activation> CardActivationService::Commit(storage::Tx& tx, const Actor& actor,
                                                  const Prepared& prepared) {
   const int64_t now = clock_.NowMs();
   const std::string& serial = prepared.checked.serial;
-  // Checked again inside the transaction: the card may have changed since the credentials were.
-  ANXIN_ASSIGN_OR_RETURN(std::optional<Card> card, cards_.Find(tx, serial));
-  ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> stored_hash, store_.FindPasswordHash(tx, serial));
-  if (!card || !stored_hash || !ConstantTimeEquals(*stored_hash, prepared.checked.password_hash)) {
-    return InvalidCredentials();
-  }
-  ANXIN_ASSIGN_OR_RETURN(CardAttempts attempts, store_.FindAttempts(tx, serial));
-  if (attempts.locked_until > now) {
-    return TooManyAttempts().WithRetryAfter(std::chrono::milliseconds(attempts.locked_until - now));
-  }
-  Result<CardStatus> next = CardTransition(card->status, CardAction::kActivate);
-  if (!next.ok()) return NotActivatable(card->status);
-  if (now > card->valid_until) return NotActivatable(CardStatus::kExpired);
-  // The conditional update decides between concurrent activations: exactly one moves the card.
+  const Card& card = prepared.checked.card;
+  const policies::PreparedPolicy& prepared_policy = *prepared.policy;
+  // One conditional update decides, with the card checked again (it may have changed since its
+  // credentials were): of concurrent activations exactly one moves it. It also ends the number's
+  // run of wrong passwords.
+  std::optional<std::string> policy_id;
+  if (!prepared_policy.id.empty()) policy_id = prepared_policy.id;
   ANXIN_ASSIGN_OR_RETURN(
-      bool won, cards_.Transition(tx, serial, CardStatus::kAwaitingActivation, *next, CardChange{}, now));
-  if (!won) {
-    ANXIN_ASSIGN_OR_RETURN(std::optional<Card> now_card, cards_.Find(tx, serial));
-    return NotActivatable(now_card ? now_card->status : CardStatus::kActivated);
-  }
+      bool won, store_.Activate(tx, serial, prepared.checked.password_hash, CardStatus::kAwaitingActivation,
+                                prepared.next, card.holder_org_id, card.holder_org_path, policy_id, now));
+  if (!won) return WhyNotActivated(tx, serial, prepared.checked.password_hash, now);
 
-  Result<policies::Policy> issued = issuer_.IssuePrepared(tx, actor, *prepared.policy);
+  // The issuer appends our audit record with its own when the policy gets the number drawn ahead.
+  Result<policies::Policy> issued = issuer_.IssuePrepared(tx, prepared_policy);
   if (!issued.ok()) {
     if (issued.status().reason() == "policy_exists_for_card") return NotActivatable(CardStatus::kActivated);
     return std::move(issued).take_status();
   }
   policies::Policy policy = std::move(issued).value();
-  ANXIN_ASSIGN_OR_RETURN(bool linked, store_.SetPolicyId(tx, serial, policy.id));
-  if (!linked)
-    return Status::Internal("cards: activated card " + serial + " could not be linked to its policy");
-  if (attempts.failed_attempts != 0 || attempts.locked_until != 0) {
-    ANXIN_RETURN_IF_ERROR(store_.ClearAttempts(tx, serial));
+  if (policy_id && policy.id != *policy_id) {
+    return Status::Internal("cards: the issuer issued policy " + policy.id + " instead of " + *policy_id);
+  }
+  if (!policy_id) {
+    ANXIN_ASSIGN_OR_RETURN(bool linked, store_.SetPolicyId(tx, serial, policy.id));
+    if (!linked)
+      return Status::Internal("cards: activated card " + serial + " could not be linked to its policy");
   }
 
-  const std::string& org_id = card->holder_org_id;
+  const std::string& org_id = card.holder_org_id;
   CardEvent event;
   event.serial = serial;
   event.at_ms = now;
   event.action = CardAction::kActivate;
-  event.from = card->status;
-  event.to = *next;
+  event.from = CardStatus::kAwaitingActivation;
+  event.to = prepared.next;
   event.actor_id = ActorId(actor);
   event.ref_type = "policy";
   event.ref_id = policy.id;
@@ -623,38 +724,24 @@ Result<Activation> CardActivationService::Commit(storage::Tx& tx, const Actor& a
                  {ledger::kPremiumIncome, Money{}, policy.premium}};
   ANXIN_RETURN_IF_ERROR(ledger_.Post(tx, actor, entry).status());
 
-  ANXIN_RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                      {"card.activate",
-                                       "card",
-                                       serial,
-                                       org_id,
-                                       {{"policy_id", policy.id},
-                                        {"policy_no", policy.policy_no},
-                                        {"product_code", policy.product_code},
-                                        {"product_version", policy.product_version},
-                                        {"plan_code", policy.plan_code},
-                                        {"premium_fen", policy.premium.fen},
-                                        {"start_date", FormatDate(policy.start_date)},
-                                        {"end_date", FormatDate(policy.end_date)},
-                                        {"channel", channel},
-                                        {"entered_by", prepared.entered_by}},
-                                       "ok"}));
-
-  notify::OutboundMessage message;
-  message.channel = "sms";
-  message.recipient = prepared.holder_phone;
-  message.template_code = "card_activated";
-  message.text = "【安心保险】您的保险卡尾号" + LastDigits(serial, 4) + "已激活，保单号" + policy.policy_no +
-                 "，保障期间" + FormatDate(policy.start_date) + "至" + FormatDate(policy.end_date) + "。";
-  message.ref_type = "policy";
-  message.ref_id = policy.id;
-  message.org_path = card->holder_org_path;
-  ANXIN_RETURN_IF_ERROR(outbox_.Enqueue(tx, message).status());
-
   Activation out;
+  // Built ahead under the drawn number; built here only if the issuer had to draw another.
+  if (policy.policy_no == prepared_policy.policy_no) {
+    ANXIN_RETURN_IF_ERROR(outbox_.Enqueue(tx, prepared.message).status());
+    out.sms_text = prepared.sms_text;
+  } else {
+    ANXIN_RETURN_IF_ERROR(
+        audit_.Append(tx, actor,
+                      ActivationAudit(serial, org_id, policy.id, policy.policy_no, prepared_policy.request,
+                                      channel, prepared.entered_by)));
+    notify::OutboundMessage message =
+        ActivatedSms(card, prepared.holder_phone, policy.id, policy.policy_no, prepared_policy.request);
+    ANXIN_RETURN_IF_ERROR(outbox_.Enqueue(tx, message).status());
+    out.sms_text = message.text;
+  }
+
   out.channel = prepared.channel;
   out.entered_by = prepared.entered_by;
-  out.sms_text = message.text;
   out.serial = serial;
   out.policy = std::move(policy);
   out.product_name_zh = prepared.product_name_zh;
@@ -676,8 +763,7 @@ Result<Activation> CardActivationService::Activate(const Actor& actor, const Act
 Result<Activation> CardActivationService::ActivateChecked(const Actor& actor, CheckedCard checked,
                                                           const ActivationRequest& request) {
   ANXIN_ASSIGN_OR_RETURN(Terms terms, TermsFor(checked));
-  ANXIN_ASSIGN_OR_RETURN(Prepared prepared, Prepare(std::move(checked), terms, request));
-  if (IsStaff(actor)) prepared.entered_by = ActorId(actor);
+  ANXIN_ASSIGN_OR_RETURN(Prepared prepared, Prepare(actor, std::move(checked), terms, request));
   return db_.WriteResult<Activation>([&](storage::Tx& tx) { return Commit(tx, actor, prepared); });
 }
 
@@ -698,7 +784,8 @@ Result<Activation> CardActivationService::ActivateForHolder(const Actor& actor,
 }
 
 Result<CardLookup> CardActivationService::Lookup(const Actor& actor, const CardCredentials& credentials) {
-  ANXIN_ASSIGN_OR_RETURN(CheckedCard checked, CheckPassword(actor, credentials, actor.client_address));
+  ANXIN_ASSIGN_OR_RETURN(CheckedCard checked,
+                         CheckPassword(actor, credentials, actor.client_address, /*with_product=*/false));
   CardLookup out;
   out.card = std::move(checked.card);
   out.type = std::move(checked.type);
@@ -827,7 +914,7 @@ Result<SmsOutcome> CardActivationService::HandleSms(const Actor& actor, const In
   auto attempt = [&]() -> Result<Activation> {
     ANXIN_ASSIGN_OR_RETURN(CheckedCard checked, CheckCredentials(actor, request.card, "sms:" + phone));
     ANXIN_ASSIGN_OR_RETURN(Terms terms, TermsFor(checked));
-    ANXIN_ASSIGN_OR_RETURN(Prepared prepared, Prepare(std::move(checked), terms, request));
+    ANXIN_ASSIGN_OR_RETURN(Prepared prepared, Prepare(actor, std::move(checked), terms, request));
     record.result_code = "activated";
     return db_.WriteResult<Activation>([&](storage::Tx& tx) -> Result<Activation> {
       ANXIN_ASSIGN_OR_RETURN(Activation done, Commit(tx, actor, prepared));

@@ -240,9 +240,10 @@ class CardActivationService {
 
   // Runs the credential checks of Verify, Activate and Lookup: the throttle, the lock and the
   // password, for a card in any state; `client` names the caller for the throttle (the client
-  // address, "sms:<phone>" or "staff:<user id>").
+  // address, "sms:<phone>" or "staff:<user id>"). With `with_product`, reads the product the card's
+  // type offers today in the same read (CheckedCard::product).
   Result<CheckedCard> CheckPassword(const Actor& actor, const CardCredentials& credentials,
-                                    const std::string& client);
+                                    const std::string& client, bool with_product);
   // As CheckPassword, and the card must be awaiting activation and not expired.
   Result<CheckedCard> CheckCredentials(const Actor& actor, const CardCredentials& credentials,
                                        const std::string& client);
@@ -258,16 +259,25 @@ class CardActivationService {
   // Verify's checks, the terms, the validation and the commit of one activation.
   Result<Activation> ActivateChecked(const Actor& actor, CheckedCard checked,
                                      const ActivationRequest& request);
-  // The product (shared with the product cache, not copied) and start window the card offers today.
+  // The cached card type `id`, if any; caching one.
+  std::optional<CardType> CachedType(const std::string& id);
+  void CacheType(const CardType& type);
+  // The product (read with the credentials; shared with the product cache, not copied) and start
+  // window the card offers today.
   Result<Terms> TermsFor(const CheckedCard& checked);
   // The coverages snapshot of `plan`, built once per product version and plan (versions are
   // immutable).
   std::shared_ptr<const nlohmann::json> CoveragesOf(const products::Product& product,
                                                     const products::Plan& plan);
-  // Validates `request` against the card and its product, before any transaction.
-  Result<Prepared> Prepare(CheckedCard checked, const Terms& terms, const ActivationRequest& request);
+  // Validates `request` against the card and its product and builds everything the transaction
+  // writes (the sealed policy, the audit record of `actor`, the SMS), before any transaction.
+  Result<Prepared> Prepare(const Actor& actor, CheckedCard checked, const Terms& terms,
+                           const ActivationRequest& request);
   // The transaction body of an activation.
   Result<Activation> Commit(storage::Tx& tx, const Actor& actor, const Prepared& prepared);
+  // Why the conditional update did not activate card `serial`: the error Activate answers.
+  Status WhyNotActivated(storage::Tx& tx, const std::string& serial, const std::string& password_hash,
+                         int64_t now);
   // Stores a rejected SMS and enqueues the reply; kAlreadyExists "sms_duplicate" when the message
   // id is already stored.
   Status RecordSmsRejection(const Actor& actor, const SmsInboundRecord& record, const std::string& phone,
@@ -285,6 +295,11 @@ class CardActivationService {
   const Clock& clock_;
   const audit::AuditLog& audit_;
   const CardActivationSettings settings_;
+
+  // Card types by id. What activation reads of a type (product, plans, term, face value, start
+  // rule, names) never changes once it is created; only its status does, which activation ignores.
+  std::mutex types_mu_;
+  std::map<std::string, CardType> types_;  // guarded by types_mu_
 
   // Coverages snapshots by product code, version, definition hash and plan code.
   std::mutex snapshots_mu_;

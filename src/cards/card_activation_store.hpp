@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "cards/card.hpp"
 #include "common/status.hpp"
 #include "storage/database.hpp"
 
@@ -44,6 +45,18 @@ class CardActivationStore {
  public:
   virtual ~CardActivationStore() = default;
 
+  // What checking a card's credentials reads, in one statement: the throttle row of `client_key`,
+  // card `serial` with its password hash, and the attempt counters of the number `serial` (each
+  // nullopt or zero when absent).
+  struct CredentialState {
+    std::optional<ClientThrottle> throttle;
+    std::optional<Card> card;
+    std::optional<std::string> password_hash;
+    CardAttempts attempts;
+  };
+  virtual Result<CredentialState> FindCredentialState(storage::Tx& tx, const std::string& serial,
+                                                      const std::string& client_key) = 0;
+
   // Returns the stored password hash of card `serial`, or nullopt when there is no such card.
   virtual Result<std::optional<std::string>> FindPasswordHash(storage::Tx& tx, const std::string& serial) = 0;
 
@@ -70,6 +83,15 @@ class CardActivationStore {
   // returns how many.
   virtual Result<int64_t> PurgeAttempts(storage::Tx& tx, int64_t now_ms, int64_t idle_before_ms) = 0;
 
+  // Activates card `serial` in one conditional update, only if its stored password hash is still
+  // `password_hash`, it is in `from`, held under `holder_org_id` at `holder_org_path`, has no
+  // policy, has not expired and its number is not locked at `now_ms`: moves it to `to`, linked to
+  // `policy_id` when given, and forgets the attempt counters of its number. Returns whether the card changed
+  // (of several concurrent activations of one card exactly one changes it).
+  virtual Result<bool> Activate(storage::Tx& tx, const std::string& serial, const std::string& password_hash,
+                                CardStatus from, CardStatus to, const std::string& holder_org_id,
+                                const std::string& holder_org_path,
+                                const std::optional<std::string>& policy_id, int64_t now_ms) = 0;
   // Records the policy issued for activated card `serial`. Returns false unless the card is
   // activated and has no policy yet.
   virtual Result<bool> SetPolicyId(storage::Tx& tx, const std::string& serial,
@@ -82,9 +104,12 @@ class CardActivationStore {
                                                                  const std::string& message_id) = 0;
 };
 
-// CardActivationStore over SQL, the same statements on SQLite and PostgreSQL.
+// CardActivationStore over SQL, the same statements on SQLite and PostgreSQL but for Activate,
+// which is one statement on PostgreSQL and two on SQLite.
 class SqlCardActivationStore final : public CardActivationStore {
  public:
+  Result<CredentialState> FindCredentialState(storage::Tx& tx, const std::string& serial,
+                                              const std::string& client_key) override;
   Result<std::optional<std::string>> FindPasswordHash(storage::Tx& tx, const std::string& serial) override;
   Result<std::optional<ClientThrottle>> FindThrottle(storage::Tx& tx, const std::string& client_key) override;
   Result<ClientThrottle> LockThrottle(storage::Tx& tx, const std::string& client_key) override;
@@ -95,6 +120,10 @@ class SqlCardActivationStore final : public CardActivationStore {
   Status SaveAttempts(storage::Tx& tx, const std::string& serial, const CardAttempts& attempts) override;
   Status ClearAttempts(storage::Tx& tx, const std::string& serial) override;
   Result<int64_t> PurgeAttempts(storage::Tx& tx, int64_t now_ms, int64_t idle_before_ms) override;
+  Result<bool> Activate(storage::Tx& tx, const std::string& serial, const std::string& password_hash,
+                        CardStatus from, CardStatus to, const std::string& holder_org_id,
+                        const std::string& holder_org_path, const std::optional<std::string>& policy_id,
+                        int64_t now_ms) override;
   Result<bool> SetPolicyId(storage::Tx& tx, const std::string& serial, const std::string& policy_id) override;
   Result<bool> InsertSmsMessage(storage::Tx& tx, const SmsInboundRecord& record) override;
   Result<std::optional<SmsInboundRecord>> FindSmsMessage(storage::Tx& tx,

@@ -1,11 +1,48 @@
+#include <algorithm>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cards/card_activation_store.hpp"
+#include "cards/card_store.hpp"
 
 namespace anxin::cards {
 
 using storage::Row;
+
+Result<CardActivationStore::CredentialState> SqlCardActivationStore::FindCredentialState(
+    storage::Tx& tx, const std::string& serial, const std::string& client_key) {
+  // One row whether or not any of the three exists: the card's columns first (CardFromRow reads
+  // them from column 0), then its password hash, the throttle and the number's attempt counters.
+  static const std::string kSql =
+      "SELECT " + std::string(kCardColumns) +
+      ", password_hash, th.client_key, th.failures, th.window_start, th.blocked_until, "
+      "at.failed_attempts, at.locked_until, at.last_failed_at "
+      "FROM (SELECT 1 AS one) k LEFT JOIN card_activation_throttle th ON th.client_key = ? "
+      "LEFT JOIN cards ON cards.serial = ? "
+      "LEFT JOIN (SELECT failed_attempts, locked_until, last_failed_at FROM card_activation_attempts "
+      "WHERE serial = ?) at ON 1 = 1";
+  constexpr size_t kHash = 14;
+  static_assert(std::count(kCardColumns.begin(), kCardColumns.end(), ',') + 1 == kHash);
+  constexpr size_t kThrottle = kHash + 1;
+  constexpr size_t kAttempts = kThrottle + 4;
+  ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne(kSql, {client_key, serial, serial}));
+  CredentialState state;
+  if (!row) return state;
+  if (!row->IsNull(0)) {
+    ANXIN_ASSIGN_OR_RETURN(Card card, CardFromRow(*row));
+    state.card = std::move(card);
+    state.password_hash = row->Text(kHash);
+  }
+  if (!row->IsNull(kThrottle)) {
+    state.throttle =
+        ClientThrottle{row->Int(kThrottle + 1), row->Int(kThrottle + 2), row->Int(kThrottle + 3)};
+  }
+  if (!row->IsNull(kAttempts)) {
+    state.attempts = CardAttempts{row->Int(kAttempts), row->Int(kAttempts + 1), row->Int(kAttempts + 2)};
+  }
+  return state;
+}
 
 Result<std::optional<std::string>> SqlCardActivationStore::FindPasswordHash(storage::Tx& tx,
                                                                             const std::string& serial) {
@@ -92,6 +129,46 @@ Result<int64_t> SqlCardActivationStore::PurgeAttempts(storage::Tx& tx, int64_t n
                                                       int64_t idle_before_ms) {
   return tx.Exec("DELETE FROM card_activation_attempts WHERE locked_until <= ? AND last_failed_at < ?",
                  {now_ms, idle_before_ms});
+}
+
+Result<bool> SqlCardActivationStore::Activate(storage::Tx& tx, const std::string& serial,
+                                              const std::string& password_hash, CardStatus from,
+                                              CardStatus to, const std::string& holder_org_id,
+                                              const std::string& holder_org_path,
+                                              const std::optional<std::string>& policy_id, int64_t now_ms) {
+  storage::Value policy;
+  if (policy_id) policy = *policy_id;
+  static constexpr const char* kMove =
+      "UPDATE cards SET status = ?, policy_id = ?, updated_at = ? "
+      "WHERE serial = ? AND status = ? AND password_hash = ? AND holder_org_id = ? AND holder_org_path = ? "
+      "AND policy_id IS NULL AND valid_until >= ? AND NOT EXISTS (SELECT 1 FROM card_activation_attempts a "
+      "WHERE a.serial = ? AND a.locked_until > ?)";
+  const std::vector<storage::Value> params = {std::string(CardStatusName(to)),
+                                              policy,
+                                              now_ms,
+                                              serial,
+                                              std::string(CardStatusName(from)),
+                                              password_hash,
+                                              holder_org_id,
+                                              holder_org_path,
+                                              now_ms,
+                                              serial,
+                                              now_ms};
+  if (tx.dialect() == storage::Dialect::kPostgres) {
+    // One round trip: the move and, when it happened, the end of the number's run of failures.
+    ANXIN_ASSIGN_OR_RETURN(
+        std::optional<Row> row,
+        tx.QueryOne(
+            std::string("WITH moved AS (") + kMove +
+                " RETURNING serial), cleared AS (DELETE FROM card_activation_attempts WHERE serial IN "
+                "(SELECT serial FROM moved)) SELECT COUNT(*) FROM moved",
+            params));
+    return row && row->Int(0) == 1;
+  }
+  ANXIN_ASSIGN_OR_RETURN(int64_t changed, tx.Exec(kMove, params));
+  if (changed != 1) return false;
+  ANXIN_RETURN_IF_ERROR(ClearAttempts(tx, serial));
+  return true;
 }
 
 Result<bool> SqlCardActivationStore::SetPolicyId(storage::Tx& tx, const std::string& serial,

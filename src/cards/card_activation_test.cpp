@@ -658,6 +658,51 @@ TEST_F(CardActivationTest, ActivatingTwiceAnswersCardNotActivatable) {
   EXPECT_EQ(PoliciesOf(card.serial), 1);
 }
 
+// The activation's one conditional update re-checks everything the credential check saw, so a card
+// changed, locked or expired since then is not moved, and the move ends the number's run of wrong
+// passwords (one typed between the check and the commit included).
+TEST_F(CardActivationTest, TheActivatingUpdateMovesOnlyTheCardAsCheckedAndEndsItsRunOfFailures) {
+  TestCard card = OneCard();
+  std::optional<Card> checked = LoadCard(card.serial);
+  ASSERT_TRUE(checked);
+  const std::string hash = keys_.LookupHash("card_password", card.serial + ":" + card.password);
+  const int64_t now = clock_.NowMs();
+  auto set_attempts = [&](CardAttempts attempts) {
+    ASSERT_TRUE(db_->Write([&](storage::Tx& tx) -> Status {
+                     ANXIN_RETURN_IF_ERROR(activation_store_.LockAttempts(tx, card.serial).status());
+                     return activation_store_.SaveAttempts(tx, card.serial, attempts);
+                   })
+                    .ok());
+  };
+  auto activate = [&](const std::string& password_hash, const std::string& org_id, int64_t at) {
+    Result<bool> won = db_->WriteResult<bool>([&](storage::Tx& tx) {
+      return activation_store_.Activate(tx, card.serial, password_hash, CardStatus::kAwaitingActivation,
+                                        CardStatus::kActivated, org_id, checked->holder_org_path,
+                                        std::string("P-TEST"), at);
+    });
+    EXPECT_TRUE(won.ok()) << won.status().ToString();
+    return won.ok() && *won;
+  };
+  set_attempts({3, 0, now});
+  EXPECT_FALSE(activate(std::string(64, '0'), checked->holder_org_id, now));
+  EXPECT_FALSE(activate(hash, org_.at("HQ"), now));
+  EXPECT_FALSE(activate(hash, checked->holder_org_id, checked->valid_until + 1));
+  set_attempts({5, now + 1, now});
+  EXPECT_FALSE(activate(hash, checked->holder_org_id, now));
+  EXPECT_EQ(LoadCard(card.serial)->status, CardStatus::kAwaitingActivation);
+  EXPECT_FALSE(LoadCard(card.serial)->policy_id);
+
+  set_attempts({4, now, now});  // a lock that has run out
+  EXPECT_TRUE(activate(hash, checked->holder_org_id, now));
+  std::optional<Card> moved = LoadCard(card.serial);
+  EXPECT_EQ(moved->status, CardStatus::kActivated);
+  EXPECT_EQ(moved->policy_id, "P-TEST");
+  EXPECT_EQ(Attempts(card.serial).failed_attempts, 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM card_activation_attempts WHERE serial = ?", {card.serial}), 0);
+  // Moved once only.
+  EXPECT_FALSE(activate(hash, checked->holder_org_id, now));
+}
+
 TEST_F(CardActivationTest, InsuredIsHolderWithLegalHeirs) {
   TestCard card = OneCard();
   json body = ActivationBody(card);

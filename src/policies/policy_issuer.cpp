@@ -4,13 +4,13 @@
 
 namespace anxin::policies {
 
-Result<std::unique_ptr<PreparedPolicy>> PolicyIssuer::Prepare(const NewPolicy& request) const {
-  return std::make_unique<PreparedPolicy>(request);
+Result<std::unique_ptr<PreparedPolicy>> PolicyIssuer::Prepare(const Actor& actor,
+                                                              const NewPolicy& request) const {
+  return std::make_unique<PreparedPolicy>(actor, request);
 }
 
-Result<Policy> PolicyIssuer::IssuePrepared(storage::Tx& tx, const Actor& actor,
-                                           const PreparedPolicy& prepared) const {
-  return Issue(tx, actor, prepared.request);
+Result<Policy> PolicyIssuer::IssuePrepared(storage::Tx& tx, const PreparedPolicy& prepared) const {
+  return Issue(tx, prepared.actor, prepared.request);
 }
 
 }  // namespace anxin::policies

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
+#include "audit/audit_log.hpp"
 #include "common/actor.hpp"
 #include "common/status.hpp"
 #include "policies/policy.hpp"
@@ -11,15 +13,27 @@ namespace anxin::policies {
 
 // A policy request validated, with its personal data sealed, ahead of the transaction that issues
 // it (PolicyIssuer::Prepare). An issuer derives from it to keep what it computed; `request` is the
-// request (validated and normalised when the issuer validates ahead).
+// request (validated and normalised when the issuer validates ahead) and `actor` who asks.
 class PreparedPolicy {
  public:
-  explicit PreparedPolicy(NewPolicy validated) : request(std::move(validated)) {}
+  PreparedPolicy(Actor who, NewPolicy validated) : actor(std::move(who)), request(std::move(validated)) {}
   virtual ~PreparedPolicy() = default;
   PreparedPolicy(const PreparedPolicy&) = delete;
   PreparedPolicy& operator=(const PreparedPolicy&) = delete;
 
+  const Actor actor;
   const NewPolicy request;
+  // Decided ahead by issuers that can, so that the caller can name the policy before its
+  // transaction (audit records, messages): the id the policy gets, and the number it gets unless
+  // that number is taken meanwhile (IssuePrepared then draws another: compare with the issued
+  // policy's). Empty when the issuer decides inside the transaction.
+  std::string id;
+  std::string policy_no;
+  // The caller's own audit records about this issue, which name `policy_no`: an issuer that decides
+  // the number ahead appends them with its own record (one chain lock, one insert) when the policy
+  // is issued under `policy_no`. When it is not (the number was taken meanwhile, or the issuer
+  // decides inside the transaction), they are not appended and the caller appends corrected ones.
+  std::vector<audit::PreparedAuditEntry> audit_together;
 };
 
 // Issues policies inside a caller's transaction (card activation today; online sales later), so
@@ -36,13 +50,13 @@ class PolicyIssuer {
 
   // Issue in two steps, so the caller's transaction holds only the database work (on SQLite it
   // runs on the single writer thread and delays every other write): Prepare validates `request`
-  // as Issue does (same errors) and does the CPU work (sealing personal data, rendering) outside
-  // any transaction; IssuePrepared then stores the policy in `tx` and returns what Issue returns.
+  // as Issue does (same errors) and does the CPU work (sealing personal data, rendering, the
+  // audit record of `actor`) outside any transaction; IssuePrepared then stores the policy in `tx`
+  // and returns what Issue returns. `actor` (and its principal) must outlive the prepared policy.
   // `prepared` is not consumed: IssuePrepared may run again if the transaction is retried. The
   // defaults keep the request and call Issue from IssuePrepared.
-  virtual Result<std::unique_ptr<PreparedPolicy>> Prepare(const NewPolicy& request) const;
-  virtual Result<Policy> IssuePrepared(storage::Tx& tx, const Actor& actor,
-                                       const PreparedPolicy& prepared) const;
+  virtual Result<std::unique_ptr<PreparedPolicy>> Prepare(const Actor& actor, const NewPolicy& request) const;
+  virtual Result<Policy> IssuePrepared(storage::Tx& tx, const PreparedPolicy& prepared) const;
 
   // Returns policy `policy_id` as Issue returns it (parties masked), or nullopt when there is
   // none. No permission check: the calling service has authorised the read (a card's holder who

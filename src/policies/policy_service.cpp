@@ -28,16 +28,33 @@ std::string Compact(const Date& date) {
   return text;
 }
 
-// What Prepare computes ahead of the transaction: the rows to insert and the policy to return,
-// but for what IssuePrepared decides (id, policy number, issue time, organisation path).
+std::string DrawPolicyNo(const Date& day) { return "P" + Compact(day) + RandomDigits(10); }
+
+// What the audit record of an issue says (no personal data).
+nlohmann::json IssueSummary(const StoredPolicy& stored) {
+  return {{"policy_no", stored.policy_no},
+          {"product_code", stored.product_code},
+          {"product_version", stored.product_version},
+          {"plan_code", stored.plan_code},
+          {"premium_fen", stored.premium.fen},
+          {"start_date", FormatDate(stored.start_date)},
+          {"end_date", FormatDate(stored.end_date)},
+          {"source", stored.source},
+          {"card_serial", stored.card_serial ? nlohmann::json(*stored.card_serial) : nullptr}};
+}
+
+// What Prepare computes ahead of the transaction: the rows to insert, the policy to return and its
+// audit record, but for what IssuePrepared decides (issue time, organisation path, and another
+// number if the drawn one is taken).
 class SealedPolicy final : public PreparedPolicy {
  public:
-  SealedPolicy(NewPolicy validated, const Date& on)
-      : PreparedPolicy(std::move(validated)), validated_on(on) {}
+  SealedPolicy(Actor who, NewPolicy validated, const Date& on)
+      : PreparedPolicy(std::move(who), std::move(validated)), validated_on(on) {}
 
   const Date validated_on;
-  StoredPolicy stored;
+  StoredPolicy stored;  // with the id and the drawn policy number
   Policy view;
+  audit::PreparedAuditEntry audit;  // "policy.issue" under the drawn number
 };
 
 }  // namespace
@@ -67,17 +84,21 @@ Result<StoredParty> PolicyService::Seal(const Party& party, int seq) const {
 }
 
 Result<Policy> PolicyService::Issue(Tx& tx, const Actor& actor, const NewPolicy& request) const {
-  ANXIN_ASSIGN_OR_RETURN(std::unique_ptr<PreparedPolicy> prepared, Prepare(request));
-  return IssuePrepared(tx, actor, *prepared);
+  ANXIN_ASSIGN_OR_RETURN(std::unique_ptr<PreparedPolicy> prepared, Prepare(actor, request));
+  return IssuePrepared(tx, *prepared);
 }
 
-Result<std::unique_ptr<PreparedPolicy>> PolicyService::Prepare(const NewPolicy& request) const {
-  const Date today = DateOf(clock_.NowMs());
+Result<std::unique_ptr<PreparedPolicy>> PolicyService::Prepare(const Actor& actor,
+                                                               const NewPolicy& request) const {
+  const int64_t now = clock_.NowMs();
+  const Date today = DateOf(now);
   ANXIN_ASSIGN_OR_RETURN(NewPolicy valid, ValidateNewPolicy(request, today));
-  auto sealed = std::make_unique<SealedPolicy>(std::move(valid), today);
+  auto sealed = std::make_unique<SealedPolicy>(actor, std::move(valid), today);
   const NewPolicy& v = sealed->request;
 
   StoredPolicy& stored = sealed->stored;
+  stored.id = NewId(now);
+  stored.policy_no = DrawPolicyNo(today);
   stored.product_code = v.product_code;
   stored.product_version = v.product_version;
   stored.plan_code = v.plan_code;
@@ -128,64 +149,59 @@ Result<std::unique_ptr<PreparedPolicy>> PolicyService::Prepare(const NewPolicy& 
       stored.parties.push_back(std::move(sealed_party));
     }
   }
+  ANXIN_ASSIGN_OR_RETURN(sealed->audit, audit_.Prepare(actor, {"policy.issue", "policy", stored.id,
+                                                               stored.org_id, IssueSummary(stored)}));
+  sealed->id = stored.id;
+  sealed->policy_no = stored.policy_no;
   return std::unique_ptr<PreparedPolicy>(std::move(sealed));
 }
 
-Result<Policy> PolicyService::IssuePrepared(Tx& tx, const Actor& actor,
-                                            const PreparedPolicy& prepared) const {
+Result<Policy> PolicyService::IssuePrepared(Tx& tx, const PreparedPolicy& prepared) const {
   const auto* sealed = dynamic_cast<const SealedPolicy*>(&prepared);
-  if (sealed == nullptr) return Issue(tx, actor, prepared.request);
+  if (sealed == nullptr) return Issue(tx, prepared.actor, prepared.request);
   const int64_t now = clock_.NowMs();
   const Date today = DateOf(now);
+  StoredPolicy stored = sealed->stored;
   if (today != sealed->validated_on) {
-    // Prepared on an earlier day: the checks against today (birth and start dates) run again.
+    // Prepared on an earlier day: the checks against today (birth and start dates) run again, and
+    // the number carries today's date.
     ANXIN_RETURN_IF_ERROR(ValidateNewPolicy(sealed->request, today).status());
+    stored.policy_no = DrawPolicyNo(today);
   }
+  stored.issued_at = now;
+  stored.created_at = now;
+  stored.updated_at = now;
 
-  // One policy per card: look first, because a failed INSERT would spend the caller's Tx.
-  const std::string& card_serial = sealed->request.card_serial;
-  if (!card_serial.empty()) {
-    ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> existing, store_->FindIdByCardSerial(tx, card_serial));
-    if (existing) return PolicyExistsForCard();
-  }
-  ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> org_path,
-                         store_->FindOrgPath(tx, sealed->request.org_id));
+  ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> org_path, store_->FindOrgPath(tx, stored.org_id));
   if (!org_path) {
     return Status::InvalidField("org_id", "not_found",
                                 Text{"出单机构不存在", "The issuing organisation does not exist"});
   }
-
-  StoredPolicy stored = sealed->stored;
-  for (int attempt = 0; stored.policy_no.empty(); ++attempt) {
-    if (attempt == kMaxNumberAttempts) return Status::Internal("policies: no free policy number");
-    std::string candidate = "P" + Compact(today) + RandomDigits(10);
-    ANXIN_ASSIGN_OR_RETURN(bool taken, store_->PolicyNoExists(tx, candidate));
-    if (!taken) stored.policy_no = std::move(candidate);
+  stored.org_path = std::move(*org_path);
+  // The insert skips a taken card serial, id or number rather than failing (which would spend the
+  // caller's Tx); only then do we look which it was.
+  for (int attempt = 0;; ++attempt) {
+    ANXIN_ASSIGN_OR_RETURN(bool inserted, store_->Insert(tx, stored));
+    if (inserted) break;
+    const std::string& card_serial = sealed->request.card_serial;
+    if (!card_serial.empty()) {
+      ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> existing,
+                             store_->FindIdByCardSerial(tx, card_serial));
+      if (existing) return PolicyExistsForCard();
+    }
+    // The number is taken: draw again (the id stays: callers may have recorded it).
+    if (attempt + 1 == kMaxNumberAttempts) return Status::Internal("policies: no free policy number");
+    stored.policy_no = DrawPolicyNo(today);
   }
-  stored.id = NewId(now);
-  stored.issued_at = now;
-  stored.org_path = *org_path;
-  stored.created_at = now;
-  stored.updated_at = now;
 
-  Status inserted = store_->Insert(tx, stored);
-  if (!inserted.ok()) {
-    // Two activations of one card raced past the SELECT: the UNIQUE constraint decides.
-    if (inserted.code() == StatusCode::kAlreadyExists && stored.card_serial) return PolicyExistsForCard();
-    return inserted;
+  if (stored.policy_no == sealed->stored.policy_no) {
+    std::vector<const audit::PreparedAuditEntry*> records = {&sealed->audit};
+    for (const audit::PreparedAuditEntry& record : prepared.audit_together) records.push_back(&record);
+    ANXIN_RETURN_IF_ERROR(audit_.Append(tx, records));
+  } else {
+    ANXIN_RETURN_IF_ERROR(audit_.Append(
+        tx, prepared.actor, {"policy.issue", "policy", stored.id, stored.org_id, IssueSummary(stored)}));
   }
-  nlohmann::json summary = {
-      {"policy_no", stored.policy_no},
-      {"product_code", stored.product_code},
-      {"product_version", stored.product_version},
-      {"plan_code", stored.plan_code},
-      {"premium_fen", stored.premium.fen},
-      {"start_date", FormatDate(stored.start_date)},
-      {"end_date", FormatDate(stored.end_date)},
-      {"source", stored.source},
-      {"card_serial", stored.card_serial ? nlohmann::json(*stored.card_serial) : nullptr}};
-  ANXIN_RETURN_IF_ERROR(
-      audit_.Append(tx, actor, {"policy.issue", "policy", stored.id, stored.org_id, std::move(summary)}));
   Policy policy = sealed->view;
   policy.id = std::move(stored.id);
   policy.policy_no = std::move(stored.policy_no);

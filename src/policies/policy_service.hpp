@@ -62,15 +62,19 @@ class PolicyService final : public PolicyIssuer {
   // has authorised the business action (card activation is anonymous). Validation as
   // ValidateNewPolicy documents; kInvalidArgument at "org_id" ("not_found") for an unknown
   // organisation; kAlreadyExists "policy_exists_for_card" when the card already has a policy
-  // (checked with a SELECT first; the schema's UNIQUE constraint backs it up under concurrency).
+  // (the insert skips a taken card serial, id or number and then finds out which, so the
+  // transaction is not spent).
   // The policy number is "P" + the issue date (YYYYMMDD, Asia/Shanghai) + 10 random digits.
   // Audited as "policy.issue" (no personal data in the summary).
   Result<Policy> Issue(storage::Tx& tx, const Actor& actor, const NewPolicy& request) const override;
-  // PolicyIssuer's two steps of Issue: Prepare validates and seals the parties outside any
-  // transaction; IssuePrepared runs the statements (validating again only if the day changed).
-  Result<std::unique_ptr<PreparedPolicy>> Prepare(const NewPolicy& request) const override;
-  Result<Policy> IssuePrepared(storage::Tx& tx, const Actor& actor,
-                               const PreparedPolicy& prepared) const override;
+  // PolicyIssuer's two steps of Issue: Prepare validates and seals the parties, picks the id and a
+  // policy number and prepares the audit record outside any transaction; IssuePrepared reads the
+  // org path (through the Directory) and inserts the policy and its parties and the audit records
+  // (one chain lock, one insert), validating again and drawing another number only if the day
+  // changed.
+  Result<std::unique_ptr<PreparedPolicy>> Prepare(const Actor& actor,
+                                                  const NewPolicy& request) const override;
+  Result<Policy> IssuePrepared(storage::Tx& tx, const PreparedPolicy& prepared) const override;
   Result<std::optional<Policy>> FindIssued(storage::Tx& tx, const std::string& policy_id) const override;
 
   // Returns the policy `id` (policy.read; kNotFound outside the caller's subtree). With

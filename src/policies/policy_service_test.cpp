@@ -336,6 +336,68 @@ TEST_F(PolicyServiceTest, SchemaRefusesASecondPolicyForACard) {
   EXPECT_EQ(raw.code(), StatusCode::kAlreadyExists) << raw.ToString();
 }
 
+// Prepare draws the id and number ahead of the transaction; a number taken in the meantime is drawn
+// again inside it, without spending the transaction, and the audit record names the number issued.
+TEST_F(PolicyServiceTest, APreparedNumberTakenMeanwhileIsDrawnAgain) {
+  Result<std::unique_ptr<PreparedPolicy>> prepared = policies_->Prepare(Actor::System("test"), Sample());
+  ASSERT_TRUE(prepared.ok()) << prepared.status().ToString();
+  const std::string drawn = (*prepared)->policy_no;
+  ASSERT_EQ(drawn.size(), 19u);
+  ASSERT_EQ((*prepared)->id.size(), 20u);
+  // The caller's record names the drawn number: it is not appended once the number changes.
+  Result<audit::PreparedAuditEntry> callers =
+      audit_.Prepare(Actor::System("test"), {"card.activate", "card", "C1", "", {{"policy_no", drawn}}});
+  ASSERT_TRUE(callers.ok());
+  (*prepared)->audit_together.push_back(*callers);
+  Policy other = Must(Issue(Sample()));
+  ASSERT_TRUE(
+      db_->Write([&](storage::Tx& tx) -> Status {
+           return tx.Exec("UPDATE policies SET policy_no = ? WHERE id = ?", {drawn, other.id}).status();
+         })
+          .ok());
+  Result<Policy> issued = db_->WriteResult<Policy>([&](storage::Tx& tx) -> Result<Policy> {
+    ANXIN_ASSIGN_OR_RETURN(Policy policy, policies_->IssuePrepared(tx, **prepared));
+    // The transaction is still usable.
+    ANXIN_RETURN_IF_ERROR(tx.Query("SELECT 1").status());
+    return policy;
+  });
+  ASSERT_TRUE(issued.ok()) << issued.status().ToString();
+  EXPECT_EQ(issued->id, (*prepared)->id);
+  EXPECT_NE(issued->policy_no, drawn);
+  EXPECT_EQ(issued->policy_no.substr(0, 9), drawn.substr(0, 9));
+  EXPECT_EQ(issued->org_path, QueryRow("SELECT path FROM orgs WHERE id = ?", {org_.at("BJ01")})->Text(0));
+  EXPECT_EQ(QueryRow("SELECT COUNT(*) FROM policy_parties WHERE policy_id = ?", {issued->id})->Int(0), 4);
+  Result<std::vector<audit::AuditRecord>> records =
+      audit_.Query(*db_, {.action = "policy.issue", .object_id = issued->id});
+  ASSERT_TRUE(records.ok());
+  ASSERT_EQ(records->size(), 1u);
+  EXPECT_THAT(records->front().summary, HasSubstr(issued->policy_no));
+  EXPECT_THAT(records->front().summary, Not(HasSubstr(drawn)));
+  EXPECT_TRUE(audit_.Query(*db_, {.action = "card.activate"})->empty());
+}
+
+TEST_F(PolicyServiceTest, TheCallersAuditRecordsAreAppendedWithTheIssuesInOneChain) {
+  Result<std::unique_ptr<PreparedPolicy>> prepared = policies_->Prepare(Actor::System("test"), Sample());
+  ASSERT_TRUE(prepared.ok()) << prepared.status().ToString();
+  Result<audit::PreparedAuditEntry> callers = audit_.Prepare(
+      Actor::System("test"), {"card.activate", "card", "C1", "", {{"policy_no", (*prepared)->policy_no}}});
+  ASSERT_TRUE(callers.ok());
+  (*prepared)->audit_together.push_back(*callers);
+  Result<Policy> issued =
+      db_->WriteResult<Policy>([&](storage::Tx& tx) { return policies_->IssuePrepared(tx, **prepared); });
+  ASSERT_TRUE(issued.ok()) << issued.status().ToString();
+  Result<std::vector<audit::AuditRecord>> issues = audit_.Query(*db_, {.action = "policy.issue"});
+  Result<std::vector<audit::AuditRecord>> activations = audit_.Query(*db_, {.action = "card.activate"});
+  ASSERT_TRUE(issues.ok() && activations.ok());
+  ASSERT_EQ(issues->size(), 1u);
+  ASSERT_EQ(activations->size(), 1u);
+  const audit::AuditRecord& issue = issues->front();
+  const audit::AuditRecord& activate = activations->front();
+  EXPECT_EQ(activate.chain_id, issue.chain_id);
+  EXPECT_EQ(activate.chain_seq, issue.chain_seq + 1);
+  EXPECT_THAT(activate.summary, HasSubstr(issued->policy_no));
+}
+
 TEST_F(PolicyServiceTest, ConcurrentIssuesForOneCardYieldOnePolicy) {
   constexpr int kThreads = 8;
   std::atomic<int> issued{0};

@@ -77,9 +77,10 @@ struct PolicyQuery {
 class PolicyStore {
  public:
   virtual ~PolicyStore() = default;
-  // Inserts the policy and its parties. A duplicate policy number or card serial is kAlreadyExists
-  // (and spends the Tx: callers look first).
-  virtual Status Insert(storage::Tx& tx, const StoredPolicy& policy) = 0;
+  // Inserts the policy and then its parties (one statement on PostgreSQL, two on SQLite), unless its
+  // id, number or card serial is taken. Returns false when nothing was inserted (the Tx is not
+  // spent: the caller finds out why).
+  virtual Result<bool> Insert(storage::Tx& tx, const StoredPolicy& policy) = 0;
   virtual Result<bool> PolicyNoExists(storage::Tx& tx, const std::string& policy_no) = 0;
   // Returns the id of the policy issued for `card_serial`, if any.
   virtual Result<std::optional<std::string>> FindIdByCardSerial(storage::Tx& tx,
