@@ -52,6 +52,7 @@ Application::Application(std::unique_ptr<storage::Database> db, KeyRing keys, co
       ledger_(clock_),
       ledger_service_(*db_, ledger_),
       outbox_(keys_, clock_),
+      outbox_service_(*db_),
       sms_sender_(MakeSmsSender(options, &recording_sms_)),
       dispatcher_(std::make_unique<notify::OutboxDispatcher>(*db_, keys_, clock_, *sms_sender_)),
       sms_simulator_(*db_, keys_, options.sms_webhook_url.empty()),
@@ -80,7 +81,7 @@ Application::Application(std::unique_ptr<storage::Database> db, KeyRing keys, co
   products::RegisterProductRoutes(router_, products_);
   policies::RegisterPolicyRoutes(router_, policies_);
   ledger::RegisterLedgerRoutes(router_, ledger_service_);
-  notify::RegisterNotifyRoutes(router_, *db_);
+  notify::RegisterNotifyRoutes(router_, outbox_service_);
   cards::RegisterCardAdminRoutes(router_, card_admin_);
   cards::RegisterCardStockRoutes(router_, card_stock_);
   cards::RegisterCardSalesRoutes(router_, card_sales_);

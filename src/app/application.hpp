@@ -31,6 +31,7 @@
 #include "ledger/ledger_service.hpp"
 #include "ledger/ledger_store.hpp"
 #include "notify/outbox_dispatcher.hpp"
+#include "notify/outbox_service.hpp"
 #include "notify/outbox_store.hpp"
 #include "notify/sms_sender.hpp"
 #include "notify/sms_simulator.hpp"
@@ -119,6 +120,7 @@ class Application {
   ledger::SqlLedger ledger_;
   ledger::LedgerService ledger_service_;
   notify::SqlOutbox outbox_;
+  notify::OutboxService outbox_service_;
   std::unique_ptr<notify::SmsSender> sms_sender_;
   notify::RecordingSmsSender* recording_sms_ = nullptr;
   std::unique_ptr<notify::OutboxDispatcher> dispatcher_;

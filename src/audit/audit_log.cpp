@@ -15,6 +15,8 @@ namespace {
 
 constexpr int kVerifyPageSize = 500;
 constexpr size_t kMaxRequestFieldLength = 128;
+// The org paths an AuditLog keeps in memory before it starts over (a few bytes each).
+constexpr size_t kMaxCachedPaths = 10000;
 // A run of at least this many digits is masked: a mobile number has 11, a resident ID 17 and a
 // check character, a bank card 16-19.
 constexpr int kMaskedRunDigits = 11;
@@ -268,9 +270,11 @@ std::string MaskPersonalText(std::string_view text) {
   return out;
 }
 
-AuditLog::AuditLog(const Clock& clock, const KeyRing& keys) : clock_(clock), keys_(keys) {}
+AuditLog::AuditLog(const Clock& clock, const KeyRing& keys, const identity::Directory& directory)
+    : clock_(clock), keys_(keys), directory_(directory) {}
 
-AuditLog::AuditLog(const Clock& clock) : clock_(clock), keys_(TestKeyRing()) {}
+AuditLog::AuditLog(const Clock& clock)
+    : clock_(clock), keys_(TestKeyRing()), directory_(identity::SqlDirectory()) {}
 
 AuditLog::Seal AuditLog::SealOf(const AuditRecord& record, std::string_view content_digest) const {
   const std::array<uint8_t, 64> mac = keys_.AuditMac(SealInput(record, content_digest));
@@ -323,26 +327,46 @@ Status AuditLog::Append(storage::Tx& tx, const PreparedAuditEntry& prepared) con
   return Append(tx, one);
 }
 
+Result<std::vector<std::string>> AuditLog::OrgPaths(
+    storage::Tx& tx, std::span<const PreparedAuditEntry* const> entries) const {
+  std::vector<std::string> paths(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const std::string& org_id = entries[i]->record.org_id;
+    if (org_id.empty()) continue;
+    {
+      std::lock_guard<std::mutex> lock(path_cache_->mu);
+      auto it = path_cache_->paths.find(org_id);
+      if (it != path_cache_->paths.end()) {
+        paths[i] = it->second;
+        continue;
+      }
+    }
+    ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> path, directory_.OrgPath(tx, org_id));
+    if (!path) {
+      return Status::Internal("audit entry " + entries[i]->record.action + " names unknown org " + org_id);
+    }
+    paths[i] = *path;
+    std::lock_guard<std::mutex> lock(path_cache_->mu);
+    if (path_cache_->paths.size() >= kMaxCachedPaths) path_cache_->paths.clear();
+    path_cache_->paths.emplace(org_id, std::move(*path));
+  }
+  return paths;
+}
+
 Status AuditLog::Append(storage::Tx& tx, std::span<const PreparedAuditEntry* const> entries) const {
   if (entries.empty()) return Status::Ok();
-  std::vector<std::string> org_ids;
-  org_ids.reserve(entries.size());
-  for (const PreparedAuditEntry* entry : entries) org_ids.push_back(entry->record.org_id);
-  ANXIN_ASSIGN_OR_RETURN(store::LockedChain chain, store::LockChain(tx, org_ids));
+  ANXIN_ASSIGN_OR_RETURN(std::vector<std::string> org_paths, OrgPaths(tx, entries));
+  ANXIN_ASSIGN_OR_RETURN(store::LockedChain chain, store::LockChain(tx, entries.size()));
   std::vector<AuditRecord> records;
   records.reserve(entries.size());
   std::string head_tag;
   for (size_t i = 0; i < entries.size(); ++i) {
     const PreparedAuditEntry& prepared = *entries[i];
-    if (!prepared.record.org_id.empty() && !chain.org_paths[i]) {
-      return Status::Internal("audit entry " + prepared.record.action + " names unknown org " +
-                              prepared.record.org_id);
-    }
     AuditRecord& record = records.emplace_back(prepared.record);
     record.seq = chain.next_seqs[i];
     record.chain_id = chain.head.chain_id;
     record.chain_seq = chain.head.last_seq + 1 + static_cast<int64_t>(i);
-    record.org_path = chain.org_paths[i].value_or("");
+    record.org_path = std::move(org_paths[i]);
     record.prev_hash = i == 0 ? chain.head.last_hash : records[i - 1].hash;
     record.hash_version = kHashVersion;
     Seal seal = SealOf(record, prepared.content_digest);

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <istream>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -16,6 +18,7 @@
 #include "common/clock.hpp"
 #include "common/crypto.hpp"
 #include "common/status.hpp"
+#include "identity/directory.hpp"
 #include "storage/database.hpp"
 
 namespace anxin::audit {
@@ -131,8 +134,10 @@ Result<std::vector<ChainHead>> ReadCheckpoints(std::istream& log);
 // head back. Thread-safe.
 class AuditLog {
  public:
-  // Seals records with the audit subkey of `keys` (copied).
-  AuditLog(const Clock& clock, const KeyRing& keys);
+  // Seals records with the audit subkey of `keys` (copied). Organisation paths are read through
+  // `directory` (identity's port), which must outlive the log.
+  AuditLog(const Clock& clock, const KeyRing& keys,
+           const identity::Directory& directory = identity::SqlDirectory());
   // For the unit tests of other modules only: seals with a fixed, publicly known key.
   explicit AuditLog(const Clock& clock);
 
@@ -144,9 +149,11 @@ class AuditLog {
   // programming error).
   Result<PreparedAuditEntry> Prepare(const Actor& actor, const AuditEntry& entry) const;
   // Appends `prepared` within `tx`: the record commits or rolls back with the caller's work.
-  // `record.org_id` is resolved to its org path (for scoped queries). Returns kInternal if
-  // `record.org_id` names no organisation (a programming error); database errors as the Tx reports
-  // them (kAborted: the caller's transaction is retried).
+  // `record.org_id` is resolved to its org path (for scoped queries) through the Directory, in
+  // `tx`, before the chain is locked; paths never change once an organisation exists, so each is
+  // read once per process. Returns kInternal if `record.org_id` names no organisation (a
+  // programming error); database errors as the Tx reports them (kAborted: the caller's
+  // transaction is retried).
   Status Append(storage::Tx& tx, const PreparedAuditEntry& prepared) const;
   // Appends `entries`, in this order, as consecutive records of one chain: one chain lock and one
   // insert for all of them. Errors as the other Append.
@@ -198,9 +205,23 @@ class AuditLog {
  private:
   [[nodiscard]] Seal SealOf(const AuditRecord& record, std::string_view content_digest) const;
 
+  // Returns the org path of each entry's org_id ("" for none), from the cache or the Directory.
+  Result<std::vector<std::string>> OrgPaths(storage::Tx& tx,
+                                            std::span<const PreparedAuditEntry* const> entries) const;
+
+  // The org paths read so far, by org id. An organisation's path is fixed when it is created
+  // (identity never moves a node), so an entry never goes stale; a path read in a transaction that
+  // then rolled back belongs to an id no organisation will ever have.
+  struct PathCache {
+    std::mutex mu;
+    std::map<std::string, std::string, std::less<>> paths;  // guarded by mu
+  };
+
   // Constant after construction.
   const Clock& clock_;
   const KeyRing keys_;
+  const identity::Directory& directory_;
+  std::shared_ptr<PathCache> path_cache_ = std::make_shared<PathCache>();
 };
 
 }  // namespace anxin::audit

@@ -847,6 +847,78 @@ TEST_F(AuditLogTest, SeveralEntriesAppendAsConsecutiveRecordsOfOneChain) {
   EXPECT_EQ(QueryAll({}).size(), 5u);
 }
 
+// identity's Directory with the org paths of a map, counting the look-ups.
+class MapDirectory final : public identity::Directory {
+ public:
+  std::map<std::string, std::string> paths;
+  mutable int path_lookups = 0;
+
+  Result<std::optional<identity::Org>> FindOrg(storage::Tx&, const std::string&) const override {
+    return std::optional<identity::Org>();
+  }
+  Result<std::optional<identity::Org>> FindOrgByCode(storage::Tx&, const std::string&) const override {
+    return std::optional<identity::Org>();
+  }
+  Result<std::optional<identity::Org>> HeadOffice(storage::Tx&) const override {
+    return std::optional<identity::Org>();
+  }
+  Result<std::optional<std::string>> OrgPath(storage::Tx&, const std::string& id) const override {
+    ++path_lookups;
+    auto it = paths.find(id);
+    if (it == paths.end()) return std::optional<std::string>();
+    return std::optional<std::string>(it->second);
+  }
+  Result<std::map<std::string, std::string>> OrgNames(storage::Tx&,
+                                                      const std::vector<std::string>&) const override {
+    return std::map<std::string, std::string>();
+  }
+  Result<std::optional<identity::StaffMember>> FindStaff(storage::Tx&, const std::string&) const override {
+    return std::optional<identity::StaffMember>();
+  }
+  Result<std::optional<identity::StaffMember>> FindStaffByLogin(storage::Tx&,
+                                                                const std::string&) const override {
+    return std::optional<identity::StaffMember>();
+  }
+  Result<bool> HasRole(storage::Tx&, const std::string&, const std::vector<std::string>&) const override {
+    return false;
+  }
+  Result<std::map<std::string, std::string>> UserDisplayNames(
+      storage::Tx&, const std::vector<std::string>&) const override {
+    return std::map<std::string, std::string>();
+  }
+};
+
+TEST_F(AuditLogTest, OrgPathsComeThroughTheDirectoryOncePerOrganisation) {
+  // No organisation exists in the database: every path is the Directory's.
+  MapDirectory directory;
+  directory.paths = {{"BJ", "/HQ/BJ/"}, {"SH", "/HQ/SH/"}};
+  AuditLog log(clock_, keys_, directory);
+  auto append = [&](const std::string& org_id) {
+    return db_->Write([&](storage::Tx& tx) {
+      return log.Append(tx, Actor::System("test"), Entry("x.y", "x", "1", org_id));
+    });
+  };
+  ASSERT_TRUE(append("BJ").ok());
+  ASSERT_TRUE(append("BJ").ok());
+  ASSERT_TRUE(append("SH").ok());
+  ASSERT_TRUE(append("").ok());
+  EXPECT_EQ(directory.path_lookups, 2);
+  std::vector<AuditRecord> records = QueryAll({});
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_EQ(records[0].org_path, "/HQ/BJ/");
+  EXPECT_EQ(records[1].org_path, "/HQ/BJ/");
+  EXPECT_EQ(records[2].org_path, "/HQ/SH/");
+  EXPECT_EQ(records[3].org_path, "");
+  // The path is inside the seal, as before: the chain verifies.
+  EXPECT_TRUE(Verify()->ok);
+
+  // An org the Directory does not know is refused each time (nothing is cached for it).
+  EXPECT_EQ(append("GZ").code(), StatusCode::kInternal);
+  EXPECT_EQ(append("GZ").code(), StatusCode::kInternal);
+  EXPECT_EQ(directory.path_lookups, 4);
+  EXPECT_EQ(QueryAll({}).size(), 4u);
+}
+
 TEST_F(AuditLogTest, HashCoversEveryFieldAndThePlaceInTheChain) {
   AuditRecord base;
   base.seq = 3;

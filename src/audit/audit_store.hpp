@@ -25,15 +25,14 @@ struct StoredHead {
 struct LockedChain {
   ChainHead head;
   std::vector<int64_t> next_seqs;  // the seqs of the records about to be appended, ascending
-  std::vector<std::optional<std::string>> org_paths;  // of the organisations asked for; nullopt if none
 };
 
-// Locks a chain for `tx` and returns its head, with a seq for each of `org_ids` (one per record
-// about to be appended) and their org paths ("" asks for none). PostgreSQL: the chain this
+// Locks a chain for `tx` and returns its head, with a seq for each of the `count` records about to
+// be appended. PostgreSQL: the chain this
 // transaction already holds, else the first chain no other transaction holds (FOR UPDATE SKIP
 // LOCKED: never waits), else a new chain. SQLite: chain 1 (the single writer serialises write
 // transactions). One statement in the common case. kInternal if SQLite's chain 1 is missing.
-Result<LockedChain> LockChain(storage::Tx& tx, const std::vector<std::string>& org_ids);
+Result<LockedChain> LockChain(storage::Tx& tx, size_t count);
 // Locks chain `chain_id` for `tx` (waiting for a transaction that holds it) and returns its stored
 // head, or nullopt if there is no such chain.
 Result<std::optional<StoredHead>> LockChainById(storage::Tx& tx, int64_t chain_id);

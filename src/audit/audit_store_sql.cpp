@@ -19,20 +19,17 @@ constexpr const char* kRecordColumns =
     "object_type, object_id, org_id, org_path, summary, result, request_id, client_address, prev_hash, "
     "hash";
 
-// The columns that give each of `count` records its seq (PostgreSQL) and org path.
-std::string PerRecordColumns(size_t count, bool with_seqs) {
+// The columns that give each of `count` records its seq (PostgreSQL).
+std::string SeqColumns(size_t count) {
   std::string sql;
-  if (with_seqs) {
-    for (size_t i = 0; i < count; ++i) sql += ", nextval('audit_events_seq')";
-  }
-  for (size_t i = 0; i < count; ++i) sql += ", (SELECT path FROM orgs WHERE id = ?)";
+  for (size_t i = 0; i < count; ++i) sql += ", nextval('audit_events_seq')";
   return sql;
 }
 
 // PostgreSQL: the chain this transaction already holds (its head row version was written by this
 // transaction), else the first one nobody holds. SKIP LOCKED never waits for another transaction.
 std::string LockFreeChainPostgres(size_t count) {
-  return "SELECT c.chain_id, c.last_seq, c.last_hash" + PerRecordColumns(count, true) +
+  return "SELECT c.chain_id, c.last_seq, c.last_hash" + SeqColumns(count) +
          " FROM (SELECT chain_id, last_seq, last_hash FROM audit_chains "
          "ORDER BY (xmin = pg_current_xact_id()::xid) DESC, chain_id LIMIT 1 FOR UPDATE SKIP LOCKED) c";
 }
@@ -42,14 +39,13 @@ std::string CreateChainPostgres(size_t count) {
   return "WITH c AS (INSERT INTO audit_chains (chain_id, last_seq, last_hash, head_mac) "
          "VALUES (nextval('audit_chain_ids'), 0, ?, '') RETURNING chain_id, last_seq, last_hash) "
          "SELECT c.chain_id, c.last_seq, c.last_hash" +
-         PerRecordColumns(count, true) + " FROM c";
+         SeqColumns(count) + " FROM c";
 }
 
 // SQLite: one writer, one chain; the seqs follow the highest row id.
-std::string LockChainSqlite(size_t count) {
-  return "SELECT chain_id, last_seq, last_hash, (SELECT COALESCE(MAX(seq), 0) FROM audit_events)" +
-         PerRecordColumns(count, false) + " FROM audit_chains WHERE chain_id = 1";
-}
+constexpr const char* kLockChainSqlite =
+    "SELECT chain_id, last_seq, last_hash, (SELECT COALESCE(MAX(seq), 0) FROM audit_events) "
+    "FROM audit_chains WHERE chain_id = 1";
 
 AuditRecord RecordFromRow(const Row& row) {
   AuditRecord r;
@@ -101,24 +97,20 @@ LockedChain LockedFromRow(const Row& row, size_t count, Dialect dialect) {
     const int64_t max_seq = row.Int(column++);
     for (size_t i = 0; i < count; ++i) locked.next_seqs.push_back(max_seq + 1 + static_cast<int64_t>(i));
   }
-  for (size_t i = 0; i < count; ++i) locked.org_paths.push_back(row.OptText(column++));
   return locked;
 }
 
 }  // namespace
 
-Result<LockedChain> LockChain(Tx& tx, const std::vector<std::string>& org_ids) {
-  const size_t count = org_ids.size();
-  std::vector<Value> params(org_ids.begin(), org_ids.end());
+Result<LockedChain> LockChain(Tx& tx, size_t count) {
   if (tx.dialect() == Dialect::kSqlite) {
-    ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne(LockChainSqlite(count), params));
+    ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne(kLockChainSqlite));
     if (!row) return Status::Internal("audit chain 1 is missing (migration 0015 not applied?)");
     return LockedFromRow(*row, count, Dialect::kSqlite);
   }
-  ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne(LockFreeChainPostgres(count), params));
+  ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne(LockFreeChainPostgres(count)));
   if (!row) {
-    params.insert(params.begin(), std::string(kGenesisHash));
-    ANXIN_ASSIGN_OR_RETURN(row, tx.QueryOne(CreateChainPostgres(count), params));
+    ANXIN_ASSIGN_OR_RETURN(row, tx.QueryOne(CreateChainPostgres(count), {std::string(kGenesisHash)}));
     if (!row) return Status::Internal("audit: a new chain could not be created");
   }
   return LockedFromRow(*row, count, Dialect::kPostgres);

@@ -34,18 +34,18 @@ struct DemoStaff {
 };
 
 constexpr DemoStaff kStaff[] = {
-    {"admin", "系统管理员", "system_admin", "HQ"},
-    {"bj.admin", "北京分公司机构管理员", "org_admin", "BJ"},
-    {"doc.hq", "总公司单证管理员", "doc_admin", "HQ"},
-    {"doc.bj", "北京分公司单证管理员", "doc_admin", "BJ"},
-    {"doc.bj01", "朝阳支公司单证管理员", "doc_admin", "BJ01"},
-    {"seller.bj01", "朝阳支公司销售", "seller", "BJ01"},
-    {"cashier.bj01", "朝阳支公司收付费", "cashier", "BJ01"},
-    {"underwriter", "总公司核保员", "underwriter", "HQ"},
-    {"claims.bj", "北京分公司理赔处理员", "claims_handler", "BJ"},
-    {"approver.bj", "北京分公司理赔审批人", "claims_approver", "BJ"},
-    {"cs.hq", "总公司客服专员", "cs_agent", "HQ"},
-    {"auditor", "总公司审计员", "auditor", "HQ"},
+    {"admin", "系统管理员", kRoleSystemAdmin, "HQ"},
+    {"bj.admin", "北京分公司机构管理员", kRoleOrgAdmin, "BJ"},
+    {"doc.hq", "总公司单证管理员", kRoleDocAdmin, "HQ"},
+    {"doc.bj", "北京分公司单证管理员", kRoleDocAdmin, "BJ"},
+    {"doc.bj01", "朝阳支公司单证管理员", kRoleDocAdmin, "BJ01"},
+    {"seller.bj01", "朝阳支公司销售", kRoleSeller, "BJ01"},
+    {"cashier.bj01", "朝阳支公司收付费", kRoleCashier, "BJ01"},
+    {"underwriter", "总公司核保员", kRoleUnderwriter, "HQ"},
+    {"claims.bj", "北京分公司理赔处理员", kRoleClaimsHandler, "BJ"},
+    {"approver.bj", "北京分公司理赔审批人", kRoleClaimsApprover, "BJ"},
+    {"cs.hq", "总公司客服专员", kRoleCsAgent, "HQ"},
+    {"auditor", "总公司审计员", kRoleAuditor, "HQ"},
 };
 
 constexpr const char* kDemoCustomerLogin = "customer";

@@ -265,8 +265,8 @@ Result<Page<Org>> IdentityService::ListOrgs(const Actor& actor, const OrgListQue
   const int limit = ClampLimit(query.limit);
   return db_.ReadResult<Page<Org>>([&](Tx& tx) -> Result<Page<Org>> {
     OrgQuery q;
-    q.scope_path = IsSystem(actor) ? "" : actor.principal->org_path;
-    if (q.scope_path.empty() && !IsSystem(actor)) return Status::NotFound("org");
+    q.scope = ScopeOf(actor);
+    if (q.scope.nothing()) return Status::NotFound("org");
     if (query.parent_id) {
       ANXIN_ASSIGN_OR_RETURN(Org parent, OrgInScope(tx, actor, *query.parent_id));
       q.parent_id = parent.id;
@@ -622,10 +622,10 @@ Result<Page<UserView>> IdentityService::ListUsers(const Actor& actor, const User
   return db_.ReadResult<Page<UserView>>([&](Tx& tx) -> Result<Page<UserView>> {
     UserQuery q;
     q.kind = query.kind;
-    q.scope_path = IsSystem(actor) ? "" : actor.principal->org_path;
+    q.scope = ScopeOf(actor);
     if (query.org_id) {
       ANXIN_ASSIGN_OR_RETURN(Org org, OrgInScope(tx, actor, *query.org_id));
-      q.scope_path = org.path;
+      q.scope = OrgScope::Subtree(org.path);
     }
     q.role = query.role;
     q.text = query.text;

@@ -7,26 +7,28 @@
 #include <string>
 #include <vector>
 
+#include "common/access.hpp"
 #include "common/status.hpp"
 #include "identity/identity.hpp"
 #include "storage/database.hpp"
 
 namespace anxin::identity {
 
-// Which organisations to list. `scope_path` restricts the result to a subtree ("" = everything);
-// the restriction is part of the query, so a caller never receives rows outside its scope.
+// Which organisations to list. `scope` restricts the result to a subtree (an exact, case-sensitive
+// prefix of the path, storage::SqlFilter::InScope); the restriction is part of the query, so a
+// caller never receives rows outside its scope.
 struct OrgQuery {
-  std::string scope_path;
+  OrgScope scope = OrgScope::All();
   std::optional<std::string> parent_id;
   std::string after_id;  // paging: ids greater than this
   int limit = 100;
 };
 
-// Which users to list. Staff are matched by the path of their organisation (`scope_path`
-// prefix); customers have no organisation and are listed only with `kind` = customer.
+// Which users to list. Staff are matched by the path of their organisation (in `scope`, as for
+// OrgQuery); customers have no organisation and are listed only with `kind` = customer.
 struct UserQuery {
   UserKind kind = UserKind::kStaff;
-  std::string scope_path;  // staff: subtree of this path ("" = everything)
+  OrgScope scope = OrgScope::All();  // staff only
   std::optional<std::string> role;
   std::optional<std::string> text;  // substring of login or display name (case-insensitive ASCII)
   std::string after_id;

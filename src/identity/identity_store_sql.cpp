@@ -7,12 +7,12 @@
 
 #include "identity/identity_sql_rows.hpp"
 #include "identity/identity_store.hpp"
+#include "storage/sql_filter.hpp"
 
 namespace anxin::identity {
 namespace {
 
 using sql::kOrgColumns;
-using sql::kUserColumnCount;
 using sql::kUserColumns;
 using sql::Opt;
 using sql::OrgFromRow;
@@ -27,7 +27,8 @@ Value NullIfEmpty(const std::string& value) {
   return value;
 }
 
-// Escapes LIKE wildcards with '!' (every LIKE here says ESCAPE '!').
+// Escapes LIKE wildcards with '!' for the text search of ListUsers (which says ESCAPE '!'). Scopes
+// never use LIKE: they go through storage::SqlFilter::InScope.
 std::string EscapeLike(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -99,26 +100,19 @@ class SqlIdentityStore final : public IdentityStore {
   }
 
   Result<std::vector<Org>> ListOrgs(Tx& tx, const OrgQuery& query) override {
-    std::string sql = Sql({"SELECT ", kOrgColumns, " FROM orgs o WHERE o.id > ?"});
-    std::vector<Value> params{query.after_id};
-    if (!query.scope_path.empty()) {
-      sql += " AND o.path LIKE ? ESCAPE '!'";
-      params.emplace_back(EscapeLike(query.scope_path) + "%");
-    }
-    if (query.parent_id) {
-      sql += " AND o.parent_id = ?";
-      params.emplace_back(*query.parent_id);
-    }
-    sql += " ORDER BY o.id LIMIT ?";
-    params.emplace_back(static_cast<int64_t>(query.limit));
-    ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, params));
+    storage::SqlFilter filter;
+    filter.Where("o.id > ?", {query.after_id})
+        .InScope("o.path", query.scope)
+        .Equals("o.parent_id", query.parent_id)
+        .Bind(static_cast<int64_t>(query.limit));
+    ANXIN_ASSIGN_OR_RETURN(
+        std::vector<Row> rows,
+        tx.Query(Sql({"SELECT ", kOrgColumns, " FROM orgs o", filter.WhereSql(), " ORDER BY o.id LIMIT ?"}),
+                 filter.params()));
     std::vector<Org> orgs;
     orgs.reserve(rows.size());
     for (const Row& row : rows) {
       ANXIN_ASSIGN_OR_RETURN(Org org, OrgFromRow(row, 0));
-      // The LIKE above is the scope; this guards against SQLite's case-insensitive LIKE.
-      if (!query.scope_path.empty() && org.path.compare(0, query.scope_path.size(), query.scope_path) != 0)
-        continue;
       orgs.push_back(std::move(org));
     }
     return orgs;
@@ -201,35 +195,27 @@ class SqlIdentityStore final : public IdentityStore {
   }
 
   Result<std::vector<User>> ListUsers(Tx& tx, const UserQuery& query) override {
-    std::string sql = Sql({"SELECT ", kUserColumns,
-                           ", o.path FROM users u LEFT JOIN orgs o ON o.id = u.org_id "
-                           "WHERE u.kind = ? AND u.id > ?"});
-    std::vector<Value> params{std::string(UserKindName(query.kind)), query.after_id};
-    const bool scoped = query.kind == UserKind::kStaff && !query.scope_path.empty();
-    if (scoped) {
-      sql += " AND o.path LIKE ? ESCAPE '!'";
-      params.emplace_back(EscapeLike(query.scope_path) + "%");
-    }
+    storage::SqlFilter filter;
+    filter.Where("u.kind = ?", {std::string(UserKindName(query.kind))}).Where("u.id > ?", {query.after_id});
+    if (query.kind == UserKind::kStaff) filter.InScope("o.path", query.scope);
     if (query.role) {
-      sql += " AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role_code = ?)";
-      params.emplace_back(*query.role);
+      filter.Where("EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role_code = ?)",
+                   {*query.role});
     }
     if (query.text) {
       std::string pattern = "%" + EscapeLike(LowerAscii(*query.text)) + "%";
-      sql += " AND (u.login LIKE ? ESCAPE '!' OR LOWER(u.display_name) LIKE ? ESCAPE '!')";
-      params.emplace_back(pattern);
-      params.emplace_back(pattern);
+      filter.Where("(u.login LIKE ? ESCAPE '!' OR LOWER(u.display_name) LIKE ? ESCAPE '!')",
+                   {pattern, pattern});
     }
-    sql += " ORDER BY u.id LIMIT ?";
-    params.emplace_back(static_cast<int64_t>(query.limit));
-    ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, params));
+    filter.Bind(static_cast<int64_t>(query.limit));
+    ANXIN_ASSIGN_OR_RETURN(
+        std::vector<Row> rows,
+        tx.Query(Sql({"SELECT ", kUserColumns, " FROM users u LEFT JOIN orgs o ON o.id = u.org_id",
+                      filter.WhereSql(), " ORDER BY u.id LIMIT ?"}),
+                 filter.params()));
     std::vector<User> users;
     users.reserve(rows.size());
     for (const Row& row : rows) {
-      if (scoped) {
-        std::string path = row.Text(kUserColumnCount);
-        if (path.compare(0, query.scope_path.size(), query.scope_path) != 0) continue;
-      }
       ANXIN_ASSIGN_OR_RETURN(User user, UserFromRow(row, 0));
       users.push_back(std::move(user));
     }

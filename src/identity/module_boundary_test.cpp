@@ -5,23 +5,18 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
-#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "identity/identity.hpp"
+
 namespace anxin::identity {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Files that still name an identity table, each to be moved onto the Directory by its owner.
-// TODO(coordinator): remove once src/audit reads org paths through identity::Directory.
-const std::set<std::string> kKnownExceptions = {
-    "src/audit/audit_store_sql.cpp",  // looks up `orgs` for the scope of audit records
-};
 
 fs::path SourceDir() {
   const char* dir = std::getenv("ANXIN_SOURCE_DIR");
@@ -98,6 +93,52 @@ const std::regex& IdentityTableSql() {
   return kPattern;
 }
 
+// A role code quoted as an SQL string ('seller'): role codes reach SQL only as parameters.
+const std::regex& QuotedRoleCode() {
+  static const std::regex kPattern = [] {
+    std::string alternatives;
+    for (const char* code :
+         {kRoleSystemAdmin, kRoleOrgAdmin, kRoleDocAdmin, kRoleSeller, kRoleCashier, kRoleUnderwriter,
+          kRoleClaimsHandler, kRoleClaimsApprover, kRoleCsAgent, kRoleAuditor, kRoleCustomer}) {
+      alternatives += (alternatives.empty() ? "" : "|") + std::string(code);
+    }
+    return std::regex("'(" + alternatives + ")'");
+  }();
+  return kPattern;
+}
+
+// Returns "path: literal" for every string literal of the non-test .cpp files under `top`
+// directories of the source tree that `matches`, skipping files under `skip_prefix` ("" for none);
+// counts the files read in `scanned`.
+std::vector<std::string> Offenders(const fs::path& root, const std::regex& matches,
+                                   const std::string& skip_prefix, int& scanned) {
+  std::vector<std::string> offenders;
+  for (const char* top : {"src", "bench", "tests"}) {
+    if (!fs::is_directory(root / top)) continue;
+    for (const fs::directory_entry& entry : fs::recursive_directory_iterator(root / top)) {
+      if (!entry.is_regular_file() || entry.path().extension() != ".cpp") continue;
+      const std::string rel = fs::relative(entry.path(), root).generic_string();
+      if (!skip_prefix.empty() && rel.rfind(skip_prefix, 0) == 0) continue;
+      // Tests may look at any table to check what a module stored.
+      if (rel.size() > 9 && rel.compare(rel.size() - 9, 9, "_test.cpp") == 0) continue;
+      std::ifstream in(entry.path());
+      std::stringstream text;
+      text << in.rdbuf();
+      ++scanned;
+      for (const std::string& literal : StringLiterals(text.str())) {
+        if (std::regex_search(literal, matches)) offenders.push_back(rel + ": " + literal.substr(0, 160));
+      }
+    }
+  }
+  return offenders;
+}
+
+std::string Listed(const std::vector<std::string>& lines) {
+  std::string all;
+  for (const std::string& line : lines) all += "  " + line + "\n";
+  return all;
+}
+
 TEST(ModuleBoundaryTest, FindsSqlNamingIdentityTablesInLiterals) {
   const std::string source = R"src(
     // SELECT path FROM orgs in a comment is not SQL
@@ -119,39 +160,30 @@ TEST(ModuleBoundaryTest, NoSqlOutsideIdentityNamesIdentityTables) {
   const fs::path root = SourceDir();
   ASSERT_FALSE(root.empty()) << "ANXIN_SOURCE_DIR is not set";
   ASSERT_TRUE(fs::is_directory(root / "src" / "identity")) << root;
-  std::vector<std::string> offenders;
-  std::set<std::string> exceptions_seen;
   int scanned = 0;
-  for (const char* top : {"src", "bench", "tests"}) {
-    if (!fs::is_directory(root / top)) continue;
-    for (const fs::directory_entry& entry : fs::recursive_directory_iterator(root / top)) {
-      if (!entry.is_regular_file() || entry.path().extension() != ".cpp") continue;
-      const std::string rel = fs::relative(entry.path(), root).generic_string();
-      if (rel.rfind("src/identity/", 0) == 0) continue;
-      // Tests may look at any table to check what a module stored.
-      if (rel.size() > 9 && rel.compare(rel.size() - 9, 9, "_test.cpp") == 0) continue;
-      std::ifstream in(entry.path());
-      std::stringstream text;
-      text << in.rdbuf();
-      ++scanned;
-      for (const std::string& literal : StringLiterals(text.str())) {
-        if (!std::regex_search(literal, IdentityTableSql())) continue;
-        if (kKnownExceptions.count(rel) > 0) {
-          exceptions_seen.insert(rel);
-          continue;
-        }
-        offenders.push_back(rel + ": " + literal.substr(0, 160));
-      }
-    }
-  }
+  const std::vector<std::string> offenders = Offenders(root, IdentityTableSql(), "src/identity/", scanned);
   EXPECT_GT(scanned, 50);
   EXPECT_TRUE(offenders.empty())
       << "SQL outside src/identity names identity tables; use identity::Directory:\n"
-      << [&] {
-           std::string all;
-           for (const std::string& o : offenders) all += "  " + o + "\n";
-           return all;
-         }();
+      << Listed(offenders);
+}
+
+TEST(ModuleBoundaryTest, FindsQuotedRoleCodes) {
+  EXPECT_TRUE(std::regex_search(std::string("WHERE role_code = 'seller'"), QuotedRoleCode()));
+  EXPECT_TRUE(std::regex_search(std::string("IN ('auditor', 'x')"), QuotedRoleCode()));
+  EXPECT_FALSE(std::regex_search(std::string("WHERE role_code = ?"), QuotedRoleCode()));
+  EXPECT_FALSE(std::regex_search(std::string("group_by 'sellers'"), QuotedRoleCode()));
+}
+
+TEST(ModuleBoundaryTest, NoSqlAnywhereQuotesARoleCode) {
+  const fs::path root = SourceDir();
+  ASSERT_FALSE(root.empty()) << "ANXIN_SOURCE_DIR is not set";
+  int scanned = 0;
+  const std::vector<std::string> offenders = Offenders(root, QuotedRoleCode(), "", scanned);
+  EXPECT_GT(scanned, 50);
+  EXPECT_TRUE(offenders.empty()) << "role codes are parameters (identity's kRole... constants), never SQL "
+                                    "literals:\n"
+                                 << Listed(offenders);
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "common/clock.hpp"
-#include "common/validation.hpp"
 #include "http/query_spec.hpp"
 #include "http/route_support.hpp"
 
@@ -22,49 +21,22 @@ using http::schema::String;
 
 constexpr int kMaxLimit = 200;
 constexpr int kDefaultLimit = 50;
-constexpr size_t kMaxFilterLength = 128;
+// The longest ref_id a message may carry is 128 characters (SqlOutbox::Prepare), up to 4 bytes each.
+constexpr size_t kMaxRefIdBytes = 512;
 
-Result<OutboxFilter> ParseFilter(const http::Request& request) {
-  std::vector<FieldError> errors;
-  OutboxFilter filter;
-  filter.limit = kDefaultLimit;
-  if (std::optional<std::string> status = http::NonEmptyQuery(request, "status")) {
-    filter.status = ParseMessageStatus(*status);
-    if (!filter.status) {
-      errors.push_back(
-          {"status", "invalid_value", {"应为 pending、sent 或 failed", "must be pending, sent or failed"}});
-    }
-  }
-  for (const char* name : {"ref_type", "ref_id"}) {
-    std::optional<std::string> value = http::NonEmptyQuery(request, name);
-    if (!value) continue;
-    if (!IsValidUtf8(*value)) {
-      errors.push_back({name, "invalid_format", {"包含无效字符", "contains invalid characters"}});
-    } else if (Utf8Length(*value) > kMaxFilterLength) {
-      errors.push_back({name, "too_long", {"不能超过 128 个字符", "must be at most 128 characters"}});
-    } else {
-      (std::string_view(name) == "ref_type" ? filter.ref_type : filter.ref_id) = *value;
-    }
-  }
-  // An empty limit, like an empty filter, means the default.
-  if (http::NonEmptyQuery(request, "limit")) {
-    filter.limit = http::ValueOrCollect(http::LimitParam(request, kDefaultLimit, kMaxLimit), errors)
-                       .value_or(kDefaultLimit);
-  }
-  if (!errors.empty()) return Status::Invalid(std::move(errors));
-  return filter;
-}
-
-Result<http::Response> ListOutbox(storage::Database& db, http::Request& request) {
-  if (request.Caller().kind != UserKind::kStaff) {
-    return Status(StatusCode::kPermissionDenied, "permission_denied",
-                  {"只有机构员工可以查看短信发送记录", "only staff may read the outbox"});
-  }
-  ANXIN_ASSIGN_OR_RETURN(OutboxFilter filter, ParseFilter(request));
-  ANXIN_ASSIGN_OR_RETURN(std::vector<OutboxEntry> entries,
-                         db.ReadResult<std::vector<OutboxEntry>>(
-                             [&](storage::Tx& tx) { return OutboxStore::List(tx, filter); }));
-  return http::JsonResponse(200, {{"items", http::JsonArray(entries, OutboxEntryJson)}});
+const http::QuerySpec<OutboxFilter>& OutboxQuerySpec() {
+  static const auto* spec =
+      &(*new http::QuerySpec<OutboxFilter>())
+           .Enum("status", &OutboxFilter::status, kMessageStatuses,
+                 {.description = "Only messages in this state."})
+           .Enum(
+               "ref_type", &OutboxFilter::ref_type, kOutboxRefTypes,
+               {.description = "Only messages about this kind of object: a policy (the activation notice) or "
+                               "an inbound SMS (the reply to one that could not be used)."})
+           .Text("ref_id", &OutboxFilter::ref_id,
+                 {.max_len = kMaxRefIdBytes, .description = "Only messages about the object with this id."})
+           .Limit(&OutboxFilter::limit, kDefaultLimit, kMaxLimit);
+  return *spec;
 }
 
 nlohmann::json ResponseSchema() {
@@ -73,9 +45,9 @@ nlohmann::json ResponseSchema() {
               {"channel", String()},
               {"recipient_masked", String()},
               {"template_code", String()},
-              {"ref_type", String()},
+              {"ref_type", Enum(kOutboxRefTypes.Names())},
               {"ref_id", String()},
-              {"status", Enum({"pending", "sent", "failed"})},
+              {"status", Enum(kMessageStatuses.Names())},
               {"attempts", Integer()},
               {"next_attempt_at", DateTime()},
               {"created_at", DateTime()},
@@ -126,17 +98,24 @@ nlohmann::json OutboxEntryJson(const OutboxEntry& entry) {
       {"provider_message_id", http::NullOr(entry.provider_message_id)}};
 }
 
-void RegisterNotifyRoutes(http::Router& router, storage::Database& db) {
+void RegisterNotifyRoutes(http::Router& router, const OutboxService& outbox) {
   http::Route route;
   route.method = "GET";
   route.pattern = "/api/v1/outbox";
   route.access = http::Access::kPermission;
-  route.permission = "audit.read";
-  route.summary = "List outgoing messages (masked recipients, no text), newest first";
+  route.permission = std::string(kPermOutboxRead);
+  route.summary = "List outgoing messages (masked recipients, no text), newest first, in the caller's scope";
+  route.description =
+      "Staff see the messages about organisations in their subtree; the head office also those about "
+      "no organisation (replies to unusable inbound SMS). Demo roles: system_admin, org_admin.";
   route.tag = "notify";
   route.response_schema = ResponseSchema();
-  route.query_parameters = {"status", "ref_type", "ref_id", "limit"};
-  route.handler = [&db](http::Request& request) { return ListOutbox(db, request); };
+  route.query_parameters = OutboxQuerySpec().Parameters();
+  route.handler = [&outbox](http::Request& request) -> Result<http::Response> {
+    ANXIN_ASSIGN_OR_RETURN(OutboxFilter filter, OutboxQuerySpec().Read(request));
+    ANXIN_ASSIGN_OR_RETURN(std::vector<OutboxEntry> entries, outbox.List(http::ActorOf(request), filter));
+    return http::JsonResponse(200, {{"items", http::JsonArray(entries, OutboxEntryJson)}});
+  };
   router.Add(std::move(route));
 }
 
@@ -159,7 +138,7 @@ void RegisterSmsSimulatorRoutes(http::Router& router, const SmsSimulator& simula
        {"to_masked", String()},
        {"template_code", String()},
        {"text", String()},
-       {"status", Enum({"pending", "sent", "failed"})},
+       {"status", Enum(kMessageStatuses.Names())},
        {"created_at", DateTime()},
        {"sent_at", Nullable(DateTime())},
        {"ref_type", String()},

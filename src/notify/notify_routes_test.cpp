@@ -19,28 +19,47 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+Actor StaffActor(const Principal& principal) {
+  Actor actor;
+  actor.principal = &principal;
+  return actor;
+}
+
 class NotifyRoutesTest : public OutboxTestBase {
  protected:
   void SetUp() override {
     OutboxTestBase::SetUp();
-    Principal auditor;
+    Principal operations;
+    operations.user_id = "OPS";
+    operations.kind = UserKind::kStaff;
+    operations.org_id = "HQ";
+    operations.org_path = "/HQ/";
+    operations.permissions = {"outbox.read"};
+    auth_.principals["ops"] = operations;
+    Principal branch = operations;
+    branch.user_id = "BRANCH";
+    branch.org_id = "BJ";
+    branch.org_path = "/HQ/BJ/";
+    auth_.principals["branch"] = branch;
+    // audit.read no longer opens the outbox.
+    Principal auditor = operations;
     auditor.user_id = "AUDITOR";
-    auditor.kind = UserKind::kStaff;
-    auditor.org_id = "HQ";
-    auditor.org_path = "/HQ/";
     auditor.permissions = {"audit.read"};
     auth_.principals["auditor"] = auditor;
-    Principal seller = auditor;
-    seller.user_id = "SELLER";
-    seller.permissions = {"card.sale"};
-    auth_.principals["seller"] = seller;
     Principal customer;
     customer.user_id = "CUSTOMER";
     customer.kind = UserKind::kCustomer;
-    customer.permissions = {"audit.read"};
+    customer.permissions = {"outbox.read"};
     auth_.principals["customer"] = customer;
     router_.SetAuthenticator(&auth_);
-    RegisterNotifyRoutes(router_, *db_);
+    service_ = std::make_unique<OutboxService>(*db_);
+    RegisterNotifyRoutes(router_, *service_);
+  }
+
+  std::string EnqueueAbout(const std::string& org_path, std::string ref_id) {
+    OutboundMessage message = Message("消息", kPhone, std::move(ref_id));
+    message.org_path = org_path;
+    return Enqueue(message);
   }
 
   http::Response Get(const std::string& token, std::map<std::string, std::string> query = {}) {
@@ -57,6 +76,7 @@ class NotifyRoutesTest : public OutboxTestBase {
     return ids;
   }
 
+  std::unique_ptr<OutboxService> service_;
   http::testing::TokenAuthenticator auth_;
   http::Router router_;
 };
@@ -66,7 +86,7 @@ TEST_F(NotifyRoutesTest, ListsMessagesWithMaskedRecipientsAndWithoutText) {
   auto dispatcher = MakeDispatcher();
   ASSERT_EQ(*dispatcher->DispatchOnce(), 1);
 
-  const http::Response response = Get("auditor");
+  const http::Response response = Get("ops");
   ASSERT_EQ(response.status, 200) << response.body;
   const nlohmann::json body = nlohmann::json::parse(response.body);
   ASSERT_EQ(body.at("items").size(), 1U);
@@ -97,38 +117,102 @@ TEST_F(NotifyRoutesTest, FiltersByStatusReferenceAndLimit) {
   auto dispatcher = MakeDispatcher({.batch = 1});
   ASSERT_EQ(*dispatcher->DispatchOnce(), 1);  // a fails for good
 
-  EXPECT_THAT(Ids(Get("auditor")), ElementsAre(c, b, a));
-  EXPECT_THAT(Ids(Get("auditor", {{"ref_type", "policy"}, {"ref_id", "P1"}})), ElementsAre(c, a));
-  EXPECT_THAT(Ids(Get("auditor", {{"status", "failed"}})), ElementsAre(a));
-  EXPECT_THAT(Ids(Get("auditor", {{"status", "pending"}})), ElementsAre(c, b));
-  EXPECT_THAT(Ids(Get("auditor", {{"limit", "1"}})), ElementsAre(c));
-  EXPECT_THAT(Ids(Get("auditor", {{"status", ""}, {"ref_id", ""}})),
-              ElementsAre(c, b, a));  // empty: no filter
+  EXPECT_THAT(Ids(Get("ops")), ElementsAre(c, b, a));
+  EXPECT_THAT(Ids(Get("ops", {{"ref_type", "policy"}, {"ref_id", "P1"}})), ElementsAre(c, a));
+  EXPECT_THAT(Ids(Get("ops", {{"status", "failed"}})), ElementsAre(a));
+  EXPECT_THAT(Ids(Get("ops", {{"status", "pending"}})), ElementsAre(c, b));
+  EXPECT_THAT(Ids(Get("ops", {{"limit", "1"}})), ElementsAre(c));
+  EXPECT_THAT(Ids(Get("ops", {{"status", ""}, {"ref_id", ""}})), ElementsAre(c, b, a));  // empty: no filter
 }
 
 TEST_F(NotifyRoutesTest, RejectsInvalidParametersNamingEachOne) {
-  const http::Response response =
-      Get("auditor", {{"status", "done"}, {"limit", "0"}, {"ref_id", std::string(129, 'x')}});
+  const http::Response response = Get(
+      "ops", {{"status", "done"}, {"ref_type", "card"}, {"limit", "0"}, {"ref_id", std::string(513, 'x')}});
   ASSERT_EQ(response.status, 400) << response.body;
   const nlohmann::json body = nlohmann::json::parse(response.body);
   EXPECT_EQ(body.at("code"), "validation_failed");
   std::vector<std::string> fields;
   for (const nlohmann::json& error : body.at("errors"))
     fields.push_back(error.at("field").get<std::string>());
-  EXPECT_THAT(fields, ElementsAre("status", "ref_id", "limit"));
+  EXPECT_THAT(fields, ElementsAre("status", "ref_type", "ref_id", "limit"));
 
   for (const char* limit : {"201", "abc", "-1", "1.5"}) {
-    EXPECT_EQ(Get("auditor", {{"limit", limit}}).status, 400) << limit;
+    const http::Response bad = Get("ops", {{"limit", limit}});
+    EXPECT_EQ(bad.status, 400) << limit;
+    EXPECT_EQ(nlohmann::json::parse(bad.body).at("errors").at(0).at("field"), "limit") << limit;
   }
-  EXPECT_EQ(Get("auditor", {{"ref_type", "\xff"}}).status, 400);
+  for (const char* ref_type : {"\xff", "Policy", "policy "}) {
+    const http::Response bad = Get("ops", {{"ref_type", ref_type}});
+    EXPECT_EQ(bad.status, 400) << ref_type;
+    EXPECT_EQ(nlohmann::json::parse(bad.body).at("errors").at(0).at("field"), "ref_type") << ref_type;
+  }
+  EXPECT_EQ(Get("ops", {{"ref_id", "\xff"}}).status, 400);
+}
+
+TEST_F(NotifyRoutesTest, ABranchSeesOnlyItsSubtreeAndTheHeadOfficeAlsoMessagesOfNoOrganisation) {
+  const std::string none = EnqueueAbout("", "N");
+  clock_.Advance(1);
+  const std::string bj = EnqueueAbout("/HQ/BJ/", "B");
+  clock_.Advance(1);
+  const std::string bj01 = EnqueueAbout("/HQ/BJ/BJ01/", "B1");
+  clock_.Advance(1);
+  const std::string sh = EnqueueAbout("/HQ/SH/", "S");
+  clock_.Advance(1);
+  // Paths that a LIKE prefix or a case-insensitive comparison would take for the branch's.
+  const std::string upper = EnqueueAbout("/HQ/bj/", "U");
+  clock_.Advance(1);
+  const std::string longer = EnqueueAbout("/HQ/BJX/", "X");
+
+  EXPECT_THAT(Ids(Get("ops")), ElementsAre(longer, upper, sh, bj01, bj, none));
+  EXPECT_THAT(Ids(Get("branch")), ElementsAre(bj01, bj));
+  // A filter cannot reach out of the scope.
+  EXPECT_THAT(Ids(Get("branch", {{"ref_id", "S"}})), ::testing::IsEmpty());
+  EXPECT_THAT(Ids(Get("branch", {{"ref_id", "N"}})), ::testing::IsEmpty());
+  EXPECT_THAT(Ids(Get("branch", {{"ref_id", "B1"}})), ElementsAre(bj01));
 }
 
 TEST_F(NotifyRoutesTest, RefusesCallersWithoutThePermissionAndCustomers) {
-  EXPECT_EQ(Get("seller").status, 403);
+  const http::Response auditor = Get("auditor");
+  EXPECT_EQ(auditor.status, 403);
+  EXPECT_EQ(nlohmann::json::parse(auditor.body).at("code"), "permission_denied");
   const http::Response customer = Get("customer");
   EXPECT_EQ(customer.status, 403);
   EXPECT_EQ(nlohmann::json::parse(customer.body).at("code"), "permission_denied");
   EXPECT_EQ(Get("nobody").status, 401);
+}
+
+TEST_F(NotifyRoutesTest, TheServiceChecksThePermissionItselfAndLetsTheSystemSeeAll) {
+  const std::string none = EnqueueAbout("", "N");
+  clock_.Advance(1);
+  const std::string sh = EnqueueAbout("/HQ/SH/", "S");
+  Principal seller;
+  seller.user_id = "SELLER";
+  seller.kind = UserKind::kStaff;
+  seller.org_id = "HQ";
+  seller.org_path = "/HQ/";
+  seller.permissions = {"card.sale", "audit.read"};
+  Result<std::vector<OutboxEntry>> refused = service_->List(StaffActor(seller), {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(refused.status().reason(), "permission_denied");
+  Result<std::vector<OutboxEntry>> anonymous = service_->List(Actor{}, {});
+  ASSERT_FALSE(anonymous.ok());
+  EXPECT_EQ(anonymous.status().code(), StatusCode::kUnauthenticated);
+
+  // The caller's scope replaces whatever the filter said.
+  Principal branch = seller;
+  branch.org_path = "/HQ/BJ/";
+  branch.permissions = {"outbox.read"};
+  Result<std::vector<OutboxEntry>> widened =
+      service_->List(StaffActor(branch), OutboxFilter{.scope = OrgScope::All()});
+  ASSERT_TRUE(widened.ok()) << widened.status().ToString();
+  EXPECT_TRUE(widened->empty());
+
+  Result<std::vector<OutboxEntry>> all = service_->List(Actor::System("test"), {});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 2U);
+  EXPECT_EQ((*all)[0].id, sh);
+  EXPECT_EQ((*all)[1].id, none);
 }
 
 // --- the SMS gateway simulator (issue 7 §7) ---

@@ -5,10 +5,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/enum_table.hpp"
 #include "common/status.hpp"
 #include "storage/database.hpp"
 
 namespace anxin::notify {
+
+// What an outgoing message is about: a policy (the activation notice) or an inbound SMS (the reply
+// to one that could not be used). The set is closed: Outbox::Prepare refuses any other ref_type.
+enum class OutboxRefType { kPolicy, kSms };
+inline constexpr EnumTable<OutboxRefType, 2> kOutboxRefTypes{{{
+    {OutboxRefType::kPolicy, "policy"},
+    {OutboxRefType::kSms, "sms"},
+}}};
 
 // A message to send, enqueued in the same transaction as the change it reports, so it is sent if
 // and only if that change commits (the transactional outbox). A dispatcher sends it afterwards,
@@ -18,7 +27,7 @@ struct OutboundMessage {
   std::string recipient;        // phone number (clear in memory; sealed at rest)
   std::string template_code;    // "card_activated", "card_activation_failed", ...
   std::string text;             // rendered message, Chinese
-  std::string ref_type;         // what it is about ("policy", "card")
+  std::string ref_type;         // what it is about: a name of kOutboxRefTypes
   std::string ref_id;
   std::string org_path;  // the organisation it concerns (scopes lists of messages); "" for none
 };

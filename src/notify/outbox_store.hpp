@@ -10,6 +10,7 @@
 #include "common/access.hpp"
 #include "common/clock.hpp"
 #include "common/crypto.hpp"
+#include "common/enum_table.hpp"
 #include "common/status.hpp"
 #include "notify/outbox.hpp"
 #include "storage/database.hpp"
@@ -21,11 +22,20 @@ inline constexpr size_t kMaxMessageTextLength = 500;
 
 // Where a message stands: waiting (or being sent), sent, or given up.
 enum class MessageStatus { kPending, kSent, kFailed };
+inline constexpr EnumTable<MessageStatus, 3> kMessageStatuses{{{
+    {MessageStatus::kPending, "pending"},
+    {MessageStatus::kSent, "sent"},
+    {MessageStatus::kFailed, "failed"},
+}}};
 
 // Returns "pending", "sent" or "failed".
-[[nodiscard]] std::string_view MessageStatusName(MessageStatus status);
+[[nodiscard]] inline std::string_view MessageStatusName(MessageStatus status) {
+  return kMessageStatuses.Name(status);
+}
 // Parses a MessageStatusName; nullopt for anything else.
-[[nodiscard]] std::optional<MessageStatus> ParseMessageStatus(std::string_view name);
+[[nodiscard]] inline std::optional<MessageStatus> ParseMessageStatus(std::string_view name) {
+  return kMessageStatuses.Parse(name);
+}
 
 // The Outbox over the outbox_messages table. The recipient and the text are sealed with `keys`
 // (RULES.md §6); the recipient's look-up hash (purpose "phone") and masked form are kept beside
@@ -38,7 +48,8 @@ class SqlOutbox final : public Outbox {
   // kInvalidArgument "validation_failed" with a field per problem (channel "unsupported" unless
   // "sms"; recipient "invalid_format" unless a mainland mobile number; text "required",
   // "invalid_format" (not UTF-8) or "too_long" (over kMaxMessageTextLength characters);
-  // template_code "required" or "invalid_format"; ref_type / ref_id "too_long"), or the
+  // template_code "required" or "invalid_format"; ref_type "invalid_value" unless a name of
+  // kOutboxRefTypes; ref_id "invalid_format" or "too_long"), or the
   // database's error.
   Result<std::string> Enqueue(storage::Tx& tx, const OutboundMessage& message) const override;
   // Validates (the errors of Enqueue) and seals `message`; the message is stamped now.
@@ -67,12 +78,15 @@ struct OutboxEntry {
   std::optional<std::string> provider_message_id;
 };
 
-// Which messages to list: every given field must match. Newest first, at most `limit`.
+// Which messages to list: every given field must match, and the message's organisation must lie
+// in `scope` (messages about no organisation only for OrgScope::All()). Newest first, at most
+// `limit`.
 struct OutboxFilter {
   std::optional<MessageStatus> status;
-  std::optional<std::string> ref_type;
+  std::optional<OutboxRefType> ref_type;
   std::optional<std::string> ref_id;
   int limit = 50;
+  OrgScope scope = OrgScope::All();
 };
 
 // A message with its text still sealed, for the SMS simulator.
@@ -121,7 +135,7 @@ class OutboxStore {
                                  const std::string& error);
   // Gives a claimed message back unsent: due at `now_ms`, the claim's attempt not counted.
   static Result<bool> Release(storage::Tx& tx, const std::string& id, int64_t attempts, int64_t now_ms);
-  // Lists messages matching `filter`, newest first.
+  // Lists messages matching `filter` (its scope included, in SQL), newest first.
   static Result<std::vector<OutboxEntry>> List(storage::Tx& tx, const OutboxFilter& filter);
   // Lists the newest `limit` messages about organisations in `scope` (messages about no
   // organisation only for OrgScope::All()), newest first, texts sealed.

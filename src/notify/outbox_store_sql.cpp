@@ -43,25 +43,6 @@ Result<MessageStatus> StatusFromColumn(const std::string& text) {
 
 }  // namespace
 
-std::string_view MessageStatusName(MessageStatus status) {
-  switch (status) {
-    case MessageStatus::kPending:
-      return "pending";
-    case MessageStatus::kSent:
-      return "sent";
-    case MessageStatus::kFailed:
-      return "failed";
-  }
-  return "pending";
-}
-
-std::optional<MessageStatus> ParseMessageStatus(std::string_view name) {
-  for (MessageStatus status : {MessageStatus::kPending, MessageStatus::kSent, MessageStatus::kFailed}) {
-    if (MessageStatusName(status) == name) return status;
-  }
-  return std::nullopt;
-}
-
 Result<PreparedMessage> SqlOutbox::Prepare(const OutboundMessage& message) const {
   std::vector<FieldError> errors;
   if (message.channel != "sms") {
@@ -90,7 +71,11 @@ Result<PreparedMessage> SqlOutbox::Prepare(const OutboundMessage& message) const
                       {"模板代码只能包含小写字母、数字、下划线、点和连字符，最多 64 个字符",
                        "the template code must be at most 64 of a-z, 0-9, '_', '.', '-'"}});
   }
-  CheckRef(message.ref_type, "ref_type", errors);
+  if (!kOutboxRefTypes.Parse(message.ref_type)) {
+    errors.push_back({"ref_type",
+                      "invalid_value",
+                      {"消息关联对象类型无效", "ref_type must be one of the outbox's reference types"}});
+  }
   CheckRef(message.ref_id, "ref_id", errors);
   if (!errors.empty()) return Status::Invalid(std::move(errors));
 
@@ -196,26 +181,21 @@ Result<bool> OutboxStore::Release(storage::Tx& tx, const std::string& id, int64_
 }
 
 Result<std::vector<OutboxEntry>> OutboxStore::List(storage::Tx& tx, const OutboxFilter& filter) {
-  std::string sql =
+  std::optional<std::string> status;
+  if (filter.status) status = std::string(MessageStatusName(*filter.status));
+  std::optional<std::string> ref_type;
+  if (filter.ref_type) ref_type = std::string(kOutboxRefTypes.Name(*filter.ref_type));
+  storage::SqlFilter where;
+  where.InScope("org_path", filter.scope)
+      .Equals("status", status)
+      .Equals("ref_type", ref_type)
+      .Equals("ref_id", filter.ref_id)
+      .Bind(static_cast<int64_t>(filter.limit));
+  const std::string sql =
       "SELECT id, channel, recipient_masked, template_code, ref_type, ref_id, status, attempts, "
-      "next_attempt_at, "
-      "created_at, sent_at, last_error, provider_message_id FROM outbox_messages WHERE 1 = 1";
-  std::vector<storage::Value> params;
-  if (filter.status) {
-    sql += " AND status = ?";
-    params.emplace_back(std::string(MessageStatusName(*filter.status)));
-  }
-  if (filter.ref_type) {
-    sql += " AND ref_type = ?";
-    params.emplace_back(*filter.ref_type);
-  }
-  if (filter.ref_id) {
-    sql += " AND ref_id = ?";
-    params.emplace_back(*filter.ref_id);
-  }
-  sql += " ORDER BY created_at DESC, id DESC LIMIT ?";
-  params.emplace_back(static_cast<int64_t>(filter.limit));
-  ANXIN_ASSIGN_OR_RETURN(std::vector<storage::Row> rows, tx.Query(sql, params));
+      "next_attempt_at, created_at, sent_at, last_error, provider_message_id FROM outbox_messages" +
+      where.WhereSql() + " ORDER BY created_at DESC, id DESC LIMIT ?";
+  ANXIN_ASSIGN_OR_RETURN(std::vector<storage::Row> rows, tx.Query(sql, where.params()));
   std::vector<OutboxEntry> entries;
   entries.reserve(rows.size());
   for (const storage::Row& row : rows) {

@@ -71,6 +71,9 @@ TEST_F(OutboxStoreTest, EnqueueRejectsInvalidMessagesNamingTheField) {
        "template_code", "invalid_format"},
       {"long ref_id", With([](OutboundMessage& m) { m.ref_id = std::string(129, 'x'); }), "ref_id",
        "too_long"},
+      {"unknown ref_type", With([](OutboundMessage& m) { m.ref_type = "card"; }), "ref_type",
+       "invalid_value"},
+      {"empty ref_type", With([](OutboundMessage& m) { m.ref_type = ""; }), "ref_type", "invalid_value"},
   };
   for (const InvalidCase& c : cases) {
     Result<std::string> id =
@@ -94,7 +97,7 @@ TEST_F(OutboxStoreTest, EnqueueReportsEveryInvalidFieldAtOnce) {
   ASSERT_FALSE(id.ok());
   std::vector<std::string> fields;
   for (const FieldError& error : id.status().fields()) fields.push_back(error.field);
-  EXPECT_THAT(fields, ElementsAre("channel", "recipient", "text", "template_code"));
+  EXPECT_THAT(fields, ElementsAre("channel", "recipient", "text", "template_code", "ref_type"));
 }
 
 TEST_F(OutboxStoreTest, EnqueueAcceptsTextOfExactly500Characters) {
@@ -276,9 +279,10 @@ TEST_F(OutboxStoreTest, ListFiltersByStatusAndReferenceNewestFirst) {
   EXPECT_THAT(ids(List()), ElementsAre(c, b, a));
   EXPECT_THAT(ids(List({.ref_id = "P1"})), ElementsAre(c, a));
   EXPECT_THAT(ids(List({.status = MessageStatus::kFailed})), ElementsAre(a));
-  EXPECT_THAT(ids(List({.status = MessageStatus::kPending, .ref_type = "policy", .ref_id = "P1"})),
-              ElementsAre(c));
-  EXPECT_TRUE(List({.ref_type = "card"}).empty());
+  EXPECT_THAT(
+      ids(List({.status = MessageStatus::kPending, .ref_type = OutboxRefType::kPolicy, .ref_id = "P1"})),
+      ElementsAre(c));
+  EXPECT_TRUE(List({.ref_type = OutboxRefType::kSms}).empty());
   EXPECT_EQ(Get(c).recipient_masked, "139****1111");
   EXPECT_EQ(Get(a).last_error, "sms_rejected");
 }
