@@ -28,12 +28,14 @@
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
 #include "app/test_platform.hpp"
+#include "http/openapi.hpp"
 
 namespace anxin::app {
 namespace {
@@ -181,6 +183,32 @@ class ScenarioRunner {
  private:
   void Fail(const std::string& where, const std::string& what) { ADD_FAILURE() << where << ": " << what; }
 
+  // A success answer's media type (a PDF, a CSV, JSON) must be one its route declares in the
+  // OpenAPI document, so a client generated from the document reads it right.
+  void CheckDeclaredContentType(const std::string& method, const std::string& target,
+                                const testing::HttpReply& reply, const std::string& where) {
+    if (reply.status < 200 || reply.status >= 300 || reply.body.empty()) return;
+    const std::string path = target.substr(0, target.find('?'));
+    const http::Router::Match match = platform_.app().router().Find(method, path, nullptr);
+    if (match.route == nullptr) return;
+    if (openapi_.is_null()) openapi_ = http::BuildOpenApi(platform_.app().router(), "test");
+    std::string media_type = reply.Header("content-type");
+    media_type = media_type.substr(0, media_type.find(';'));
+    std::string lower_method = method;
+    for (char& c : lower_method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    json content = json::object();
+    const json& paths = openapi_.at("paths");
+    const std::string status = std::to_string(reply.status);
+    if (paths.contains(match.route->pattern) && paths[match.route->pattern].contains(lower_method)) {
+      const json& responses = paths[match.route->pattern][lower_method].value("responses", json::object());
+      if (responses.contains(status)) content = responses[status].value("content", json::object());
+    }
+    if (!content.contains(media_type)) {
+      Fail(where, method + " " + match.route->pattern + " answered " + media_type +
+                      ", which its OpenAPI declaration does not list: " + content.dump());
+    }
+  }
+
   void SetClock(const json& value, const std::string& where) {
     Result<int64_t> at =
         value.is_string() ? ParseTimestamp(value.get<std::string>()) : Status::NotFound("time");
@@ -240,6 +268,7 @@ class ScenarioRunner {
       return Fail(where, "status " + std::to_string(reply.status) + ", expected " + expect["status"].dump() +
                              "\nbody: " + reply.body.substr(0, 2000));
     }
+    CheckDeclaredContentType(request.at("method"), request.at("path"), reply, where);
     if (expect.contains("json")) {
       const std::string diff = Match(SubstituteJson(expect["json"], vars_), &actual, "$");
       if (!diff.empty()) Fail(where, diff + "\nbody: " + reply.body.substr(0, 2000));
@@ -314,6 +343,7 @@ class ScenarioRunner {
 
   const std::string file_;
   TestPlatform& platform_;
+  json openapi_;  // built on first use
   testing::HttpClient client_;
   std::map<std::string, std::string> vars_;
   std::map<std::string, std::string> tokens_;

@@ -42,12 +42,18 @@ class TestPlatform {
   // tests' fast one.
   explicit TestPlatform(bool real_argon2 = false) : TestPlatform(OpenDb(), real_argon2) {}
 
+  // Builds the platform with the SMS gateway's inbound webhook on, verified with `sms_inbound_secret`.
+  explicit TestPlatform(const std::string& sms_inbound_secret)
+      : TestPlatform(OpenDb(), false, sms_inbound_secret) {}
+
   // Builds the platform around `db` (open and migrated).
-  TestPlatform(std::unique_ptr<storage::Database> db, bool real_argon2) {
+  TestPlatform(std::unique_ptr<storage::Database> db, bool real_argon2,
+               const std::string& sms_inbound_secret = "") {
     std::array<uint8_t, 32> key{};
     for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(i * 7 + 1);
     Application::Options options;
     options.hasher = real_argon2 ? nullptr : &hasher_;
+    options.sms_inbound_secret = sms_inbound_secret;
     app_ = std::make_unique<Application>(std::move(db), KeyRing::FromKey(key), clock_, options);
     const std::string source =
         std::getenv("ANXIN_SOURCE_DIR") ? std::getenv("ANXIN_SOURCE_DIR") : ANXIN_SOURCE_DIR_DEFAULT;

@@ -6,8 +6,10 @@
 #include <string_view>
 #include <vector>
 
+#include "common/enum_table.hpp"
 #include "common/money.hpp"
 #include "common/status.hpp"
+#include "products/product.hpp"
 
 namespace anxin::cards {
 
@@ -72,7 +74,29 @@ enum class StartRule {
   kHolderChoice,  // a date the holder picks, from the day after activation up to start_within_days
 };
 
-enum class TermUnit { kDay, kMonth, kYear };
+inline constexpr EnumTable<StartRule, 2> kStartRules{{{
+    {StartRule::kNextDay, "next_day"},
+    {StartRule::kHolderChoice, "holder_choice"},
+}}};
+
+// A card type's term is a product term: one unit type and one table (products::kTermUnits).
+using products::TermUnit;
+
+// Whether new batches of a card type may be created.
+enum class CardTypeStatus { kActive, kDisabled };
+
+inline constexpr EnumTable<CardTypeStatus, 2> kCardTypeStatuses{{{
+    {CardTypeStatus::kActive, "active"},
+    {CardTypeStatus::kDisabled, "disabled"},
+}}};
+
+// Who holds a card in stock: an organisation node, or a person (an authorised staff member).
+enum class HolderType { kOrg, kPerson };
+
+inline constexpr EnumTable<HolderType, 2> kHolderTypes{{{
+    {HolderType::kOrg, "org"},
+    {HolderType::kPerson, "person"},
+}}};
 
 struct CardType {
   std::string id;
@@ -88,7 +112,7 @@ struct CardType {
   int64_t validity_days = 365;
   StartRule start_rule = StartRule::kNextDay;
   int64_t start_within_days = 0;
-  std::string status = "active";
+  CardTypeStatus status = CardTypeStatus::kActive;
   int64_t created_at = 0;
 };
 

@@ -408,6 +408,39 @@ const http::BodySpec<SimulatedSmsBody>& SimulatedSmsSpec() {
   return *spec;
 }
 
+// The SMS gateway's webhook body (JSON, signed over its exact bytes).
+struct InboundSmsBody {
+  std::string message_id;
+  std::string from;
+  std::string text;
+  std::optional<std::string> received_at;
+};
+
+const http::BodySpec<InboundSmsBody>& InboundSmsSpec() {
+  static const auto* spec =
+      &(*new http::BodySpec<InboundSmsBody>("An SMS the gateway received for the platform."))
+           .String("message_id", &InboundSmsBody::message_id,
+                   {.required = true,
+                    .max_len = 128,
+                    .description = "the gateway's id of the message: a repeat is answered as a duplicate",
+                    .example = "gw-20261201-0001"})
+           .String("from", &InboundSmsBody::from,
+                   {.required = true,
+                    .max_len = 20,
+                    .description = "the sender's mobile number",
+                    .example = "13800138000"})
+           .String("text", &InboundSmsBody::text,
+                   {.required = true,
+                    .max_len = 500,
+                    .description = "the message, e.g. `JH <卡号> <密码> <姓名> <身份证号>`",
+                    .example = "JH ACC00000000018 12345678 张三 11010519491231002X"})
+           .String("received_at", &InboundSmsBody::received_at,
+                   {.max_len = 40,
+                    .format = "date-time",
+                    .description = "when the gateway received it (RFC 3339)"});
+  return *spec;
+}
+
 // --- OpenAPI schemas ---
 
 json Described(json schema, const char* description) {
@@ -609,11 +642,7 @@ void RegisterCardActivationRoutes(http::Router& router, CardActivationService& s
           "otherwise. Idempotent by message_id. Business outcomes answer 200 and are replied to the "
           "sender by SMS",
       .tag = kTag,
-      .request_schema = Object({{"message_id", String(128)},
-                                {"from", String(20)},
-                                {"text", String(500)},
-                                {"received_at", DateTime()}},
-                               {"message_id", "from", "text"}),
+      .request_schema = InboundSmsSpec().Schema(),
       .response_schema = Object({{"status", Enum({"accepted"})},
                                  {"result", Enum({"activated", "rejected"})},
                                  {"code", String()},
@@ -622,24 +651,15 @@ void RegisterCardActivationRoutes(http::Router& router, CardActivationService& s
       .handler = [&service](Request& request) -> Result<Response> {
         ANXIN_RETURN_IF_ERROR(service.AuthenticateSms(request.Header("x-anxin-timestamp"),
                                                       request.Header("x-anxin-signature"), request.body));
-        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
-        auto message_id = in.String("message_id", {.required = true, .max_len = 128});
-        auto from = in.String("from", {.required = true, .max_len = 20});
-        auto text = in.String("text", {.required = true, .max_len = 500});
-        auto received_at = in.String("received_at", {.max_len = 40});
+        ANXIN_ASSIGN_OR_RETURN(InboundSmsBody body, InboundSmsSpec().Read(request));
         std::optional<int64_t> received_ms;
-        if (received_at) {
-          Result<int64_t> ms = ParseTimestamp(*received_at);
-          if (ms.ok()) {
-            received_ms = *ms;
-          } else {
-            in.AddError("received_at", "invalid_format",
-                        {"时间格式无效（RFC 3339）", "Invalid RFC 3339 timestamp"});
-          }
+        if (body.received_at) {
+          Result<int64_t> ms = ParseTimestamp(*body.received_at);  // the spec checked its format
+          if (ms.ok()) received_ms = *ms;
         }
-        ANXIN_RETURN_IF_ERROR(in.Finish());
-        ANXIN_ASSIGN_OR_RETURN(SmsOutcome outcome,
-                               service.HandleSms(ActorOf(request), {*message_id, *from, *text, received_ms}));
+        ANXIN_ASSIGN_OR_RETURN(
+            SmsOutcome outcome,
+            service.HandleSms(ActorOf(request), {body.message_id, body.from, body.text, received_ms}));
         return http::JsonResponse(200, {{"status", "accepted"},
                                         {"result", outcome.activated ? "activated" : "rejected"},
                                         {"code", outcome.code},

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cards/card_serial.hpp"
+#include "http/body_spec.hpp"
 #include "http/json_input.hpp"
 #include "http/route_support.hpp"
 
@@ -36,12 +37,12 @@ json TypeJson(const CardType& t) {
           {"product_code", t.product_code},
           {"plan_codes", t.plan_codes},
           {"default_plan_code", t.default_plan_code},
-          {"term", {{"unit", TermUnitName(t.term_unit)}, {"value", t.term_value}}},
+          {"term", {{"unit", products::kTermUnits.Name(t.term_unit)}, {"value", t.term_value}}},
           {"face_value_fen", t.face_value.fen},
           {"validity_days", t.validity_days},
-          {"start_rule", StartRuleName(t.start_rule)},
+          {"start_rule", kStartRules.Name(t.start_rule)},
           {"start_within_days", t.start_within_days},
-          {"status", t.status},
+          {"status", kCardTypeStatuses.Name(t.status)},
           {"created_at", FormatTimestamp(t.created_at)}};
 }
 
@@ -62,7 +63,7 @@ json BatchJson(const CardBatch& b) {
 // --- OpenAPI schemas ---
 
 json TermSchema() {
-  return Object({{"unit", Enum({"day", "month", "year"})}, {"value", Integer()}}, {"unit", "value"});
+  return Object({{"unit", Enum(products::kTermUnits.Names())}, {"value", Integer()}}, {"unit", "value"});
 }
 
 json TypeSchema() {
@@ -70,35 +71,20 @@ json TypeSchema() {
       {{"id", String()},
        {"code", String()},
        {"name", String()},
-       {"serial_prefix", String()},
+       {"serial_prefix",
+        {{"type", "string"}, {"description", "the 2-4 letters every serial of the type starts with"}}},
        {"product_code", String()},
        {"plan_codes", Array(String())},
        {"default_plan_code", String()},
        {"term", TermSchema()},
        {"face_value_fen", Integer()},
        {"validity_days", Integer()},
-       {"start_rule", Enum({"next_day", "holder_choice"})},
+       {"start_rule", Enum(kStartRules.Names())},
        {"start_within_days", Integer()},
-       {"status", Enum({"active", "disabled"})},
+       {"status", Enum(kCardTypeStatuses.Names())},
        {"created_at", DateTime()}},
       {"id", "code", "name", "serial_prefix", "product_code", "plan_codes", "default_plan_code", "term",
        "face_value_fen", "validity_days", "start_rule", "start_within_days", "status", "created_at"});
-}
-
-json NewTypeSchema() {
-  return Object({{"code", String()},
-                 {"name", String()},
-                 {"serial_prefix", String()},
-                 {"product_code", String()},
-                 {"plan_codes", Array(String())},
-                 {"default_plan_code", String()},
-                 {"term", TermSchema()},
-                 {"face_value_fen", Integer()},
-                 {"validity_days", Integer()},
-                 {"start_rule", Enum({"next_day", "holder_choice"})},
-                 {"start_within_days", Integer()}},
-                {"code", "name", "serial_prefix", "product_code", "plan_codes", "default_plan_code", "term",
-                 "face_value_fen", "validity_days", "start_rule"});
 }
 
 json BatchSchema() {
@@ -117,40 +103,161 @@ json BatchSchema() {
                  "last_serial", "valid_until", "passwords_exported", "exported_at", "created_at"});
 }
 
-Result<NewCardType> ReadNewType(const http::Request& request) {
-  ANXIN_ASSIGN_OR_RETURN(http::JsonReader in, http::JsonReader::Parse(request));
-  NewCardType t;
-  auto code = in.String("code", {.required = true, .max_len = 20});
-  auto name = in.String("name", {.required = true, .max_len = 100});
-  auto prefix = in.String("serial_prefix", {.required = true, .max_len = 4});
-  auto product = in.String("product_code", {.required = true, .max_len = 32});
-  auto plans = in.StringList("plan_codes", {.required = true, .max_len = 32}, 20, true);
-  auto default_plan = in.String("default_plan_code", {.required = true, .max_len = 32});
-  std::optional<http::JsonReader> term = in.Object("term", true);
-  std::optional<std::string> unit;
-  std::optional<int64_t> value;
-  if (term) {
-    unit = term->Enum("unit", {"day", "month", "year"}, true);
-    value = term->Int("value", {.required = true, .min = 1, .max = 100});
-  }
-  auto face = in.Int("face_value_fen", {.required = true, .min = 1, .max = kMaxFaceValueFen});
-  auto validity = in.Int("validity_days", {.required = true, .min = 1, .max = 3660});
-  auto rule = in.Enum("start_rule", {"next_day", "holder_choice"}, true);
-  auto within = in.Int("start_within_days", {.required = false, .min = 0, .max = 365});
-  ANXIN_RETURN_IF_ERROR(in.Finish());
-  t.code = *code;
-  t.name = *name;
-  t.serial_prefix = *prefix;
-  t.product_code = *product;
-  t.plan_codes = *plans;
-  t.default_plan_code = *default_plan;
-  t.term_unit = ParseTermUnit(*unit).value_or(TermUnit::kYear);
-  t.term_value = *value;
-  t.face_value_fen = *face;
-  t.validity_days = *validity;
-  t.start_rule = ParseStartRule(*rule).value_or(StartRule::kNextDay);
-  t.start_within_days = within.value_or(0);
-  return t;
+// --- Request bodies (one declaration each: validation and schema) -----------------------------
+
+constexpr int64_t kMaxTermValue = 100;
+constexpr int64_t kMaxValidityDays = 3660;
+constexpr int64_t kMaxStartWithinDays = 365;
+constexpr size_t kMaxPlans = 20;
+
+struct TermBody {
+  TermUnit unit = TermUnit::kYear;
+  int64_t value = 1;
+};
+
+const http::BodySpec<TermBody>& TermSpec() {
+  static const auto* spec =
+      &(*new http::BodySpec<TermBody>(
+            "The term of the policy a card of the type issues; the product must offer it."))
+           .Enum("unit", &TermBody::unit, products::kTermUnits, {.required = true, .example = "year"})
+           .Int("value", &TermBody::value, {.required = true, .min = 1, .max = kMaxTermValue, .example = 1});
+  return *spec;
+}
+
+struct NewTypeBody {
+  std::string code;
+  std::string name;
+  std::string serial_prefix;
+  std::string product_code;
+  std::vector<std::string> plan_codes;
+  std::string default_plan_code;
+  TermBody term;
+  int64_t face_value_fen = 0;
+  int64_t validity_days = 365;
+  StartRule start_rule = StartRule::kNextDay;
+  int64_t start_within_days = 0;
+};
+
+NewCardType ToNewType(NewTypeBody body) {
+  return NewCardType{.code = std::move(body.code),
+                     .name = std::move(body.name),
+                     .serial_prefix = std::move(body.serial_prefix),
+                     .product_code = std::move(body.product_code),
+                     .plan_codes = std::move(body.plan_codes),
+                     .default_plan_code = std::move(body.default_plan_code),
+                     .term_unit = body.term.unit,
+                     .term_value = body.term.value,
+                     .face_value_fen = body.face_value_fen,
+                     .validity_days = body.validity_days,
+                     .start_rule = body.start_rule,
+                     .start_within_days = body.start_within_days};
+}
+
+const http::BodySpec<NewTypeBody>& NewTypeSpec() {
+  static const auto* spec = [] {
+    auto* s = new http::BodySpec<NewTypeBody>(
+        "A card type (单证类型): the product and plans its cards offer, the term, the face value, how long "
+        "unsold cards stay valid and when cover starts.");
+    s->String("code", &NewTypeBody::code,
+              {.required = true,
+               .max_len = 20,
+               .pattern = "^[A-Z0-9]{2,20}$",
+               .description = "2-20 upper-case letters or digits; unique",
+               .example = "ACC2"})
+        .String("name", &NewTypeBody::name, {.required = true, .max_len = 100, .example = "意外险卡"})
+        .String("serial_prefix", &NewTypeBody::serial_prefix,
+                {.required = true,
+                 .max_len = 4,
+                 .pattern = "^[A-Z]{2,4}$",
+                 .description = "2-4 upper-case letters, unique: every serial of the type is this prefix, a "
+                                "10-digit sequence and a Luhn check digit (ACC00000000018)",
+                 .example = "ACX"})
+        .String("product_code", &NewTypeBody::product_code,
+                {.required = true, .max_len = 32, .description = "a product on sale today", .example = "ACC"})
+        .StringList("plan_codes", &NewTypeBody::plan_codes,
+                    {.required = true,
+                     .max_items = kMaxPlans,
+                     .item = {.max_len = 32, .example = "A"},
+                     .description = "the product's plans a holder may choose from, without repeats"})
+        .String("default_plan_code", &NewTypeBody::default_plan_code,
+                {.required = true,
+                 .max_len = 32,
+                 .description = "one of plan_codes: the plan of an SMS activation",
+                 .example = "A"})
+        .Object("term", &NewTypeBody::term, TermSpec(), {.required = true})
+        .Int("face_value_fen", &NewTypeBody::face_value_fen,
+             {.required = true,
+              .min = 1,
+              .max = kMaxFaceValueFen,
+              .description = "the price printed on the card, in fen",
+              .example = 9900})
+        .Int("validity_days", &NewTypeBody::validity_days,
+             {.required = true,
+              .min = 1,
+              .max = kMaxValidityDays,
+              .description = "days a new batch's cards stay activatable (a batch may set its own date)",
+              .example = 365})
+        .Enum("start_rule", &NewTypeBody::start_rule, kStartRules,
+              {.required = true,
+               .description =
+                   "next_day: cover starts the day after activation; holder_choice: the holder picks "
+                   "a day within start_within_days"})
+        .Int("start_within_days", &NewTypeBody::start_within_days,
+             {.min = 0,
+              .max = kMaxStartWithinDays,
+              .description = "holder_choice: 1-365; next_day: 0 or absent"})
+        .Rule(
+            "With holder_choice, start_within_days is 1-365; with next_day it is 0 or absent.",
+            [](const NewTypeBody& t, http::JsonReader& in) {
+              if (t.start_rule == StartRule::kHolderChoice && t.start_within_days < 1) {
+                in.AddError("start_within_days", "out_of_range",
+                            {"自选起保日期的天数应在1至365之间",
+                             "start_within_days must be 1..365 with holder_choice"});
+              } else if (t.start_rule == StartRule::kNextDay && t.start_within_days != 0) {
+                in.AddError("start_within_days", "out_of_range",
+                            {"次日起保时该值应为0", "start_within_days must be 0 with next_day"});
+              }
+            },
+            {{"if",
+              {{"properties", {{"start_rule", {{"const", "holder_choice"}}}}}, {"required", {"start_rule"}}}},
+             {"then",
+              {{"required", {"start_within_days"}},
+               {"properties", {{"start_within_days", {{"type", "integer"}, {"minimum", 1}}}}}}},
+             {"else", {{"properties", {{"start_within_days", {{"enum", {0, nullptr}}}}}}}}});
+    return s;
+  }();
+  return *spec;
+}
+
+struct TypeStatusBody {
+  CardTypeStatus status = CardTypeStatus::kActive;
+};
+
+const http::BodySpec<TypeStatusBody>& TypeStatusSpec() {
+  static const auto* spec = &(*new http::BodySpec<TypeStatusBody>())
+                                 .Enum("status", &TypeStatusBody::status, kCardTypeStatuses,
+                                       {.required = true, .description = "disabled: no new batches"});
+  return *spec;
+}
+
+struct NewBatchBody {
+  std::string card_type_id;
+  int64_t quantity = 0;
+  std::optional<std::string> valid_until;
+};
+
+const http::BodySpec<NewBatchBody>& NewBatchSpec() {
+  static const auto* spec =
+      &(*new http::BodySpec<NewBatchBody>("A batch of cards of one active card type."))
+           .String("card_type_id", &NewBatchBody::card_type_id, {.required = true, .max_len = 40})
+           .Int("quantity", &NewBatchBody::quantity,
+                {.required = true, .min = 1, .max = kMaxBatchQuantity, .example = 100})
+           .String("valid_until", &NewBatchBody::valid_until,
+                   {.max_len = 10,
+                    .format = "date",
+                    .description = "the last day the cards may be activated: after today, within 10 years "
+                                   "(default: today + the type's validity_days)"});
+  return *spec;
 }
 
 }  // namespace
@@ -162,12 +269,13 @@ void RegisterCardAdminRoutes(http::Router& router, CardAdminService& service) {
       .permission = "card.type.manage",
       .summary = "Create a card type (单证类型) for a product, plans and term; head office only",
       .tag = "cards",
-      .request_schema = NewTypeSchema(),
+      .request_schema = NewTypeSpec().Schema(),
       .response_schema = TypeSchema(),
       .success_status = 201,
       .handler = [&service](http::Request& request) -> Result<http::Response> {
-        ANXIN_ASSIGN_OR_RETURN(NewCardType t, ReadNewType(request));
-        ANXIN_ASSIGN_OR_RETURN(CardType type, service.CreateType(ActorOf(request), t));
+        ANXIN_ASSIGN_OR_RETURN(NewTypeBody body, NewTypeSpec().Read(request));
+        ANXIN_ASSIGN_OR_RETURN(CardType type,
+                               service.CreateType(ActorOf(request), ToNewType(std::move(body))));
         return http::JsonResponse(201, TypeJson(type));
       },
   });
@@ -204,14 +312,12 @@ void RegisterCardAdminRoutes(http::Router& router, CardAdminService& service) {
       .permission = "card.type.manage",
       .summary = "Disable or re-enable a card type (a disabled type takes no new batches); head office only",
       .tag = "cards",
-      .request_schema = Object({{"status", Enum({"active", "disabled"})}}, {"status"}),
+      .request_schema = TypeStatusSpec().Schema(),
       .response_schema = TypeSchema(),
       .handler = [&service](http::Request& request) -> Result<http::Response> {
-        ANXIN_ASSIGN_OR_RETURN(http::JsonReader in, http::JsonReader::Parse(request));
-        auto status = in.Enum("status", {"active", "disabled"}, true);
-        ANXIN_RETURN_IF_ERROR(in.Finish());
-        ANXIN_ASSIGN_OR_RETURN(CardType type,
-                               service.SetTypeStatus(ActorOf(request), request.path_params["id"], *status));
+        ANXIN_ASSIGN_OR_RETURN(TypeStatusBody body, TypeStatusSpec().Read(request));
+        ANXIN_ASSIGN_OR_RETURN(
+            CardType type, service.SetTypeStatus(ActorOf(request), request.path_params["id"], body.status));
         return http::JsonResponse(200, TypeJson(type));
       },
   });
@@ -223,29 +329,19 @@ void RegisterCardAdminRoutes(http::Router& router, CardAdminService& service) {
       .summary =
           "Create a batch of up to 1,000,000 cards in stock at the head office, with 8-digit passwords",
       .tag = "cards",
-      .request_schema =
-          Object({{"card_type_id", String()}, {"quantity", Integer()}, {"valid_until", FullDate()}},
-                 {"card_type_id", "quantity"}),
+      .request_schema = NewBatchSpec().Schema(),
       .response_schema = BatchSchema(),
       .success_status = 201,
       .handler = [&service](http::Request& request) -> Result<http::Response> {
-        ANXIN_ASSIGN_OR_RETURN(http::JsonReader in, http::JsonReader::Parse(request));
-        auto type_id = in.String("card_type_id", {.required = true, .max_len = 40});
-        auto quantity = in.Int("quantity", {.required = true, .min = 1, .max = kMaxBatchQuantity});
-        auto valid_until = in.String("valid_until", {.required = false, .max_len = 10});
+        ANXIN_ASSIGN_OR_RETURN(NewBatchBody body, NewBatchSpec().Read(request));
         std::optional<Date> until;
-        if (valid_until) {
-          Result<Date> date = ParseDate(*valid_until, "valid_until");
-          if (date.ok()) {
-            until = *date;
-          } else {
-            in.AddError("valid_until", "invalid_date",
-                        {"日期无效，应为 YYYY-MM-DD", "invalid date; expected YYYY-MM-DD"});
-          }
+        if (body.valid_until) {
+          Result<Date> date = ParseDate(*body.valid_until);  // the spec checked its format
+          if (date.ok()) until = *date;
         }
-        ANXIN_RETURN_IF_ERROR(in.Finish());
         ANXIN_ASSIGN_OR_RETURN(
-            CardBatch batch, service.CreateBatch(ActorOf(request), NewCardBatch{*type_id, *quantity, until}));
+            CardBatch batch,
+            service.CreateBatch(ActorOf(request), NewCardBatch{body.card_type_id, body.quantity, until}));
         return http::JsonResponse(201, BatchJson(batch));
       },
   });
@@ -289,6 +385,7 @@ void RegisterCardAdminRoutes(http::Router& router, CardAdminService& service) {
           "Export a batch's card passwords once, as CSV (serial,password) for the card printer; a second "
           "export is refused (409 batch_already_exported)",
       .tag = "cards",
+      .content_types = {"text/csv"},
       .handler = [&service](http::Request& request) -> Result<http::Response> {
         ANXIN_ASSIGN_OR_RETURN(BatchPasswordExport out,
                                service.ExportPasswords(ActorOf(request), request.path_params["id"]));

@@ -57,41 +57,9 @@ nlohmann::json TypeSummary(const CardType& type) {
 
 }  // namespace
 
-std::string_view TermUnitName(TermUnit unit) {
-  switch (unit) {
-    case TermUnit::kDay:
-      return "day";
-    case TermUnit::kMonth:
-      return "month";
-    case TermUnit::kYear:
-      return "year";
-  }
-  return "year";
-}
+std::string_view StartRuleName(StartRule rule) { return kStartRules.Name(rule); }
 
-std::optional<TermUnit> ParseTermUnit(std::string_view name) {
-  for (TermUnit unit : {TermUnit::kDay, TermUnit::kMonth, TermUnit::kYear}) {
-    if (TermUnitName(unit) == name) return unit;
-  }
-  return std::nullopt;
-}
-
-std::string_view StartRuleName(StartRule rule) {
-  switch (rule) {
-    case StartRule::kNextDay:
-      return "next_day";
-    case StartRule::kHolderChoice:
-      return "holder_choice";
-  }
-  return "next_day";
-}
-
-std::optional<StartRule> ParseStartRule(std::string_view name) {
-  for (StartRule rule : {StartRule::kNextDay, StartRule::kHolderChoice}) {
-    if (StartRuleName(rule) == name) return rule;
-  }
-  return std::nullopt;
-}
+std::optional<StartRule> ParseStartRule(std::string_view name) { return kStartRules.Parse(name); }
 
 std::string DeriveCardPassword(std::string_view secret, std::string_view serial) {
   std::array<unsigned char, crypto_auth_hmacsha256_BYTES> mac{};
@@ -226,17 +194,7 @@ Result<CardType> CardAdminService::CreateType(const Actor& actor, const NewCardT
     }
     products::Term term;
     term.value = static_cast<int>(std::clamp<int64_t>(request.term_value, 0, 100000));
-    switch (request.term_unit) {
-      case TermUnit::kDay:
-        term.unit = products::TermUnit::kDay;
-        break;
-      case TermUnit::kMonth:
-        term.unit = products::TermUnit::kMonth;
-        break;
-      case TermUnit::kYear:
-        term.unit = products::TermUnit::kYear;
-        break;
-    }
+    term.unit = request.term_unit;
     if (request.term_value < 1 || !product->OffersTerm(term)) {
       fail("term", "not_offered", "产品不提供此保险期间", "the product does not offer this term");
     }
@@ -258,7 +216,7 @@ Result<CardType> CardAdminService::CreateType(const Actor& actor, const NewCardT
   type.validity_days = request.validity_days;
   type.start_rule = request.start_rule;
   type.start_within_days = request.start_within_days;
-  type.status = "active";
+  type.status = CardTypeStatus::kActive;
   type.created_at = now;
 
   ANXIN_RETURN_IF_ERROR(db_.Write([&](storage::Tx& tx) -> Status {
@@ -310,26 +268,24 @@ Result<CardType> CardAdminService::GetType(const Actor& actor, const std::string
 }
 
 Result<CardType> CardAdminService::SetTypeStatus(const Actor& actor, const std::string& id,
-                                                 const std::string& status) {
+                                                 CardTypeStatus status) {
   std::string head_office_id;
   ANXIN_RETURN_IF_ERROR(CheckHeadOffice(actor, kPermTypeManage, &head_office_id));
-  if (status != "active" && status != "disabled") {
-    return Status::InvalidField("status", "invalid_value",
-                                {"状态只能是 active 或 disabled", "status must be active or disabled"});
-  }
   return db_.WriteResult<CardType>([&](storage::Tx& tx) -> Result<CardType> {
     ANXIN_ASSIGN_OR_RETURN(std::optional<CardType> type, cards_.FindType(tx, id));
     if (!type) return Status::NotFound("card_type");
     if (type->status == status) return std::move(*type);
     ANXIN_ASSIGN_OR_RETURN(bool changed, store_.SetTypeStatus(tx, id, status));
     if (!changed) return Status::NotFound("card_type");
-    ANXIN_RETURN_IF_ERROR(audit_.Append(
-        tx, actor,
-        audit::AuditEntry{"card_type.update",
-                          "card_type",
-                          id,
-                          head_office_id,
-                          {{"code", type->code}, {"status", {{"from", type->status}, {"to", status}}}}}));
+    ANXIN_RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                        audit::AuditEntry{"card_type.update",
+                                                          "card_type",
+                                                          id,
+                                                          head_office_id,
+                                                          {{"code", type->code},
+                                                           {"status",
+                                                            {{"from", kCardTypeStatuses.Name(type->status)},
+                                                             {"to", kCardTypeStatuses.Name(status)}}}}}));
     type->status = status;
     return std::move(*type);
   });
@@ -343,7 +299,7 @@ Result<CardBatch> CardAdminService::CreateBatch(const Actor& actor, const NewCar
                                 {"数量应在1至1,000,000之间", "quantity must be 1..1000000"});
   }
   ANXIN_ASSIGN_OR_RETURN(CardType type, GetType(Actor::System("card-admin"), request.card_type_id));
-  if (type.status != "active") {
+  if (type.status != CardTypeStatus::kActive) {
     return Status(StatusCode::kFailedPrecondition, "card_type_disabled",
                   {"该单证类型已停用", "the card type is disabled"});
   }

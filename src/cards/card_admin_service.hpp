@@ -26,8 +26,6 @@ inline constexpr int kCardPasswordDigits = 8;
 inline constexpr int64_t kMaxFaceValueFen = 100'000'000;
 
 // "day" | "month" | "year", and back.
-std::string_view TermUnitName(TermUnit unit);
-std::optional<TermUnit> ParseTermUnit(std::string_view name);
 // "next_day" | "holder_choice", and back.
 std::string_view StartRuleName(StartRule rule);
 std::optional<StartRule> ParseStartRule(std::string_view name);
@@ -95,7 +93,7 @@ class CardAdminService {
   Result<CardType> GetType(const Actor& actor, const std::string& id);
   // Sets a type "active" or "disabled" (card.type.manage, head office). A disabled type takes no
   // new batches; its existing cards are unaffected.
-  Result<CardType> SetTypeStatus(const Actor& actor, const std::string& id, const std::string& status);
+  Result<CardType> SetTypeStatus(const Actor& actor, const std::string& id, CardTypeStatus status);
 
   // Creates a batch of `quantity` (1..1,000,000) cards of an active type (card.batch.create, head
   // office): serials continue after the type's highest sequence; each card gets an 8-digit

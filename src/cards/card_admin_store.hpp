@@ -59,7 +59,7 @@ class CardAdminStore {
   virtual Result<bool> InsertType(storage::Tx& tx, const CardType& type, const std::string& created_by) = 0;
   virtual Result<std::vector<CardType>> ListTypes(storage::Tx& tx) = 0;
   // Sets the status of type `id`; returns false when there is no such type.
-  virtual Result<bool> SetTypeStatus(storage::Tx& tx, const std::string& id, const std::string& status) = 0;
+  virtual Result<bool> SetTypeStatus(storage::Tx& tx, const std::string& id, CardTypeStatus status) = 0;
   // Takes the write lock on type `id` (PostgreSQL: its row lock), so concurrent batches of one type
   // take consecutive sequence ranges. Returns false when there is no such type.
   virtual Result<bool> LockType(storage::Tx& tx, const std::string& id) = 0;
@@ -95,7 +95,7 @@ class SqlCardAdminStore final : public CardAdminStore {
 
   Result<bool> InsertType(storage::Tx& tx, const CardType& type, const std::string& created_by) override;
   Result<std::vector<CardType>> ListTypes(storage::Tx& tx) override;
-  Result<bool> SetTypeStatus(storage::Tx& tx, const std::string& id, const std::string& status) override;
+  Result<bool> SetTypeStatus(storage::Tx& tx, const std::string& id, CardTypeStatus status) override;
   Result<bool> LockType(storage::Tx& tx, const std::string& id) override;
   Result<int64_t> MaxSeq(storage::Tx& tx, const std::string& card_type_id) override;
   Result<std::optional<HeadOffice>> FindHeadOffice(storage::Tx& tx) override;

@@ -71,7 +71,8 @@ Result<bool> SqlCardAdminStore::InsertType(storage::Tx& tx, const CardType& type
               {type.id, type.code, type.name, type.serial_prefix, type.product_code, plans.dump(),
                type.default_plan_code, std::string(TermUnitName(type.term_unit)), type.term_value,
                type.face_value.fen, type.validity_days, std::string(StartRuleName(type.start_rule)),
-               type.start_within_days, type.status, type.created_at, created_by}));
+               type.start_within_days, std::string(kCardTypeStatuses.Name(type.status)), type.created_at,
+               created_by}));
   return changed == 1;
 }
 
@@ -87,10 +88,9 @@ Result<std::vector<CardType>> SqlCardAdminStore::ListTypes(storage::Tx& tx) {
   return out;
 }
 
-Result<bool> SqlCardAdminStore::SetTypeStatus(storage::Tx& tx, const std::string& id,
-                                              const std::string& status) {
-  ANXIN_ASSIGN_OR_RETURN(int64_t changed,
-                         tx.Exec("UPDATE card_types SET status = ? WHERE id = ?", {status, id}));
+Result<bool> SqlCardAdminStore::SetTypeStatus(storage::Tx& tx, const std::string& id, CardTypeStatus status) {
+  ANXIN_ASSIGN_OR_RETURN(int64_t changed, tx.Exec("UPDATE card_types SET status = ? WHERE id = ?",
+                                                  {std::string(kCardTypeStatuses.Name(status)), id}));
   return changed == 1;
 }
 

@@ -29,13 +29,6 @@ std::vector<std::string> NamesIn(const std::array<std::pair<E, std::string_view>
   return names;
 }
 
-constexpr std::array<std::pair<BusinessSource, std::string_view>, 5> kSources{{
-    {BusinessSource::kDirect, "direct"},
-    {BusinessSource::kAgency, "agency"},
-    {BusinessSource::kBroker, "broker"},
-    {BusinessSource::kBancassurance, "bancassurance"},
-    {BusinessSource::kOnline, "online"},
-}};
 constexpr std::array<std::pair<BusinessSource, std::string_view>, 5> kSourceLabels{{
     {BusinessSource::kDirect, "直销"},
     {BusinessSource::kAgency, "代理"},
@@ -62,10 +55,6 @@ constexpr std::array<std::pair<InvoiceKind, std::string_view>, 2> kInvoiceKinds{
     {InvoiceKind::kBlue, "blue"},
     {InvoiceKind::kRed, "red"},
 }};
-constexpr std::array<std::pair<Disposition, std::string_view>, 2> kDispositions{{
-    {Disposition::kRestock, "restock"},
-    {Disposition::kVoid, "void"},
-}};
 constexpr std::array<std::pair<RecoveryStatus, std::string_view>, 3> kRecoveryStatuses{{
     {RecoveryStatus::kCompleted, "completed"},
     {RecoveryStatus::kRegistered, "registered"},
@@ -74,9 +63,11 @@ constexpr std::array<std::pair<RecoveryStatus, std::string_view>, 3> kRecoverySt
 
 }  // namespace
 
-std::string_view BusinessSourceName(BusinessSource source) { return NameIn(kSources, source); }
+std::string_view BusinessSourceName(BusinessSource source) { return kBusinessSources.Name(source); }
 std::string_view BusinessSourceLabelZh(BusinessSource source) { return NameIn(kSourceLabels, source); }
-std::optional<BusinessSource> ParseBusinessSource(std::string_view name) { return ParseIn(kSources, name); }
+std::optional<BusinessSource> ParseBusinessSource(std::string_view name) {
+  return kBusinessSources.Parse(name);
+}
 std::string_view SaleStatusName(SaleStatus status) { return NameIn(kSaleStatuses, status); }
 std::optional<SaleStatus> ParseSaleStatus(std::string_view name) { return ParseIn(kSaleStatuses, name); }
 std::string_view ReceiptKindName(ReceiptKind kind) { return NameIn(kReceiptKinds, kind); }
@@ -87,15 +78,15 @@ std::optional<ReceiptStatus> ParseReceiptStatus(std::string_view name) {
 }
 std::string_view InvoiceKindName(InvoiceKind kind) { return NameIn(kInvoiceKinds, kind); }
 std::optional<InvoiceKind> ParseInvoiceKind(std::string_view name) { return ParseIn(kInvoiceKinds, name); }
-std::string_view DispositionName(Disposition disposition) { return NameIn(kDispositions, disposition); }
-std::optional<Disposition> ParseDisposition(std::string_view name) { return ParseIn(kDispositions, name); }
+std::string_view DispositionName(Disposition disposition) { return kDispositions.Name(disposition); }
+std::optional<Disposition> ParseDisposition(std::string_view name) { return kDispositions.Parse(name); }
 std::string_view RecoveryStatusName(RecoveryStatus status) { return NameIn(kRecoveryStatuses, status); }
 std::optional<RecoveryStatus> ParseRecoveryStatus(std::string_view name) {
   return ParseIn(kRecoveryStatuses, name);
 }
 
-std::vector<std::string> BusinessSourceNames() { return NamesIn(kSources); }
+std::vector<std::string> BusinessSourceNames() { return kBusinessSources.Names(); }
 std::vector<std::string> SaleStatusNames() { return NamesIn(kSaleStatuses); }
-std::vector<std::string> DispositionNames() { return NamesIn(kDispositions); }
+std::vector<std::string> DispositionNames() { return kDispositions.Names(); }
 
 }  // namespace anxin::cards

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/enum_table.hpp"
 #include "common/money.hpp"
 #include "common/status.hpp"
 
@@ -29,6 +30,18 @@ enum class Disposition { kRestock, kVoid };
 // A recovery of unpaid cards is "completed" at once (nothing to refund); one of paid cards is
 // "registered" until its refund receipt is confirmed ("refunded").
 enum class RecoveryStatus { kCompleted, kRegistered, kRefunded };
+
+inline constexpr EnumTable<BusinessSource, 5> kBusinessSources{{{
+    {BusinessSource::kDirect, "direct"},
+    {BusinessSource::kAgency, "agency"},
+    {BusinessSource::kBroker, "broker"},
+    {BusinessSource::kBancassurance, "bancassurance"},
+    {BusinessSource::kOnline, "online"},
+}}};
+inline constexpr EnumTable<Disposition, 2> kDispositions{{{
+    {Disposition::kRestock, "restock"},
+    {Disposition::kVoid, "void"},
+}}};
 
 // Stable names as stored and shown in the API, and their parsers (nullopt for unknown text).
 std::string_view BusinessSourceName(BusinessSource source);     // "direct", "agency", ...

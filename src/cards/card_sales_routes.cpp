@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
+#include "http/body_spec.hpp"
 #include "http/json_input.hpp"
 #include "http/route_support.hpp"
 
@@ -299,15 +300,13 @@ json CardSchema() {
                        {"card_type_id", String()},
                        {"status", CardStatusSchema()},
                        {"status_before_freeze", Nullable(CardStatusSchema())},
-                       {"holder_type", Enum({"org", "person"})},
+                       {"holder_type", Enum(kHolderTypes.Names())},
                        {"holder_id", String()},
                        {"holder_org_id", String()},
                        {"sales_id", Nullable(String())},
                        {"updated_at", DateTime()}},
                       {"serial", "status"});
 }
-
-json PdfSchema() { return {{"type", "string"}, {"format", "binary"}, {"description", "application/pdf"}}; }
 
 // --- Query parameters ---------------------------------------------------------------------------
 
@@ -346,6 +345,178 @@ Result<SaleListQuery> ListQueryOf(const Request& request) {
   return query;
 }
 
+// --- Request bodies (one declaration each: validation and schema) -----------------------------
+
+// Limits the service also checks (card_sales_service.cpp).
+constexpr size_t kMaxPayerName = 100;
+constexpr size_t kMaxBankReference = 64;
+constexpr size_t kMinReason = 2;
+constexpr size_t kMaxReason = 200;
+
+http::StringField CodeField(std::string description, std::string example, bool required = true) {
+  return {.required = required,
+          .max_len = kMaxCodeInput,
+          .description = std::move(description),
+          .example = std::move(example)};
+}
+
+http::ListField SerialListField(std::string description, bool required) {
+  return {.required = required,
+          .max_items = static_cast<size_t>(kMaxCardsPerSale),
+          .item = SerialField("a card"),
+          .description = std::move(description)};
+}
+
+http::StringField ReasonField(bool required) {
+  return {.required = required,
+          .min_len = kMinReason,
+          .max_len = kMaxReason,
+          .description = "2-200 characters; no ID, phone or bank card numbers",
+          .example = "客户报失"};
+}
+
+struct SaleBody {
+  std::string doc_type_code;
+  std::string seller_org_code;
+  std::string seller_code;
+  BusinessSource business_source = BusinessSource::kDirect;
+  std::vector<std::string> serials;
+  std::optional<std::string> first_serial;
+  std::optional<std::string> last_serial;
+};
+
+const http::BodySpec<SaleBody>& SaleSpec() {
+  static const auto* spec =
+      &(*new http::BodySpec<SaleBody>("The cards sold, listed or as a first..last range, and who sold them."))
+           .String("doc_type_code", &SaleBody::doc_type_code,
+                   CodeField("the card type's code (单证类型代码)", "ACC1"))
+           .String(
+               "seller_org_code", &SaleBody::seller_org_code,
+               CodeField("销售机构代码: the code of an organisation in the caller's subtree (BJ01)", "BJ01"))
+           .String("seller_code", &SaleBody::seller_code,
+                   CodeField("销售人员代码: the login of a staff member of that organisation (seller.bj01)",
+                             "seller.bj01"))
+           .Enum(
+               "business_source", &SaleBody::business_source, kBusinessSources,
+               {.required = true, .description = "业务来源: direct, agency, broker, bancassurance or online"})
+           .StringList("serials", &SaleBody::serials,
+                       SerialListField("the cards sold (or give first_serial and last_serial)", false))
+           .String("first_serial", &SaleBody::first_serial, SerialField("the first card of the range", false))
+           .String("last_serial", &SaleBody::last_serial, SerialField("the last card of the range", false))
+           .Rule(
+               "Give `serials` (1-1000 cards), or `first_serial` and `last_serial` (a range of at most 1000 "
+               "cards of one type), not both.",
+               [](const SaleBody& body, JsonReader& in) {
+                 const bool has_list = !body.serials.empty();
+                 const bool has_range = body.first_serial || body.last_serial;
+                 if (has_list && has_range) {
+                   in.AddError("serials", "conflicting",
+                               {"卡号列表与起止卡号只能填写一种",
+                                "Give either serials or first_serial/last_serial, not both"});
+                 } else if (!has_list && !has_range) {
+                   in.AddError("serials", "required",
+                               {"请填写卡号列表或起止卡号", "Give serials or first_serial and last_serial"});
+                 } else if (has_range) {
+                   if (!body.first_serial) in.AddError("first_serial", "required", {"必填", "Required"});
+                   if (!body.last_serial) in.AddError("last_serial", "required", {"必填", "Required"});
+                 }
+               },
+               {{"if",
+                 {{"properties", {{"serials", {{"type", "array"}, {"minItems", 1}}}}},
+                  {"required", {"serials"}}}},
+                {"then",
+                 {{"properties",
+                   {{"first_serial", {{"type", "null"}}}, {"last_serial", {{"type", "null"}}}}}}},
+                {"else",
+                 {{"required", {"first_serial", "last_serial"}},
+                  {"properties",
+                   {{"first_serial", {{"type", "string"}}}, {"last_serial", {{"type", "string"}}}}}}}});
+  return *spec;
+}
+
+const http::BodySpec<ReceiptRequest>& ReceiptSpec() {
+  static const auto* spec =
+      &(*new http::BodySpec<ReceiptRequest>())
+           .String("sales_no", &ReceiptRequest::sales_no,
+                   CodeField("a charge receipt for this sale (销售单号)", "XS20261201000001", false))
+           .String("recovery_no", &ReceiptRequest::recovery_no,
+                   CodeField("a refund receipt for this recovery of paid cards (回收单号)",
+                             "HS20261201000001", false))
+           .Rule("Give exactly one of `sales_no` (charge) and `recovery_no` (refund).",
+                 [](const ReceiptRequest& body, JsonReader& in) {
+                   if (body.sales_no && body.recovery_no) {
+                     in.AddError(
+                         "recovery_no", "conflicting",
+                         {"销售单号与回收单号只能填写一个", "Give either sales_no or recovery_no, not both"});
+                   } else if (!body.sales_no && !body.recovery_no) {
+                     in.AddError("sales_no", "required",
+                                 {"请填写销售单号（收费）或回收单号（退费）",
+                                  "Give sales_no (charge) or recovery_no (refund)"});
+                   }
+                 },
+                 {{"oneOf",
+                   json::array(
+                       {{{"required", {"sales_no"}},
+                         {"properties",
+                          {{"sales_no", {{"type", "string"}}}, {"recovery_no", {{"type", "null"}}}}}},
+                        {{"required", {"recovery_no"}},
+                         {"properties",
+                          {{"recovery_no", {{"type", "string"}}}, {"sales_no", {{"type", "null"}}}}}}})}});
+  return *spec;
+}
+
+const http::BodySpec<ConfirmRequest>& ConfirmSpec() {
+  static const auto* spec =
+      &(*new http::BodySpec<ConfirmRequest>("The funds received (charge) or paid out (refund)."))
+           .Int("amount_fen", &ConfirmRequest::amount_fen,
+                {.required = true,
+                 .min = 1,
+                 .max = INT64_C(1'000'000'000'000),
+                 .description = "must equal the receipt's amount_fen (400 amount_mismatch otherwise)",
+                 .example = 9900})
+           .String("payer_name", &ConfirmRequest::payer_name,
+                   {.max_len = kMaxPayerName, .description = "who paid (charge) or was paid (refund)"})
+           .String("bank_reference", &ConfirmRequest::bank_reference,
+                   {.max_len = kMaxBankReference,
+                    .description = "the bank's transaction reference; stored sealed, shown masked"});
+  return *spec;
+}
+
+struct RecoveryBody {
+  std::string sales_no;
+  std::vector<std::string> serials;
+  Disposition disposition = Disposition::kRestock;
+  std::string reason;
+};
+
+const http::BodySpec<RecoveryBody>& RecoverySpec() {
+  static const auto* spec =
+      &(*new http::BodySpec<RecoveryBody>("Cards of one sale taken back (反向处理)."))
+           .String("sales_no", &RecoveryBody::sales_no, CodeField("the sale (销售单号)", "XS20261201000001"))
+           .StringList("serials", &RecoveryBody::serials, SerialListField("the cards taken back", true))
+           .Enum(
+               "disposition", &RecoveryBody::disposition, kDispositions,
+               {.required = true, .description = "restock: back to the institution's stock; void: destroyed"})
+           .String("reason", &RecoveryBody::reason, ReasonField(true));
+  return *spec;
+}
+
+struct FreezeBody {
+  std::string reason;
+};
+
+const http::BodySpec<FreezeBody>& FreezeSpec() {
+  static const auto* spec =
+      &(*new http::BodySpec<FreezeBody>()).String("reason", &FreezeBody::reason, ReasonField(true));
+  return *spec;
+}
+
+const http::BodySpec<FreezeBody>& UnfreezeSpec() {
+  static const auto* spec = &(*new http::BodySpec<FreezeBody>("Optional: the body may be left out."))
+                                 .String("reason", &FreezeBody::reason, ReasonField(false));
+  return *spec;
+}
+
 // --- Routes -------------------------------------------------------------------------------------
 
 void AddSaleRoutes(http::Router& router, CardSalesService& service) {
@@ -357,29 +528,19 @@ void AddSaleRoutes(http::Router& router, CardSalesService& service) {
       .summary = "销售登记: register the sale of cards (listed, or a first..last range) by an institution's "
                  "document administrator; more than 50 cards carries a warning, more than 1000 is refused",
       .tag = kTag,
-      .request_schema = ClosedObject({{"doc_type_code", String(kMaxCodeInput)},
-                                      {"seller_org_code", String(kMaxCodeInput)},
-                                      {"seller_code", String(kMaxCodeInput)},
-                                      {"business_source", Enum(BusinessSourceNames())},
-                                      {"serials", Array(String(), static_cast<size_t>(kMaxCardsPerSale))},
-                                      {"first_serial", String(kMaxSerialInput)},
-                                      {"last_serial", String(kMaxSerialInput)}},
-                                     {"doc_type_code", "seller_org_code", "seller_code", "business_source"}),
+      .request_schema = SaleSpec().Schema(),
       .response_schema = SaleSchema(),
       .success_status = 201,
       .handler = [&service](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
+        ANXIN_ASSIGN_OR_RETURN(SaleBody body, SaleSpec().Read(request));
         SaleRequest sale;
-        sale.doc_type_code = in.String("doc_type_code", {.max_len = kMaxCodeInput}).value_or("");
-        sale.seller_org_code = in.String("seller_org_code", {.max_len = kMaxCodeInput}).value_or("");
-        sale.seller_code = in.String("seller_code", {.max_len = kMaxCodeInput}).value_or("");
-        sale.business_source = in.String("business_source", {.max_len = kMaxCodeInput}).value_or("");
-        sale.serials = in.StringList("serials", {.max_len = kMaxSerialInput},
-                                     static_cast<size_t>(kMaxCardsPerSale), false)
-                           .value_or(std::vector<std::string>{});
-        sale.first_serial = in.String("first_serial", {.max_len = kMaxSerialInput});
-        sale.last_serial = in.String("last_serial", {.max_len = kMaxSerialInput});
-        ANXIN_RETURN_IF_ERROR(in.Finish());
+        sale.doc_type_code = std::move(body.doc_type_code);
+        sale.seller_org_code = std::move(body.seller_org_code);
+        sale.seller_code = std::move(body.seller_code);
+        sale.business_source = std::string(kBusinessSources.Name(body.business_source));
+        sale.serials = std::move(body.serials);
+        sale.first_serial = std::move(body.first_serial);
+        sale.last_serial = std::move(body.last_serial);
         ANXIN_ASSIGN_OR_RETURN(SaleView view, service.RegisterSale(ActorOf(request), sale));
         return http::JsonResponse(201, SaleViewJson(view, request.lang));
       },
@@ -426,7 +587,7 @@ void AddSaleRoutes(http::Router& router, CardSalesService& service) {
       .permission = kPermCardRead,
       .summary = "收费清单: the sale's charge list as PDF",
       .tag = kTag,
-      .response_schema = PdfSchema(),
+      .content_types = {"application/pdf"},
       .handler = [&service](Request& request) -> Result<Response> {
         ANXIN_ASSIGN_OR_RETURN(SaleView view, service.GetSale(ActorOf(request), request.path_params["id"]));
         ANXIN_ASSIGN_OR_RETURN(std::string pdf, service.ChargeListPdf(ActorOf(request), view.sale.id));
@@ -445,16 +606,11 @@ void AddPaymentRoutes(http::Router& router, CardSalesService& service) {
           "收付费处理: issue a charge receipt for a sale ({sales_no}) or a refund receipt for a recovery "
           "of paid cards ({recovery_no})",
       .tag = kTag,
-      .request_schema =
-          ClosedObject({{"sales_no", String(kMaxCodeInput)}, {"recovery_no", String(kMaxCodeInput)}}, {}),
+      .request_schema = ReceiptSpec().Schema(),
       .response_schema = ReceiptSchema(),
       .success_status = 201,
       .handler = [&service](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
-        ReceiptRequest receipt;
-        receipt.sales_no = in.String("sales_no", {.max_len = kMaxCodeInput});
-        receipt.recovery_no = in.String("recovery_no", {.max_len = kMaxCodeInput});
-        ANXIN_RETURN_IF_ERROR(in.Finish());
+        ANXIN_ASSIGN_OR_RETURN(ReceiptRequest receipt, ReceiptSpec().Read(request));
         ANXIN_ASSIGN_OR_RETURN(ReceiptView view, service.IssueReceipt(ActorOf(request), receipt));
         return http::JsonResponse(201, ReceiptJson(view));
       },
@@ -468,19 +624,11 @@ void AddPaymentRoutes(http::Router& router, CardSalesService& service) {
       .summary = "Confirm the funds of a receipt (amount_fen must equal it): a charge makes the cards await "
                  "activation and issues the invoice; a refund issues the red-letter invoice",
       .tag = kTag,
-      .request_schema = ClosedObject(
-          {{"amount_fen", Integer()}, {"payer_name", String(100)}, {"bank_reference", String(64)}},
-          {"amount_fen"}),
+      .request_schema = ConfirmSpec().Schema(),
       .response_schema =
           ClosedObject({{"receipt", ReceiptSchema()}, {"invoice", InvoiceSchema()}}, {"receipt", "invoice"}),
       .handler = [&service](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
-        ConfirmRequest confirm;
-        auto amount = in.Int("amount_fen", {.required = true, .min = 1, .max = INT64_C(1'000'000'000'000)});
-        confirm.payer_name = in.String("payer_name", {.max_len = 100});
-        confirm.bank_reference = in.String("bank_reference", {.max_len = 64});
-        ANXIN_RETURN_IF_ERROR(in.Finish());
-        confirm.amount_fen = *amount;
+        ANXIN_ASSIGN_OR_RETURN(ConfirmRequest confirm, ConfirmSpec().Read(request));
         ANXIN_ASSIGN_OR_RETURN(
             ConfirmResult result,
             service.ConfirmReceipt(ActorOf(request), request.path_params["receipt_no"], confirm));
@@ -511,7 +659,7 @@ void AddPaymentRoutes(http::Router& router, CardSalesService& service) {
       .permission = kPermInvoiceRead,
       .summary = "A receipt as PDF",
       .tag = kTag,
-      .response_schema = PdfSchema(),
+      .content_types = {"application/pdf"},
       .handler = [&service](Request& request) -> Result<Response> {
         const std::string& no = request.path_params["receipt_no"];
         ANXIN_ASSIGN_OR_RETURN(std::string pdf, service.ReceiptPdf(ActorOf(request), no));
@@ -541,7 +689,7 @@ void AddPaymentRoutes(http::Router& router, CardSalesService& service) {
       .permission = kPermInvoiceRead,
       .summary = "An invoice as PDF (红字发票 printed in red)",
       .tag = kTag,
-      .response_schema = PdfSchema(),
+      .content_types = {"application/pdf"},
       .handler = [&service](Request& request) -> Result<Response> {
         const std::string& no = request.path_params["invoice_no"];
         ANXIN_ASSIGN_OR_RETURN(std::string pdf, service.InvoicePdf(ActorOf(request), no));
@@ -559,23 +707,13 @@ void AddRecoveryRoutes(http::Router& router, CardSalesService& service) {
       .summary = "反向处理: take back sold or paid cards of a sale (restock or void); paid cards then need a "
                  "refund receipt",
       .tag = kTag,
-      .request_schema = ClosedObject({{"sales_no", String(kMaxCodeInput)},
-                                      {"serials", Array(String(), static_cast<size_t>(kMaxCardsPerSale))},
-                                      {"disposition", Enum(DispositionNames())},
-                                      {"reason", String(200)}},
-                                     {"sales_no", "serials", "disposition", "reason"}),
+      .request_schema = RecoverySpec().Schema(),
       .response_schema = RecoverySchema(),
       .success_status = 201,
       .handler = [&service](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
-        RecoveryRequest recovery;
-        recovery.sales_no = in.String("sales_no", {.max_len = kMaxCodeInput}).value_or("");
-        recovery.serials = in.StringList("serials", {.max_len = kMaxSerialInput},
-                                         static_cast<size_t>(kMaxCardsPerSale), false)
-                               .value_or(std::vector<std::string>{});
-        recovery.disposition = in.String("disposition", {.max_len = kMaxCodeInput}).value_or("");
-        recovery.reason = in.String("reason", {.max_len = 200}).value_or("");
-        ANXIN_RETURN_IF_ERROR(in.Finish());
+        ANXIN_ASSIGN_OR_RETURN(RecoveryBody body, RecoverySpec().Read(request));
+        RecoveryRequest recovery{std::move(body.sales_no), std::move(body.serials),
+                                 std::string(kDispositions.Name(body.disposition)), std::move(body.reason)};
         ANXIN_ASSIGN_OR_RETURN(RecoveryView view, service.RegisterRecovery(ActorOf(request), recovery));
         return http::JsonResponse(201, RecoveryJson(view));
       },
@@ -605,12 +743,11 @@ void AddFreezeRoutes(http::Router& router, CardSalesService& service) {
       .permission = kPermCardFreeze,
       .summary = "挂失: report a card lost (in stock, sold or awaiting activation)",
       .tag = kTag,
-      .request_schema = ClosedObject({{"reason", String(200)}}, {"reason"}),
+      .request_schema = FreezeSpec().Schema(),
       .response_schema = CardSchema(),
       .handler = [&service](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
-        std::string reason = in.String("reason", {.max_len = 200}).value_or("");
-        ANXIN_RETURN_IF_ERROR(in.Finish());
+        ANXIN_ASSIGN_OR_RETURN(FreezeBody body, FreezeSpec().Read(request));
+        const std::string& reason = body.reason;
         ANXIN_ASSIGN_OR_RETURN(Card card,
                                service.Freeze(ActorOf(request), request.path_params["serial"], reason));
         return http::JsonResponse(200, CardJson(card));
@@ -624,14 +761,13 @@ void AddFreezeRoutes(http::Router& router, CardSalesService& service) {
       .permission = kPermCardFreeze,
       .summary = "解挂: lift a loss report; the card returns to the status it was frozen from",
       .tag = kTag,
-      .request_schema = ClosedObject({{"reason", String(200)}}, {}),
+      .request_schema = UnfreezeSpec().Schema(),
       .response_schema = CardSchema(),
       .handler = [&service](Request& request) -> Result<Response> {
         std::string reason;
         if (!request.body.empty()) {
-          ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
-          reason = in.String("reason", {.max_len = 200}).value_or("");
-          ANXIN_RETURN_IF_ERROR(in.Finish());
+          ANXIN_ASSIGN_OR_RETURN(FreezeBody body, UnfreezeSpec().Read(request));
+          reason = std::move(body.reason);
         }
         ANXIN_ASSIGN_OR_RETURN(Card card,
                                service.Unfreeze(ActorOf(request), request.path_params["serial"], reason));

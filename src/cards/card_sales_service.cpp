@@ -471,7 +471,7 @@ Result<SaleView> CardSalesService::RegisterSale(const Actor& actor, const SaleRe
                            cards_.FindTypeByCode(tx, AsciiCase(Trim(request.doc_type_code), true)));
     if (!type) {
       refs.push_back({"doc_type_code", "not_found", {"单证类型不存在", "No such card type"}});
-    } else if (type->status != "active") {
+    } else if (type->status != CardTypeStatus::kActive) {
       refs.push_back({"doc_type_code", "type_disabled", {"该单证类型已停用", "This card type is disabled"}});
     } else {
       for (size_t i = 0; i < serials.size(); ++i) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -13,6 +14,11 @@ namespace anxin::cards {
 // mistyped digit or swapped neighbours before any database look-up.
 inline constexpr int kSerialSequenceDigits = 10;
 inline constexpr int64_t kMaxSerialSequence = 9'999'999'999;
+
+// The printed form as a regular expression (any letter case; the check digit is not in it) and its
+// length, for request declarations.
+inline constexpr const char* kSerialPattern = "^[A-Za-z]{2,4}[0-9]{11}$";
+inline constexpr size_t kMaxSerialLength = 15;
 
 // Returns the serial for `seq` (1..kMaxSerialSequence) of `prefix`.
 std::string FormatSerial(std::string_view prefix, int64_t seq);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cards/card_serial.hpp"
+#include "http/body_spec.hpp"
 #include "http/json_input.hpp"
 #include "http/route_support.hpp"
 
@@ -82,10 +83,11 @@ json CardSchema() {
        {"batch_id", String()},
        {"status", CardStatusSchema()},
        {"status_before_freeze", {{"oneOf", json::array({CardStatusSchema(), {{"type", "null"}}})}}},
-       {"holder",
-        Object(
-            {{"type", Enum({"org", "person"})}, {"id", String()}, {"name", String()}, {"org_id", String()}},
-            {"type", "id", "name", "org_id"})},
+       {"holder", Object({{"type", Enum(kHolderTypes.Names())},
+                          {"id", String()},
+                          {"name", String()},
+                          {"org_id", String()}},
+                         {"type", "id", "name", "org_id"})},
        {"sales_id", Nullable(String())},
        {"policy_id", Nullable(String())},
        {"valid_until", DateTime()},
@@ -94,10 +96,10 @@ json CardSchema() {
 }
 
 json MovementSchema() {
-  json party = Object({{"type", Enum({"org", "person"})}, {"id", String()}}, {"type", "id"});
+  json party = Object({{"type", Enum(kHolderTypes.Names())}, {"id", String()}}, {"type", "id"});
   return Object({{"id", String()},
                  {"movement_no", String()},
-                 {"kind", Enum({"issue", "recall"})},
+                 {"kind", Enum(kMovementKinds.Names())},
                  {"doc_type_code", String()},
                  {"first_serial", String()},
                  {"last_serial", String()},
@@ -153,6 +155,65 @@ std::optional<Date> QueryDate(const http::Request& request, const char* name,
 // Reports span at most about a year and a month, so one request cannot scan unbounded history.
 constexpr int64_t kMaxReportDays = 400;
 
+// --- Request bodies ------------------------------------------------------------------------------
+
+struct MovementBody {
+  MovementKind kind = MovementKind::kIssue;
+  std::string doc_type_code;
+  std::optional<HolderType> recipient_type;
+  std::optional<std::string> recipient_code;
+  std::string first_serial;
+  std::string last_serial;
+};
+
+// The recipient rule in JSON Schema: an issue names recipient_type and recipient_code.
+json IssueNamesRecipient() {
+  json condition = {{"properties", {{"kind", {{"const", "issue"}}}}}, {"required", {"kind"}}};
+  json then = {
+      {"required", {"recipient_type", "recipient_code"}},
+      {"properties", {{"recipient_type", {{"type", "string"}}}, {"recipient_code", {{"type", "string"}}}}}};
+  return {{"if", std::move(condition)}, {"then", std::move(then)}};
+}
+
+const http::BodySpec<MovementBody>& MovementSpec() {
+  static const auto* spec =
+      &(*new http::BodySpec<MovementBody>(
+            "A serial range of in-stock cards of one type, moved down the tree (issue) or back up (recall)."))
+           .Enum("kind", &MovementBody::kind, kMovementKinds,
+                 {.required = true,
+                  .description = "issue (下发): to a node below; recall (回收): back to the caller's node"})
+           .String("doc_type_code", &MovementBody::doc_type_code,
+                   {.required = true,
+                    .max_len = 20,
+                    .description = "the card type's code (单证类型代码)",
+                    .example = "ACC1"})
+           .Enum("recipient_type", &MovementBody::recipient_type, kHolderTypes,
+                 {.description =
+                      "issue (required): who receives the cards; recall (optional): the only holder to "
+                      "take them from"})
+           .String(
+               "recipient_code", &MovementBody::recipient_code,
+               {.max_len = 64,
+                .description = "with recipient_type org: an organisation code (BJ01); with person: a staff "
+                               "member's login",
+                .example = "BJ01"})
+           .String("first_serial", &MovementBody::first_serial, SerialField("the first card of the range"))
+           .String("last_serial", &MovementBody::last_serial, SerialField("the last card of the range"))
+           .Rule(
+               "An issue names its recipient (recipient_type and recipient_code).",
+               [](const MovementBody& body, http::JsonReader& in) {
+                 if (body.kind != MovementKind::kIssue) return;
+                 if (!body.recipient_type)
+                   in.AddError("recipient_type", "required",
+                               {"请选择接收方类型", "recipient_type is required"});
+                 if (!body.recipient_code)
+                   in.AddError("recipient_code", "required",
+                               {"请填写接收方代码", "recipient_code is required"});
+               },
+               IssueNamesRecipient());
+  return *spec;
+}
+
 }  // namespace
 
 void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
@@ -162,37 +223,18 @@ void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
       .permission = "card.stock.move",
       .summary = "Issue (下发登记) or recall (回收登记) a serial range of cards along the organisation tree",
       .tag = "cards",
-      .request_schema = Object({{"kind", Enum({"issue", "recall"})},
-                                {"doc_type_code", String()},
-                                {"recipient_type", Enum({"org", "person"})},
-                                {"recipient_code", String()},
-                                {"first_serial", String()},
-                                {"last_serial", String()}},
-                               {"kind", "doc_type_code", "first_serial", "last_serial"}),
+      .request_schema = MovementSpec().Schema(),
       .response_schema = MovementSchema(),
       .success_status = 201,
       .handler = [&service](http::Request& request) -> Result<http::Response> {
-        ANXIN_ASSIGN_OR_RETURN(http::JsonReader in, http::JsonReader::Parse(request));
-        auto kind = in.Enum("kind", {"issue", "recall"}, true);
-        auto type_code = in.String("doc_type_code", {.required = true, .max_len = 20});
-        auto recipient_type = in.Enum("recipient_type", {"org", "person"}, false);
-        auto recipient_code = in.String("recipient_code", {.required = false, .max_len = 64});
-        auto first = in.String("first_serial", {.required = true, .max_len = 20});
-        auto last = in.String("last_serial", {.required = true, .max_len = 20});
-        if (kind && *kind == "issue") {
-          if (!recipient_type)
-            in.AddError("recipient_type", "required", {"请选择接收方类型", "recipient_type is required"});
-          if (!recipient_code)
-            in.AddError("recipient_code", "required", {"请填写接收方代码", "recipient_code is required"});
-        }
-        ANXIN_RETURN_IF_ERROR(in.Finish());
+        ANXIN_ASSIGN_OR_RETURN(MovementBody body, MovementSpec().Read(request));
         MovementRequest m;
-        m.kind = *kind == "issue" ? MovementKind::kIssue : MovementKind::kRecall;
-        m.doc_type_code = *type_code;
-        m.recipient_type = recipient_type.value_or("");
-        m.recipient_code = recipient_code.value_or("");
-        m.first_serial = *first;
-        m.last_serial = *last;
+        m.kind = body.kind;
+        m.doc_type_code = body.doc_type_code;
+        m.recipient_type = body.recipient_type ? std::string(kHolderTypes.Name(*body.recipient_type)) : "";
+        m.recipient_code = body.recipient_code.value_or("");
+        m.first_serial = body.first_serial;
+        m.last_serial = body.last_serial;
         ANXIN_ASSIGN_OR_RETURN(MovementView view, service.Move(ActorOf(request), m));
         return http::JsonResponse(201, MovementJson(view));
       },
@@ -284,6 +326,7 @@ void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
       .summary = "Card counts in your subtree by holder org, card type or status (format=json|csv)",
       .tag = "cards",
       .response_schema = ReportSchema(),
+      .content_types = {"application/json", "text/csv"},
       .query_parameters = {"group_by", "format"},
       .handler = [&service](http::Request& request) -> Result<http::Response> {
         ANXIN_ASSIGN_OR_RETURN(
@@ -300,6 +343,7 @@ void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
       .summary = "Card sales per day by seller or org: sales, cards and amount (format=json|csv)",
       .tag = "cards",
       .response_schema = ReportSchema(),
+      .content_types = {"application/json", "text/csv"},
       .query_parameters = {"from", "to", "group_by", "format"},
       .handler = [&service](http::Request& request) -> Result<http::Response> {
         std::vector<FieldError> errors;
@@ -324,6 +368,7 @@ void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
       .summary = "Cards activated per day and seller (format=json|csv)",
       .tag = "cards",
       .response_schema = ReportSchema(),
+      .content_types = {"application/json", "text/csv"},
       .query_parameters = {"from", "to", "format"},
       .handler = [&service](http::Request& request) -> Result<http::Response> {
         std::vector<FieldError> errors;
@@ -347,6 +392,7 @@ void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
           "In-stock cards by type and age since batch creation (0-30 … >365 days) with days until expiry",
       .tag = "cards",
       .response_schema = ReportSchema(),
+      .content_types = {"application/json", "text/csv"},
       .query_parameters = {"format"},
       .handler = [&service](http::Request& request) -> Result<http::Response> {
         ANXIN_ASSIGN_OR_RETURN(Report report, service.AgeingReport(ActorOf(request)));

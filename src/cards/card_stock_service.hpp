@@ -28,6 +28,11 @@ inline constexpr size_t kMaxListedSerials = 50;
 
 enum class MovementKind { kIssue, kRecall };
 
+inline constexpr EnumTable<MovementKind, 2> kMovementKinds{{{
+    {MovementKind::kIssue, "issue"},
+    {MovementKind::kRecall, "recall"},
+}}};
+
 // A range movement request (下发登记 issue / 回收登记 recall).
 struct MovementRequest {
   MovementKind kind = MovementKind::kIssue;

@@ -32,28 +32,21 @@ Result<CardType> ToType(const Row& row) {
   }
   type.default_plan_code = row.Text(6);
   const std::string unit = row.Text(7);
-  if (unit == "day") {
-    type.term_unit = TermUnit::kDay;
-  } else if (unit == "month") {
-    type.term_unit = TermUnit::kMonth;
-  } else if (unit == "year") {
-    type.term_unit = TermUnit::kYear;
-  } else {
-    return Status::Internal("cards: stored term unit '" + unit + "' is unknown");
-  }
+  std::optional<TermUnit> term_unit = products::kTermUnits.Parse(unit);
+  if (!term_unit) return Status::Internal("cards: stored term unit '" + unit + "' is unknown");
+  type.term_unit = *term_unit;
   type.term_value = row.Int(8);
   type.face_value = Money::Fen(row.Int(9));
   type.validity_days = row.Int(10);
   const std::string rule = row.Text(11);
-  if (rule == "next_day") {
-    type.start_rule = StartRule::kNextDay;
-  } else if (rule == "holder_choice") {
-    type.start_rule = StartRule::kHolderChoice;
-  } else {
-    return Status::Internal("cards: stored start rule '" + rule + "' is unknown");
-  }
+  std::optional<StartRule> start_rule = kStartRules.Parse(rule);
+  if (!start_rule) return Status::Internal("cards: stored start rule '" + rule + "' is unknown");
+  type.start_rule = *start_rule;
   type.start_within_days = row.Int(12);
-  type.status = row.Text(13);
+  const std::string status = row.Text(13);
+  std::optional<CardTypeStatus> type_status = kCardTypeStatuses.Parse(status);
+  if (!type_status) return Status::Internal("cards: stored card type status '" + status + "' is unknown");
+  type.status = *type_status;
   type.created_at = row.Int(14);
   return type;
 }

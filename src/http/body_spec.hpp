@@ -141,6 +141,33 @@ class BodySpec {
     return *this;
   }
 
+  // A string a client may clear (PATCH): absent leaves `member` nullopt, JSON null sets it to an
+  // empty optional ("clear the value"), a string sets it after the checks of `rule` (rule.required
+  // is ignored: absent and null are both allowed).
+  BodySpec& ClearableString(std::string name, std::optional<std::optional<std::string>> T::*member,
+                            StringField rule) {
+    rule.required = false;
+    auto pattern = body_spec_internal::CompilePattern(rule.pattern);
+    nlohmann::json schema = body_spec_internal::StringSchema(rule);
+    schema["description"] =
+        (rule.description.empty() ? std::string() : rule.description + "; ") + "null clears it";
+    nlohmann::json example = rule.example;
+    Add(name, false, std::move(schema), std::move(example),
+        [name, member, rule = std::move(rule), pattern](JsonReader& in, T& out) {
+          const nlohmann::json* raw = in.Raw(name);
+          if (raw == nullptr) return;
+          if (raw->is_null()) {
+            out.*member = std::optional<std::string>();
+            return;
+          }
+          std::optional<std::string> value = in.String(name, body_spec_internal::ReaderRule(rule));
+          if (!value) return;
+          if (!body_spec_internal::CheckStringExtras(in, name, *value, rule, pattern.get())) return;
+          out.*member = std::optional<std::string>(std::move(*value));
+        });
+    return *this;
+  }
+
   // An integer field into `member`: an integral type (set when present) or std::optional of one.
   template <typename M>
   BodySpec& Int(std::string name, M T::*member, IntField rule) {

@@ -183,5 +183,41 @@ TEST(BodySpecTest, ExampleIsAValidBody) {
   EXPECT_TRUE(read.ok()) << read.status().ToString();
 }
 
+struct Patch {
+  std::optional<std::optional<std::string>> phone;
+};
+
+const BodySpec<Patch>& PatchSpec() {
+  static const auto* spec =
+      &(*new BodySpec<Patch>("A patch."))
+           .ClearableString("phone", &Patch::phone, {.max_len = 4, .pattern = "^[0-9]+$"});
+  return *spec;
+}
+
+TEST(BodySpecTest, ClearableStringTellsAbsentFromNull) {
+  Result<Patch> absent = PatchSpec().Read(JsonRequest(Json::object()));
+  ASSERT_TRUE(absent.ok()) << absent.status().ToString();
+  EXPECT_FALSE(absent->phone.has_value());
+
+  Result<Patch> cleared = PatchSpec().Read(JsonRequest({{"phone", nullptr}}));
+  ASSERT_TRUE(cleared.ok()) << cleared.status().ToString();
+  ASSERT_TRUE(cleared->phone.has_value());
+  EXPECT_FALSE(cleared->phone->has_value());
+
+  Result<Patch> set = PatchSpec().Read(JsonRequest({{"phone", " 12 "}}));
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->phone, std::optional<std::string>("12"));
+
+  EXPECT_THAT(Errors(PatchSpec().Read(JsonRequest({{"phone", "12345"}})).status()),
+              ElementsAre("phone:too_long"));
+  EXPECT_THAT(Errors(PatchSpec().Read(JsonRequest({{"phone", "ab"}})).status()),
+              ElementsAre("phone:invalid_format"));
+  EXPECT_THAT(Errors(PatchSpec().Read(JsonRequest({{"phone", 12}})).status()),
+              ElementsAre("phone:wrong_type"));
+  const Json schema = PatchSpec().Schema();
+  EXPECT_EQ(schema["properties"]["phone"]["type"], Json({"string", "null"}));
+  EXPECT_FALSE(schema.contains("required"));
+}
+
 }  // namespace
 }  // namespace anxin::http

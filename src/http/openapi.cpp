@@ -157,7 +157,15 @@ Json Operation(const Route& route, std::set<std::string>& operation_ids) {
 
   Json responses = Json::object();
   Json success = {{"description", "Success"}};
-  if (!route.response_schema.is_null()) {
+  if (!route.content_types.empty()) {
+    Json content = Json::object();
+    for (const std::string& type : route.content_types) {
+      content[type] = {{"schema", type == "application/json" && !route.response_schema.is_null()
+                                      ? route.response_schema
+                                      : Json{{"type", "string"}, {"format", "binary"}}}};
+    }
+    success["content"] = std::move(content);
+  } else if (!route.response_schema.is_null()) {
     std::string media_type = "application/json";
     if (route.response_schema.is_object() && route.response_schema.contains("contentMediaType") &&
         route.response_schema["contentMediaType"].is_string()) {

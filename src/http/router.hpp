@@ -125,6 +125,11 @@ struct Route {
   std::string tag;                 // OpenAPI tag ("identity", "products", ...)
   nlohmann::json request_schema;   // JSON Schema of the body, or null
   nlohmann::json response_schema;  // JSON Schema of the success body, or null
+  // The media types of the success answer when it is not only JSON: a PDF or CSV answer names its
+  // type here ("application/pdf"); a report that is JSON or CSV by ?format= names both
+  // ("application/json", "text/csv"). Empty: application/json. A non-JSON type is documented as a
+  // binary string; application/json gets response_schema.
+  std::vector<std::string> content_types;
   int success_status = 200;
   std::vector<QueryParameter> query_parameters;  // documented query parameters
   // The success answer holds a secret (a session token): the idempotency layer must never store

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
+#include "common/enum_table.hpp"
+#include "http/body_spec.hpp"
 #include "http/json_input.hpp"
 #include "http/route_support.hpp"
 
@@ -155,10 +157,144 @@ Result<std::optional<std::string>> TextParam(const Request& request, std::string
   return http::BoundedQuery(request, name, kMaxQueryParam);
 }
 
-Result<ActiveState> StateOf(const std::string& text) {
-  auto state = ParseActiveState(text);
-  if (!state) return Status::Internal("unchecked state " + text);
-  return *state;
+// --- Request bodies (one declaration each: validation and schema) -----------------------------
+
+// The levels a client may create (the head office exists once, from the seed).
+constexpr EnumTable<OrgLevel, 3> kCreatableOrgLevels{{{
+    {OrgLevel::kBranch, "branch"},
+    {OrgLevel::kInstitution, "institution"},
+    {OrgLevel::kOutlet, "outlet"},
+}}};
+constexpr EnumTable<ActiveState, 2> kActiveStates{{{
+    {ActiveState::kActive, "active"},
+    {ActiveState::kDisabled, "disabled"},
+}}};
+
+constexpr size_t kMaxIdInput = 64;
+constexpr size_t kMaxRoles = 20;
+
+const http::StringField kDisplayNameField{.max_len = 64, .description = "the name shown to other staff"};
+const http::StringField kPhoneField{.max_len = 20,
+                                    .description = "mainland mobile number (stored sealed, shown masked)",
+                                    .example = "13800138000"};
+// Roles by code (GET /api/v1/roles lists them).
+const http::ListField kRolesField{
+    .max_items = kMaxRoles,
+    .item = {.max_len = 64, .description = "a role code (GET /api/v1/roles)", .example = "doc_admin"},
+    .description = "role codes; only roles whose every permission the caller holds"};
+// New passwords: the policy (10-128 characters; three of lower case, upper case, digits, symbols, or
+// 16+ characters; not the login) is checked by the service, the length here.
+const http::StringField kNewPasswordField{
+    .required = true,
+    .min_len = 10,
+    .max_len = 128,
+    .trim = false,
+    .description =
+        "10-128 characters with three of: lower case, upper case, digits, symbols (or 16+ "
+        "characters); not the login",
+    .example = "Demo-Pass-2026"};
+
+struct NewOrgBody {
+  std::string code;
+  std::string name;
+  OrgLevel level = OrgLevel::kBranch;
+  std::string parent_id;
+};
+
+const http::BodySpec<NewOrgBody>& NewOrgSpec() {
+  static const auto* spec =
+      &(*new http::BodySpec<NewOrgBody>("A new organisation node under `parent_id`; each level hangs under "
+                                        "the one before it (head office, branch, institution, outlet)."))
+           .String("code", &NewOrgBody::code,
+                   {.required = true,
+                    .max_len = 20,
+                    .pattern = "^[A-Za-z0-9]{2,20}$",
+                    .description = "2-20 letters or digits, stored upper case; unique",
+                    .example = "GZ01"})
+           .String("name", &NewOrgBody::name, {.required = true, .max_len = 100, .example = "广州分公司"})
+           .Enum("level", &NewOrgBody::level, kCreatableOrgLevels,
+                 {.required = true, .description = "one level below the parent's"})
+           .String("parent_id", &NewOrgBody::parent_id,
+                   {.required = true, .max_len = kMaxIdInput, .description = "the parent organisation's id"});
+  return *spec;
+}
+
+struct OrgPatchBody {
+  std::optional<std::string> name;
+  std::optional<ActiveState> status;
+};
+
+const http::BodySpec<OrgPatchBody>& OrgPatchSpec() {
+  static const auto* spec =
+      &(*new http::BodySpec<OrgPatchBody>("The fields to change; absent ones stay as they are."))
+           .String("name", &OrgPatchBody::name, {.max_len = 100})
+           .Enum("status", &OrgPatchBody::status, kActiveStates,
+                 {.description = "disabled: staff of the node and below can no longer log in"});
+  return *spec;
+}
+
+struct NewUserBody {
+  std::string login;
+  std::string display_name;
+  std::string org_id;
+  std::vector<std::string> roles;
+  std::string password;
+  std::optional<std::string> phone;
+};
+
+const http::BodySpec<NewUserBody>& NewUserSpec() {
+  static const auto* spec = [] {
+    http::StringField display_name = kDisplayNameField;
+    display_name.required = true;
+    display_name.example = "王五";
+    return &(*new http::BodySpec<NewUserBody>("A new staff user of an organisation in the caller's subtree."))
+                .String(
+                    "login", &NewUserBody::login,
+                    {.required = true,
+                     .max_len = 64,
+                     .pattern = "^[A-Za-z][A-Za-z0-9._@-]{2,63}$",
+                     .description = "3-64 letters, digits or . _ @ -, starting with a letter; stored lower "
+                                    "case; unique",
+                     .example = "clerk.demo"})
+                .String("display_name", &NewUserBody::display_name, display_name)
+                .String(
+                    "org_id", &NewUserBody::org_id,
+                    {.required = true, .max_len = kMaxIdInput, .description = "the user's organisation id"})
+                .StringList("roles", &NewUserBody::roles, kRolesField)
+                .String("password", &NewUserBody::password, kNewPasswordField)
+                .String("phone", &NewUserBody::phone, kPhoneField);
+  }();
+  return *spec;
+}
+
+struct UserPatchBody {
+  std::optional<std::string> display_name;
+  std::optional<std::optional<std::string>> phone;
+  std::optional<ActiveState> status;
+};
+
+const http::BodySpec<UserPatchBody>& UserPatchSpec() {
+  static const auto* spec =
+      &(*new http::BodySpec<UserPatchBody>("The fields to change; absent ones stay as they are."))
+           .String("display_name", &UserPatchBody::display_name, kDisplayNameField)
+           .ClearableString("phone", &UserPatchBody::phone, kPhoneField)
+           .Enum("status", &UserPatchBody::status, kActiveStates,
+                 {.description = "disabled: the user can no longer log in; their sessions end"});
+  return *spec;
+}
+
+struct RolesBody {
+  std::vector<std::string> roles;
+};
+
+const http::BodySpec<RolesBody>& RolesSpec() {
+  static const auto* spec = [] {
+    http::ListField roles = kRolesField;
+    roles.required = true;
+    return &(*new http::BodySpec<RolesBody>("The user's roles after the change (replaces every role)."))
+                .StringList("roles", &RolesBody::roles, roles);
+  }();
+  return *spec;
 }
 
 // --- Handlers -----------------------------------------------------------------------------------
@@ -370,21 +506,12 @@ void AddOrgRoutes(http::Router& router, IdentityService& service) {
       .permission = kPermOrgWrite,
       .summary = "Create an organisation under a parent in the caller's subtree",
       .tag = kTag,
-      .request_schema = ClosedObject({{"code", {{"type", "string"}, {"pattern", "^[A-Z0-9]{2,20}$"}}},
-                                      {"name", String(100)},
-                                      {"level", Enum({"branch", "institution", "outlet"})},
-                                      {"parent_id", String(64)}},
-                                     {"code", "name", "level", "parent_id"}),
+      .request_schema = NewOrgSpec().Schema(),
       .response_schema = OrgSchema(),
       .success_status = 201,
       .handler = [&service](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
-        auto code = in.String("code", {.required = true, .max_len = 20});
-        auto name = in.String("name", {.required = true, .min_len = 1, .max_len = 100});
-        auto level = in.Enum("level", {"branch", "institution", "outlet"}, true);
-        auto parent_id = in.String("parent_id", {.required = true, .min_len = 1, .max_len = 64});
-        ANXIN_RETURN_IF_ERROR(in.Finish());
-        NewOrg org{*code, *name, *ParseOrgLevel(*level), *parent_id};
+        ANXIN_ASSIGN_OR_RETURN(NewOrgBody body, NewOrgSpec().Read(request));
+        NewOrg org{body.code, body.name, body.level, body.parent_id};
         ANXIN_ASSIGN_OR_RETURN(Org created, service.CreateOrg(ActorOf(request), org));
         return http::JsonResponse(201, OrgJson(created));
       },
@@ -411,17 +538,11 @@ void AddOrgRoutes(http::Router& router, IdentityService& service) {
       .permission = kPermOrgWrite,
       .summary = "Rename, disable or enable an organisation",
       .tag = kTag,
-      .request_schema = ClosedObject({{"name", String(100)}, {"status", Enum({"active", "disabled"})}}, {}),
+      .request_schema = OrgPatchSpec().Schema(),
       .response_schema = OrgSchema(),
       .handler = [&service](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
-        OrgPatch patch;
-        patch.name = in.String("name", {.min_len = 1, .max_len = 100});
-        auto status = in.Enum("status", {"active", "disabled"}, false);
-        ANXIN_RETURN_IF_ERROR(in.Finish());
-        if (status) {
-          ANXIN_ASSIGN_OR_RETURN(patch.status, StateOf(*status));
-        }
+        ANXIN_ASSIGN_OR_RETURN(OrgPatchBody body, OrgPatchSpec().Read(request));
+        OrgPatch patch{body.name, body.status};
         ANXIN_ASSIGN_OR_RETURN(Org org,
                                service.UpdateOrg(ActorOf(request), request.path_params["id"], patch));
         return http::JsonResponse(200, OrgJson(org));
@@ -467,26 +588,12 @@ void AddUserRoutes(http::Router& router, IdentityService& service) {
       .permission = kPermUserWrite,
       .summary = "Create a staff user in the caller's subtree with roles",
       .tag = kTag,
-      .request_schema = ClosedObject({{"login", String(64)},
-                                      {"display_name", String(64)},
-                                      {"org_id", String(64)},
-                                      {"roles", Array(String())},
-                                      {"password", String(128)},
-                                      {"phone", String(20)}},
-                                     {"login", "display_name", "org_id", "password"}),
+      .request_schema = NewUserSpec().Schema(),
       .response_schema = UserSchema(),
       .success_status = 201,
       .handler = [&service](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
-        auto login = in.String("login", {.required = true, .max_len = 64});
-        auto display_name = in.String("display_name", {.required = true, .min_len = 1, .max_len = 64});
-        auto org_id = in.String("org_id", {.required = true, .min_len = 1, .max_len = 64});
-        auto roles = in.StringList("roles", {.min_len = 1, .max_len = 64}, 20, false);
-        auto password = in.String("password", {.required = true, .max_len = 128, .trim = false});
-        auto phone = in.String("phone", {.max_len = 20});
-        ANXIN_RETURN_IF_ERROR(in.Finish());
-        NewStaffUser user{*login,    *display_name, *org_id, roles.value_or(std::vector<std::string>{}),
-                          *password, phone};
+        ANXIN_ASSIGN_OR_RETURN(NewUserBody body, NewUserSpec().Read(request));
+        NewStaffUser user{body.login, body.display_name, body.org_id, body.roles, body.password, body.phone};
         ANXIN_ASSIGN_OR_RETURN(UserView created, service.CreateStaffUser(ActorOf(request), user));
         return http::JsonResponse(201, UserJson(created, false));
       },
@@ -541,30 +648,11 @@ void AddUserRoutes(http::Router& router, IdentityService& service) {
       .permission = kPermUserWrite,
       .summary = "Change a user's display name, phone (null clears) or status",
       .tag = kTag,
-      .request_schema = ClosedObject({{"display_name", String(64)},
-                                      {"phone", Nullable(String())},
-                                      {"status", Enum({"active", "disabled"})}},
-                                     {}),
+      .request_schema = UserPatchSpec().Schema(),
       .response_schema = UserSchema(),
       .handler = [&service](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
-        UserPatch patch;
-        patch.display_name = in.String("display_name", {.min_len = 1, .max_len = 64});
-        if (const json* phone = in.Raw("phone")) {
-          if (phone->is_null()) {
-            patch.phone = std::optional<std::string>();
-          } else if (phone->is_string() && phone->get_ref<const std::string&>().size() <= 20) {
-            patch.phone = std::optional<std::string>(phone->get<std::string>());
-          } else {
-            in.AddError("phone", "invalid_type",
-                        Text{"须为手机号码或 null", "Must be a mobile number or null"});
-          }
-        }
-        auto status = in.Enum("status", {"active", "disabled"}, false);
-        ANXIN_RETURN_IF_ERROR(in.Finish());
-        if (status) {
-          ANXIN_ASSIGN_OR_RETURN(patch.status, StateOf(*status));
-        }
+        ANXIN_ASSIGN_OR_RETURN(UserPatchBody body, UserPatchSpec().Read(request));
+        UserPatch patch{body.display_name, body.phone, body.status};
         ANXIN_ASSIGN_OR_RETURN(UserView user,
                                service.UpdateUser(ActorOf(request), request.path_params["id"], patch));
         return http::JsonResponse(200, UserJson(user, false));
@@ -580,14 +668,12 @@ void AddUserRoutes(http::Router& router, IdentityService& service) {
           "Replace a user's roles: never one's own; only roles whose every permission the caller holds "
           "(403 role_exceeds_grantor); only a system administrator grants system_admin",
       .tag = kTag,
-      .request_schema = ClosedObject({{"roles", Array(String())}}, {"roles"}),
+      .request_schema = RolesSpec().Schema(),
       .response_schema = UserSchema(),
       .handler = [&service](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
-        auto roles = in.StringList("roles", {.min_len = 1, .max_len = 64}, 20, true);
-        ANXIN_RETURN_IF_ERROR(in.Finish());
+        ANXIN_ASSIGN_OR_RETURN(RolesBody body, RolesSpec().Read(request));
         ANXIN_ASSIGN_OR_RETURN(UserView user,
-                               service.SetUserRoles(ActorOf(request), request.path_params["id"], *roles));
+                               service.SetUserRoles(ActorOf(request), request.path_params["id"], body.roles));
         return http::JsonResponse(200, UserJson(user, false));
       },
   });

@@ -41,12 +41,6 @@ constexpr std::array<std::pair<SurrenderMethod, std::string_view>, 3> kSurrender
     {SurrenderMethod::kCashValueTable, "cash_value_table"},
 }};
 
-constexpr std::array<std::pair<TermUnit, std::string_view>, 3> kUnitNames{{
-    {TermUnit::kDay, "day"},
-    {TermUnit::kMonth, "month"},
-    {TermUnit::kYear, "year"},
-}};
-
 constexpr std::array<std::pair<PremiumFrequency, std::string_view>, 2> kFrequencyNames{{
     {PremiumFrequency::kSingle, "single"},
     {PremiumFrequency::kAnnual, "annual"},
@@ -69,8 +63,8 @@ std::optional<SurrenderMethod> ParseSurrenderMethod(std::string_view name) {
   return FindByName(kSurrenderNames, name);
 }
 
-std::string_view TermUnitName(TermUnit unit) { return NameOf(kUnitNames, unit); }
-std::optional<TermUnit> ParseTermUnit(std::string_view name) { return FindByName(kUnitNames, name); }
+std::string_view TermUnitName(TermUnit unit) { return kTermUnits.Name(unit); }
+std::optional<TermUnit> ParseTermUnit(std::string_view name) { return kTermUnits.Parse(name); }
 
 std::string_view PremiumFrequencyName(PremiumFrequency frequency) {
   return NameOf(kFrequencyNames, frequency);

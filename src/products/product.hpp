@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
+#include "common/enum_table.hpp"
 #include "common/money.hpp"
 #include "common/validation.hpp"
 
@@ -30,8 +31,16 @@ enum class SurrenderMethod { kShortRate, kProRata, kCashValueTable };
 [[nodiscard]] std::string_view SurrenderMethodName(SurrenderMethod method);
 [[nodiscard]] std::optional<SurrenderMethod> ParseSurrenderMethod(std::string_view name);
 
+// The unit of a policy term, also of a card type's term (cards use this type).
 enum class TermUnit { kDay, kMonth, kYear };
 
+inline constexpr EnumTable<TermUnit, 3> kTermUnits{{{
+    {TermUnit::kDay, "day"},
+    {TermUnit::kMonth, "month"},
+    {TermUnit::kYear, "year"},
+}}};
+
+// "day", "month", "year" (kTermUnits).
 [[nodiscard]] std::string_view TermUnitName(TermUnit unit);
 [[nodiscard]] std::optional<TermUnit> ParseTermUnit(std::string_view name);
 
