@@ -42,22 +42,6 @@ constexpr const char* kLockDescription =
 
 // --- rendering ---
 
-std::string_view StartRuleName(StartRule rule) {
-  return rule == StartRule::kHolderChoice ? "holder_choice" : "next_day";
-}
-
-std::string_view CardTermUnitName(TermUnit unit) {
-  switch (unit) {
-    case TermUnit::kDay:
-      return "day";
-    case TermUnit::kMonth:
-      return "month";
-    case TermUnit::kYear:
-      return "year";
-  }
-  return "year";
-}
-
 json CoverageJson(const products::Coverage& c) {
   return {{"code", c.code},
           {"name_zh", c.name_zh},
@@ -81,26 +65,27 @@ json OfferJson(const CardOffer& offer) {
   const products::Product& p = offer.product;
   json age = {{"min_age", p.insurable_age.min_years}, {"max_age", p.insurable_age.max_years}};
   if (p.insurable_age.min_days) age["min_age_days"] = *p.insurable_age.min_days;
-  return {{"serial", offer.serial},
-          {"card_type", {{"code", offer.type.code}, {"name", offer.type.name}}},
-          {"product",
-           {{"code", p.code},
-            {"version", p.version},
-            {"name_zh", p.name_zh},
-            {"name_en", p.name_en},
-            {"line_of_business", products::LineOfBusinessName(p.line_of_business)},
-            {"description_zh", p.description_zh},
-            {"description_en", p.description_en}}},
-          {"plans", std::move(plans)},
-          {"default_plan_code", offer.type.default_plan_code},
-          {"premium_fen", offer.premium.fen},
-          {"term", {{"unit", CardTermUnitName(offer.type.term_unit)}, {"value", offer.type.term_value}}},
-          {"start_rule",
-           {{"rule", StartRuleName(offer.start_rule)},
-            {"earliest_start", FormatDate(offer.earliest_start)},
-            {"latest_start", FormatDate(offer.latest_start)}}},
-          {"insurable_age", std::move(age)},
-          {"valid_until", FormatTimestamp(offer.valid_until)}};
+  return {
+      {"serial", offer.serial},
+      {"card_type", {{"code", offer.type.code}, {"name", offer.type.name}}},
+      {"product",
+       {{"code", p.code},
+        {"version", p.version},
+        {"name_zh", p.name_zh},
+        {"name_en", p.name_en},
+        {"line_of_business", products::LineOfBusinessName(p.line_of_business)},
+        {"description_zh", p.description_zh},
+        {"description_en", p.description_en}}},
+      {"plans", std::move(plans)},
+      {"default_plan_code", offer.type.default_plan_code},
+      {"premium_fen", offer.premium.fen},
+      {"term", {{"unit", products::TermUnitName(offer.type.term_unit)}, {"value", offer.type.term_value}}},
+      {"start_rule",
+       {{"rule", kStartRules.Name(offer.start_rule)},
+        {"earliest_start", FormatDate(offer.earliest_start)},
+        {"latest_start", FormatDate(offer.latest_start)}}},
+      {"insurable_age", std::move(age)},
+      {"valid_until", FormatTimestamp(offer.valid_until)}};
 }
 
 std::string_view RoleName(policies::PartyRole role) {

@@ -83,18 +83,6 @@ Status DuplicateSms() {
   return {StatusCode::kAlreadyExists, "sms_duplicate", {"短信已处理", "already handled"}};
 }
 
-products::TermUnit ProductTermUnit(TermUnit unit) {
-  switch (unit) {
-    case TermUnit::kDay:
-      return products::TermUnit::kDay;
-    case TermUnit::kMonth:
-      return products::TermUnit::kMonth;
-    case TermUnit::kYear:
-      return products::TermUnit::kYear;
-  }
-  return products::TermUnit::kYear;
-}
-
 json CoveragesSnapshot(const products::Plan& plan) {
   json out = json::array();
   for (const products::Coverage& c : plan.coverages) {
@@ -594,7 +582,7 @@ Result<CardActivationService::Prepared> CardActivationService::Prepare(const Act
   policy.plan_code = plan_code;
   policy.premium = checked.type.face_value;
   policy.start_date = start;
-  policy.end_date = policies::PolicyEndDate(start, ProductTermUnit(checked.type.term_unit),
+  policy.end_date = policies::PolicyEndDate(start, checked.type.term_unit,
                                             static_cast<int>(std::max<int64_t>(1, checked.type.term_value)));
   policy.org_id = checked.card.holder_org_id;
   policy.source = "card";

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "cards/card_sales_store.hpp"
+#include "storage/sql_filter.hpp"
 
 namespace anxin::cards {
 namespace {
@@ -224,14 +225,8 @@ Result<std::vector<CardSale>> SqlCardSalesStore::ListSales(storage::Tx& tx, cons
   std::string sql = "SELECT " + std::string(kSaleSelect) + " FROM card_sales WHERE id > ?";
   std::vector<Value> params{q.after_id};
   if (!q.scope_path.empty()) {
-    // Paths are ids and '/', but escape LIKE's wildcards anyway.
-    std::string pattern;
-    for (char c : q.scope_path) {
-      if (c == '%' || c == '_' || c == '!') pattern.push_back('!');
-      pattern.push_back(c);
-    }
-    sql += " AND org_path LIKE ? ESCAPE '!'";
-    params.emplace_back(pattern + "%");
+    sql += " AND " + storage::StartsWithSql("org_path");
+    for (Value& param : storage::PrefixParams(q.scope_path)) params.push_back(std::move(param));
   }
   if (q.status) {
     sql += " AND status = ?";

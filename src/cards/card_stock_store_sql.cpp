@@ -5,6 +5,7 @@
 
 #include "cards/card_stock_store.hpp"
 #include "cards/card_store.hpp"
+#include "storage/sql_filter.hpp"
 
 namespace anxin::cards {
 namespace {
@@ -13,22 +14,15 @@ using storage::Row;
 using storage::Value;
 using Names = std::map<std::string, std::string>;  // id -> name, from the Directory
 
+// `params` followed by the parameters of a storage::StartsWithSql test for `prefix`.
+std::vector<Value> WithPrefix(std::vector<Value> params, std::string_view prefix) {
+  for (Value& param : storage::PrefixParams(prefix)) params.push_back(std::move(param));
+  return params;
+}
+
 constexpr std::string_view kMovementColumns =
     "id, movement_no, kind, card_type_id, first_seq, last_seq, quantity, from_type, from_id, to_type, to_id, "
     "to_org_id, at_ms, actor_id";
-
-// Returns a LIKE pattern matching every text starting with `prefix` (wildcards escaped with '!';
-// every LIKE here says ESCAPE '!'). Paths hold ids and '/', but escaping keeps this safe anyway.
-std::string PrefixPattern(std::string_view prefix) {
-  std::string out;
-  out.reserve(prefix.size() + 1);
-  for (char c : prefix) {
-    if (c == '%' || c == '_' || c == '!') out.push_back('!');
-    out.push_back(c);
-  }
-  out.push_back('%');
-  return out;
-}
 
 CardMovement ToMovement(const Row& row) {
   CardMovement m;
@@ -99,10 +93,10 @@ Result<RangeProblems> SqlCardStockStore::CheckHeld(storage::Tx& tx, const std::s
 Result<RangeProblems> SqlCardStockStore::CheckRecallable(storage::Tx& tx, const std::string& card_type_id,
                                                          int64_t first_seq, int64_t last_seq,
                                                          const RecallSource& source) {
-  std::string condition =
-      "status = 'in_stock' AND holder_org_path LIKE ? ESCAPE '!' AND NOT (holder_type = 'org' AND holder_id "
-      "= ?)";
-  std::vector<Value> params = {PrefixPattern(source.scope_path), source.keep_org_id};
+  std::string condition = "status = 'in_stock' AND " + storage::StartsWithSql("holder_org_path") +
+                          " AND NOT (holder_type = 'org' AND holder_id = ?)";
+  std::vector<Value> params = storage::PrefixParams(source.scope_path);
+  params.emplace_back(source.keep_org_id);
   if (source.holder_type && source.holder_id) {
     condition += " AND holder_type = ? AND holder_id = ?";
     params.emplace_back(*source.holder_type);
@@ -173,9 +167,9 @@ Result<std::string> SqlCardStockStore::HolderName(storage::Tx& tx, const std::st
 }
 
 Result<std::vector<Card>> SqlCardStockStore::ListCards(storage::Tx& tx, const CardQuery& query) {
-  std::string sql =
-      "SELECT " + std::string(kCardColumns) + " FROM cards WHERE holder_org_path LIKE ? ESCAPE '!'";
-  std::vector<Value> params = {PrefixPattern(query.scope_path)};
+  std::string sql = "SELECT " + std::string(kCardColumns) + " FROM cards WHERE " +
+                    storage::StartsWithSql("holder_org_path");
+  std::vector<Value> params = storage::PrefixParams(query.scope_path);
   if (query.card_type_id) {
     sql += " AND card_type_id = ?";
     params.emplace_back(*query.card_type_id);
@@ -198,8 +192,8 @@ Result<std::vector<Card>> SqlCardStockStore::ListCards(storage::Tx& tx, const Ca
     params.emplace_back(*query.holder_id);
   }
   if (query.holder_org_path) {
-    sql += " AND holder_org_path LIKE ? ESCAPE '!'";
-    params.emplace_back(PrefixPattern(*query.holder_org_path));
+    sql += " AND " + storage::StartsWithSql("holder_org_path");
+    for (Value& param : storage::PrefixParams(*query.holder_org_path)) params.push_back(std::move(param));
   }
   if (!query.after_serial.empty()) {
     sql += " AND serial > ?";
@@ -219,27 +213,31 @@ Result<std::vector<Card>> SqlCardStockStore::ListCards(storage::Tx& tx, const Ca
 
 Result<std::vector<CountRow>> SqlCardStockStore::StockCounts(storage::Tx& tx, const std::string& scope_path,
                                                              const std::string& group_by) {
+  const std::string in_scope = storage::StartsWithSql("c.holder_org_path");
   std::string sql;
   if (group_by == "org") {
     // Labelled with the organisations' names below, through the Directory. A card's
     // holder_org_path is its holder organisation's path, so the order is the tree's.
     sql =
         "SELECT c.holder_org_id, '', c.status, COUNT(*) FROM cards c "
-        "WHERE c.holder_org_path LIKE ? ESCAPE '!' GROUP BY c.holder_org_id, c.holder_org_path, c.status "
+        "WHERE " +
+        in_scope +
+        " GROUP BY c.holder_org_id, c.holder_org_path, c.status "
         "ORDER BY c.holder_org_path, c.status";
   } else if (group_by == "type") {
     sql =
         "SELECT c.card_type_id, t.code, c.status, COUNT(*) FROM cards c JOIN card_types t ON t.id = "
         "c.card_type_id "
-        "WHERE c.holder_org_path LIKE ? ESCAPE '!' GROUP BY c.card_type_id, t.code, c.status ORDER BY "
+        "WHERE " +
+        in_scope +
+        " GROUP BY c.card_type_id, t.code, c.status ORDER BY "
         "t.code, "
         "c.status";
   } else {
-    sql =
-        "SELECT c.status, c.status, '', COUNT(*) FROM cards c WHERE c.holder_org_path LIKE ? ESCAPE '!' "
-        "GROUP BY c.status ORDER BY c.status";
+    sql = "SELECT c.status, c.status, '', COUNT(*) FROM cards c WHERE " + in_scope +
+          " GROUP BY c.status ORDER BY c.status";
   }
-  ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, {PrefixPattern(scope_path)}));
+  ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, storage::PrefixParams(scope_path)));
   std::vector<CountRow> out;
   out.reserve(rows.size());
   for (const Row& row : rows) out.push_back(CountRow{row.Text(0), row.Text(1), row.Text(2), row.Int(3)});
@@ -258,9 +256,9 @@ Result<std::vector<SaleRow>> SqlCardStockStore::Sales(storage::Tx& tx, const std
   ANXIN_ASSIGN_OR_RETURN(
       std::vector<Row> rows,
       tx.Query("SELECT s.seller_code, s.org_id, s.created_at, s.quantity, s.amount_fen FROM card_sales s "
-               "WHERE s.org_path LIKE ? ESCAPE '!' AND s.created_at >= ? AND "
-               "s.created_at < ? AND s.status <> 'reversed' ORDER BY s.created_at, s.id",
-               {PrefixPattern(scope_path), from_ms, to_ms}));
+               "WHERE s.created_at >= ? AND s.created_at < ? AND s.status <> 'reversed' AND " +
+                   storage::StartsWithSql("s.org_path") + " ORDER BY s.created_at, s.id",
+               WithPrefix({from_ms, to_ms}, scope_path)));
   std::vector<SaleRow> out;
   out.reserve(rows.size());
   std::vector<std::string> org_ids;
@@ -281,8 +279,9 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqlCardStockStore::Activati
       tx.Query("SELECT COALESCE(s.seller_code, ''), e.at_ms FROM card_events e JOIN cards c ON c.serial = "
                "e.serial "
                "LEFT JOIN card_sales s ON s.id = c.sales_id WHERE e.action = 'activate' AND e.at_ms >= ? AND "
-               "e.at_ms < ? AND COALESCE(s.org_path, c.holder_org_path) LIKE ? ESCAPE '!' ORDER BY e.at_ms",
-               {from_ms, to_ms, PrefixPattern(scope_path)}));
+               "e.at_ms < ? AND " +
+                   storage::StartsWithSql("COALESCE(s.org_path, c.holder_org_path)") + " ORDER BY e.at_ms",
+               WithPrefix({from_ms, to_ms}, scope_path)));
   std::vector<std::pair<std::string, int64_t>> out;
   out.reserve(rows.size());
   for (const Row& row : rows) out.emplace_back(row.Text(0), row.Int(1));
@@ -293,13 +292,14 @@ Result<std::vector<AgeingRow>> SqlCardStockStore::InStockByBatch(storage::Tx& tx
                                                                  const std::string& scope_path) {
   ANXIN_ASSIGN_OR_RETURN(
       std::vector<Row> rows,
-      tx.Query(
-          "SELECT c.card_type_id, t.code, b.created_at, b.valid_until, COUNT(*) FROM cards c JOIN "
-          "card_batches b "
-          "ON b.id = c.batch_id JOIN card_types t ON t.id = c.card_type_id WHERE c.status = 'in_stock' AND "
-          "c.holder_org_path LIKE ? ESCAPE '!' GROUP BY c.card_type_id, t.code, b.id, b.created_at, "
-          "b.valid_until ORDER BY t.code, b.created_at",
-          {PrefixPattern(scope_path)}));
+      tx.Query("SELECT c.card_type_id, t.code, b.created_at, b.valid_until, COUNT(*) FROM cards c JOIN "
+               "card_batches b "
+               "ON b.id = c.batch_id JOIN card_types t ON t.id = c.card_type_id WHERE c.status = 'in_stock' "
+               "AND " +
+                   storage::StartsWithSql("c.holder_org_path") +
+                   " GROUP BY c.card_type_id, t.code, b.id, b.created_at, b.valid_until ORDER BY t.code, "
+                   "b.created_at",
+               storage::PrefixParams(scope_path)));
   std::vector<AgeingRow> out;
   out.reserve(rows.size());
   for (const Row& row : rows)

@@ -5,6 +5,7 @@
 
 #include "identity/identity_sql_rows.hpp"
 #include "identity/session_store.hpp"
+#include "storage/sql_filter.hpp"
 
 namespace anxin::identity {
 namespace {
@@ -93,12 +94,13 @@ class SqlSessionStore final : public SessionStore {
   }
 
   Result<int64_t> RevokeSubtreeSessions(Tx& tx, const std::string& org_path, int64_t now_ms) override {
-    // An exact, case-sensitive prefix test on both backends (SQLite's LIKE ignores ASCII case).
+    std::vector<storage::Value> params = {now_ms, now_ms};
+    for (storage::Value& param : storage::PrefixParams(org_path)) params.push_back(std::move(param));
     return tx.Exec(
         "UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL AND expires_at > ? AND user_id IN "
-        "(SELECT u.id FROM users u JOIN orgs o ON o.id = u.org_id "
-        "WHERE substr(o.path, 1, CAST(? AS INTEGER)) = CAST(? AS TEXT))",
-        {now_ms, now_ms, static_cast<int64_t>(org_path.size()), org_path});
+        "(SELECT u.id FROM users u JOIN orgs o ON o.id = u.org_id WHERE " +
+            storage::StartsWithSql("o.path") + ")",
+        params);
   }
 
   Result<std::vector<Session>> ListLiveSessions(Tx& tx, const std::string& user_id, int64_t now_ms) override {

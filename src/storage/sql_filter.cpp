@@ -23,11 +23,9 @@ SqlFilter& SqlFilter::Equals(std::string_view column, const std::optional<int64_
 SqlFilter& SqlFilter::InScope(std::string_view column, const OrgScope& scope) {
   if (scope.all()) return *this;
   if (scope.nothing()) return Where("1 = 0");
-  // Both backends count substr() in characters; the casts keep PostgreSQL from guessing the
-  // parameter types.
-  const auto length = static_cast<int64_t>(Utf8Length(scope.path()));
-  return Where("substr(" + std::string(column) + ", 1, CAST(? AS INTEGER)) = CAST(? AS TEXT)",
-               {length, scope.path()});
+  conditions_.push_back(StartsWithSql(column));
+  for (Value& param : PrefixParams(scope.path())) params_.push_back(std::move(param));
+  return *this;
 }
 
 SqlFilter& SqlFilter::Bind(Value value) {
@@ -48,6 +46,16 @@ std::string SqlFilter::AndSql() const {
   std::string sql;
   for (const std::string& condition : conditions_) sql += " AND " + condition;
   return sql;
+}
+
+std::string StartsWithSql(std::string_view column) {
+  // Both backends count substr() in characters; the casts keep PostgreSQL from guessing the
+  // parameter types.
+  return "substr(" + std::string(column) + ", 1, CAST(? AS INTEGER)) = CAST(? AS TEXT)";
+}
+
+std::vector<Value> PrefixParams(std::string_view prefix) {
+  return {static_cast<int64_t>(Utf8Length(prefix)), std::string(prefix)};
 }
 
 }  // namespace anxin::storage

@@ -49,4 +49,9 @@ class SqlFilter {
   std::vector<Value> params_;
 };
 
+// The same prefix test for SQL written by hand: StartsWithSql("c.path") is the condition, with two
+// placeholders that take PrefixParams(prefix), in that order. An empty prefix matches every row.
+[[nodiscard]] std::string StartsWithSql(std::string_view column);
+[[nodiscard]] std::vector<Value> PrefixParams(std::string_view prefix);
+
 }  // namespace anxin::storage

@@ -117,5 +117,31 @@ TEST_F(SqlFilterTest, InScopeMatchesOrgScopeCoversForEveryRow) {
   }
 }
 
+TEST_F(SqlFilterTest, HandWrittenPrefixTestIsTheSameTest) {
+  // StartsWithSql/PrefixParams are what stores writing their SQL by hand use; the empty prefix is
+  // every row, and a prefix is counted in characters, not bytes.
+  Status written = db_->Write([](Tx& tx) -> Status {
+    return tx.Exec("INSERT INTO things (id, org_path, n) VALUES ('zh', '/hq/总部/', 99)").status();
+  });
+  ASSERT_TRUE(written.ok()) << written.ToString();
+  auto select = [&](std::string_view prefix) {
+    std::vector<std::string> ids;
+    Status read = db_->Read([&](Tx& tx) -> Status {
+      ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query("SELECT id FROM things WHERE " +
+                                                                 StartsWithSql("org_path") + " ORDER BY n",
+                                                             PrefixParams(prefix)));
+      for (const Row& row : rows) ids.push_back(row.Text(0));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(read.ok()) << read.ToString();
+    return ids;
+  };
+  EXPECT_THAT(select("/hq/BJ/"), ElementsAre("BJ"));
+  EXPECT_THAT(select("/hq/b_j/"), ElementsAre("b_j"));
+  EXPECT_THAT(select("/hq/总部/"), ElementsAre("zh"));
+  EXPECT_THAT(select("/hq/总"), ElementsAre("zh"));
+  EXPECT_EQ(select("").size(), 12u);
+}
+
 }  // namespace
 }  // namespace anxin::storage
