@@ -10,7 +10,9 @@
 #include "http/json_input.hpp"
 #include "http/route_support.hpp"
 #include "policies/policy.hpp"
+#include "policies/policy_json.hpp"
 #include "products/product.hpp"
+#include "products/product_json.hpp"
 
 namespace anxin::cards {
 namespace {
@@ -42,25 +44,13 @@ constexpr const char* kLockDescription =
 
 // --- rendering ---
 
-json CoverageJson(const products::Coverage& c) {
-  return {{"code", c.code},
-          {"name_zh", c.name_zh},
-          {"name_en", c.name_en},
-          {"liability_zh", c.liability_zh},
-          {"liability_en", c.liability_en},
-          {"sum_insured_fen", c.sum_insured ? json(c.sum_insured->fen) : json(nullptr)},
-          {"deductible_fen", c.deductible.fen},
-          {"copay_percent", c.copay_percent},
-          {"waiting_period_days", c.waiting_period_days}};
-}
-
 json OfferJson(const CardOffer& offer) {
   json plans = json::array();
   for (const products::Plan& plan : offer.plans) {
     plans.push_back({{"code", plan.code},
                      {"name_zh", plan.name_zh},
                      {"name_en", plan.name_en},
-                     {"coverages", JsonArray(plan.coverages, CoverageJson)}});
+                     {"coverages", JsonArray(plan.coverages, products::CoverageJson)}});
   }
   const products::Product& p = offer.product;
   json age = {{"min_age", p.insurable_age.min_years}, {"max_age", p.insurable_age.max_years}};
@@ -88,30 +78,6 @@ json OfferJson(const CardOffer& offer) {
       {"valid_until", FormatTimestamp(offer.valid_until)}};
 }
 
-std::string_view RoleName(policies::PartyRole role) {
-  switch (role) {
-    case policies::PartyRole::kHolder:
-      return "holder";
-    case policies::PartyRole::kInsured:
-      return "insured";
-    case policies::PartyRole::kBeneficiary:
-      return "beneficiary";
-  }
-  return "holder";
-}
-
-json PartyJson(const policies::PartyView& party) {
-  return {{"role", RoleName(party.role)},
-          {"name", party.name},  // masked by the policy service
-          {"id_type", party.id_type},
-          {"id_number", party.id_number},
-          {"birth_date", party.birth_date},
-          {"sex", party.sex},
-          {"phone", party.phone},
-          {"relationship", party.relationship},
-          {"share_percent", party.share_percent}};
-}
-
 json ActivationJson(const Activation& a) {
   const policies::Policy& policy = a.policy;
   return {{"policy_id", policy.id},
@@ -128,7 +94,7 @@ json ActivationJson(const Activation& a) {
           {"start_date", FormatDate(policy.start_date)},
           {"end_date", FormatDate(policy.end_date)},
           {"issued_at", FormatTimestamp(policy.issued_at)},
-          {"parties", JsonArray(policy.parties, PartyJson)},
+          {"parties", JsonArray(policy.parties, policies::PartyJson)},
           {"coverages", policy.coverages}};
 }
 
@@ -433,19 +399,6 @@ json Described(json schema, const char* description) {
   return schema;
 }
 
-json CoverageSchema() {
-  return Object({{"code", String()},
-                 {"name_zh", String()},
-                 {"name_en", String()},
-                 {"liability_zh", String()},
-                 {"liability_en", String()},
-                 {"sum_insured_fen", Nullable(Integer())},
-                 {"deductible_fen", Integer()},
-                 {"copay_percent", Integer()},
-                 {"waiting_period_days", Integer()}},
-                {"code", "name_zh", "sum_insured_fen", "deductible_fen", "waiting_period_days"});
-}
-
 json OfferSchema() {
   return Object(
       {{"serial", String()},
@@ -461,7 +414,7 @@ json OfferSchema() {
        {"plans", Array(Object({{"code", String()},
                                {"name_zh", String()},
                                {"name_en", String()},
-                               {"coverages", Array(CoverageSchema())}},
+                               {"coverages", Array(products::CoverageSchema())}},
                               {"code", "name_zh", "coverages"}))},
        {"default_plan_code", String()},
        {"premium_fen", Integer()},
@@ -479,16 +432,6 @@ json OfferSchema() {
 
 // The activation answer; `with_status` adds the policy's status (the look-up).
 json ActivationSchema(bool with_status = false) {
-  json party = Object({{"role", Enum({"holder", "insured", "beneficiary"})},
-                       {"name", Described(String(), "masked")},
-                       {"id_type", String()},
-                       {"id_number", Described(String(), "masked")},
-                       {"birth_date", FullDate()},
-                       {"sex", String()},
-                       {"phone", Described(String(), "masked")},
-                       {"relationship", String()},
-                       {"share_percent", Integer()}},
-                      {"role", "name", "id_type", "id_number"});
   json properties = {
       {"policy_id", String()},
       {"policy_no", String()},
@@ -504,12 +447,12 @@ json ActivationSchema(bool with_status = false) {
       {"start_date", FullDate()},
       {"end_date", FullDate()},
       {"issued_at", DateTime()},
-      {"parties", Array(party)},
-      {"coverages", Array(CoverageSchema())}};
+      {"parties", Array(policies::PartySchema())},
+      {"coverages", Array(products::CoverageSchema())}};
   std::vector<std::string> required = {"policy_id",   "policy_no",  "serial",   "channel", "product",  "plan",
                                        "premium_fen", "start_date", "end_date", "parties", "coverages"};
   if (with_status) {
-    properties["status"] = Enum({"in_force", "surrendered", "cancelled", "expired"});
+    properties["status"] = policies::PolicyStatusSchema();
     required.emplace_back("status");
   }
   return Object(std::move(properties), required);

@@ -10,6 +10,7 @@
 #include "notify/sms_sender.hpp"
 #include "policies/policy_period.hpp"
 #include "policies/policy_validation.hpp"
+#include "products/product_json.hpp"
 #include "products/product_pricing.hpp"
 
 namespace anxin::cards {
@@ -85,17 +86,7 @@ Status DuplicateSms() {
 
 json CoveragesSnapshot(const products::Plan& plan) {
   json out = json::array();
-  for (const products::Coverage& c : plan.coverages) {
-    out.push_back({{"code", c.code},
-                   {"name_zh", c.name_zh},
-                   {"name_en", c.name_en},
-                   {"liability_zh", c.liability_zh},
-                   {"liability_en", c.liability_en},
-                   {"sum_insured_fen", c.sum_insured ? json(c.sum_insured->fen) : json(nullptr)},
-                   {"deductible_fen", c.deductible.fen},
-                   {"copay_percent", c.copay_percent},
-                   {"waiting_period_days", c.waiting_period_days}});
-  }
+  for (const products::Coverage& c : plan.coverages) out.push_back(products::CoverageJson(c));
   return out;
 }
 

@@ -17,6 +17,7 @@
 #include "ledger/ledger_store.hpp"
 #include "notify/outbox_store.hpp"
 #include "notify/sms_sender.hpp"
+#include "policies/policy_json.hpp"
 #include "policies/policy_service.hpp"
 
 namespace anxin::cards {
@@ -463,6 +464,29 @@ TEST_F(CardActivationTest, LookupShowsTheCardAndOnceActivatedItsPolicy) {
       Post("/api/v1/card-activations/lookup", json{{"serial", "X1"}, {"password", "1"}});
   EXPECT_EQ(malformed.status, 400);
   EXPECT_EQ(Body(malformed).at("errors")[0].at("field"), "serial");
+}
+
+// One rendering per resource: the activation answer shows the parties and coverages exactly as the
+// policy API shows the same policy, and the coverages exactly as the card's offer showed the plan.
+TEST_F(CardActivationTest, TheIssuedPolicyIsRenderedAsThePolicyApiAndTheOfferRenderIt) {
+  TestCard card = OneCard();
+  http::Response verified = VerifyCard(card);
+  ASSERT_EQ(verified.status, 200) << verified.body;
+  http::Response activated = Post("/api/v1/card-activations", ActivationBody(card));
+  ASSERT_EQ(activated.status, 201) << activated.body;
+  json issued = Body(activated);
+  EXPECT_EQ(issued.at("coverages"), Body(verified).at("plans")[0].at("coverages"));
+
+  Result<policies::Policy> policy = policies_->Get(As("admin"), issued.at("policy_id"));
+  ASSERT_TRUE(policy.ok()) << policy.status().ToString();
+  json rendered = policies::PolicyJson(*policy, "zh");
+  EXPECT_EQ(rendered.at("parties"), issued.at("parties"));
+  EXPECT_EQ(rendered.at("coverages"), issued.at("coverages"));
+  // The insured gave no phone: null, not an empty text; only a beneficiary has a share.
+  ASSERT_EQ(issued.at("parties").size(), 3u);
+  EXPECT_TRUE(issued.at("parties")[1].at("phone").is_null());
+  EXPECT_TRUE(issued.at("parties")[0].at("share_percent").is_null());
+  EXPECT_EQ(issued.at("parties")[2].at("share_percent"), 100);
 }
 
 // --- staff activation on a holder's behalf ---

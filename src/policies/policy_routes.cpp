@@ -9,7 +9,7 @@
 
 #include "common/clock.hpp"
 #include "http/route_support.hpp"
-#include "policies/policy_period.hpp"
+#include "policies/policy_json.hpp"
 
 namespace anxin::policies {
 namespace {
@@ -36,57 +36,6 @@ using nlohmann::json;
 constexpr const char* kTag = "policies";
 constexpr size_t kMaxQueryParam = 64;
 constexpr int kDefaultPageSize = 100;
-
-json PartyJson(const PartyView& party) {
-  return {
-      {"role", std::string(PartyRoleName(party.role))},
-      {"name", party.name},
-      {"id_type", party.id_type},
-      {"id_number", party.id_number},
-      {"birth_date", party.birth_date},
-      {"sex", party.sex},
-      {"phone", party.phone.empty() ? json(nullptr) : json(party.phone)},
-      {"relationship", party.relationship},
-      {"share_percent", party.role == PartyRole::kBeneficiary ? json(party.share_percent) : json(nullptr)}};
-}
-
-// --- JSON Schemas for the OpenAPI document ------------------------------------------------------
-
-json PartySchema() {
-  return Object({{"role", Enum({"holder", "insured", "beneficiary"})},
-                 {"name", {{"type", "string"}, {"description", "masked (张*) unless revealed"}}},
-                 {"id_type", String()},
-                 {"id_number", {{"type", "string"}, {"description", "masked unless revealed"}}},
-                 {"birth_date", FullDate()},
-                 {"sex", Enum({"male", "female"})},
-                 {"phone", {{"type", {"string", "null"}}, {"description", "masked unless revealed"}}},
-                 {"relationship", Enum({"self", "spouse", "child", "parent", "other"})},
-                 {"share_percent", {{"type", {"integer", "null"}}, {"description", "beneficiaries only"}}}},
-                {"role", "name", "id_type", "id_number", "birth_date", "sex", "relationship"});
-}
-
-json PolicySchema() {
-  return Object(
-      {{"id", String()},
-       {"policy_no", String()},
-       {"product_code", String()},
-       {"product_version", Integer()},
-       {"plan_code", String()},
-       {"status", Enum({"in_force", "surrendered", "cancelled", "expired"})},
-       {"premium_fen", Integer()},
-       {"start_date", FullDate()},
-       {"end_date", FullDate()},
-       {"period", {{"type", "string"}, {"description", "from 00:00 on start_date to 24:00 on end_date"}}},
-       {"issued_at", DateTime()},
-       {"org_id", String()},
-       {"source", String()},
-       {"card_serial", Nullable(String())},
-       {"parties", Array(PartySchema())},
-       {"parties_revealed", Boolean()},
-       {"coverages", {{"type", "array"}}}},
-      {"id", "policy_no", "product_code", "plan_code", "status", "premium_fen", "start_date", "end_date",
-       "period", "issued_at", "parties", "coverages"});
-}
 
 // --- Query parameters ---------------------------------------------------------------------------
 
@@ -119,27 +68,6 @@ Result<PartyReveal> RevealParam(const Request& request) {
 }
 
 }  // namespace
-
-json PolicyJson(const Policy& policy, std::string_view lang) {
-  json out = {{"id", policy.id},
-              {"policy_no", policy.policy_no},
-              {"product_code", policy.product_code},
-              {"product_version", policy.product_version},
-              {"plan_code", policy.plan_code},
-              {"status", std::string(PolicyStatusName(policy.status))},
-              {"premium_fen", policy.premium.fen},
-              {"start_date", FormatDate(policy.start_date)},
-              {"end_date", FormatDate(policy.end_date)},
-              {"period", PeriodText(policy.start_date, policy.end_date).In(lang)},
-              {"issued_at", FormatTimestamp(policy.issued_at)},
-              {"org_id", policy.org_id},
-              {"source", policy.source},
-              {"card_serial", policy.card_serial.empty() ? json(nullptr) : json(policy.card_serial)},
-              {"parties", JsonArray(policy.parties, PartyJson)},
-              {"coverages", policy.coverages}};
-  if (policy.parties_revealed) out["parties_revealed"] = true;
-  return out;
-}
 
 void RegisterPolicyRoutes(http::Router& router, PolicyService& service) {
   router.Add(Route{

@@ -15,7 +15,4 @@ namespace anxin::policies {
 // `service` must outlive the router.
 void RegisterPolicyRoutes(http::Router& router, PolicyService& service);
 
-// Renders `policy` as the API shows it, with the period text in `lang` ("zh" or "en").
-[[nodiscard]] nlohmann::json PolicyJson(const Policy& policy, std::string_view lang);
-
 }  // namespace anxin::policies

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "http/route_support.hpp"
+#include "products/product_json.hpp"
 
 namespace anxin::products {
 namespace {
@@ -68,24 +69,6 @@ json PriceJson(const Price& price) {
   return out;
 }
 
-json CoverageJson(const Coverage& c) {
-  json materials = json::array();
-  for (const ClaimMaterial& m : c.claim_materials) {
-    materials.push_back({{"code", m.code}, {"name_zh", m.name_zh}, {"name_en", m.name_en}});
-  }
-  json out = {{"code", c.code},
-              {"name_zh", c.name_zh},
-              {"name_en", c.name_en},
-              {"liability_zh", c.liability_zh},
-              {"liability_en", c.liability_en},
-              {"sum_insured_fen", c.sum_insured ? json(c.sum_insured->fen) : json(nullptr)},
-              {"deductible_fen", c.deductible.fen},
-              {"copay_percent", c.copay_percent},
-              {"waiting_period_days", c.waiting_period_days},
-              {"claim_materials", std::move(materials)}};
-  return out;
-}
-
 json SurrenderJson(const SurrenderRule& s) {
   json out = {{"method", SurrenderMethodName(s.method)}, {"handling_fee_fen", s.handling_fee.fen}};
   if (!s.short_rate_percent.empty()) out["short_rate_table"] = s.short_rate_percent;
@@ -143,7 +126,7 @@ json DetailJson(const Product& p) {
                      {"name_zh", plan.name_zh},
                      {"name_en", plan.name_en},
                      {"price", PriceJson(plan.price)},
-                     {"coverages", JsonArray(plan.coverages, CoverageJson)}});
+                     {"coverages", JsonArray(plan.coverages, CatalogueCoverageJson)}});
   }
   out["plans"] = std::move(plans);
   out["definition_hash"] = p.definition_hash;
@@ -192,20 +175,7 @@ json SummarySchema() {
 
 json DetailSchema() {
   json props = HeaderProperties();
-  json material = Object({{"code", String()}, {"name_zh", String()}, {"name_en", String()}},
-                         {"code", "name_zh", "name_en"});
-  json coverage = Object({{"code", String()},
-                          {"name_zh", String()},
-                          {"name_en", String()},
-                          {"liability_zh", String()},
-                          {"liability_en", String()},
-                          {"sum_insured_fen", Nullable(Integer())},
-                          {"deductible_fen", Integer()},
-                          {"copay_percent", Integer()},
-                          {"waiting_period_days", Integer()},
-                          {"claim_materials", Array(material)}},
-                         {"code", "name_zh", "name_en", "liability_zh", "sum_insured_fen", "deductible_fen",
-                          "copay_percent", "waiting_period_days", "claim_materials"});
+  json coverage = CatalogueCoverageSchema();
   json band = Object({{"min_age", Integer()},
                       {"max_age", Integer()},
                       {"sex", Enum({"male", "female"})},
