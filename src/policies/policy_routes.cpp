@@ -21,16 +21,7 @@ using http::NullOr;
 using http::Request;
 using http::Response;
 using http::Route;
-using http::schema::Array;
-using http::schema::Boolean;
-using http::schema::DateTime;
-using http::schema::Enum;
-using http::schema::FullDate;
-using http::schema::Integer;
-using http::schema::Nullable;
-using http::schema::Object;
 using http::schema::PageOf;
-using http::schema::String;
 using nlohmann::json;
 
 constexpr const char* kTag = "policies";
