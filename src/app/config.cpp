@@ -67,6 +67,8 @@ Status Apply(Config& config, const std::string& key, const std::string& value) {
     ANXIN_ASSIGN_OR_RETURN(config.worker_threads, ParseInt(key, value, 1, 4096));
   } else if (key == "db_read_connections") {
     ANXIN_ASSIGN_OR_RETURN(config.db_read_connections, ParseInt(key, value, 1, 256));
+  } else if (key == "db_pool_size") {
+    ANXIN_ASSIGN_OR_RETURN(config.db_pool_size, ParseInt(key, value, 1, 1024));
   } else if (key == "sms_webhook_url") {
     config.sms_webhook_url = value;
   } else if (key == "sms_webhook_secret") {
@@ -115,7 +117,10 @@ const std::map<std::string, ConfigKey>& ConfigKeys() {
       {"worker_threads",
        {"worker_threads", "ANXIN_WORKER_THREADS", "threads that run request handlers (64)"}},
       {"db_read_connections",
-       {"db_read_connections", "ANXIN_DB_READ_CONNECTIONS", "read connections / PostgreSQL pool size (4)"}},
+       {"db_read_connections", "ANXIN_DB_READ_CONNECTIONS", "SQLite read connections (4)"}},
+      {"db_pool_size",
+       {"db_pool_size", "ANXIN_DB_POOL_SIZE",
+        "PostgreSQL connections of this node; all nodes' together under the server's max_connections (32)"}},
       {"sms_webhook_url",
        {"sms_webhook_url", "ANXIN_SMS_WEBHOOK_URL",
         "SMS gateway webhook for outbound messages (empty: recorded in memory and logged masked)"}},

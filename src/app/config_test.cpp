@@ -20,6 +20,17 @@ TEST(ConfigTest, DefaultsDeriveTheDatabaseAndKeyFromTheDataDirectory) {
   EXPECT_EQ(LoadConfig("", {{"ANXIN_WEB_ROOT", "/srv/web"}})->web_root, "/srv/web");
 }
 
+TEST(ConfigTest, PostgresPoolSizeIsItsOwnSetting) {
+  auto defaults = LoadConfig("", {});
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_EQ(defaults->db_pool_size, 32);
+  EXPECT_EQ(defaults->db_read_connections, 4);
+  auto set = LoadConfig("", {{"ANXIN_DB_POOL_SIZE", "8"}});
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->db_pool_size, 8);
+  EXPECT_EQ(set->db_read_connections, 4);
+}
+
 TEST(ConfigTest, EnvironmentWinsOverTheFile) {
   const auto path = std::filesystem::temp_directory_path() / "anxin-config-test.conf";
   {
@@ -47,6 +58,7 @@ TEST(ConfigTest, RejectsBadValuesNamingTheKey) {
       {{{"ANXIN_LOG_LEVEL", "loud"}}, "log_level"},
       {{{"ANXIN_WORKER_THREADS", "0"}}, "worker_threads"},
       {{{"ANXIN_WORKER_THREADS", "many"}}, "worker_threads"},
+      {{{"ANXIN_DB_POOL_SIZE", "0"}}, "db_pool_size"},
       {{{"ANXIN_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local"}}, "trusted_proxies"},
       {{{"ANXIN_TRUSTED_PROXIES", "10.0.0.0/33"}}, "trusted_proxies"},
       {{{"ANXIN_METRICS_LISTEN", "9090"}}, "metrics_listen"},

@@ -37,7 +37,9 @@ Result<LockedChain> LockChain(storage::Tx& tx, size_t count);
 // head, or nullopt if there is no such chain.
 Result<std::optional<StoredHead>> LockChainById(storage::Tx& tx, int64_t chain_id);
 // Inserts `records` (complete, consecutive in one chain) and moves their chain's head to the last,
-// with `head_mac`. One statement on PostgreSQL, two on SQLite.
+// with `head_mac`. One statement on PostgreSQL, deferred (storage::ExecDeferred: its failure, a
+// missing head row included, comes back from the transaction's next statement or its commit), two
+// on SQLite.
 Status AppendRecords(storage::Tx& tx, const std::vector<AuditRecord>& records, const std::string& head_mac);
 // Returns records matching `filter` by ascending seq; `filter.limit` must already be in range.
 Result<std::vector<AuditRecord>> SelectRecords(storage::Tx& tx, const AuditFilter& filter);

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "audit/audit_store.hpp"
+#include "storage/deferred.hpp"
 #include "storage/sql_filter.hpp"
 
 namespace anxin::audit::store {
@@ -143,16 +144,18 @@ Status AppendRecords(Tx& tx, const std::vector<AuditRecord>& records, const std:
   }
   const AuditRecord& last = records.back();
   params.insert(params.end(), {last.chain_seq, last.hash, head_mac, last.chain_id});
-  int64_t advanced = 0;
   if (tx.dialect() == Dialect::kPostgres) {
-    // One round trip for both.
-    ANXIN_ASSIGN_OR_RETURN(advanced, tx.Exec("WITH r AS (" + insert + ") " + kAdvanceHead, params));
-  } else {
-    const std::span<const Value> all(params);
-    const size_t inserted = records.size() * kInsertParams;
-    ANXIN_RETURN_IF_ERROR(tx.Exec(insert, all.first(inserted)).status());
-    ANXIN_ASSIGN_OR_RETURN(advanced, tx.Exec(kAdvanceHead, all.subspan(inserted)));
+    // One statement for both, deferred (storage::ExecDeferred: it goes in the round trip of the
+    // transaction's next statement or its COMMIT). It must fail when the head row is missing,
+    // since nobody looks at its count: 1 / COUNT(*) divides by zero then (SQLSTATE 22012, kInternal).
+    return storage::ExecDeferred(
+        tx, "WITH r AS (" + insert + "), h AS (" + kAdvanceHead + " RETURNING 1) SELECT 1 / COUNT(*) FROM h",
+        params);
   }
+  const std::span<const Value> all(params);
+  const size_t inserted = records.size() * kInsertParams;
+  ANXIN_RETURN_IF_ERROR(tx.Exec(insert, all.first(inserted)).status());
+  ANXIN_ASSIGN_OR_RETURN(int64_t advanced, tx.Exec(kAdvanceHead, all.subspan(inserted)));
   if (advanced != 1) {
     return Status::Internal("audit chain " + std::to_string(last.chain_id) + " has no head row");
   }

@@ -600,6 +600,9 @@ Result<CardActivationService::Prepared> CardActivationService::Prepare(const Act
                          CardTransition(CardStatus::kAwaitingActivation, CardAction::kActivate));
   // Sealing the parties' personal data happens here, before the transaction.
   ANXIN_ASSIGN_OR_RETURN(prepared.policy, issuer_.Prepare(actor, validated.value()));
+  // The card's holder path: Commit's conditional update matches it, so the issuer and the ledger
+  // need not read it.
+  prepared.policy->org_path = checked.card.holder_org_path;
   for (const policies::Party& p : prepared.policy->request.parties) {
     if (p.role == policies::PartyRole::kHolder) prepared.holder_phone = p.phone;
   }
@@ -699,6 +702,7 @@ Result<Activation> CardActivationService::Commit(storage::Tx& tx, const Actor& a
   entry.ref_type = "policy";
   entry.ref_id = policy.id;
   entry.org_id = org_id;
+  entry.org_path = card.holder_org_path;  // matched by the conditional update above
   entry.lines = {{ledger::kAdvancePremium, policy.premium, Money{}},
                  {ledger::kPremiumIncome, Money{}, policy.premium}};
   ANXIN_RETURN_IF_ERROR(ledger_.Post(tx, actor, entry).status());

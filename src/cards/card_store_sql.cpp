@@ -4,6 +4,7 @@
 
 #include "cards/card_store.hpp"
 #include "common/crypto.hpp"
+#include "storage/deferred.hpp"
 
 namespace anxin::cards {
 namespace {
@@ -186,17 +187,15 @@ Status SqlCardStore::AppendEvent(storage::Tx& tx, const CardEvent& event) {
   if (!event.ref_type.empty()) ref_type = event.ref_type;
   Value ref_id;
   if (!event.ref_id.empty()) ref_id = event.ref_id;
-  ANXIN_ASSIGN_OR_RETURN(
-      int64_t changed,
-      tx.Exec(
-          "INSERT INTO card_events (id, serial, at_ms, action, from_status, to_status, actor_id, ref_type, "
-          "ref_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {NewId(event.at_ms), event.serial, event.at_ms, std::string(CardActionName(event.action)),
-           std::string(CardStatusName(event.from)), std::string(CardStatusName(event.to)), event.actor_id,
-           ref_type, ref_id, event.detail.dump()}));
-  if (changed != 1)
-    return Status::Internal("cards: event insert changed " + std::to_string(changed) + " rows");
-  return Status::Ok();
+  // Deferred (it inserts its row or fails): on PostgreSQL it goes with the next statement or the
+  // COMMIT.
+  return storage::ExecDeferred(
+      tx,
+      "INSERT INTO card_events (id, serial, at_ms, action, from_status, to_status, actor_id, ref_type, "
+      "ref_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {NewId(event.at_ms), event.serial, event.at_ms, std::string(CardActionName(event.action)),
+       std::string(CardStatusName(event.from)), std::string(CardStatusName(event.to)), event.actor_id,
+       ref_type, ref_id, event.detail.dump()});
 }
 
 Result<std::vector<CardEvent>> SqlCardStore::Events(storage::Tx& tx, const std::string& serial) {

@@ -39,7 +39,10 @@ struct Entry {
   std::string id;
   int64_t at_ms = 0;
   std::string actor_id;  // user id, "system:<name>" or "anonymous"
-  std::string org_path;  // the path of `org_id` ("" for company-level entries)
+  // The path of `org_id` ("" for company-level entries). Filled when reading; Post takes it when
+  // the caller gives it (a path checked in the same transaction, such as the one a conditional
+  // update just matched), else reads it.
+  std::string org_path;
 };
 
 struct AccountBalance {

@@ -19,8 +19,9 @@ class SqlLedger final : public Ledger {
       : clock_(clock), directory_(directory) {}
 
   // Checks the entry with CheckEntry before any statement runs (a failed statement would spend the
-  // caller's Tx), then inserts it: one SELECT of the organisation's path (kInternal if `org_id` is
-  // set and names no organisation) and one INSERT per entry and line. Fit for the SQLite writer
+  // caller's Tx), then inserts it: one SELECT of the organisation's path unless the entry brings
+  // it (kInternal if `org_id` is set and names no organisation) and the entry with its lines (on
+  // PostgreSQL one statement, deferred: storage::ExecDeferred). Fit for the SQLite writer
   // thread. The actor is recorded as the user id, "system:<name>" or "anonymous".
   Result<std::string> Post(storage::Tx& tx, const Actor& actor, const Entry& entry) const override;
   // Sums every account of the chart (zero for unused ones) in one query, ordered by code.

@@ -9,6 +9,7 @@
 #include "common/crypto.hpp"
 #include "ledger/ledger_entry.hpp"
 #include "ledger/ledger_store.hpp"
+#include "storage/deferred.hpp"
 #include "storage/sql_filter.hpp"
 
 namespace anxin::ledger {
@@ -22,15 +23,16 @@ using storage::Value;
 
 Result<std::string> SqlLedger::Post(Tx& tx, const Actor& actor, const Entry& entry) const {
   ANXIN_RETURN_IF_ERROR(CheckEntry(entry));
-  std::string org_path;
-  if (!entry.org_id.empty()) {
+  std::string org_path = entry.org_path;
+  if (org_path.empty() && !entry.org_id.empty()) {
     ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> path, directory_.OrgPath(tx, entry.org_id));
     if (!path) return Status::Internal("ledger: entry names unknown org " + entry.org_id);
     org_path = std::move(*path);
   }
   const int64_t now = clock_.NowMs();
   const std::string id = NewId(now);
-  // The entry and all its lines: two statements on SQLite, one on PostgreSQL (one round trip).
+  // The entry and all its lines: two statements on SQLite, one on PostgreSQL, deferred (it inserts
+  // every line or fails), so it goes in the round trip of the next statement or the COMMIT.
   static constexpr const char* kInsertEntry =
       "INSERT INTO journal_entries (id, at_ms, memo, ref_type, ref_id, org_id, org_path, actor_id) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -48,10 +50,7 @@ Result<std::string> SqlLedger::Post(Tx& tx, const Actor& actor, const Entry& ent
                     {static_cast<int64_t>(i + 1), line.account, line.debit.fen, line.credit.fen});
     }
     sql += ") AS v (line_no, account_code, debit_fen, credit_fen)";
-    ANXIN_ASSIGN_OR_RETURN(int64_t lines, tx.Exec(sql, params));
-    if (lines != static_cast<int64_t>(entry.lines.size())) {
-      return Status::Internal("ledger: entry " + id + " stored " + std::to_string(lines) + " lines");
-    }
+    ANXIN_RETURN_IF_ERROR(storage::ExecDeferred(tx, sql, params));
     return id;
   }
   ANXIN_RETURN_IF_ERROR(tx.Exec(kInsertEntry, params).status());

@@ -5,6 +5,7 @@
 
 #include "common/validation.hpp"
 #include "notify/outbox_store.hpp"
+#include "storage/deferred.hpp"
 #include "storage/sql_filter.hpp"
 
 namespace anxin::notify {
@@ -101,13 +102,14 @@ Result<std::string> SqlOutbox::Enqueue(storage::Tx& tx, const OutboundMessage& m
 }
 
 Result<std::string> SqlOutbox::Enqueue(storage::Tx& tx, const PreparedMessage& m) const {
-  ANXIN_RETURN_IF_ERROR(
-      tx.Exec("INSERT INTO outbox_messages (id, channel, recipient_enc, recipient_hash, recipient_masked, "
-              "template_code, text_enc, ref_type, ref_id, org_path, status, attempts, next_attempt_at, "
-              "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
-              {m.id, m.channel, m.recipient_enc, m.recipient_hash, m.recipient_masked, m.template_code,
-               m.text_enc, m.ref_type, m.ref_id, m.org_path, m.created_at, m.created_at})
-          .status());
+  // Deferred (storage::ExecDeferred): on PostgreSQL it goes with the next statement or the COMMIT.
+  ANXIN_RETURN_IF_ERROR(storage::ExecDeferred(
+      tx,
+      "INSERT INTO outbox_messages (id, channel, recipient_enc, recipient_hash, recipient_masked, "
+      "template_code, text_enc, ref_type, ref_id, org_path, status, attempts, next_attempt_at, "
+      "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+      {m.id, m.channel, m.recipient_enc, m.recipient_hash, m.recipient_masked, m.template_code, m.text_enc,
+       m.ref_type, m.ref_id, m.org_path, m.created_at, m.created_at}));
   return m.id;
 }
 

@@ -34,6 +34,10 @@ class PreparedPolicy {
   // is issued under `policy_no`. When it is not (the number was taken meanwhile, or the issuer
   // decides inside the transaction), they are not appended and the caller appends corrected ones.
   std::vector<audit::PreparedAuditEntry> audit_together;
+  // The path of `request.org_id`, when the caller knows it and checks it in the same transaction
+  // (a card's holder path, matched by the card's conditional update): IssuePrepared takes it
+  // instead of reading it. Empty: the issuer reads it.
+  std::string org_path;
 };
 
 // Issues policies inside a caller's transaction (card activation today; online sales later), so

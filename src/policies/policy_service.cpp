@@ -172,12 +172,16 @@ Result<Policy> PolicyService::IssuePrepared(Tx& tx, const PreparedPolicy& prepar
   stored.created_at = now;
   stored.updated_at = now;
 
-  ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> org_path, store_->FindOrgPath(tx, stored.org_id));
-  if (!org_path) {
-    return Status::InvalidField("org_id", "not_found",
-                                Text{"出单机构不存在", "The issuing organisation does not exist"});
+  if (!prepared.org_path.empty()) {
+    stored.org_path = prepared.org_path;  // the caller's, checked in this transaction
+  } else {
+    ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> org_path, store_->FindOrgPath(tx, stored.org_id));
+    if (!org_path) {
+      return Status::InvalidField("org_id", "not_found",
+                                  Text{"出单机构不存在", "The issuing organisation does not exist"});
+    }
+    stored.org_path = std::move(*org_path);
   }
-  stored.org_path = std::move(*org_path);
   // The insert skips a taken card serial, id or number rather than failing (which would spend the
   // caller's Tx); only then do we look which it was.
   for (int attempt = 0;; ++attempt) {

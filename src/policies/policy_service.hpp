@@ -69,9 +69,9 @@ class PolicyService final : public PolicyIssuer {
   Result<Policy> Issue(storage::Tx& tx, const Actor& actor, const NewPolicy& request) const override;
   // PolicyIssuer's two steps of Issue: Prepare validates and seals the parties, picks the id and a
   // policy number and prepares the audit record outside any transaction; IssuePrepared reads the
-  // org path (through the Directory) and inserts the policy and its parties and the audit records
-  // (one chain lock, one insert), validating again and drawing another number only if the day
-  // changed.
+  // org path (through the Directory) unless the prepared policy brings it, inserts the policy
+  // and its parties and appends the audit records (one chain lock, one insert), validating again
+  // and drawing another number only if the day changed.
   Result<std::unique_ptr<PreparedPolicy>> Prepare(const Actor& actor,
                                                   const NewPolicy& request) const override;
   Result<Policy> IssuePrepared(storage::Tx& tx, const PreparedPolicy& prepared) const override;

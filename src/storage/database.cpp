@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "storage/deferred.hpp"
 #include "storage/internal.hpp"
 #include "storage/postgres/postgres_database.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
@@ -68,6 +69,12 @@ Result<std::optional<Row>> Tx::QueryOne(std::string_view sql, std::span<const Va
     return Status::Internal("QueryOne got " + std::to_string(rows.size()) + " rows: " + std::string(sql));
   }
   return std::optional<Row>(std::move(rows.front()));
+}
+
+Status ExecDeferred(Tx& tx, std::string_view sql, std::span<const Value> params) {
+  if (auto* deferring = dynamic_cast<internal::DeferringTx*>(&tx))
+    return deferring->ExecDeferred(sql, params);
+  return tx.Exec(sql, params).status();
 }
 
 Result<std::unique_ptr<Database>> OpenDatabase(const DatabaseOptions& options) {

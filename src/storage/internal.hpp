@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,15 @@ Status UnavailableStatus(std::string_view detail);
 Status TxAbortedStatus();
 // Work returned OK although one of its statements failed: kInternal.
 Status IgnoredErrorStatus(const Status& first_error);
+
+// A Tx that can hold statements back (storage::ExecDeferred): PostgreSQL's.
+class DeferringTx {
+ public:
+  virtual Status ExecDeferred(std::string_view sql, std::span<const Value> params) = 0;
+
+ protected:
+  ~DeferringTx() = default;
+};
 
 // Runs `work` on `tx`, turning an exception it throws into kInternal.
 Status RunWork(const Work& work, Tx& tx);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "storage/database.hpp"
+#include "storage/deferred.hpp"
 #include "storage/migrations.hpp"
 #include "storage/testing.hpp"
 
@@ -202,6 +203,53 @@ TEST_F(StorageTest, StatementAfterAFailedOneIsRefusedAndOkWorkIsRolledBack) {
   EXPECT_EQ(inner_second.reason(), "tx_aborted");
   EXPECT_EQ(s.code(), StatusCode::kInternal);
   EXPECT_EQ(Ids(), std::set<std::string>({"taken"}));
+}
+
+// storage::ExecDeferred: on PostgreSQL the statement goes with the next one or the COMMIT, yet it runs
+// in order with the others (the query sees it, the update after it finds its row).
+TEST_F(StorageTest, DeferredStatementsRunInOrderAndCommitWithTheWork) {
+  int64_t seen = -1;
+  Status s = db_->Write([&](Tx& tx) -> Status {
+    ANXIN_RETURN_IF_ERROR(ExecDeferred(tx, "INSERT INTO items (id, n) VALUES ('d1', 1)"));
+    ANXIN_RETURN_IF_ERROR(ExecDeferred(tx, "UPDATE items SET n = n + 1 WHERE id = ?", {std::string("d1")}));
+    ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne("SELECT n FROM items WHERE id = 'd1'"));
+    seen = row ? row->Int(0) : 0;
+    ANXIN_RETURN_IF_ERROR(ExecDeferred(tx, "UPDATE items SET n = n * 10 WHERE id = 'd1'"));
+    // Last: sent with the COMMIT on PostgreSQL.
+    return ExecDeferred(tx, "INSERT INTO items (id, n, note) VALUES (?, ?, ?)",
+                        {std::string("d2"), int64_t{7}, std::monostate()});
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(seen, 2);
+  EXPECT_EQ(Count("id = 'd1' AND n = 20"), 1);
+  EXPECT_EQ(Count("id = 'd2' AND n = 7 AND note IS NULL"), 1);
+}
+
+// A deferred statement that fails spends the transaction: its error comes back (from the
+// statement on SQLite, from the next one or the COMMIT on PostgreSQL) and nothing is kept.
+TEST_F(StorageTest, FailedDeferredStatementKeepsNothingOfTheWork) {
+  ASSERT_TRUE(Insert("taken", 1).ok());
+  for (const bool statement_after : {false, true}) {
+    SCOPED_TRACE(statement_after ? "a statement after it" : "the commit after it");
+    Status next;
+    Status s = db_->Write([&](Tx& tx) -> Status {
+      ANXIN_RETURN_IF_ERROR(tx.Exec("INSERT INTO items (id, n) VALUES ('fresh', 1)").status());
+      ANXIN_RETURN_IF_ERROR(ExecDeferred(tx, "INSERT INTO items (id, n) VALUES ('taken', 2)"));
+      if (!statement_after) return Status::Ok();
+      next = tx.Exec("INSERT INTO items (id, n) VALUES ('later', 3)").status();
+      return next;
+    });
+    EXPECT_EQ(s.code(), StatusCode::kAlreadyExists) << s.ToString();
+    EXPECT_EQ(s.reason(), "conflict");
+    if (statement_after && db_->dialect() == Dialect::kPostgres) {
+      EXPECT_EQ(next.code(), StatusCode::kAlreadyExists);
+    }
+    EXPECT_EQ(Ids(), std::set<std::string>({"taken"}));
+    // The connection that carried the failure serves the next write.
+    ASSERT_TRUE(Insert(statement_after ? "after2" : "after1", 0).ok());
+    ASSERT_TRUE(
+        db_->Write([](Tx& tx) { return tx.Exec("DELETE FROM items WHERE id LIKE 'after%'").status(); }).ok());
+  }
 }
 
 TEST_F(StorageTest, FailingTransactionsDoNotUndoConcurrentSuccessfulOnes) {
@@ -537,6 +585,39 @@ TEST_F(StorageTest, FailedWriteInsideASessionUndoesOnlyItsOwnWork) {
   });
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(Ids(), std::set<std::string>({"taken", "first", "last"}));
+}
+
+// In a session, a Write's deferred statements belong to it: their failure undoes that Write only,
+// whether it is the session's first Write (which begins the transaction) or a later one.
+TEST_F(StorageTest, FailedDeferredStatementInsideASessionUndoesOnlyItsWrite) {
+  ASSERT_TRUE(Insert("taken", 0).ok());
+  auto deferred_insert = [&](const std::string& id) {
+    return db_->Write([&](Tx& tx) -> Status {
+      ANXIN_RETURN_IF_ERROR(ExecDeferred(tx, "INSERT INTO items (id, n) VALUES (?, 1)", {id + "-pre"}));
+      return ExecDeferred(tx, "INSERT INTO items (id, n) VALUES (?, 1)", {id});
+    });
+  };
+  Status s = db_->WriteSession([&] {
+    EXPECT_EQ(deferred_insert("taken").code(), StatusCode::kAlreadyExists);  // the first Write
+    EXPECT_TRUE(deferred_insert("first").ok());
+    EXPECT_EQ(deferred_insert("taken").code(), StatusCode::kAlreadyExists);  // a later one
+    EXPECT_TRUE(deferred_insert("last").ok());
+    SessionEnd end;
+    end.seal = [](Tx& tx) { return ExecDeferred(tx, "INSERT INTO items (id, n) VALUES ('sealed', 1)"); };
+    return end;
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(Ids(), std::set<std::string>({"taken", "first-pre", "first", "last-pre", "last", "sealed"}));
+
+  // A seal whose deferred statement fails keeps nothing of the session.
+  Status failed = db_->WriteSession([&] {
+    EXPECT_TRUE(deferred_insert("gone").ok());
+    SessionEnd end;
+    end.seal = [](Tx& tx) { return ExecDeferred(tx, "INSERT INTO items (id, n) VALUES ('taken', 1)"); };
+    return end;
+  });
+  EXPECT_EQ(failed.code(), StatusCode::kAlreadyExists) << failed.ToString();
+  EXPECT_EQ(Count("id LIKE 'gone%'"), 0);
 }
 
 TEST_F(StorageTest, SessionSealErrorRollbackOrExceptionKeepsNothing) {

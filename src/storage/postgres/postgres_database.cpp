@@ -118,8 +118,20 @@ class Connection {
   void DropDeferredBegin() { deferred_begin_ = nullptr; }
 
   // Runs a command without parameters; returns its outcome and command tag ("COMMIT", "ROLLBACK").
-  // With a BEGIN deferred, "" sends the BEGIN alone.
+  // With a BEGIN deferred, "" sends the BEGIN alone. Deferred statements (Defer) go first: a
+  // COMMIT in one pipeline with them, any other command after them (their failure is returned
+  // instead of running it); a ROLLBACK drops them.
   Outcome Run(const char* sql, std::string* tag = nullptr) {
+    if (std::string_view(sql).starts_with("ROLLBACK")) deferred_.clear();
+    if (!deferred_.empty()) {
+      if (std::string_view(sql) == "COMMIT") {
+        Outcome outcome;
+        ResultPtr result = SendPipeline(nullptr, nullptr, sql, sql, outcome);
+        if (tag != nullptr && result != nullptr) *tag = PQcmdStatus(result.get());
+        return outcome;
+      }
+      if (Outcome flushed = Flush(); !flushed.status.ok()) return flushed;
+    }
     if (deferred_begin_ == nullptr) return RunNow(sql, tag);
     if (std::string_view(sql) == "ROLLBACK") {
       deferred_begin_ = nullptr;
@@ -133,68 +145,181 @@ class Connection {
     return outcome;
   }
 
-  // Runs `sql` (with `?` placeholders) as a cached prepared statement.
+  // Runs `sql` (with `?` placeholders) as a cached prepared statement, after the deferred
+  // statements (in one pipeline with them).
   Result<ResultPtr> Execute(std::string_view sql, std::span<const Value> params, Outcome& outcome) {
-    std::string signature;
-    signature.reserve(params.size());
-    std::vector<Oid> types(params.size(), 0);
-    std::vector<std::string> formatted(params.size());
-    std::vector<const char*> values(params.size(), nullptr);
-    for (size_t i = 0; i < params.size(); ++i) {
-      if (const auto* n = std::get_if<int64_t>(&params[i])) {
-        types[i] = kInt8Oid;
-        signature += 'i';
-        formatted[i] = std::to_string(*n);
-        values[i] = formatted[i].c_str();
-      } else if (const auto* text = std::get_if<std::string>(&params[i])) {
-        signature += 't';
-        values[i] = text->c_str();
-      } else {
-        signature += 'n';
-      }
-    }
-    std::string key = std::string(sql) + '\x1f' + signature;
-    auto it = prepared_.find(key);
+    const Bound bound = Bind(params);
+    auto it = prepared_.find(Key(sql, bound));
     if (deferred_begin_ != nullptr && it != prepared_.end()) {
-      if (std::optional<ResultPtr> result = BeginAndExecute(it->second, values, sql, outcome)) {
+      if (std::optional<ResultPtr> result = BeginAndExecute(it->second, bound.values, sql, outcome)) {
         if (!outcome.status.ok()) return outcome.status;
         return std::move(*result);
       }
-      it = prepared_.end();  // the connection was replaced: nothing is prepared on the new one
     }
-    if (deferred_begin_ != nullptr) {
-      outcome = Run("");  // the BEGIN alone, before the statement is prepared
-      if (!outcome.status.ok()) return outcome.status;
+    ANXIN_ASSIGN_OR_RETURN(std::string name, Prepare(sql, bound, outcome));
+    ResultPtr result;
+    if (!deferred_.empty()) {
+      result = SendPipeline(&name, &bound.values, nullptr, sql, outcome);
+    } else {
+      result.reset(PQexecPrepared(conn_, name.c_str(), static_cast<int>(bound.values.size()),
+                                  bound.values.data(), nullptr, nullptr, 0));
+      outcome = Translate(conn_, result.get(), sql);
     }
-    if (it == prepared_.end()) {
-      RewrittenSql rewritten = RewritePlaceholders(sql);
-      if (rewritten.parameters != static_cast<int>(params.size())) {
-        outcome.status =
-            Status::Internal("statement wants " + std::to_string(rewritten.parameters) + " parameters, got " +
-                             std::to_string(params.size()) + ": " + std::string(sql));
-        return outcome.status;
-      }
-      if (prepared_.size() >= kMaxPreparedStatements) {
-        outcome = Run("DEALLOCATE ALL");
-        if (!outcome.status.ok()) return outcome.status;
-        prepared_.clear();
-      }
-      std::string name = "anxin_" + std::to_string(++statement_counter_);
-      ResultPtr prepared(PQprepare(conn_, name.c_str(), rewritten.sql.c_str(), static_cast<int>(types.size()),
-                                   types.data()));
-      outcome = Translate(conn_, prepared.get(), sql);
-      if (!outcome.status.ok()) return outcome.status;
-      it = prepared_.emplace(std::move(key), std::move(name)).first;
-    }
-    ResultPtr result(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()), values.data(),
-                                    nullptr, nullptr, 0));
-    outcome = Translate(conn_, result.get(), sql);
     if (!outcome.status.ok()) return outcome.status;
     return result;
   }
 
+  // Queues `sql` (storage::ExecDeferred) to be sent, prepared, just before the next command on this
+  // connection, in one pipeline with it. A BEGIN still deferred is sent first (alone), so that a
+  // queued statement never waits on a connection that may yet be replaced.
+  Status Defer(std::string_view sql, std::span<const Value> params, Outcome& outcome) {
+    if (deferred_begin_ != nullptr) {
+      outcome = Run("");
+      if (!outcome.status.ok()) return outcome.status;
+    }
+    const Bound bound = Bind(params);
+    ANXIN_ASSIGN_OR_RETURN(std::string name, Prepare(sql, bound, outcome));
+    DeferredStatement& queued = deferred_.emplace_back();
+    queued.name = std::move(name);
+    queued.sql = std::string(sql);
+    for (const char* value : bound.values) {
+      queued.values.push_back(value != nullptr ? std::optional<std::string>(value) : std::nullopt);
+    }
+    return Status::Ok();
+  }
+
+  // Sends the deferred statements now (one pipeline) and returns the first failure among them.
+  Outcome Flush() {
+    Outcome outcome;
+    if (!deferred_.empty()) (void)SendPipeline(nullptr, nullptr, nullptr, "deferred statements", outcome);
+    return outcome;
+  }
+
  private:
   Connection(std::string url, PGconn* conn) : url_(std::move(url)), conn_(conn) {}
+
+  // Parameters as libpq takes them: text values (null for NULL; integers formatted into
+  // `formatted`), int8 types for the integers, and their kinds ('i', 't', 'n') for the cache key.
+  struct Bound {
+    std::string kinds;
+    std::vector<Oid> types;
+    std::vector<std::string> formatted;
+    std::vector<const char*> values;
+  };
+
+  // A statement of storage::ExecDeferred, prepared, waiting for the next command.
+  struct DeferredStatement {
+    std::string name;  // of the prepared statement
+    std::string sql;   // for error messages
+    std::vector<std::optional<std::string>> values;
+  };
+
+  static Bound Bind(std::span<const Value> params) {
+    Bound bound;
+    bound.kinds.reserve(params.size());
+    bound.types.assign(params.size(), 0);
+    bound.formatted.resize(params.size());
+    bound.values.assign(params.size(), nullptr);
+    for (size_t i = 0; i < params.size(); ++i) {
+      if (const auto* n = std::get_if<int64_t>(&params[i])) {
+        bound.types[i] = kInt8Oid;
+        bound.kinds += 'i';
+        bound.formatted[i] = std::to_string(*n);
+        bound.values[i] = bound.formatted[i].c_str();
+      } else if (const auto* text = std::get_if<std::string>(&params[i])) {
+        bound.kinds += 't';
+        bound.values[i] = text->c_str();
+      } else {
+        bound.kinds += 'n';
+      }
+    }
+    return bound;
+  }
+
+  static std::string Key(std::string_view sql, const Bound& bound) {
+    return std::string(sql) + '\x1f' + bound.kinds;
+  }
+
+  // Returns the name of `sql` prepared on this connection for parameters like `bound`, preparing
+  // it first if needed (after sending a BEGIN still deferred, alone).
+  Result<std::string> Prepare(std::string_view sql, const Bound& bound, Outcome& outcome) {
+    std::string key = Key(sql, bound);
+    if (auto it = prepared_.find(key); it != prepared_.end()) return it->second;
+    if (deferred_begin_ != nullptr) {
+      outcome = Run("");  // the BEGIN alone, before the statement is prepared
+      if (!outcome.status.ok()) return outcome.status;
+      if (auto it = prepared_.find(key); it != prepared_.end()) return it->second;
+    }
+    RewrittenSql rewritten = RewritePlaceholders(sql);
+    if (rewritten.parameters != static_cast<int>(bound.values.size())) {
+      outcome.status =
+          Status::Internal("statement wants " + std::to_string(rewritten.parameters) + " parameters, got " +
+                           std::to_string(bound.values.size()) + ": " + std::string(sql));
+      return outcome.status;
+    }
+    if (prepared_.size() >= kMaxPreparedStatements) {
+      outcome = Run("DEALLOCATE ALL");  // after the deferred statements, which use their names
+      if (!outcome.status.ok()) return outcome.status;
+      prepared_.clear();
+    }
+    std::string name = "anxin_" + std::to_string(++statement_counter_);
+    ResultPtr prepared(PQprepare(conn_, name.c_str(), rewritten.sql.c_str(),
+                                 static_cast<int>(bound.types.size()), bound.types.data()));
+    outcome = Translate(conn_, prepared.get(), sql);
+    if (!outcome.status.ok()) return outcome.status;
+    prepared_.emplace(std::move(key), name);
+    return name;
+  }
+
+  // Sends the deferred statements (and forgets them), then prepared statement `name` with
+  // `values` or the command `command` (or neither), in one pipeline; returns the result of that
+  // last one (null if none). `outcome` is the first failure, `what` naming the last one in it.
+  // After a failure PostgreSQL skips the rest of the pipeline: a COMMIT after a failed deferred
+  // statement does not run, and the transaction is left failed, for a ROLLBACK.
+  ResultPtr SendPipeline(const std::string* name, const std::vector<const char*>* values, const char* command,
+                         std::string_view what, Outcome& outcome) {
+    std::vector<DeferredStatement> queued = std::move(deferred_);
+    deferred_.clear();
+    outcome = {};
+    ResultPtr last;
+    bool synced = false;
+    if (PQenterPipelineMode(conn_) == 1) {
+      bool sent = true;
+      for (const DeferredStatement& d : queued) {
+        std::vector<const char*> v;
+        v.reserve(d.values.size());
+        for (const std::optional<std::string>& value : d.values)
+          v.push_back(value ? value->c_str() : nullptr);
+        sent = sent && PQsendQueryPrepared(conn_, d.name.c_str(), static_cast<int>(v.size()), v.data(),
+                                           nullptr, nullptr, 0) == 1;
+      }
+      if (name != nullptr) {
+        sent = sent && PQsendQueryPrepared(conn_, name->c_str(), static_cast<int>(values->size()),
+                                           values->data(), nullptr, nullptr, 0) == 1;
+      } else if (command != nullptr) {
+        sent = sent && PQsendQueryParams(conn_, command, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+      }
+      sent = sent && PQpipelineSync(conn_) == 1;
+      if (sent) {
+        for (const DeferredStatement& d : queued) {
+          ResultPtr result = TakeResult();
+          if (outcome.status.ok()) outcome = Translate(conn_, result.get(), d.sql);
+        }
+        if (name != nullptr || command != nullptr) {
+          last = TakeResult();
+          if (outcome.status.ok()) outcome = Translate(conn_, last.get(), what);
+        }
+        ResultPtr sync(PQgetResult(conn_));
+        synced = sync != nullptr && PQresultStatus(sync.get()) == PGRES_PIPELINE_SYNC;
+      }
+      (void)PQexitPipelineMode(conn_);
+    }
+    if (outcome.status.ok() && !synced) {
+      outcome = {
+          internal::UnavailableStatus("PostgreSQL did not complete the pipeline of: " + std::string(what))};
+    }
+    return last;
+  }
 
   // Readies a new connection: UTF-8, and synchronous commits.
   Status Setup() {
@@ -220,6 +345,7 @@ class Connection {
     PQfinish(conn_);
     conn_ = PQconnectdb(url_.c_str());
     prepared_.clear();
+    deferred_.clear();
     return conn_ != nullptr && Setup().ok();
   }
 
@@ -277,11 +403,12 @@ class Connection {
   const std::string url_;
   PGconn* conn_;
   const char* deferred_begin_ = nullptr;                   // a BEGIN to send with the next command
+  std::vector<DeferredStatement> deferred_;                // to send before the next command
   std::unordered_map<std::string, std::string> prepared_;  // SQL + parameter kinds -> statement name
   uint64_t statement_counter_ = 0;
 };
 
-class PostgresTx final : public Tx {
+class PostgresTx final : public Tx, public internal::DeferringTx {
  public:
   explicit PostgresTx(Connection& conn) : conn_(conn) {}
 
@@ -308,6 +435,25 @@ class PostgresTx final : public Tx {
   Result<int64_t> Exec(std::string_view sql, std::span<const Value> params) override {
     ANXIN_ASSIGN_OR_RETURN(ResultPtr result, Execute(sql, params));
     return ParseInt(PQcmdTuples(result.get())).value_or(0);
+  }
+
+  Status ExecDeferred(std::string_view sql, std::span<const Value> params) override {
+    if (failure_) return internal::TxAbortedStatus();
+    Outcome outcome;
+    Status queued = conn_.Defer(sql, params, outcome);
+    if (!queued.ok()) {
+      outcome.status = queued;
+      Remember(outcome);
+    }
+    return queued;
+  }
+
+  // Sends the deferred statements now; returns their first failure (remembered as the Tx's).
+  Status Flush() {
+    if (failure_) return *failure_;
+    Outcome outcome = conn_.Flush();
+    if (!outcome.status.ok()) Remember(outcome);
+    return outcome.status;
   }
 
   Status ExecScript(std::string_view sql) override {
@@ -444,7 +590,7 @@ class PostgresDatabase final : public Database {
       if (spoiled_) return spoiled_->status;
       if (conn_ == nullptr) {
         for (int attempt = 1;; ++attempt) {
-          Outcome outcome = db_.RunFresh(work, &conn_);
+          Outcome outcome = db_.RunFresh(work, &conn_, /*flush=*/true);
           if (outcome.status.ok()) return Status::Ok();
           if (!outcome.retryable || attempt == kMaxWriteAttempts) return outcome.status;
           db_.stats_.RecordRetry();
@@ -454,6 +600,8 @@ class PostgresDatabase final : public Database {
       if (Outcome begin = conn_->Run("SAVEPOINT anxin_work"); !begin.status.ok()) return SpoiledBy(begin);
       PostgresTx tx(*conn_);
       Status status = internal::RunWork(work, tx);
+      // Its deferred statements are part of this Write: their failure is its own.
+      if (status.ok() && !tx.failure()) status = tx.Flush();
       if (status.ok() && tx.failure()) status = internal::IgnoredErrorStatus(*tx.failure());
       if (status.ok()) {
         Outcome release = conn_->Run("RELEASE anxin_work");
@@ -475,6 +623,7 @@ class PostgresDatabase final : public Database {
       if (!begin.status.ok()) return SpoiledBy(begin);
       PostgresTx tx(*conn_);
       Status status = internal::RunWork(work, tx);
+      if (status.ok() && !tx.failure()) status = tx.Flush();
       if (status.ok() && tx.failure()) status = internal::IgnoredErrorStatus(*tx.failure());
       Outcome undo = conn_->Run("ROLLBACK TO SAVEPOINT anxin_read; RELEASE anxin_read");
       if (!undo.status.ok()) {
@@ -528,14 +677,16 @@ class PostgresDatabase final : public Database {
   };
 
   // Begins a READ COMMITTED transaction and runs `work` in it. On success `*conn` holds the
-  // connection with the transaction still open; otherwise the transaction is rolled back and the
-  // outcome says whether a retry may succeed.
-  Outcome RunFresh(const Work& work, std::unique_ptr<Connection>* conn) {
+  // connection with the transaction still open, and the work's deferred statements sent
+  // (`flush`) or still waiting to go with the COMMIT; otherwise the transaction is rolled back and
+  // the outcome says whether a retry may succeed.
+  Outcome RunFresh(const Work& work, std::unique_ptr<Connection>* conn, bool flush = false) {
     Result<std::unique_ptr<Connection>> begun = Begin("BEGIN ISOLATION LEVEL READ COMMITTED");
     if (!begun.ok()) return {std::move(begun).take_status()};
     std::unique_ptr<Connection> open = std::move(begun).value();
     PostgresTx tx(*open);
     Status status = internal::RunWork(work, tx);
+    if (flush && status.ok() && !tx.failure()) status = tx.Flush();
     if (status.ok() && tx.failure()) status = internal::IgnoredErrorStatus(*tx.failure());
     if (status.ok()) {
       *conn = std::move(open);
@@ -546,12 +697,15 @@ class PostgresDatabase final : public Database {
     return {std::move(status), tx.retryable()};
   }
 
-  // Commits the transaction open on `conn` and returns the connection to the pool.
+  // Commits the transaction open on `conn`, its deferred statements in the same round trip, and
+  // returns the connection to the pool.
   Outcome Commit(std::unique_ptr<Connection> conn) {
     std::string tag;
     const auto start = std::chrono::steady_clock::now();
     Outcome commit = conn->Run("COMMIT", &tag);
     const auto latency = std::chrono::steady_clock::now() - start;
+    // A deferred statement failed, so the COMMIT did not run: end the failed transaction.
+    if (PQtransactionStatus(conn->handle()) == PQTRANS_INERROR) (void)conn->Run("ROLLBACK");
     Release(std::move(conn));
     if (commit.status.ok() && tag == "COMMIT") {
       stats_.RecordCommit(latency, 1);
@@ -570,6 +724,7 @@ class PostgresDatabase final : public Database {
     if (status.ok() && tx.failure()) status = internal::IgnoredErrorStatus(*tx.failure());
     Outcome end = conn->Run(status.ok() ? "COMMIT" : "ROLLBACK");
     if (status.ok()) status = std::move(end.status);
+    if (PQtransactionStatus(conn->handle()) == PQTRANS_INERROR) (void)conn->Run("ROLLBACK");
     Release(std::move(conn));
     return status;
   }

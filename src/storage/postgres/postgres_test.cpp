@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "storage/database.hpp"
+#include "storage/deferred.hpp"
 #include "storage/testing.hpp"
 
 namespace anxin::storage {
@@ -154,6 +155,58 @@ TEST_F(PostgresTest, DeadlockedWritesAreRetriedAndBothSucceed) {
       [](Tx& tx) { return tx.QueryOne("SELECT SUM(balance) FROM acct"); });
   ASSERT_TRUE(sum.ok());
   EXPECT_EQ((*sum)->Int(0), 200);
+}
+
+// A deferred statement goes with the COMMIT: a deadlock it runs into there is retried like any
+// other (the whole work again), and the failed transaction's connection goes back to the pool.
+TEST_F(PostgresTest, DeadlockOfADeferredStatementAtTheCommitIsRetried) {
+  const DatabaseStats before = db_->Stats();
+  std::atomic<int> locked_first{0};
+  auto transfer = [&](const std::string& from, const std::string& to) {
+    std::atomic<bool> first_attempt{true};
+    return db_->Write([&, from, to](Tx& tx) -> Status {
+      ANXIN_RETURN_IF_ERROR(tx.Exec("UPDATE acct SET balance = balance - 1 WHERE id = ?", {from}).status());
+      if (first_attempt.exchange(false)) {
+        locked_first.fetch_add(1);
+        while (locked_first.load() < 2) std::this_thread::yield();
+      }
+      // Nothing follows: it waits for the COMMIT's round trip, where both meet.
+      return ExecDeferred(tx, "UPDATE acct SET balance = balance + 1 WHERE id = ?", {to});
+    });
+  };
+  Status ab;
+  Status ba;
+  std::thread t1([&] { ab = transfer("a", "b"); });
+  std::thread t2([&] { ba = transfer("b", "a"); });
+  t1.join();
+  t2.join();
+  EXPECT_TRUE(ab.ok()) << ab.ToString();
+  EXPECT_TRUE(ba.ok()) << ba.ToString();
+  EXPECT_GE(db_->Stats().retries - before.retries, 1u);
+  Result<std::vector<Row>> rows = db_->ReadResult<std::vector<Row>>(
+      [](Tx& tx) { return tx.Query("SELECT balance FROM acct ORDER BY id"); });
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].Int(0), 100);
+  EXPECT_EQ((*rows)[1].Int(0), 100);
+}
+
+// On PostgreSQL ExecDeferred only queues: the statement's error is the next statement's.
+TEST_F(PostgresTest, DeferredStatementFailsWithTheNextStatement) {
+  Status queued;
+  Status next;
+  Status s = db_->Write([&](Tx& tx) -> Status {
+    queued = ExecDeferred(tx, "INSERT INTO acct (id, balance) VALUES ('a', 1)");
+    next = tx.Exec("UPDATE acct SET balance = 0 WHERE id = 'b'").status();
+    return next;
+  });
+  EXPECT_TRUE(queued.ok()) << queued.ToString();
+  EXPECT_EQ(next.code(), StatusCode::kAlreadyExists) << next.ToString();
+  EXPECT_EQ(s.code(), StatusCode::kAlreadyExists);
+  Result<std::optional<Row>> b = db_->ReadResult<std::optional<Row>>(
+      [](Tx& tx) { return tx.QueryOne("SELECT balance FROM acct WHERE id = 'b'"); });
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ((*b)->Int(0), 100);
 }
 
 // A deadlock between two sessions after their first Writes: the loser's whole body runs again
