@@ -69,8 +69,8 @@ bool InScope(const Actor& actor, const std::string& path) {
 Status RequireInstitution(Tx& tx, CardSalesStore& store, const Principal& caller, std::string_view zh_what,
                           std::string_view en_what) {
   ANXIN_ASSIGN_OR_RETURN(std::optional<SalesOrg> org, store.FindOrg(tx, caller.org_id));
-  if (org && org->level == "institution") return Status::Ok();
-  const std::string level = org ? org->level : "unknown";
+  if (org && org->level == identity::OrgLevel::kInstitution) return Status::Ok();
+  const std::string level = org ? std::string(identity::OrgLevelName(org->level)) : "unknown";
   return Status(StatusCode::kPermissionDenied, "institution_level_required",
                 {std::string(zh_what) + "须由机构（支公司）的单证管理员办理，您所在机构的层级为 " + level,
                  std::string(en_what) +
@@ -538,8 +538,9 @@ Result<SaleView> CardSalesService::RegisterSale(const Actor& actor, const SaleRe
                          serial + ": status is " + std::string(CardStatusName(card.status))}}});
         continue;
       }
-      const bool held_by_institution = card.holder_type == "org" && card.holder_id == caller->org_id;
-      if (!held_by_institution && card.holder_type != "person") {
+      const bool held_by_institution =
+          card.holder_type == HolderType::kOrg && card.holder_id == caller->org_id;
+      if (!held_by_institution && card.holder_type != HolderType::kPerson) {
         bad.push_back(
             {serial,
              {serial_fields[i],
@@ -579,7 +580,7 @@ Result<SaleView> CardSalesService::RegisterSale(const Actor& actor, const SaleRe
     // reporting it lost is scoped to that institution's subtree.
     CardChange change;
     change.sales_id = sale.id;
-    change.holder_type = "org";
+    change.holder_type = HolderType::kOrg;
     change.holder_id = institution->id;
     change.holder_org_id = institution->id;
     change.holder_org_path = institution->path;
@@ -587,12 +588,12 @@ Result<SaleView> CardSalesService::RegisterSale(const Actor& actor, const SaleRe
       ANXIN_ASSIGN_OR_RETURN(bool moved, cards_.Transition(tx, card->serial, CardStatus::kInStock,
                                                            CardStatus::kSold, change, now));
       if (!moved) return ChangedConcurrently(card->serial);
-      ANXIN_RETURN_IF_ERROR(
-          cards_.AppendEvent(tx, CardEvent{card->serial, now, CardAction::kSell, CardStatus::kInStock,
-                                           CardStatus::kSold, actor_id, "sale", sale.id,
-                                           nlohmann::json{{"sales_no", sale.sales_no},
-                                                          {"previous_holder_type", card->holder_type},
-                                                          {"previous_holder_id", card->holder_id}}}));
+      ANXIN_RETURN_IF_ERROR(cards_.AppendEvent(
+          tx, CardEvent{card->serial, now, CardAction::kSell, CardStatus::kInStock, CardStatus::kSold,
+                        actor_id, "sale", sale.id,
+                        nlohmann::json{{"sales_no", sale.sales_no},
+                                       {"previous_holder_type", kHolderTypes.Name(card->holder_type)},
+                                       {"previous_holder_id", card->holder_id}}}));
     }
     nlohmann::json summary = {{"sales_no", sale.sales_no},
                               {"card_type_id", type->id},
@@ -923,7 +924,7 @@ Result<ConfirmResult> CardSalesService::ConfirmCharge(Tx& tx, const Actor& actor
                                        receipt.id,
                                        receipt.org_id,
                                        {{"receipt_no", receipt.receipt_no},
-                                        {"kind", "charge"},
+                                        {"kind", ReceiptKindName(ReceiptKind::kCharge)},
                                         {"sales_no", sale->sales_no},
                                         {"amount_fen", receipt.amount.fen},
                                         {"cards", static_cast<int64_t>(serials.size())},
@@ -934,7 +935,7 @@ Result<ConfirmResult> CardSalesService::ConfirmCharge(Tx& tx, const Actor& actor
                                        invoice.id,
                                        invoice.org_id,
                                        {{"invoice_no", invoice.invoice_no},
-                                        {"kind", "blue"},
+                                        {"kind", InvoiceKindName(InvoiceKind::kBlue)},
                                         {"receipt_no", receipt.receipt_no},
                                         {"amount_fen", invoice.amount.fen}}}));
   ConfirmResult result;
@@ -988,7 +989,7 @@ Result<ConfirmResult> CardSalesService::ConfirmRefund(Tx& tx, const Actor& actor
                                        receipt.id,
                                        receipt.org_id,
                                        {{"receipt_no", receipt.receipt_no},
-                                        {"kind", "refund"},
+                                        {"kind", ReceiptKindName(ReceiptKind::kRefund)},
                                         {"recovery_no", recovery->recovery_no},
                                         {"amount_fen", receipt.amount.fen},
                                         {"bank_reference", receipt.bank_reference_enc.has_value()}}}));
@@ -998,7 +999,7 @@ Result<ConfirmResult> CardSalesService::ConfirmRefund(Tx& tx, const Actor& actor
                                        invoice.id,
                                        invoice.org_id,
                                        {{"invoice_no", invoice.invoice_no},
-                                        {"kind", "red"},
+                                        {"kind", InvoiceKindName(InvoiceKind::kRed)},
                                         {"receipt_no", receipt.receipt_no},
                                         {"original_invoice_no", original->invoice_no},
                                         {"amount_fen", invoice.amount.fen}}}));
@@ -1144,7 +1145,7 @@ Result<RecoveryView> CardSalesService::RegisterRecovery(const Actor& actor, cons
     CardChange change;
     change.clear_sales_id = true;
     if (action == CardAction::kReverseRestock) {
-      change.holder_type = "org";
+      change.holder_type = HolderType::kOrg;
       change.holder_id = sale->org_id;
       change.holder_org_id = sale->org_id;
       change.holder_org_path = sale->org_path;
