@@ -17,80 +17,11 @@ bool IsLive(CardStatus s) {
 
 }  // namespace
 
-std::string_view CardStatusName(CardStatus status) {
-  switch (status) {
-    case CardStatus::kInStock:
-      return "in_stock";
-    case CardStatus::kSold:
-      return "sold";
-    case CardStatus::kAwaitingActivation:
-      return "awaiting_activation";
-    case CardStatus::kActivated:
-      return "activated";
-    case CardStatus::kVoided:
-      return "voided";
-    case CardStatus::kFrozen:
-      return "frozen";
-    case CardStatus::kExpired:
-      return "expired";
-  }
-  return "unknown";
-}
-
-std::string_view CardStatusLabelZh(CardStatus status) {
-  switch (status) {
-    case CardStatus::kInStock:
-      return "库存";
-    case CardStatus::kSold:
-      return "已销售";
-    case CardStatus::kAwaitingActivation:
-      return "待激活";
-    case CardStatus::kActivated:
-      return "已激活";
-    case CardStatus::kVoided:
-      return "已作废";
-    case CardStatus::kFrozen:
-      return "已挂失";
-    case CardStatus::kExpired:
-      return "已过期";
-  }
-  return "未知";
-}
-
-std::optional<CardStatus> ParseCardStatus(std::string_view name) {
-  for (CardStatus s : kAllCardStatuses) {
-    if (CardStatusName(s) == name) return s;
-  }
-  return std::nullopt;
-}
-
-std::string_view CardActionName(CardAction action) {
-  switch (action) {
-    case CardAction::kIssue:
-      return "issue";
-    case CardAction::kRecall:
-      return "recall";
-    case CardAction::kSell:
-      return "sell";
-    case CardAction::kConfirmPayment:
-      return "confirm_payment";
-    case CardAction::kActivate:
-      return "activate";
-    case CardAction::kReverseRestock:
-      return "reverse_restock";
-    case CardAction::kReverseVoid:
-      return "reverse_void";
-    case CardAction::kVoid:
-      return "void";
-    case CardAction::kFreeze:
-      return "freeze";
-    case CardAction::kUnfreeze:
-      return "unfreeze";
-    case CardAction::kExpire:
-      return "expire";
-  }
-  return "unknown";
-}
+std::string_view CardStatusName(CardStatus status) { return kCardStatuses.Name(status); }
+std::optional<CardStatus> ParseCardStatus(std::string_view name) { return kCardStatuses.Parse(name); }
+std::string_view CardStatusLabelZh(CardStatus status) { return kCardStatusLabelsZh.Name(status); }
+std::string_view CardActionName(CardAction action) { return kCardActions.Name(action); }
+std::optional<CardAction> ParseCardAction(std::string_view name) { return kCardActions.Parse(name); }
 
 Result<CardStatus> CardTransition(CardStatus from, CardAction action,
                                   std::optional<CardStatus> before_freeze) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "common/enum_table.hpp"
+#include "common/enum_values.hpp"
 #include "common/money.hpp"
 #include "common/status.hpp"
 #include "products/product.hpp"
@@ -39,25 +41,50 @@ enum class CardAction {
   kExpire,          // 过期 (in_stock | sold | awaiting_activation | frozen → expired)
 };
 
-inline constexpr CardStatus kAllCardStatuses[] = {
-    CardStatus::kInStock,   CardStatus::kSold,   CardStatus::kAwaitingActivation,
-    CardStatus::kActivated, CardStatus::kVoided, CardStatus::kFrozen,
-    CardStatus::kExpired,
-};
-inline constexpr CardAction kAllCardActions[] = {
-    CardAction::kIssue,    CardAction::kRecall,         CardAction::kSell,        CardAction::kConfirmPayment,
-    CardAction::kActivate, CardAction::kReverseRestock, CardAction::kReverseVoid, CardAction::kVoid,
-    CardAction::kFreeze,   CardAction::kUnfreeze,       CardAction::kExpire,
-};
+inline constexpr EnumTable<CardStatus, 7> kCardStatuses{{{
+    {CardStatus::kInStock, "in_stock"},
+    {CardStatus::kSold, "sold"},
+    {CardStatus::kAwaitingActivation, "awaiting_activation"},
+    {CardStatus::kActivated, "activated"},
+    {CardStatus::kVoided, "voided"},
+    {CardStatus::kFrozen, "frozen"},
+    {CardStatus::kExpired, "expired"},
+}}};
+// The Chinese label of each status, shown beside its name.
+inline constexpr EnumTable<CardStatus, 7> kCardStatusLabelsZh{{{
+    {CardStatus::kInStock, "库存"},
+    {CardStatus::kSold, "已销售"},
+    {CardStatus::kAwaitingActivation, "待激活"},
+    {CardStatus::kActivated, "已激活"},
+    {CardStatus::kVoided, "已作废"},
+    {CardStatus::kFrozen, "已挂失"},
+    {CardStatus::kExpired, "已过期"},
+}}};
+inline constexpr EnumTable<CardAction, 11> kCardActions{{{
+    {CardAction::kIssue, "issue"},
+    {CardAction::kRecall, "recall"},
+    {CardAction::kSell, "sell"},
+    {CardAction::kConfirmPayment, "confirm_payment"},
+    {CardAction::kActivate, "activate"},
+    {CardAction::kReverseRestock, "reverse_restock"},
+    {CardAction::kReverseVoid, "reverse_void"},
+    {CardAction::kVoid, "void"},
+    {CardAction::kFreeze, "freeze"},
+    {CardAction::kUnfreeze, "unfreeze"},
+    {CardAction::kExpire, "expire"},
+}}};
 
-// "in_stock", "sold", "awaiting_activation", "activated", "voided", "frozen", "expired".
+inline constexpr std::array<CardStatus, 7> kAllCardStatuses = EnumValues(kCardStatuses);
+inline constexpr std::array<CardAction, 11> kAllCardActions = EnumValues(kCardActions);
+
+// The name of a status (kCardStatuses) and its parser.
 std::string_view CardStatusName(CardStatus status);
 std::optional<CardStatus> ParseCardStatus(std::string_view name);
 // Chinese label (库存, 已销售, 待激活, 已激活, 已作废, 已挂失, 已过期).
 std::string_view CardStatusLabelZh(CardStatus status);
-// "issue", "recall", "sell", "confirm_payment", "activate", "reverse_restock", "reverse_void",
-// "void", "freeze", "unfreeze", "expire".
+// The name of an action (kCardActions) and its parser.
 std::string_view CardActionName(CardAction action);
+std::optional<CardAction> ParseCardAction(std::string_view name);
 
 // The one state machine. Returns the status after `action` on a card in `from` (for kUnfreeze,
 // `before_freeze` is the status the card was frozen from), or kFailedPrecondition with a stable
@@ -98,6 +125,15 @@ inline constexpr EnumTable<HolderType, 2> kHolderTypes{{{
     {HolderType::kPerson, "person"},
 }}};
 
+// A range movement along the organisation tree: 下发 (issue, down) or 回收 (recall, up). The names
+// are those of the matching CardAction.
+enum class MovementKind { kIssue, kRecall };
+
+inline constexpr EnumTable<MovementKind, 2> kMovementKinds{{{
+    {MovementKind::kIssue, "issue"},
+    {MovementKind::kRecall, "recall"},
+}}};
+
 struct CardType {
   std::string id;
   std::string code;  // 单证类型代码
@@ -123,7 +159,7 @@ struct Card {
   int64_t seq = 0;
   CardStatus status = CardStatus::kInStock;
   std::optional<CardStatus> status_before_freeze;
-  std::string holder_type;  // "org" | "person"
+  HolderType holder_type = HolderType::kOrg;
   std::string holder_id;
   std::string holder_org_id;
   std::string holder_org_path;

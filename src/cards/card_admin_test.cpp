@@ -148,7 +148,7 @@ TEST_F(CardAdminTest, BatchCreatesUniqueSerialsWithValidCheckDigitsHeldByHeadOff
         EXPECT_EQ(parsed->seq, card.seq);
       }
       EXPECT_EQ(card.status, CardStatus::kInStock);
-      EXPECT_EQ(card.holder_type, "org");
+      EXPECT_EQ(card.holder_type, HolderType::kOrg);
       EXPECT_EQ(card.holder_id, org_["HQ"]);
       EXPECT_EQ(card.batch_id, batch.id);
       serials.insert(card.serial);

@@ -38,12 +38,45 @@ inline constexpr EnumTable<BusinessSource, 5> kBusinessSources{{{
     {BusinessSource::kBancassurance, "bancassurance"},
     {BusinessSource::kOnline, "online"},
 }}};
+// The Chinese label of each business source.
+inline constexpr EnumTable<BusinessSource, 5> kBusinessSourceLabelsZh{{{
+    {BusinessSource::kDirect, "直销"},
+    {BusinessSource::kAgency, "代理"},
+    {BusinessSource::kBroker, "经纪"},
+    {BusinessSource::kBancassurance, "银保"},
+    {BusinessSource::kOnline, "网销"},
+}}};
+inline constexpr EnumTable<SaleStatus, 4> kSaleStatuses{{{
+    {SaleStatus::kRegistered, "registered"},
+    {SaleStatus::kReceipted, "receipted"},
+    {SaleStatus::kPaid, "paid"},
+    {SaleStatus::kReversed, "reversed"},
+}}};
+inline constexpr EnumTable<ReceiptKind, 2> kReceiptKinds{{{
+    {ReceiptKind::kCharge, "charge"},
+    {ReceiptKind::kRefund, "refund"},
+}}};
+inline constexpr EnumTable<ReceiptStatus, 3> kReceiptStatuses{{{
+    {ReceiptStatus::kIssued, "issued"},
+    {ReceiptStatus::kConfirmed, "confirmed"},
+    {ReceiptStatus::kCancelled, "cancelled"},
+}}};
+inline constexpr EnumTable<InvoiceKind, 2> kInvoiceKinds{{{
+    {InvoiceKind::kBlue, "blue"},
+    {InvoiceKind::kRed, "red"},
+}}};
 inline constexpr EnumTable<Disposition, 2> kDispositions{{{
     {Disposition::kRestock, "restock"},
     {Disposition::kVoid, "void"},
 }}};
+inline constexpr EnumTable<RecoveryStatus, 3> kRecoveryStatuses{{{
+    {RecoveryStatus::kCompleted, "completed"},
+    {RecoveryStatus::kRegistered, "registered"},
+    {RecoveryStatus::kRefunded, "refunded"},
+}}};
 
-// Stable names as stored and shown in the API, and their parsers (nullopt for unknown text).
+// Stable names as stored and shown in the API (the tables above), and their parsers (nullopt for
+// unknown text).
 std::string_view BusinessSourceName(BusinessSource source);     // "direct", "agency", ...
 std::string_view BusinessSourceLabelZh(BusinessSource source);  // 直销, 代理, 经纪, 银保, 网销
 std::optional<BusinessSource> ParseBusinessSource(std::string_view name);

@@ -17,7 +17,7 @@ struct SalesOrg {
   std::string id;
   std::string code;
   std::string name;
-  std::string level;  // identity::OrgLevelName: "head_office", "branch", "institution", "outlet"
+  identity::OrgLevel level = identity::OrgLevel::kInstitution;
   std::string path;
   bool active = true;
 };

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "cards/card_sales_store.hpp"
+#include "common/enum_values.hpp"
 #include "storage/sql_filter.hpp"
 
 namespace anxin::cards {
@@ -40,13 +41,6 @@ constexpr std::string_view kRecoveryColumns =
     "paid_before, "
     "created_at, created_by";
 
-template <typename E>
-Result<E> Stored(std::optional<E> parsed, std::string_view what, const std::string& text) {
-  if (!parsed)
-    return Status::Internal("card sales: stored " + std::string(what) + " '" + text + "' is unknown");
-  return *parsed;
-}
-
 Value OptValue(const std::optional<std::string>& text) {
   if (!text) return Value();
   return Value(*text);
@@ -67,10 +61,10 @@ Result<CardSale> ToSale(const Row& row) {
   sale.seller_org_code = row.Text(5);
   sale.seller_code = row.Text(6);
   ANXIN_ASSIGN_OR_RETURN(sale.business_source,
-                         Stored(ParseBusinessSource(row.Text(7)), "business source", row.Text(7)));
+                         ParseStored(kBusinessSources, row.Text(7), "card sales: business source"));
   sale.quantity = row.Int(8);
   sale.amount = Money::Fen(row.Int(9));
-  ANXIN_ASSIGN_OR_RETURN(sale.status, Stored(ParseSaleStatus(row.Text(10)), "sale status", row.Text(10)));
+  ANXIN_ASSIGN_OR_RETURN(sale.status, ParseStored(kSaleStatuses, row.Text(10), "card sales: sale status"));
   sale.created_at = row.Int(11);
   sale.created_by = row.Text(12);
   sale.reversed_quantity = row.Int(13);
@@ -84,13 +78,13 @@ Result<Receipt> ToReceipt(const Row& row) {
   Receipt r;
   r.id = row.Text(0);
   r.receipt_no = row.Text(1);
-  ANXIN_ASSIGN_OR_RETURN(r.kind, Stored(ParseReceiptKind(row.Text(2)), "receipt kind", row.Text(2)));
+  ANXIN_ASSIGN_OR_RETURN(r.kind, ParseStored(kReceiptKinds, row.Text(2), "card sales: receipt kind"));
   r.sales_id = row.OptText(3);
   r.recovery_id = row.OptText(4);
   r.org_id = row.Text(5);
   r.org_path = row.Text(6);
   r.amount = Money::Fen(row.Int(7));
-  ANXIN_ASSIGN_OR_RETURN(r.status, Stored(ParseReceiptStatus(row.Text(8)), "receipt status", row.Text(8)));
+  ANXIN_ASSIGN_OR_RETURN(r.status, ParseStored(kReceiptStatuses, row.Text(8), "card sales: receipt status"));
   r.payer_name = row.Text(9);
   r.bank_reference_enc = row.OptText(10);
   r.issued_at = row.Int(11);
@@ -104,7 +98,7 @@ Result<Invoice> ToInvoice(const Row& row) {
   Invoice inv;
   inv.id = row.Text(0);
   inv.invoice_no = row.Text(1);
-  ANXIN_ASSIGN_OR_RETURN(inv.kind, Stored(ParseInvoiceKind(row.Text(2)), "invoice kind", row.Text(2)));
+  ANXIN_ASSIGN_OR_RETURN(inv.kind, ParseStored(kInvoiceKinds, row.Text(2), "card sales: invoice kind"));
   inv.receipt_id = row.Text(3);
   inv.original_invoice_id = row.OptText(4);
   inv.org_id = row.Text(5);
@@ -125,9 +119,10 @@ Result<Recovery> ToRecovery(const Row& row) {
   r.org_path = row.Text(4);
   r.quantity = row.Int(5);
   r.amount = Money::Fen(row.Int(6));
-  ANXIN_ASSIGN_OR_RETURN(r.disposition, Stored(ParseDisposition(row.Text(7)), "disposition", row.Text(7)));
+  ANXIN_ASSIGN_OR_RETURN(r.disposition, ParseStored(kDispositions, row.Text(7), "card sales: disposition"));
   r.reason = row.Text(8);
-  ANXIN_ASSIGN_OR_RETURN(r.status, Stored(ParseRecoveryStatus(row.Text(9)), "recovery status", row.Text(9)));
+  ANXIN_ASSIGN_OR_RETURN(r.status,
+                         ParseStored(kRecoveryStatuses, row.Text(9), "card sales: recovery status"));
   r.paid_before = row.Int(10) != 0;
   r.created_at = row.Int(11);
   r.created_by = row.Text(12);
@@ -158,8 +153,7 @@ Status ExpectOne(Result<int64_t> changed, std::string_view what) {
 Result<std::optional<SalesOrg>> SqlCardSalesStore::FindOrg(storage::Tx& tx, const std::string& id) {
   ANXIN_ASSIGN_OR_RETURN(std::optional<identity::Org> org, directory_.FindOrg(tx, id));
   if (!org) return std::optional<SalesOrg>();
-  return std::optional<SalesOrg>(SalesOrg{org->id, org->code, org->name,
-                                          std::string(identity::OrgLevelName(org->level)), org->path,
+  return std::optional<SalesOrg>(SalesOrg{org->id, org->code, org->name, org->level, org->path,
                                           org->status == identity::ActiveState::kActive});
 }
 

@@ -174,10 +174,10 @@ TEST_F(CardSalesTest, RegistersSaleOfARange) {
 
 // Cards issued to a person of the institution (seed 000 §2) can be sold by the institution.
 TEST_F(CardSalesTest, SellsCardsHeldByAPersonOfTheInstitution) {
-  Issue("doc.bj01", type_, 10, 11, "person", "seller.bj01");
+  Issue("doc.bj01", type_, 10, 11, HolderType::kPerson, "seller.bj01");
   SaleView sale = Sell(10, 11);
   EXPECT_EQ(sale.sale.quantity, 2);
-  EXPECT_EQ(LoadCard(Serial(10))->holder_type, "org");
+  EXPECT_EQ(LoadCard(Serial(10))->holder_type, HolderType::kOrg);
 }
 
 struct ValidationCase {
@@ -284,7 +284,7 @@ TEST_F(CardSalesTest, RefusesTheWholeSaleWhenOneCardIsNotSellable) {
 }
 
 TEST_F(CardSalesTest, RefusesCardsHeldByASubordinateOrganisation) {
-  Issue("doc.bj01", type_, 20, 20, "org", "BJ0101");
+  Issue("doc.bj01", type_, 20, 20, HolderType::kOrg, "BJ0101");
   Result<SaleView> result = sales_->RegisterSale(As("doc.bj01"), Request({Serial(20)}));
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().reason(), "cards_not_sellable");
@@ -309,8 +309,8 @@ TEST_F(CardSalesTest, OnlyAnInstitutionRegistersSales) {
 TEST_F(CardSalesTest, WarnsAboutBulkRegistrationAboveFiftyCards) {
   SaleView fifty = Sell(1, 50);
   EXPECT_TRUE(fifty.warnings.empty());
-  Issue("doc.hq", type_, 56, 60, "org", "BJ");
-  Issue("doc.bj", type_, 56, 60, "org", "BJ01");
+  Issue("doc.hq", type_, 56, 60, HolderType::kOrg, "BJ");
+  Issue("doc.bj", type_, 56, 60, HolderType::kOrg, "BJ01");
   SaleRequest request = Request({});
   request.first_serial = Serial(51);
   request.last_serial = Serial(60);
@@ -517,7 +517,7 @@ TEST_F(CardSalesTest, ReversingUnpaidCardsShrinksTheSaleAndItsReceivable) {
   Card card = *LoadCard(Serial(2));
   EXPECT_EQ(card.status, CardStatus::kInStock);
   EXPECT_FALSE(card.sales_id.has_value());
-  EXPECT_EQ(card.holder_type, "org");
+  EXPECT_EQ(card.holder_type, HolderType::kOrg);
   EXPECT_EQ(card.holder_id, org_.at("BJ01"));
 
   SaleView after = Must(sales_->GetSale(As("doc.bj01"), sale.sale.id));

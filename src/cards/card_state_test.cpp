@@ -1,6 +1,7 @@
 // The card state machine over every status x action pair, and the serial number format.
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -119,6 +120,18 @@ TEST(CardStateTest, StatusNamesRoundTripAndLabelsAreChinese) {
   }
   EXPECT_EQ(ParseCardStatus("IN_STOCK"), std::nullopt);
   EXPECT_EQ(ParseCardStatus(""), std::nullopt);
+}
+
+TEST(CardStateTest, ActionNamesRoundTripAndAreDistinct) {
+  std::set<std::string_view> names;
+  for (CardAction a : kAllCardActions) {
+    EXPECT_FALSE(CardActionName(a).empty());
+    EXPECT_EQ(ParseCardAction(CardActionName(a)), a);
+    names.insert(CardActionName(a));
+  }
+  EXPECT_EQ(names.size(), std::size(kAllCardActions));
+  EXPECT_EQ(CardActionName(CardAction::kConfirmPayment), "confirm_payment");
+  EXPECT_EQ(ParseCardAction("Expire"), std::nullopt);
 }
 
 // --- serials ---

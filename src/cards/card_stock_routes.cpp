@@ -32,38 +32,40 @@ constexpr int kMaxCardPage = 500;
 
 json CardJson(const CardView& v) {
   const Card& c = v.card;
-  return {
-      {"serial", c.serial},
-      {"card_type", {{"id", c.card_type_id}, {"code", v.card_type_code}, {"name", v.card_type_name}}},
-      {"batch_id", c.batch_id},
-      {"status", CardStatusJson(c.status)},
-      {"status_before_freeze",
-       c.status_before_freeze ? CardStatusJson(*c.status_before_freeze) : json(nullptr)},
-      {"holder",
-       {{"type", v.holder.type}, {"id", v.holder.id}, {"name", v.holder.name}, {"org_id", v.holder.org_id}}},
-      {"sales_id", NullOr(c.sales_id)},
-      {"policy_id", NullOr(c.policy_id)},
-      {"valid_until", FormatTimestamp(c.valid_until)},
-      {"updated_at", FormatTimestamp(c.updated_at)}};
+  return {{"serial", c.serial},
+          {"card_type", {{"id", c.card_type_id}, {"code", v.card_type_code}, {"name", v.card_type_name}}},
+          {"batch_id", c.batch_id},
+          {"status", CardStatusJson(c.status)},
+          {"status_before_freeze",
+           c.status_before_freeze ? CardStatusJson(*c.status_before_freeze) : json(nullptr)},
+          {"holder",
+           {{"type", kHolderTypes.Name(v.holder.type)},
+            {"id", v.holder.id},
+            {"name", v.holder.name},
+            {"org_id", v.holder.org_id}}},
+          {"sales_id", NullOr(c.sales_id)},
+          {"policy_id", NullOr(c.policy_id)},
+          {"valid_until", FormatTimestamp(c.valid_until)},
+          {"updated_at", FormatTimestamp(c.updated_at)}};
 }
 
 json MovementJson(const MovementView& v) {
   const CardMovement& m = v.movement;
   return {{"id", m.id},
           {"movement_no", m.movement_no},
-          {"kind", m.kind},
+          {"kind", kMovementKinds.Name(m.kind)},
           {"doc_type_code", v.card_type_code},
           {"first_serial", v.first_serial},
           {"last_serial", v.last_serial},
           {"quantity", m.quantity},
-          {"from", {{"type", m.from_type}, {"id", m.from_id}}},
-          {"to", {{"type", m.to_type}, {"id", m.to_id}, {"org_id", m.to_org_id}}},
+          {"from", {{"type", kHolderTypes.Name(m.from_type)}, {"id", m.from_id}}},
+          {"to", {{"type", kHolderTypes.Name(m.to_type)}, {"id", m.to_id}, {"org_id", m.to_org_id}}},
           {"at", FormatTimestamp(m.at_ms)}};
 }
 
 json HistoryJson(const HistoryEntry& e) {
   return {{"at", FormatTimestamp(e.at_ms)},
-          {"kind", e.kind},
+          {"kind", kHistoryKinds.Name(e.kind)},
           {"action", e.action},
           {"from_status", e.from ? json(CardStatusName(*e.from)) : json(nullptr)},
           {"to_status", e.to ? json(CardStatusName(*e.to)) : json(nullptr)},
@@ -231,7 +233,7 @@ void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
         MovementRequest m;
         m.kind = body.kind;
         m.doc_type_code = body.doc_type_code;
-        m.recipient_type = body.recipient_type ? std::string(kHolderTypes.Name(*body.recipient_type)) : "";
+        m.recipient_type = body.recipient_type;
         m.recipient_code = body.recipient_code.value_or("");
         m.first_serial = body.first_serial;
         m.last_serial = body.last_serial;
@@ -295,19 +297,18 @@ void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
       .summary =
           "A card's full history: batch creation, movements covering it and every card event, in time order",
       .tag = "cards",
-      .response_schema =
-          Object({{"serial", String()},
-                  {"items", Array(Object({{"at", DateTime()},
-                                          {"kind", Enum({"batch_created", "movement", "event"})},
-                                          {"action", String()},
-                                          {"from_status", Nullable(String())},
-                                          {"to_status", Nullable(String())},
-                                          {"actor_id", String()},
-                                          {"ref_type", Nullable(String())},
-                                          {"ref_id", Nullable(String())},
-                                          {"detail", {{"type", "object"}}}},
-                                         {"at", "kind", "action", "actor_id"}))}},
-                 {"serial", "items"}),
+      .response_schema = Object({{"serial", String()},
+                                 {"items", Array(Object({{"at", DateTime()},
+                                                         {"kind", Enum(kHistoryKinds.Names())},
+                                                         {"action", String()},
+                                                         {"from_status", Nullable(String())},
+                                                         {"to_status", Nullable(String())},
+                                                         {"actor_id", String()},
+                                                         {"ref_type", Nullable(String())},
+                                                         {"ref_id", Nullable(String())},
+                                                         {"detail", {{"type", "object"}}}},
+                                                        {"at", "kind", "action", "actor_id"}))}},
+                                {"serial", "items"}),
       .handler = [&service](http::Request& request) -> Result<http::Response> {
         ANXIN_ASSIGN_OR_RETURN(std::vector<HistoryEntry> history,
                                service.History(ActorOf(request), request.path_params["serial"]));

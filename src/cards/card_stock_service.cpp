@@ -157,12 +157,10 @@ Result<MovementView> CardStockService::Move(const Actor& actor, const MovementRe
   if (request.doc_type_code.empty()) {
     errors.push_back({"doc_type_code", "required", {"请填写单证类型代码", "doc_type_code is required"}});
   }
-  const bool has_recipient = !request.recipient_type.empty() || !request.recipient_code.empty();
+  const bool has_recipient = request.recipient_type.has_value() || !request.recipient_code.empty();
   if (issue || has_recipient) {
-    if (request.recipient_type != "org" && request.recipient_type != "person") {
-      errors.push_back({"recipient_type",
-                        "invalid_value",
-                        {"接收方类型应为 org 或 person", "recipient_type must be org or person"}});
+    if (!request.recipient_type) {
+      errors.push_back({"recipient_type", "required", {"请选择接收方类型", "recipient_type is required"}});
     }
     if (request.recipient_code.empty()) {
       errors.push_back({"recipient_code", "required", {"请填写接收方代码", "recipient_code is required"}});
@@ -193,13 +191,13 @@ Result<MovementView> CardStockService::Move(const Actor& actor, const MovementRe
 
   // The recipient (issue) or the named holder (recall), resolved before the transaction: org
   // paths never change, and the person's roles are read again below.
-  std::string other_type;
+  HolderType other_type = HolderType::kOrg;
   std::string other_id;
   std::string other_org_id;
   std::string other_org_path;
   if (issue || has_recipient) {
-    other_type = request.recipient_type;
-    if (other_type == "org") {
+    other_type = *request.recipient_type;
+    if (other_type == HolderType::kOrg) {
       ANXIN_ASSIGN_OR_RETURN(std::optional<identity::Org> org,
                              identity_.FindOrgByCode(request.recipient_code));
       if (!org || !StartsWith(org->path, scope)) {
@@ -255,8 +253,8 @@ Result<MovementView> CardStockService::Move(const Actor& actor, const MovementRe
     ANXIN_ASSIGN_OR_RETURN(CardStatus next, CardTransition(CardStatus::kInStock, action));
     RangeProblems problems;
     if (issue) {
-      ANXIN_ASSIGN_OR_RETURN(problems,
-                             store_.CheckHeld(tx, type.id, first->seq, last->seq, "org", caller.org_id));
+      ANXIN_ASSIGN_OR_RETURN(
+          problems, store_.CheckHeld(tx, type.id, first->seq, last->seq, HolderType::kOrg, caller.org_id));
     } else {
       RecallSource source{scope, caller.org_id, std::nullopt, std::nullopt};
       if (has_recipient) {
@@ -284,7 +282,7 @@ Result<MovementView> CardStockService::Move(const Actor& actor, const MovementRe
     m.id = NewId(now);
     m.movement_no = (issue ? "MI" : "MR") + DayOf(now).substr(0, 4) + DayOf(now).substr(5, 2) +
                     DayOf(now).substr(8, 2) + "-" + m.id.substr(10);
-    m.kind = std::string(CardActionName(action));
+    m.kind = request.kind;
     m.card_type_id = type.id;
     m.first_seq = first->seq;
     m.last_seq = last->seq;
@@ -293,7 +291,7 @@ Result<MovementView> CardStockService::Move(const Actor& actor, const MovementRe
     m.actor_id = caller.user_id;
     CardChange change;
     if (issue) {
-      m.from_type = "org";
+      m.from_type = HolderType::kOrg;
       m.from_id = caller.org_id;
       m.to_type = other_type;
       m.to_id = other_id;
@@ -303,7 +301,7 @@ Result<MovementView> CardStockService::Move(const Actor& actor, const MovementRe
       if (!holder) return Status::Internal("cards: recalled range has no cards");
       m.from_type = holder->first;
       m.from_id = holder->second;
-      m.to_type = "org";
+      m.to_type = HolderType::kOrg;
       m.to_id = caller.org_id;
       m.to_org_id = caller.org_id;
     }
@@ -319,18 +317,19 @@ Result<MovementView> CardStockService::Move(const Actor& actor, const MovementRe
     }
     ANXIN_RETURN_IF_ERROR(store_.InsertMovement(tx, m));
     view.card_type_code = type.code;
-    return audit_.Append(tx, actor,
-                         audit::AuditEntry{issue ? "card.issue" : "card.recall",
-                                           "card_movement",
-                                           m.id,
-                                           caller.org_id,
-                                           {{"movement_no", m.movement_no},
-                                            {"card_type", type.code},
-                                            {"first_serial", view.first_serial},
-                                            {"last_serial", view.last_serial},
-                                            {"quantity", quantity},
-                                            {"from", {{"type", m.from_type}, {"id", m.from_id}}},
-                                            {"to", {{"type", m.to_type}, {"id", m.to_id}}}}});
+    return audit_.Append(
+        tx, actor,
+        audit::AuditEntry{issue ? "card.issue" : "card.recall",
+                          "card_movement",
+                          m.id,
+                          caller.org_id,
+                          {{"movement_no", m.movement_no},
+                           {"card_type", type.code},
+                           {"first_serial", view.first_serial},
+                           {"last_serial", view.last_serial},
+                           {"quantity", quantity},
+                           {"from", {{"type", kHolderTypes.Name(m.from_type)}, {"id", m.from_id}}},
+                           {"to", {{"type", kHolderTypes.Name(m.to_type)}, {"id", m.to_id}}}}});
   }));
   return view;
 }
@@ -409,7 +408,7 @@ Result<CardPage> CardStockService::ListCards(const Actor& actor, const CardInqui
       cards.pop_back();
       out.next_after = cards.back().serial;
     }
-    std::map<std::pair<std::string, std::string>, std::string> names;
+    std::map<std::pair<HolderType, std::string>, std::string> names;
     for (Card& card : cards) {
       CardView v;
       if (!types.count(card.card_type_id)) {
@@ -455,7 +454,7 @@ Result<std::vector<HistoryEntry>> CardStockService::History(const Actor& actor, 
     if (batch) {
       HistoryEntry e;
       e.at_ms = batch->created_at;
-      e.kind = "batch_created";
+      e.kind = HistoryKind::kBatchCreated;
       e.action = "create";
       e.to = CardStatus::kInStock;
       e.actor_id = batch->created_by;
@@ -469,23 +468,23 @@ Result<std::vector<HistoryEntry>> CardStockService::History(const Actor& actor, 
     for (const CardMovement& m : movements) {
       HistoryEntry e;
       e.at_ms = m.at_ms;
-      e.kind = "movement";
-      e.action = m.kind;
+      e.kind = HistoryKind::kMovement;
+      e.action = std::string(kMovementKinds.Name(m.kind));
       e.from = CardStatus::kInStock;
       e.to = CardStatus::kInStock;
       e.actor_id = m.actor_id;
       e.ref_type = "movement";
       e.ref_id = m.id;
       e.detail = {{"movement_no", m.movement_no},
-                  {"from", {{"type", m.from_type}, {"id", m.from_id}}},
-                  {"to", {{"type", m.to_type}, {"id", m.to_id}, {"org_id", m.to_org_id}}}};
+                  {"from", {{"type", kHolderTypes.Name(m.from_type)}, {"id", m.from_id}}},
+                  {"to", {{"type", kHolderTypes.Name(m.to_type)}, {"id", m.to_id}, {"org_id", m.to_org_id}}}};
       out.push_back(std::move(e));
     }
     ANXIN_ASSIGN_OR_RETURN(std::vector<CardEvent> events, cards_.Events(tx, card.serial));
     for (const CardEvent& ev : events) {
       HistoryEntry e;
       e.at_ms = ev.at_ms;
-      e.kind = "event";
+      e.kind = HistoryKind::kEvent;
       e.action = std::string(CardActionName(ev.action));
       e.from = ev.from;
       e.to = ev.to;

@@ -26,20 +26,13 @@ namespace anxin::cards {
 inline constexpr int64_t kMaxMovementQuantity = 100'000;
 inline constexpr size_t kMaxListedSerials = 50;
 
-enum class MovementKind { kIssue, kRecall };
-
-inline constexpr EnumTable<MovementKind, 2> kMovementKinds{{{
-    {MovementKind::kIssue, "issue"},
-    {MovementKind::kRecall, "recall"},
-}}};
-
 // A range movement request (下发登记 issue / 回收登记 recall).
 struct MovementRequest {
   MovementKind kind = MovementKind::kIssue;
   std::string doc_type_code;  // the card type code (单证类型代码)
-  // Issue: who receives the cards ("org" + org code, or "person" + login), required.
+  // Issue: who receives the cards (kOrg + org code, or kPerson + login), required.
   // Recall: optionally, the only holder to take the cards from (same shape).
-  std::string recipient_type;
+  std::optional<HolderType> recipient_type;
   std::string recipient_code;
   std::string first_serial;
   std::string last_serial;
@@ -55,7 +48,7 @@ struct MovementView {
 
 // A holder of cards as shown: an org node or a person.
 struct HolderView {
-  std::string type;  // "org" | "person"
+  HolderType type = HolderType::kOrg;
   std::string id;
   std::string name;
   std::string org_id;
@@ -74,10 +67,20 @@ struct CardPage {
   std::optional<std::string> next_after;
 };
 
+// What a line of a card's history comes from: the card's batch, a movement covering it, or one of
+// its card events.
+enum class HistoryKind { kBatchCreated, kMovement, kEvent };
+
+inline constexpr EnumTable<HistoryKind, 3> kHistoryKinds{{{
+    {HistoryKind::kBatchCreated, "batch_created"},
+    {HistoryKind::kMovement, "movement"},
+    {HistoryKind::kEvent, "event"},
+}}};
+
 // One line of a card's history.
 struct HistoryEntry {
   int64_t at_ms = 0;
-  std::string kind;    // "batch_created", "movement", "event"
+  HistoryKind kind = HistoryKind::kEvent;
   std::string action;  // "create", "issue", "recall", or the event's action
   std::optional<CardStatus> from, to;
   std::string actor_id;

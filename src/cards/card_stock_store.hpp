@@ -16,14 +16,14 @@ namespace anxin::cards {
 struct CardMovement {
   std::string id;
   std::string movement_no;
-  std::string kind;  // "issue" | "recall"
+  MovementKind kind = MovementKind::kIssue;
   std::string card_type_id;
   int64_t first_seq = 0;
   int64_t last_seq = 0;
   int64_t quantity = 0;
-  std::string from_type;  // "org" | "person"; for a recall the holder of the first card
+  HolderType from_type = HolderType::kOrg;  // for a recall the holder of the first card
   std::string from_id;
-  std::string to_type;
+  HolderType to_type = HolderType::kOrg;
   std::string to_id;
   std::string to_org_id;
   int64_t at_ms = 0;
@@ -42,7 +42,8 @@ struct RangeProblems {
 struct RecallSource {
   std::string scope_path;
   std::string keep_org_id;
-  std::optional<std::string> holder_type, holder_id;
+  std::optional<HolderType> holder_type;
+  std::optional<std::string> holder_id;
 };
 
 // Filter of the status details inquiry (状态明细查询). Only cards whose holder_org_path starts with
@@ -104,24 +105,26 @@ class CardStockStore {
 
   // Cards of [first_seq, last_seq] of the type not in stock with holder (holder_type, holder_id).
   virtual Result<RangeProblems> CheckHeld(storage::Tx& tx, const std::string& card_type_id, int64_t first_seq,
-                                          int64_t last_seq, const std::string& holder_type,
+                                          int64_t last_seq, HolderType holder_type,
                                           const std::string& holder_id) = 0;
   // Cards of the range not in stock with a holder `source` allows.
   virtual Result<RangeProblems> CheckRecallable(storage::Tx& tx, const std::string& card_type_id,
                                                 int64_t first_seq, int64_t last_seq,
                                                 const RecallSource& source) = 0;
-  // The holder of the card with the lowest seq of the range, as (holder_type, holder_id).
-  virtual Result<std::optional<std::pair<std::string, std::string>>> FirstHolder(
+  // The holder of the card with the lowest seq of the range, as (holder_type, holder_id); kInternal
+  // when the stored holder type is unknown.
+  virtual Result<std::optional<std::pair<HolderType, std::string>>> FirstHolder(
       storage::Tx& tx, const std::string& card_type_id, int64_t first_seq, int64_t last_seq) = 0;
   virtual Status InsertMovement(storage::Tx& tx, const CardMovement& movement) = 0;
   // Movements of the type whose range covers `seq`, oldest first.
+  // kInternal when a stored kind or holder type is unknown.
   virtual Result<std::vector<CardMovement>> MovementsCovering(storage::Tx& tx,
                                                               const std::string& card_type_id,
                                                               int64_t seq) = 0;
 
   virtual Result<std::optional<StockPerson>> FindPerson(storage::Tx& tx, const std::string& login) = 0;
   // Returns the display name of an org (by id) or user (by id): for rendering holders.
-  virtual Result<std::string> HolderName(storage::Tx& tx, const std::string& holder_type,
+  virtual Result<std::string> HolderName(storage::Tx& tx, HolderType holder_type,
                                          const std::string& holder_id) = 0;
 
   virtual Result<std::vector<Card>> ListCards(storage::Tx& tx, const CardQuery& query) = 0;
@@ -157,19 +160,19 @@ class SqlCardStockStore final : public CardStockStore {
       : directory_(directory) {}
 
   Result<RangeProblems> CheckHeld(storage::Tx& tx, const std::string& card_type_id, int64_t first_seq,
-                                  int64_t last_seq, const std::string& holder_type,
+                                  int64_t last_seq, HolderType holder_type,
                                   const std::string& holder_id) override;
   Result<RangeProblems> CheckRecallable(storage::Tx& tx, const std::string& card_type_id, int64_t first_seq,
                                         int64_t last_seq, const RecallSource& source) override;
-  Result<std::optional<std::pair<std::string, std::string>>> FirstHolder(storage::Tx& tx,
-                                                                         const std::string& card_type_id,
-                                                                         int64_t first_seq,
-                                                                         int64_t last_seq) override;
+  Result<std::optional<std::pair<HolderType, std::string>>> FirstHolder(storage::Tx& tx,
+                                                                        const std::string& card_type_id,
+                                                                        int64_t first_seq,
+                                                                        int64_t last_seq) override;
   Status InsertMovement(storage::Tx& tx, const CardMovement& movement) override;
   Result<std::vector<CardMovement>> MovementsCovering(storage::Tx& tx, const std::string& card_type_id,
                                                       int64_t seq) override;
   Result<std::optional<StockPerson>> FindPerson(storage::Tx& tx, const std::string& login) override;
-  Result<std::string> HolderName(storage::Tx& tx, const std::string& holder_type,
+  Result<std::string> HolderName(storage::Tx& tx, HolderType holder_type,
                                  const std::string& holder_id) override;
   Result<std::vector<Card>> ListCards(storage::Tx& tx, const CardQuery& query) override;
   Result<std::vector<CountRow>> StockCounts(storage::Tx& tx, const std::string& scope_path,

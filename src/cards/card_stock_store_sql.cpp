@@ -5,6 +5,7 @@
 
 #include "cards/card_stock_store.hpp"
 #include "cards/card_store.hpp"
+#include "common/enum_values.hpp"
 #include "storage/sql_filter.hpp"
 
 namespace anxin::cards {
@@ -24,24 +25,26 @@ constexpr std::string_view kMovementColumns =
     "id, movement_no, kind, card_type_id, first_seq, last_seq, quantity, from_type, from_id, to_type, to_id, "
     "to_org_id, at_ms, actor_id";
 
-CardMovement ToMovement(const Row& row) {
+Result<CardMovement> ToMovement(const Row& row) {
   CardMovement m;
   m.id = row.Text(0);
   m.movement_no = row.Text(1);
-  m.kind = row.Text(2);
+  ANXIN_ASSIGN_OR_RETURN(m.kind, ParseStored(kMovementKinds, row.Text(2), "cards: movement kind"));
   m.card_type_id = row.Text(3);
   m.first_seq = row.Int(4);
   m.last_seq = row.Int(5);
   m.quantity = row.Int(6);
-  m.from_type = row.Text(7);
+  ANXIN_ASSIGN_OR_RETURN(m.from_type, ParseStored(kHolderTypes, row.Text(7), "cards: movement from_type"));
   m.from_id = row.Text(8);
-  m.to_type = row.Text(9);
+  ANXIN_ASSIGN_OR_RETURN(m.to_type, ParseStored(kHolderTypes, row.Text(9), "cards: movement to_type"));
   m.to_id = row.Text(10);
   m.to_org_id = row.Text(11);
   m.at_ms = row.Int(12);
   m.actor_id = row.Text(13);
   return m;
 }
+
+std::string NameOf(HolderType type) { return std::string(kHolderTypes.Name(type)); }
 
 // Counts the cards of the range and those failing `ok_condition`, and lists the first offenders.
 Result<RangeProblems> RangeCheck(storage::Tx& tx, const std::string& card_type_id, int64_t first_seq,
@@ -84,45 +87,48 @@ std::string StatusList(const std::vector<CardStatus>& statuses, std::vector<Valu
 
 Result<RangeProblems> SqlCardStockStore::CheckHeld(storage::Tx& tx, const std::string& card_type_id,
                                                    int64_t first_seq, int64_t last_seq,
-                                                   const std::string& holder_type,
-                                                   const std::string& holder_id) {
+                                                   HolderType holder_type, const std::string& holder_id) {
   return RangeCheck(tx, card_type_id, first_seq, last_seq,
-                    "status = 'in_stock' AND holder_type = ? AND holder_id = ?", {holder_type, holder_id});
+                    "status = 'in_stock' AND holder_type = ? AND holder_id = ?",
+                    {NameOf(holder_type), holder_id});
 }
 
 Result<RangeProblems> SqlCardStockStore::CheckRecallable(storage::Tx& tx, const std::string& card_type_id,
                                                          int64_t first_seq, int64_t last_seq,
                                                          const RecallSource& source) {
   std::string condition = "status = 'in_stock' AND " + storage::StartsWithSql("holder_org_path") +
-                          " AND NOT (holder_type = 'org' AND holder_id = ?)";
+                          " AND NOT (holder_type = ? AND holder_id = ?)";
   std::vector<Value> params = storage::PrefixParams(source.scope_path);
+  params.emplace_back(NameOf(HolderType::kOrg));
   params.emplace_back(source.keep_org_id);
   if (source.holder_type && source.holder_id) {
     condition += " AND holder_type = ? AND holder_id = ?";
-    params.emplace_back(*source.holder_type);
+    params.emplace_back(NameOf(*source.holder_type));
     params.emplace_back(*source.holder_id);
   }
   return RangeCheck(tx, card_type_id, first_seq, last_seq, condition, params);
 }
 
-Result<std::optional<std::pair<std::string, std::string>>> SqlCardStockStore::FirstHolder(
+Result<std::optional<std::pair<HolderType, std::string>>> SqlCardStockStore::FirstHolder(
     storage::Tx& tx, const std::string& card_type_id, int64_t first_seq, int64_t last_seq) {
   ANXIN_ASSIGN_OR_RETURN(
       std::vector<Row> rows,
       tx.Query("SELECT holder_type, holder_id FROM cards WHERE card_type_id = ? AND seq >= ? AND "
                "seq <= ? ORDER BY seq LIMIT 1",
                {card_type_id, first_seq, last_seq}));
-  if (rows.empty()) return std::optional<std::pair<std::string, std::string>>();
-  return std::optional<std::pair<std::string, std::string>>(std::make_pair(rows[0].Text(0), rows[0].Text(1)));
+  using Holder = std::pair<HolderType, std::string>;
+  if (rows.empty()) return std::optional<Holder>();
+  ANXIN_ASSIGN_OR_RETURN(HolderType type, ParseStored(kHolderTypes, rows[0].Text(0), "cards: holder type"));
+  return std::optional<Holder>(Holder{type, rows[0].Text(1)});
 }
 
 Status SqlCardStockStore::InsertMovement(storage::Tx& tx, const CardMovement& m) {
   ANXIN_ASSIGN_OR_RETURN(
-      int64_t changed,
-      tx.Exec("INSERT INTO card_movements (" + std::string(kMovementColumns) +
-                  ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-              {m.id, m.movement_no, m.kind, m.card_type_id, m.first_seq, m.last_seq, m.quantity, m.from_type,
-               m.from_id, m.to_type, m.to_id, m.to_org_id, m.at_ms, m.actor_id}));
+      int64_t changed, tx.Exec("INSERT INTO card_movements (" + std::string(kMovementColumns) +
+                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               {m.id, m.movement_no, std::string(kMovementKinds.Name(m.kind)), m.card_type_id,
+                                m.first_seq, m.last_seq, m.quantity, NameOf(m.from_type), m.from_id,
+                                NameOf(m.to_type), m.to_id, m.to_org_id, m.at_ms, m.actor_id}));
   if (changed != 1)
     return Status::Internal("cards: movement insert changed " + std::to_string(changed) + " rows");
   return Status::Ok();
@@ -139,7 +145,10 @@ Result<std::vector<CardMovement>> SqlCardStockStore::MovementsCovering(storage::
                {card_type_id, seq, seq}));
   std::vector<CardMovement> out;
   out.reserve(rows.size());
-  for (const Row& row : rows) out.push_back(ToMovement(row));
+  for (const Row& row : rows) {
+    ANXIN_ASSIGN_OR_RETURN(CardMovement movement, ToMovement(row));
+    out.push_back(std::move(movement));
+  }
   return out;
 }
 
@@ -158,10 +167,11 @@ Result<std::optional<StockPerson>> SqlCardStockStore::FindPerson(storage::Tx& tx
   return std::optional<StockPerson>(std::move(p));
 }
 
-Result<std::string> SqlCardStockStore::HolderName(storage::Tx& tx, const std::string& holder_type,
+Result<std::string> SqlCardStockStore::HolderName(storage::Tx& tx, HolderType holder_type,
                                                   const std::string& holder_id) {
-  ANXIN_ASSIGN_OR_RETURN(Names names, holder_type == "person" ? directory_.UserDisplayNames(tx, {holder_id})
-                                                              : directory_.OrgNames(tx, {holder_id}));
+  ANXIN_ASSIGN_OR_RETURN(Names names, holder_type == HolderType::kPerson
+                                          ? directory_.UserDisplayNames(tx, {holder_id})
+                                          : directory_.OrgNames(tx, {holder_id}));
   auto it = names.find(holder_id);
   return it == names.end() ? std::string() : it->second;
 }

@@ -25,7 +25,7 @@ class CardStockTest : public testing::CardTestBase {
   std::string Serial(int64_t seq) const { return FormatSerial(type_.serial_prefix, seq); }
 
   MovementRequest Request(MovementKind kind, int64_t first, int64_t last,
-                          const std::string& recipient_type = "",
+                          std::optional<HolderType> recipient_type = std::nullopt,
                           const std::string& recipient_code = "") const {
     MovementRequest r;
     r.kind = kind;
@@ -64,20 +64,20 @@ class CardStockTest : public testing::CardTestBase {
 };
 
 TEST_F(CardStockTest, IssuesDownTheTreeToAnAuthorisedPerson) {
-  MovementView to_bj = Issue("doc.hq", type_, 1, 50, "org", "BJ");
+  MovementView to_bj = Issue("doc.hq", type_, 1, 50, HolderType::kOrg, "BJ");
   EXPECT_EQ(to_bj.movement.quantity, 50);
   EXPECT_EQ(to_bj.movement.from_id, org_["HQ"]);
   EXPECT_EQ(to_bj.movement.to_id, org_["BJ"]);
   EXPECT_EQ(to_bj.first_serial, Serial(1));
-  Issue("doc.bj", type_, 1, 30, "org", "BJ01");
-  MovementView to_person = Issue("doc.bj01", type_, 1, 10, "person", "doc.bj01");
-  EXPECT_EQ(to_person.movement.to_type, "person");
+  Issue("doc.bj", type_, 1, 30, HolderType::kOrg, "BJ01");
+  MovementView to_person = Issue("doc.bj01", type_, 1, 10, HolderType::kPerson, "doc.bj01");
+  EXPECT_EQ(to_person.movement.to_type, HolderType::kPerson);
   EXPECT_EQ(to_person.movement.to_org_id, org_["BJ01"]);
 
   std::optional<Card> c1 = LoadCard(Serial(1));
   ASSERT_TRUE(c1.has_value());
   EXPECT_EQ(c1->status, CardStatus::kInStock);
-  EXPECT_EQ(c1->holder_type, "person");
+  EXPECT_EQ(c1->holder_type, HolderType::kPerson);
   EXPECT_EQ(c1->holder_id, user_["doc.bj01"]);
   EXPECT_EQ(c1->holder_org_id, org_["BJ01"]);
   EXPECT_EQ(LoadCard(Serial(20))->holder_id, org_["BJ01"]);
@@ -87,13 +87,13 @@ TEST_F(CardStockTest, IssuesDownTheTreeToAnAuthorisedPerson) {
   std::optional<storage::Row> movements = QueryRow("SELECT COUNT(*) FROM card_movements", {});
   EXPECT_EQ(movements->Int(0), 3);
   // A branch may also give cards straight to a seller of an institution below it.
-  Issue("doc.bj", type_, 31, 35, "person", "seller.bj01");
+  Issue("doc.bj", type_, 31, 35, HolderType::kPerson, "seller.bj01");
   EXPECT_EQ(LoadCard(Serial(31))->holder_id, user_["seller.bj01"]);
 }
 
 TEST_F(CardStockTest, RangeWithOneCardNotHeldMovesNothingAndNamesIt) {
-  Issue("doc.hq", type_, 10, 12, "org", "BJ");
-  Status s = MoveStatus("doc.hq", Request(MovementKind::kIssue, 5, 20, "org", "SH"));
+  Issue("doc.hq", type_, 10, 12, HolderType::kOrg, "BJ");
+  Status s = MoveStatus("doc.hq", Request(MovementKind::kIssue, 5, 20, HolderType::kOrg, "SH"));
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(s.reason(), "cards_not_held");
@@ -105,19 +105,19 @@ TEST_F(CardStockTest, RangeWithOneCardNotHeldMovesNothingAndNamesIt) {
   EXPECT_EQ(AuditRecords("card.issue").size(), 1u);
 
   // Cards that do not exist are not held either.
-  Status beyond = MoveStatus("doc.hq", Request(MovementKind::kIssue, 95, 105, "org", "SH"));
+  Status beyond = MoveStatus("doc.hq", Request(MovementKind::kIssue, 95, 105, HolderType::kOrg, "SH"));
   EXPECT_EQ(beyond.reason(), "cards_not_held");
   EXPECT_NE(beyond.message().en.find("5 missing"), std::string::npos) << beyond.message().en;
   // A sold card is not stock.
   ForceStatus(30, CardStatus::kInStock, CardStatus::kSold);
-  Status sold = MoveStatus("doc.hq", Request(MovementKind::kIssue, 25, 35, "org", "SH"));
+  Status sold = MoveStatus("doc.hq", Request(MovementKind::kIssue, 25, 35, HolderType::kOrg, "SH"));
   EXPECT_EQ(sold.reason(), "cards_not_held");
   EXPECT_NE(sold.message().zh.find(Serial(30)), std::string::npos);
 }
 
 TEST_F(CardStockTest, ListsAtMostFiftyOffendingSerials) {
-  Issue("doc.hq", type_, 1, 80, "org", "BJ");
-  Status s = MoveStatus("doc.hq", Request(MovementKind::kIssue, 1, 100, "org", "SH"));
+  Issue("doc.hq", type_, 1, 80, HolderType::kOrg, "BJ");
+  Status s = MoveStatus("doc.hq", Request(MovementKind::kIssue, 1, 100, HolderType::kOrg, "SH"));
   ASSERT_EQ(s.reason(), "cards_not_held");
   EXPECT_NE(s.message().zh.find(Serial(50)), std::string::npos);
   EXPECT_EQ(s.message().zh.find(Serial(51)), std::string::npos);
@@ -138,9 +138,9 @@ TEST_F(CardStockTest, RecipientMustBeBelowTheCallerAndAuthorised) {
       {"doc.bj", "person", "bj.admin", "not_authorised"},
       {"doc.bj", "person", "nobody", "not_found"},
   };
-  Issue("doc.hq", type_, 1, 10, "org", "BJ");
+  Issue("doc.hq", type_, 1, 10, HolderType::kOrg, "BJ");
   for (const Case& c : cases) {
-    Status s = MoveStatus(c.login, Request(MovementKind::kIssue, 1, 1, c.type, c.code));
+    Status s = MoveStatus(c.login, Request(MovementKind::kIssue, 1, 1, kHolderTypes.Parse(c.type), c.code));
     ASSERT_FALSE(s.ok()) << c.code;
     EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << c.code;
     ASSERT_EQ(s.fields().size(), 1u) << c.code;
@@ -156,16 +156,16 @@ TEST_F(CardStockTest, RejectsMalformedMovements) {
     std::string field;
     std::string code;
   };
-  MovementRequest too_many = Request(MovementKind::kIssue, 1, 100'001, "org", "BJ");
-  MovementRequest backwards = Request(MovementKind::kIssue, 10, 5, "org", "BJ");
-  MovementRequest bad_serial = Request(MovementKind::kIssue, 1, 5, "org", "BJ");
+  MovementRequest too_many = Request(MovementKind::kIssue, 1, 100'001, HolderType::kOrg, "BJ");
+  MovementRequest backwards = Request(MovementKind::kIssue, 10, 5, HolderType::kOrg, "BJ");
+  MovementRequest bad_serial = Request(MovementKind::kIssue, 1, 5, HolderType::kOrg, "BJ");
   bad_serial.first_serial = "ACC00000000012";
-  MovementRequest mixed = Request(MovementKind::kIssue, 1, 5, "org", "BJ");
+  MovementRequest mixed = Request(MovementKind::kIssue, 1, 5, HolderType::kOrg, "BJ");
   mixed.last_serial = FormatSerial("ZZ", 5);
   MovementRequest no_recipient = Request(MovementKind::kIssue, 1, 5);
-  MovementRequest bad_type = Request(MovementKind::kIssue, 1, 5, "org", "BJ");
+  MovementRequest bad_type = Request(MovementKind::kIssue, 1, 5, HolderType::kOrg, "BJ");
   bad_type.doc_type_code = "NOPE";
-  MovementRequest wrong_prefix = Request(MovementKind::kIssue, 1, 5, "org", "BJ");
+  MovementRequest wrong_prefix = Request(MovementKind::kIssue, 1, 5, HolderType::kOrg, "BJ");
   wrong_prefix.first_serial = FormatSerial("ZZ", 1);
   wrong_prefix.last_serial = FormatSerial("ZZ", 5);
   const std::vector<Case> cases = {
@@ -173,7 +173,7 @@ TEST_F(CardStockTest, RejectsMalformedMovements) {
       {"backwards", backwards, "last_serial", "before_first"},
       {"bad check digit", bad_serial, "first_serial", "invalid_checksum"},
       {"mixed prefixes", mixed, "last_serial", "prefix_mismatch"},
-      {"no recipient", no_recipient, "recipient_type", "invalid_value"},
+      {"no recipient", no_recipient, "recipient_type", "required"},
       {"unknown type", bad_type, "doc_type_code", "not_found"},
       {"serials of another type", wrong_prefix, "first_serial", "prefix_mismatch"},
   };
@@ -185,28 +185,31 @@ TEST_F(CardStockTest, RejectsMalformedMovements) {
     EXPECT_EQ(s.fields()[0].field, c.field) << c.name << ": " << s.ToString();
     EXPECT_EQ(s.fields()[0].code, c.code) << c.name << ": " << s.ToString();
   }
-  Status denied = MoveStatus("seller.bj01", Request(MovementKind::kIssue, 1, 1, "org", "BJ"));
+  Status denied = MoveStatus("seller.bj01", Request(MovementKind::kIssue, 1, 1, HolderType::kOrg, "BJ"));
   EXPECT_EQ(denied.code(), StatusCode::kPermissionDenied);
 }
 
 TEST_F(CardStockTest, RecallMovesStockHeldBelowBackUpToTheCaller) {
   StockToBj01(type_, 1, 10);
-  Issue("doc.bj01", type_, 1, 2, "person", "seller.bj01");
+  Issue("doc.bj01", type_, 1, 2, HolderType::kPerson, "seller.bj01");
   // The branch takes 3..5 back from its institution.
   MovementView back = Must(stock_service_->Move(As("doc.bj"), Request(MovementKind::kRecall, 3, 5)));
-  EXPECT_EQ(back.movement.kind, "recall");
+  EXPECT_EQ(back.movement.kind, MovementKind::kRecall);
+  EXPECT_EQ(back.movement.from_type, HolderType::kOrg);
   EXPECT_EQ(back.movement.from_id, org_["BJ01"]);
   EXPECT_EQ(back.movement.to_id, org_["BJ"]);
   EXPECT_EQ(LoadCard(Serial(3))->holder_id, org_["BJ"]);
   EXPECT_EQ(LoadCard(Serial(3))->holder_org_path, LoadCard(Serial(60))->holder_org_path + org_["BJ"] + "/");
 
   // The institution recalls from its own seller, but not from itself.
-  Must(stock_service_->Move(As("doc.bj01"), Request(MovementKind::kRecall, 1, 2, "person", "seller.bj01")));
+  Must(stock_service_->Move(As("doc.bj01"),
+                            Request(MovementKind::kRecall, 1, 2, HolderType::kPerson, "seller.bj01")));
   EXPECT_EQ(LoadCard(Serial(1))->holder_id, org_["BJ01"]);
   EXPECT_EQ(MoveStatus("doc.bj01", Request(MovementKind::kRecall, 6, 7)).reason(), "cards_not_recallable");
   // Named holder must match.
-  EXPECT_EQ(MoveStatus("doc.bj", Request(MovementKind::kRecall, 6, 7, "person", "seller.bj01")).reason(),
-            "cards_not_recallable");
+  EXPECT_EQ(
+      MoveStatus("doc.bj", Request(MovementKind::kRecall, 6, 7, HolderType::kPerson, "seller.bj01")).reason(),
+      "cards_not_recallable");
   // Another branch cannot reach them.
   EXPECT_EQ(MoveStatus("doc.sh", Request(MovementKind::kRecall, 6, 7)).reason(), "cards_not_recallable");
   // Only stock comes back: a sold card stops the whole recall.
@@ -248,7 +251,7 @@ TEST_F(CardStockTest, StaffSeeOnlyCardsHeldInTheirSubtree) {
 
 TEST_F(CardStockTest, InquiryFiltersByRangeStatusHolderAndPages) {
   StockToBj01(type_, 1, 20);
-  Issue("doc.bj01", type_, 1, 5, "person", "seller.bj01");
+  Issue("doc.bj01", type_, 1, 5, HolderType::kPerson, "seller.bj01");
   ForceStatus(7, CardStatus::kInStock, CardStatus::kSold);
   CardInquiry range;
   range.serial_from = Serial(3);
@@ -286,24 +289,43 @@ TEST_F(CardStockTest, InquiryFiltersByRangeStatusHolderAndPages) {
 
 TEST_F(CardStockTest, HistoryShowsBatchMovementsAndEventsInTimeOrder) {
   clock_.Advance(60'000);
-  Issue("doc.hq", type_, 1, 10, "org", "BJ");
+  Issue("doc.hq", type_, 1, 10, HolderType::kOrg, "BJ");
   clock_.Advance(60'000);
-  Issue("doc.bj", type_, 1, 5, "org", "BJ01");
+  Issue("doc.bj", type_, 1, 5, HolderType::kOrg, "BJ01");
   clock_.Advance(60'000);
-  Issue("doc.bj", type_, 6, 10, "org", "BJ01");  // does not cover card 1
+  Issue("doc.bj", type_, 6, 10, HolderType::kOrg, "BJ01");  // does not cover card 1
   clock_.Advance(60'000);
   ForceStatus(1, CardStatus::kInStock, CardStatus::kSold, CardChange{.sales_id = std::string("S1")});
   std::vector<HistoryEntry> history = Must(stock_service_->History(As("doc.bj01"), Serial(1)));
   ASSERT_EQ(history.size(), 4u);
-  EXPECT_EQ(history[0].kind, "batch_created");
-  EXPECT_EQ(history[1].kind, "movement");
+  EXPECT_EQ(history[0].kind, HistoryKind::kBatchCreated);
+  EXPECT_EQ(history[1].kind, HistoryKind::kMovement);
   EXPECT_EQ(history[1].action, "issue");
-  EXPECT_EQ(history[2].kind, "movement");
-  EXPECT_EQ(history[3].kind, "event");
+  EXPECT_EQ(history[2].kind, HistoryKind::kMovement);
+  EXPECT_EQ(history[3].kind, HistoryKind::kEvent);
   EXPECT_EQ(history[3].to, CardStatus::kSold);
   for (size_t i = 1; i < history.size(); ++i) EXPECT_LT(history[i - 1].at_ms, history[i].at_ms);
   CardView view = Must(stock_service_->GetCard(As("doc.bj01"), Serial(1)));
   EXPECT_EQ(view.card.sales_id, "S1");
+}
+
+// The schema does not constrain these columns; a name no enum table knows, read back, is an
+// internal error (logged, a 500), never a default value.
+TEST_F(CardStockTest, AnUnknownStoredHolderTypeOrMovementKindIsAnInternalError) {
+  Issue("doc.hq", type_, 1, 10, HolderType::kOrg, "BJ");
+  Exec("UPDATE cards SET holder_type = ? WHERE serial = ?", {std::string("robot"), Serial(2)});
+  Result<CardView> card = stock_service_->GetCard(As("doc.bj"), Serial(2));
+  ASSERT_FALSE(card.ok());
+  EXPECT_EQ(card.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(card.status().log_detail(), "cards: holder type 'robot' read from the database is unknown");
+  EXPECT_TRUE(stock_service_->GetCard(As("doc.bj"), Serial(3)).ok());
+
+  Exec("UPDATE card_movements SET kind = ?", {std::string("teleport")});
+  Result<std::vector<HistoryEntry>> history = stock_service_->History(As("doc.bj"), Serial(3));
+  ASSERT_FALSE(history.ok());
+  EXPECT_EQ(history.status().code(), StatusCode::kInternal);
+  Exec("UPDATE card_movements SET kind = ?, to_type = ?", {std::string("issue"), std::string("Org")});
+  EXPECT_EQ(stock_service_->History(As("doc.bj"), Serial(3)).status().code(), StatusCode::kInternal);
 }
 
 TEST_F(CardStockTest, StockReportCountsByOrgTypeAndStatus) {

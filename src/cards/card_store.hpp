@@ -35,7 +35,8 @@ struct CardChange {
   std::optional<CardStatus> status_before_freeze;
   bool clear_status_before_freeze = false;
   // Stock moves change the holder.
-  std::optional<std::string> holder_type, holder_id, holder_org_id, holder_org_path;
+  std::optional<HolderType> holder_type;
+  std::optional<std::string> holder_id, holder_org_id, holder_org_path;
 };
 
 // Storage shared by every card service: card types, cards and their events. SQL lives in
@@ -73,7 +74,7 @@ inline constexpr std::string_view kCardColumns =
     "serial, card_type_id, batch_id, seq, status, status_before_freeze, holder_type, holder_id, "
     "holder_org_id, holder_org_path, sales_id, policy_id, valid_until, updated_at";
 
-// Reads a card from a row of kCardColumns. kInternal when a stored status is unknown.
+// Reads a card from a row of kCardColumns. kInternal when a stored status or holder type is unknown.
 Result<Card> CardFromRow(const storage::Row& row);
 // Reads a stored status name. kInternal when it is unknown (the schema holds only known names).
 Result<CardStatus> StoredCardStatus(const std::string& text);

@@ -4,6 +4,7 @@
 
 #include "cards/card_store.hpp"
 #include "common/crypto.hpp"
+#include "common/enum_values.hpp"
 #include "storage/deferred.hpp"
 
 namespace anxin::cards {
@@ -32,22 +33,14 @@ Result<CardType> ToType(const Row& row) {
     type.plan_codes.push_back(plan.get<std::string>());
   }
   type.default_plan_code = row.Text(6);
-  const std::string unit = row.Text(7);
-  std::optional<TermUnit> term_unit = products::kTermUnits.Parse(unit);
-  if (!term_unit) return Status::Internal("cards: stored term unit '" + unit + "' is unknown");
-  type.term_unit = *term_unit;
+  ANXIN_ASSIGN_OR_RETURN(type.term_unit, ParseStored(products::kTermUnits, row.Text(7), "cards: term unit"));
   type.term_value = row.Int(8);
   type.face_value = Money::Fen(row.Int(9));
   type.validity_days = row.Int(10);
-  const std::string rule = row.Text(11);
-  std::optional<StartRule> start_rule = kStartRules.Parse(rule);
-  if (!start_rule) return Status::Internal("cards: stored start rule '" + rule + "' is unknown");
-  type.start_rule = *start_rule;
+  ANXIN_ASSIGN_OR_RETURN(type.start_rule, ParseStored(kStartRules, row.Text(11), "cards: start rule"));
   type.start_within_days = row.Int(12);
-  const std::string status = row.Text(13);
-  std::optional<CardTypeStatus> type_status = kCardTypeStatuses.Parse(status);
-  if (!type_status) return Status::Internal("cards: stored card type status '" + status + "' is unknown");
-  type.status = *type_status;
+  ANXIN_ASSIGN_OR_RETURN(type.status,
+                         ParseStored(kCardTypeStatuses, row.Text(13), "cards: card type status"));
   type.created_at = row.Int(14);
   return type;
 }
@@ -84,7 +77,7 @@ std::string SetClause(CardStatus next, const CardChange& change, int64_t now_ms,
   } else if (change.status_before_freeze) {
     set("status_before_freeze", std::string(CardStatusName(*change.status_before_freeze)));
   }
-  if (change.holder_type) set("holder_type", *change.holder_type);
+  if (change.holder_type) set("holder_type", std::string(kHolderTypes.Name(*change.holder_type)));
   if (change.holder_id) set("holder_id", *change.holder_id);
   if (change.holder_org_id) set("holder_org_id", *change.holder_org_id);
   if (change.holder_org_path) set("holder_org_path", *change.holder_org_path);
@@ -95,9 +88,7 @@ std::string SetClause(CardStatus next, const CardChange& change, int64_t now_ms,
 }  // namespace
 
 Result<CardStatus> StoredCardStatus(const std::string& text) {
-  std::optional<CardStatus> status = ParseCardStatus(text);
-  if (!status) return Status::Internal("cards: stored status '" + text + "' is unknown");
-  return *status;
+  return ParseStored(kCardStatuses, text, "cards: card status");
 }
 
 Result<Card> CardFromRow(const storage::Row& row) {
@@ -110,7 +101,7 @@ Result<Card> CardFromRow(const storage::Row& row) {
   if (std::optional<std::string> before = row.OptText(5)) {
     ANXIN_ASSIGN_OR_RETURN(card.status_before_freeze, StoredCardStatus(*before));
   }
-  card.holder_type = row.Text(6);
+  ANXIN_ASSIGN_OR_RETURN(card.holder_type, ParseStored(kHolderTypes, row.Text(6), "cards: holder type"));
   card.holder_id = row.Text(7);
   card.holder_org_id = row.Text(8);
   card.holder_org_path = row.Text(9);
@@ -210,15 +201,7 @@ Result<std::vector<CardEvent>> SqlCardStore::Events(storage::Tx& tx, const std::
     CardEvent event;
     event.serial = row.Text(0);
     event.at_ms = row.Int(1);
-    const std::string action = row.Text(2);
-    bool known = false;
-    for (CardAction a : kAllCardActions) {
-      if (CardActionName(a) == action) {
-        event.action = a;
-        known = true;
-      }
-    }
-    if (!known) return Status::Internal("cards: stored event action '" + action + "' is unknown");
+    ANXIN_ASSIGN_OR_RETURN(event.action, ParseStored(kCardActions, row.Text(2), "cards: event action"));
     ANXIN_ASSIGN_OR_RETURN(event.from, StoredCardStatus(row.Text(3)));
     ANXIN_ASSIGN_OR_RETURN(event.to, StoredCardStatus(row.Text(4)));
     event.actor_id = row.Text(5);

@@ -129,10 +129,10 @@ class CardTestBase : public identity::IdentityTestBase {
     return passwords;
   }
 
-  // Issues cards [first_seq, last_seq] of `type` as `sender_login` to the org `org_code` or, with
-  // `recipient_type` "person", to the user `recipient_code`.
+  // Issues cards [first_seq, last_seq] of `type` as `sender_login` to the org `recipient_code` or,
+  // with `recipient_type` kPerson, to the user `recipient_code`.
   MovementView Issue(const std::string& sender_login, const CardType& type, int64_t first_seq,
-                     int64_t last_seq, const std::string& recipient_type, const std::string& recipient_code) {
+                     int64_t last_seq, HolderType recipient_type, const std::string& recipient_code) {
     MovementRequest request;
     request.kind = MovementKind::kIssue;
     request.doc_type_code = type.code;
@@ -146,8 +146,8 @@ class CardTestBase : public identity::IdentityTestBase {
   // Moves cards [first_seq, last_seq] of `type` from the head office to institution BJ01 (HQ -> BJ
   // by doc.hq, BJ -> BJ01 by doc.bj): they are then in stock at BJ01, for doc.bj01 to sell.
   void StockToBj01(const CardType& type, int64_t first_seq, int64_t last_seq) {
-    Issue("doc.hq", type, first_seq, last_seq, "org", "BJ");
-    Issue("doc.bj", type, first_seq, last_seq, "org", "BJ01");
+    Issue("doc.hq", type, first_seq, last_seq, HolderType::kOrg, "BJ");
+    Issue("doc.bj", type, first_seq, last_seq, HolderType::kOrg, "BJ01");
   }
 
   // Returns the card `serial` as stored (no scope check).

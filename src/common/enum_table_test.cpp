@@ -1,4 +1,7 @@
 #include "common/enum_table.hpp"
+#include "common/enum_values.hpp"
+
+#include <array>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -29,6 +32,20 @@ TEST(EnumTableTest, ParseIsExactAndCaseSensitive) {
 TEST(EnumTableTest, EveryValueRoundTrips) {
   for (const auto& entry : kColours.entries())
     EXPECT_EQ(kColours.Parse(kColours.Name(entry.value)), entry.value);
+}
+
+TEST(EnumTableTest, ValuesListsEveryValueInTableOrder) {
+  static_assert(EnumValues(kColours) == std::array{Colour::kRed, Colour::kGreen, Colour::kBlue});
+}
+
+TEST(EnumTableTest, ParseStoredRefusesAnUnknownNameAsInternal) {
+  Result<Colour> known = ParseStored(kColours, "green", "paint: colour");
+  ASSERT_TRUE(known.ok());
+  EXPECT_EQ(*known, Colour::kGreen);
+  Result<Colour> unknown = ParseStored(kColours, "Green", "paint: colour");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(unknown.status().log_detail(), "paint: colour 'Green' read from the database is unknown");
 }
 
 }  // namespace
