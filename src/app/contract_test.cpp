@@ -1,11 +1,19 @@
 // The request schemas of the OpenAPI document and the handlers agree: for every route with a JSON
 // body, bodies generated from its schema (a valid one, then one mutation at a time: a required
 // field missing or null, a wrong type, a string too long or off its pattern, a number out of
-// range, an unknown enum value, too many items, an unknown field) are accepted by the handler
-// exactly when the schema accepts them, and a refusal names the mutated field.
+// range, an unknown enum value, too many items, an unknown field; and no body at all, which only a
+// route documenting its body as optional accepts) are accepted by the handler exactly when the
+// schema accepts them, and a refusal names the mutated field. The same for every route with
+// documented query parameters: values the parameter's schema refuses (a wrong type, too long, off
+// its pattern or enum, out of bounds, a bad date, a required one missing) are answered 400 naming
+// that parameter, and values it accepts (each enum value, the bounds, the longest text) are not
+// refused.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <map>
+#include <optional>
 #include <regex>
 #include <set>
 #include <string>
@@ -304,6 +312,19 @@ TEST(RouteContractTest, HandlersAcceptExactlyTheBodiesTheirSchemasAccept) {
       mismatches.push_back(name + ": the schema refuses its own sample " + Dump(valid));
       continue;
     }
+    // No body at all: refused (malformed_json) unless the route documents its body as optional.
+    {
+      ++cases;
+      const auto reply =
+          client.Send(route.method, FillPattern(route.pattern), "", HeadersFor(route.pattern, "", token));
+      const std::string code = reply.Json().is_object() ? reply.Json().value("code", "") : "";
+      const bool refused = reply.status == 400 && (code == "malformed_json" || code == "validation_failed");
+      if (refused == !route.request_body_required) {
+        mismatches.push_back(name + ": no body: documented as " +
+                             (route.request_body_required ? "required" : "optional") + ", handler answers " +
+                             std::to_string(reply.status) + " " + reply.body.substr(0, 300));
+      }
+    }
     std::vector<Case> all = {{"valid body", "", valid}};
     Mutations(route.request_schema, valid, "", all);
     for (const Case& c : all) {
@@ -336,6 +357,171 @@ TEST(RouteContractTest, HandlersAcceptExactlyTheBodiesTheirSchemasAccept) {
   }
   EXPECT_GE(routes, 25);  // every route with a JSON body: one that silently drops out fails here
   EXPECT_GE(cases, 553);
+  for (const std::string& mismatch : mismatches) ADD_FAILURE() << mismatch;
+}
+
+// --- Query strings -------------------------------------------------------------------------------
+
+// The codes with which QuerySpec refuses a value its schema refuses.
+bool StructuralQueryCode(const std::string& code) {
+  static const std::set<std::string> kCodes = {"required",      "too_long",     "invalid_format",
+                                               "invalid_date",  "out_of_range", "invalid_timestamp",
+                                               "invalid_value", "not_allowed"};
+  return kCodes.count(code) > 0;
+}
+
+// Returns `value` as a query string value: every byte but the unreserved ones percent-encoded.
+std::string Encode(const std::string& value) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : value) {
+    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// Returns the schema's sample (Sample above) as query text.
+std::string QueryText(const json& schema) {
+  const json sample = Sample(schema);
+  if (sample.is_string()) return sample.get<std::string>();
+  return sample.dump();
+}
+
+struct QueryCase {
+  std::string what;
+  std::string field;  // the parameter the case is about ("" for the required parameters alone)
+  bool valid = true;  // whether the parameter's schema accepts the value
+  std::map<std::string, std::string> query;
+};
+
+// Builds, for each documented parameter, values its schema accepts and values it refuses, each on
+// top of `base` (every required parameter at its sample).
+std::vector<QueryCase> QueryCases(const std::vector<http::QueryParameter>& parameters,
+                                  const std::map<std::string, std::string>& base) {
+  std::vector<QueryCase> out = {{"required parameters only", "", true, base}};
+  for (const http::QueryParameter& parameter : parameters) {
+    const json& schema = parameter.schema;
+    const std::string& name = parameter.name;
+    auto add = [&](std::string what, bool valid, std::optional<std::string> value) {
+      std::map<std::string, std::string> query = base;
+      if (value) {
+        query[name] = *value;
+      } else {
+        query.erase(name);
+      }
+      if (Valid(schema, value ? json(*value) : json()) != valid && value && TypeOf(schema) == "string") {
+        ADD_FAILURE() << name << ": the checker disagrees with the case " << what;
+      }
+      out.push_back({std::move(what), name, valid, std::move(query)});
+    };
+    add("sample", true, QueryText(schema));
+    if (parameter.required) add("required parameter missing", false, std::nullopt);
+    const std::string type = TypeOf(schema);
+    if (type == "string") {
+      const std::string sample = QueryText(schema);
+      if (schema.contains("maxLength")) {
+        const size_t max = schema["maxLength"].get<size_t>();
+        const char filler =
+            !sample.empty() && static_cast<unsigned char>(sample.back()) < 0x80 ? sample.back() : 'A';
+        std::string longest = sample;
+        while (longest.size() < max) longest += filler;
+        // The longest text is valid unless a pattern or an enum decides the form.
+        if (!schema.contains("pattern") && !schema.contains("enum") && !schema.contains("format"))
+          add("longest", true, longest);
+        add("too long", false, longest + filler);
+      }
+      if (schema.contains("enum")) {
+        for (const json& option : schema["enum"])
+          add("enum value " + option.get<std::string>(), true, option);
+        add("unknown enum value", false, "zz_not_a_value");
+      }
+      if (schema.contains("pattern")) add("off pattern", false, "~");
+      const std::string format = schema.value("format", "");
+      if (format == "date") {
+        add("bad date", false, "2026-02-30");
+        add("not a date", false, "yesterday");
+      }
+      if (format == "date-time") {
+        add("bad timestamp", false, "2026-02-30T08:00:00+08:00");
+        add("not a timestamp", false, "yesterday");
+      }
+    } else if (type == "integer") {
+      add("not a number", false, "abc");
+      add("fraction", false, "1.5");
+      add("empty", false, "");
+      if (schema.contains("minimum")) {
+        const int64_t min = schema["minimum"].get<int64_t>();
+        add("at minimum", true, std::to_string(min));
+        add("below minimum", false, std::to_string(min - 1));
+      }
+      if (schema.contains("maximum")) {
+        const int64_t max = schema["maximum"].get<int64_t>();
+        add("at maximum", true, std::to_string(max));
+        add("above maximum", false, std::to_string(max + 1));
+      }
+    } else if (type == "boolean") {
+      add("true", true, "true");
+      add("not a boolean", false, "yes");
+    }
+  }
+  return out;
+}
+
+TEST(RouteContractTest, HandlersRefuseExactlyTheQueryValuesTheirSchemasRefuse) {
+  TestPlatform platform{std::string(kSmsSecret)};
+  testing::HttpClient client(platform.port());
+  const std::string token = platform.Login("admin");
+  ASSERT_FALSE(token.empty());
+  int routes = 0;
+  int cases = 0;
+  std::vector<std::string> mismatches;
+  for (const auto& route : platform.app().router().routes()) {
+    if (route.query_parameters.empty()) continue;
+    const std::string name = route.method + " " + route.pattern;
+    ++routes;
+    std::map<std::string, std::string> base;
+    for (const http::QueryParameter& parameter : route.query_parameters) {
+      if (parameter.description.empty())
+        mismatches.push_back(name + ": " + parameter.name + " has no description");
+      if (parameter.required) base[parameter.name] = QueryText(parameter.schema);
+    }
+    for (const QueryCase& c : QueryCases(route.query_parameters, base)) {
+      ++cases;
+      std::string target = FillPattern(route.pattern);
+      char separator = '?';
+      for (const auto& [key, value] : c.query) {
+        target += separator + key + "=" + Encode(value);
+        separator = '&';
+      }
+      const auto reply = client.Send(route.method, target, "", {{"Authorization", "Bearer " + token}});
+      const json problem = reply.Json().is_object() ? reply.Json() : json::object();
+      // Refused: 400 validation_failed with a structural code at the case's parameter (at any
+      // parameter for the case of the required parameters alone).
+      bool refused = false;
+      std::string codes;
+      if (reply.status == 400 && problem.value("code", "") == "validation_failed") {
+        for (const json& error : problem.value("errors", json::array())) {
+          const std::string field = error.value("field", "");
+          const std::string code = error.value("code", "");
+          codes += field + ":" + code + " ";
+          if (StructuralQueryCode(code) && (c.field.empty() || field == c.field)) refused = true;
+        }
+      }
+      if (refused == c.valid) {
+        mismatches.push_back(name + " " + c.field + ": " + c.what + " (" + target + "): schema " +
+                             (c.valid ? "accepts" : "refuses") + ", handler answers " +
+                             std::to_string(reply.status) + " " + codes + reply.body.substr(0, 200));
+      }
+    }
+  }
+  EXPECT_GE(routes, 1);
+  EXPECT_GE(cases, 1);
   for (const std::string& mismatch : mismatches) ADD_FAILURE() << mismatch;
 }
 

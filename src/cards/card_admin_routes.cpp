@@ -7,6 +7,7 @@
 #include "cards/card_serial.hpp"
 #include "http/body_spec.hpp"
 #include "http/json_input.hpp"
+#include "http/query_spec.hpp"
 #include "http/route_support.hpp"
 
 namespace anxin::cards {
@@ -28,6 +29,15 @@ using nlohmann::json;
 
 constexpr int kDefaultBatchPage = 100;
 constexpr int kMaxBatchPage = 500;
+
+const http::QuerySpec<BatchFilter>& BatchQuerySpec() {
+  static const auto* spec =
+      &(*new http::QuerySpec<BatchFilter>())
+           .Text("card_type_id", &BatchFilter::card_type_id,
+                 {.max_len = 64, .description = "Only batches of this card type (its id)."})
+           .Limit(&BatchFilter::limit, kDefaultBatchPage, kMaxBatchPage);
+  return *spec;
+}
 
 json TypeJson(const CardType& t) {
   return {{"id", t.id},
@@ -353,11 +363,9 @@ void RegisterCardAdminRoutes(http::Router& router, CardAdminService& service) {
       .summary = "List card batches, newest first; head office only",
       .tag = "cards",
       .response_schema = ListOf(BatchSchema()),
-      .query_parameters = {"card_type_id", "limit"},
+      .query_parameters = BatchQuerySpec().Parameters(),
       .handler = [&service](http::Request& request) -> Result<http::Response> {
-        BatchFilter filter;
-        filter.card_type_id = request.Query("card_type_id");
-        ANXIN_ASSIGN_OR_RETURN(filter.limit, http::LimitParam(request, kDefaultBatchPage, kMaxBatchPage));
+        ANXIN_ASSIGN_OR_RETURN(BatchFilter filter, BatchQuerySpec().Read(request));
         ANXIN_ASSIGN_OR_RETURN(std::vector<CardBatch> batches, service.ListBatches(ActorOf(request), filter));
         return http::JsonResponse(200, {{"items", JsonArray(batches, BatchJson)}});
       },

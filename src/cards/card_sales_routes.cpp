@@ -12,6 +12,7 @@
 #include "common/clock.hpp"
 #include "http/body_spec.hpp"
 #include "http/json_input.hpp"
+#include "http/query_spec.hpp"
 #include "http/route_support.hpp"
 
 namespace anxin::cards {
@@ -28,7 +29,6 @@ using http::Access;
 using http::ActorOf;
 using http::JsonArray;
 using http::JsonReader;
-using http::NonEmptyQuery;
 using http::NullOr;
 using http::Request;
 using http::Response;
@@ -310,38 +310,46 @@ json CardSchema() {
 
 // --- Query parameters ---------------------------------------------------------------------------
 
+// The query of GET /card-sales as it arrives: dates are whole days, "to" inclusive.
+struct SaleListParams {
+  std::optional<SaleStatus> status;
+  std::optional<std::string> doc_type_code;
+  std::optional<std::string> seller_code;
+  std::optional<Date> from;
+  std::optional<Date> to;
+  std::string after;
+  int limit = kDefaultSalesPage;
+};
+
+const http::QuerySpec<SaleListParams>& SaleListQuerySpec() {
+  static const auto* spec =
+      &(*new http::QuerySpec<SaleListParams>())
+           .Enum("status", &SaleListParams::status, SaleStatusNames(), ParseSaleStatus,
+                 {.description = "Only sales in this status."})
+           .Text("doc_type_code", &SaleListParams::doc_type_code,
+                 {.max_len = kMaxCodeInput,
+                  .description = "Only sales of this card type (its code).",
+                  .example = "ACC1"})
+           .Text("seller_code", &SaleListParams::seller_code,
+                 {.max_len = kMaxCodeInput, .description = "Only sales by this seller (业务员代码)."})
+           .Date("from", &SaleListParams::from, {.description = "Sales registered on or after this day."})
+           .Date("to", &SaleListParams::to,
+                 {.description = "Sales registered on or before this day (inclusive)."})
+           .Cursor(&SaleListParams::after, kMaxCodeInput)
+           .Limit(&SaleListParams::limit, kDefaultSalesPage, kMaxSalesListLimit);
+  return *spec;
+}
+
 Result<SaleListQuery> ListQueryOf(const Request& request) {
+  ANXIN_ASSIGN_OR_RETURN(SaleListParams params, SaleListQuerySpec().Read(request));
   SaleListQuery query;
-  std::vector<FieldError> errors;
-  if (auto status = NonEmptyQuery(request, "status")) {
-    query.status = ParseSaleStatus(*status);
-    if (!query.status) {
-      errors.push_back({"status",
-                        "invalid_value",
-                        {"状态须为 registered、receipted、paid 或 reversed",
-                         "status must be registered, receipted, paid or reversed"}});
-    }
-  }
-  auto code_param = [&](const char* name) {
-    return http::ValueOrCollect(http::BoundedQuery(request, name, kMaxCodeInput), errors)
-        .value_or(std::nullopt);
-  };
-  query.doc_type_code = code_param("doc_type_code");
-  query.seller_code = code_param("seller_code");
-  query.after = code_param("after").value_or("");
-  for (auto [name, out] : {std::pair{"from", &query.from_ms}, std::pair{"to", &query.to_ms}}) {
-    auto value = NonEmptyQuery(request, name);
-    if (!value) continue;
-    std::optional<Date> date = http::ValueOrCollect(ParseDate(*value, name), errors);
-    if (!date) continue;
-    // "to" is inclusive of its day.
-    *out = StartOfDayMs(std::string_view(name) == "to" ? AddDays(*date, 1) : *date);
-  }
-  if (std::optional<int> limit =
-          http::ValueOrCollect(http::LimitParam(request, kDefaultSalesPage, kMaxSalesListLimit), errors)) {
-    query.limit = *limit;
-  }
-  if (!errors.empty()) return Status::Invalid(std::move(errors));
+  query.status = params.status;
+  query.doc_type_code = std::move(params.doc_type_code);
+  query.seller_code = std::move(params.seller_code);
+  if (params.from) query.from_ms = StartOfDayMs(*params.from);
+  if (params.to) query.to_ms = StartOfDayMs(AddDays(*params.to, 1));
+  query.after = std::move(params.after);
+  query.limit = params.limit;
   return query;
 }
 
@@ -513,7 +521,8 @@ const http::BodySpec<FreezeBody>& FreezeSpec() {
 
 const http::BodySpec<FreezeBody>& UnfreezeSpec() {
   static const auto* spec = &(*new http::BodySpec<FreezeBody>("Optional: the body may be left out."))
-                                 .String("reason", &FreezeBody::reason, ReasonField(false));
+                                 .String("reason", &FreezeBody::reason, ReasonField(false))
+                                 .MayBeEmpty();
   return *spec;
 }
 
@@ -556,7 +565,7 @@ void AddSaleRoutes(http::Router& router, CardSalesService& service) {
       .description = kSaleFiguresDescription,
       .tag = kTag,
       .response_schema = SalePageSchema(),
-      .query_parameters = {"status", "doc_type_code", "seller_code", "from", "to", "after", "limit"},
+      .query_parameters = SaleListQuerySpec().Parameters(),
       .handler = [&service](Request& request) -> Result<Response> {
         ANXIN_ASSIGN_OR_RETURN(SaleListQuery query, ListQueryOf(request));
         ANXIN_ASSIGN_OR_RETURN(SalePage page, service.ListSales(ActorOf(request), query));
@@ -762,15 +771,12 @@ void AddFreezeRoutes(http::Router& router, CardSalesService& service) {
       .summary = "解挂: lift a loss report; the card returns to the status it was frozen from",
       .tag = kTag,
       .request_schema = UnfreezeSpec().Schema(),
+      .request_body_required = UnfreezeSpec().body_required(),
       .response_schema = CardSchema(),
       .handler = [&service](Request& request) -> Result<Response> {
-        std::string reason;
-        if (!request.body.empty()) {
-          ANXIN_ASSIGN_OR_RETURN(FreezeBody body, UnfreezeSpec().Read(request));
-          reason = std::move(body.reason);
-        }
-        ANXIN_ASSIGN_OR_RETURN(Card card,
-                               service.Unfreeze(ActorOf(request), request.path_params["serial"], reason));
+        ANXIN_ASSIGN_OR_RETURN(FreezeBody body, UnfreezeSpec().Read(request));
+        ANXIN_ASSIGN_OR_RETURN(
+            Card card, service.Unfreeze(ActorOf(request), request.path_params["serial"], body.reason));
         return http::JsonResponse(200, CardJson(card));
       },
   });

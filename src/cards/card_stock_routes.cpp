@@ -9,6 +9,7 @@
 #include "cards/card_serial.hpp"
 #include "http/body_spec.hpp"
 #include "http/json_input.hpp"
+#include "http/query_spec.hpp"
 #include "http/route_support.hpp"
 
 namespace anxin::cards {
@@ -118,10 +119,146 @@ json ReportSchema() {
                 {"report", "columns", "rows"});
 }
 
-// Renders a report as JSON or, with format=csv, as a CSV attachment.
-Result<http::Response> RenderReport(const http::Request& request, const Report& report) {
-  std::optional<std::string> format = request.Query("format");
-  if (format && *format == "csv") {
+// --- Query parameters ----------------------------------------------------------------------------
+
+enum class ReportFormat { kJson, kCsv };
+constexpr EnumTable<ReportFormat, 2> kReportFormats{{{
+    {ReportFormat::kJson, "json"},
+    {ReportFormat::kCsv, "csv"},
+}}};
+
+// How the stock report groups its counts, and the sales report its days.
+enum class StockGrouping { kStatus, kOrg, kType };
+constexpr EnumTable<StockGrouping, 3> kStockGroupings{{{
+    {StockGrouping::kStatus, "status"},
+    {StockGrouping::kOrg, "org"},
+    {StockGrouping::kType, "type"},
+}}};
+enum class SalesGrouping { kSeller, kOrg };
+constexpr EnumTable<SalesGrouping, 2> kSalesGroupings{{{
+    {SalesGrouping::kSeller, "seller"},
+    {SalesGrouping::kOrg, "org"},
+}}};
+
+std::vector<std::string> StatusNamesForQuery() {
+  std::vector<std::string> names;
+  for (CardStatus status : kAllCardStatuses) names.emplace_back(CardStatusName(status));
+  return names;
+}
+
+// A serial in a query: the printed form (the service checks the check digit).
+http::QueryTextField SerialParam(std::string description) {
+  return {.max_len = kMaxSerialLength,
+          .pattern = kSerialPattern,
+          .description = std::move(description) +
+                         ": the card type's 2-4 letter prefix, a 10-digit sequence and a Luhn check digit "
+                         "(letters in any case)",
+          .example = "ACC00000000018"};
+}
+
+constexpr size_t kMaxCodeParam = 64;
+
+struct CardListParams {
+  std::optional<std::string> serial_from, serial_to, card_type, holder;
+  std::optional<CardStatus> status;
+  int limit = kDefaultCardPage;
+  std::string after;
+};
+
+const http::QuerySpec<CardListParams>& CardListQuerySpec() {
+  static const auto* spec =
+      &(*new http::QuerySpec<CardListParams>())
+           .Text("serial_from", &CardListParams::serial_from, SerialParam("The first card of a range"))
+           .Text("serial_to", &CardListParams::serial_to,
+                 SerialParam("The last card of a range (the same prefix as serial_from)"))
+           .Text("card_type", &CardListParams::card_type,
+                 {.max_len = kMaxCodeParam,
+                  .description = "Only cards of this card type (its code).",
+                  .example = "ACC1"})
+           .Enum("status", &CardListParams::status, StatusNamesForQuery(), ParseCardStatus,
+                 {.description = "Only cards in this status."})
+           .Text("holder", &CardListParams::holder,
+                 {.max_len = kMaxCodeParam,
+                  .description = "Only cards held by this organisation (its code: at that node, by it or its "
+                                 "people) or this person (their login)."})
+           .Limit(&CardListParams::limit, kDefaultCardPage, kMaxCardPage)
+           .Cursor(&CardListParams::after, kMaxSerialLength);
+  return *spec;
+}
+
+// The answer's form, which every report takes.
+struct FormatParams {
+  ReportFormat format = ReportFormat::kJson;
+};
+
+constexpr const char* kFormatDescription = "json (default) or csv (an attachment).";
+
+const http::QuerySpec<FormatParams>& FormatQuerySpec() {
+  static const auto* spec = &(*new http::QuerySpec<FormatParams>())
+                                 .Enum("format", &FormatParams::format, kReportFormats,
+                                       {.description = kFormatDescription, .default_name = "json"});
+  return *spec;
+}
+
+struct StockReportParams {
+  StockGrouping group_by = StockGrouping::kStatus;
+  ReportFormat format = ReportFormat::kJson;
+};
+
+const http::QuerySpec<StockReportParams>& StockReportQuerySpec() {
+  static const auto* spec =
+      &(*new http::QuerySpec<StockReportParams>())
+           .Enum(
+               "group_by", &StockReportParams::group_by, kStockGroupings,
+               {.description = "Counts per status, per holder organisation and status, or per card type and "
+                               "status.",
+                .default_name = "status"})
+           .Enum("format", &StockReportParams::format, kReportFormats,
+                 {.description = kFormatDescription, .default_name = "json"});
+  return *spec;
+}
+
+// The reporting period of the sales and activation reports: whole days, both inclusive.
+template <typename P>
+http::QuerySpec<P>& Period(http::QuerySpec<P>& spec) {
+  return spec.Date("from", &P::from, {.required = true, .description = "The first day, inclusive."})
+      .Date("to", &P::to,
+            {.required = true, .description = "The last day, inclusive; at most 400 days after from."});
+}
+
+struct SalesReportParams {
+  Date from;
+  Date to;
+  SalesGrouping group_by = SalesGrouping::kSeller;
+  ReportFormat format = ReportFormat::kJson;
+};
+
+const http::QuerySpec<SalesReportParams>& SalesReportQuerySpec() {
+  static const auto* spec = &Period(*new http::QuerySpec<SalesReportParams>())
+                                 .Enum("group_by", &SalesReportParams::group_by, kSalesGroupings,
+                                       {.description = "Per day and seller, or per day and organisation.",
+                                        .default_name = "seller"})
+                                 .Enum("format", &SalesReportParams::format, kReportFormats,
+                                       {.description = kFormatDescription, .default_name = "json"});
+  return *spec;
+}
+
+struct ActivationReportParams {
+  Date from;
+  Date to;
+  ReportFormat format = ReportFormat::kJson;
+};
+
+const http::QuerySpec<ActivationReportParams>& ActivationReportQuerySpec() {
+  static const auto* spec = &Period(*new http::QuerySpec<ActivationReportParams>())
+                                 .Enum("format", &ActivationReportParams::format, kReportFormats,
+                                       {.description = kFormatDescription, .default_name = "json"});
+  return *spec;
+}
+
+// Renders a report as JSON or as a CSV attachment.
+http::Response RenderReport(ReportFormat format, const Report& report) {
+  if (format == ReportFormat::kCsv) {
     http::Response response;
     response.status = 200;
     response.content_type = "text/csv; charset=utf-8";
@@ -129,33 +266,21 @@ Result<http::Response> RenderReport(const http::Request& request, const Report& 
     response.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + report.name + ".csv\"");
     return response;
   }
-  if (format && *format != "json") {
-    return Status::InvalidField("format", "invalid_value",
-                                {"格式应为 json 或 csv", "format must be json or csv"});
-  }
   return http::JsonResponse(200,
                             {{"report", report.name}, {"columns", report.columns}, {"rows", report.rows}});
 }
 
-// Reads a required YYYY-MM-DD query parameter.
-std::optional<Date> QueryDate(const http::Request& request, const char* name,
-                              std::vector<FieldError>& errors) {
-  std::optional<std::string> text = request.Query(name);
-  if (!text) {
-    errors.push_back({name, "required", {"请填写日期", "date is required"}});
-    return std::nullopt;
-  }
-  Result<Date> date = ParseDate(*text, name);
-  if (!date.ok()) {
-    errors.push_back(
-        {name, "invalid_date", {"日期无效，应为 YYYY-MM-DD", "invalid date; expected YYYY-MM-DD"}});
-    return std::nullopt;
-  }
-  return *date;
-}
-
 // Reports span at most about a year and a month, so one request cannot scan unbounded history.
 constexpr int64_t kMaxReportDays = 400;
+
+// Refuses a period longer than kMaxReportDays.
+Status CheckPeriod(const Date& from, const Date& to) {
+  if (DaysFromCivil(to) - DaysFromCivil(from) > kMaxReportDays) {
+    return Status::InvalidField("to", "range_too_large",
+                                {"查询区间不能超过400天", "at most 400 days per report"});
+  }
+  return Status::Ok();
+}
 
 // --- Request bodies ------------------------------------------------------------------------------
 
@@ -250,26 +375,17 @@ void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
                  "and status",
       .tag = "cards",
       .response_schema = PageOf(CardSchema()),
-      .query_parameters = {"serial_from", "serial_to", "card_type", "status", "holder", "limit", "after"},
+      .query_parameters = CardListQuerySpec().Parameters(),
       .handler = [&service](http::Request& request) -> Result<http::Response> {
+        ANXIN_ASSIGN_OR_RETURN(CardListParams params, CardListQuerySpec().Read(request));
         CardInquiry inquiry;
-        std::vector<FieldError> errors;
-        inquiry.serial_from = request.Query("serial_from");
-        inquiry.serial_to = request.Query("serial_to");
-        inquiry.card_type_code = request.Query("card_type");
-        inquiry.holder = request.Query("holder");
-        inquiry.after = request.Query("after").value_or("");
-        if (inquiry.after.size() > 20) {
-          errors.push_back({"after", "too_long", {"分页游标无效", "invalid cursor"}});
-        }
-        if (std::optional<std::string> status = request.Query("status")) {
-          inquiry.status = ParseCardStatus(*status);
-          if (!inquiry.status) errors.push_back({"status", "invalid_value", {"状态无效", "unknown status"}});
-        }
-        inquiry.limit =
-            http::ValueOrCollect(http::LimitParam(request, kDefaultCardPage, kMaxCardPage), errors)
-                .value_or(kDefaultCardPage);
-        if (!errors.empty()) return Status::Invalid(std::move(errors));
+        inquiry.serial_from = std::move(params.serial_from);
+        inquiry.serial_to = std::move(params.serial_to);
+        inquiry.card_type_code = std::move(params.card_type);
+        inquiry.status = params.status;
+        inquiry.holder = std::move(params.holder);
+        inquiry.after = std::move(params.after);
+        inquiry.limit = params.limit;
         ANXIN_ASSIGN_OR_RETURN(CardPage page, service.ListCards(ActorOf(request), inquiry));
         return http::JsonResponse(
             200, {{"items", JsonArray(page.items, CardJson)}, {"next_after", NullOr(page.next_after)}});
@@ -328,12 +444,13 @@ void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
       .tag = "cards",
       .response_schema = ReportSchema(),
       .content_types = {"application/json", "text/csv"},
-      .query_parameters = {"group_by", "format"},
+      .query_parameters = StockReportQuerySpec().Parameters(),
       .handler = [&service](http::Request& request) -> Result<http::Response> {
+        ANXIN_ASSIGN_OR_RETURN(StockReportParams params, StockReportQuerySpec().Read(request));
         ANXIN_ASSIGN_OR_RETURN(
             Report report,
-            service.StockReport(ActorOf(request), request.Query("group_by").value_or("status")));
-        return RenderReport(request, report);
+            service.StockReport(ActorOf(request), std::string(kStockGroupings.Name(params.group_by))));
+        return RenderReport(params.format, report);
       },
   });
 
@@ -345,20 +462,14 @@ void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
       .tag = "cards",
       .response_schema = ReportSchema(),
       .content_types = {"application/json", "text/csv"},
-      .query_parameters = {"from", "to", "group_by", "format"},
+      .query_parameters = SalesReportQuerySpec().Parameters(),
       .handler = [&service](http::Request& request) -> Result<http::Response> {
-        std::vector<FieldError> errors;
-        std::optional<Date> from = QueryDate(request, "from", errors);
-        std::optional<Date> to = QueryDate(request, "to", errors);
-        if (from && to && DaysFromCivil(*to) - DaysFromCivil(*from) > kMaxReportDays) {
-          errors.push_back(
-              {"to", "range_too_large", {"查询区间不能超过400天", "at most 400 days per report"}});
-        }
-        if (!errors.empty()) return Status::Invalid(std::move(errors));
-        ANXIN_ASSIGN_OR_RETURN(
-            Report report,
-            service.SalesReport(ActorOf(request), *from, *to, request.Query("group_by").value_or("seller")));
-        return RenderReport(request, report);
+        ANXIN_ASSIGN_OR_RETURN(SalesReportParams params, SalesReportQuerySpec().Read(request));
+        ANXIN_RETURN_IF_ERROR(CheckPeriod(params.from, params.to));
+        ANXIN_ASSIGN_OR_RETURN(Report report,
+                               service.SalesReport(ActorOf(request), params.from, params.to,
+                                                   std::string(kSalesGroupings.Name(params.group_by))));
+        return RenderReport(params.format, report);
       },
   });
 
@@ -370,18 +481,13 @@ void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
       .tag = "cards",
       .response_schema = ReportSchema(),
       .content_types = {"application/json", "text/csv"},
-      .query_parameters = {"from", "to", "format"},
+      .query_parameters = ActivationReportQuerySpec().Parameters(),
       .handler = [&service](http::Request& request) -> Result<http::Response> {
-        std::vector<FieldError> errors;
-        std::optional<Date> from = QueryDate(request, "from", errors);
-        std::optional<Date> to = QueryDate(request, "to", errors);
-        if (from && to && DaysFromCivil(*to) - DaysFromCivil(*from) > kMaxReportDays) {
-          errors.push_back(
-              {"to", "range_too_large", {"查询区间不能超过400天", "at most 400 days per report"}});
-        }
-        if (!errors.empty()) return Status::Invalid(std::move(errors));
-        ANXIN_ASSIGN_OR_RETURN(Report report, service.ActivationReport(ActorOf(request), *from, *to));
-        return RenderReport(request, report);
+        ANXIN_ASSIGN_OR_RETURN(ActivationReportParams params, ActivationReportQuerySpec().Read(request));
+        ANXIN_RETURN_IF_ERROR(CheckPeriod(params.from, params.to));
+        ANXIN_ASSIGN_OR_RETURN(Report report,
+                               service.ActivationReport(ActorOf(request), params.from, params.to));
+        return RenderReport(params.format, report);
       },
   });
 
@@ -394,10 +500,11 @@ void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
       .tag = "cards",
       .response_schema = ReportSchema(),
       .content_types = {"application/json", "text/csv"},
-      .query_parameters = {"format"},
+      .query_parameters = FormatQuerySpec().Parameters(),
       .handler = [&service](http::Request& request) -> Result<http::Response> {
+        ANXIN_ASSIGN_OR_RETURN(FormatParams params, FormatQuerySpec().Read(request));
         ANXIN_ASSIGN_OR_RETURN(Report report, service.AgeingReport(ActorOf(request)));
-        return RenderReport(request, report);
+        return RenderReport(params.format, report);
       },
   });
 }

@@ -26,7 +26,9 @@
 // `pattern` is an ECMAScript regular expression searched in the trimmed value, as JSON Schema
 // does (anchor it with ^...$); formats "date" (YYYY-MM-DD) and "date-time" (RFC 3339) are checked.
 // Cross-field rules (Rule) run only when every field was read without error, and carry their own
-// schema fragment and documentation.
+// schema fragment and documentation. A body declared MayBeEmpty may be left out altogether (an
+// empty request body reads as T{}); the route documents that with
+// `.request_body_required = Spec().body_required()`.
 //
 // A spec is built once at start-up and is then immutable and thread-safe.
 
@@ -309,9 +311,19 @@ class BodySpec {
     return *this;
   }
 
+  // Lets a request leave the body out: an empty body reads as T{} (whatever its Content-Type).
+  BodySpec& MayBeEmpty() {
+    may_be_empty_ = true;
+    return *this;
+  }
+
+  // Returns false for a body declared MayBeEmpty (OpenAPI's requestBody.required).
+  [[nodiscard]] bool body_required() const { return !may_be_empty_; }
+
   // Parses and validates the body of `request` (JsonReader::Parse's content-type, UTF-8 and JSON
   // checks first). Returns the value, or kInvalidArgument listing every problem.
   Result<T> Read(const Request& request) const {
+    if (may_be_empty_ && request.body.empty()) return T{};
     ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
     T out{};
     ReadInto(in, out);
@@ -382,6 +394,7 @@ class BodySpec {
   }
 
   std::string description_;
+  bool may_be_empty_ = false;
   std::vector<Field> fields_;
   std::vector<CrossRule> rules_;
 };

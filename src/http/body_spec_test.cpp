@@ -219,5 +219,33 @@ TEST(BodySpecTest, ClearableStringTellsAbsentFromNull) {
   EXPECT_FALSE(schema.contains("required"));
 }
 
+struct Note {
+  std::string reason;
+};
+
+TEST(BodySpecTest, ABodyThatMayBeEmptyReadsAsDefaultsAndIsStillChecked) {
+  static const auto* optional =
+      &(*new BodySpec<Note>()).String("reason", &Note::reason, {.max_len = 4}).MayBeEmpty();
+  static const auto* required = &(*new BodySpec<Note>()).String("reason", &Note::reason, {.max_len = 4});
+  EXPECT_FALSE(optional->body_required());
+  EXPECT_TRUE(required->body_required());
+
+  Request empty;
+  empty.method = "POST";
+  empty.path = "/x";
+  Result<Note> none = optional->Read(empty);
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_EQ(none->reason, "");
+  EXPECT_EQ(required->Read(empty).status().reason(), "unsupported_media_type");
+  empty.headers["content-type"] = "application/json";
+  EXPECT_EQ(required->Read(empty).status().reason(), "malformed_json");
+
+  Result<Note> given = optional->Read(JsonRequest({{"reason", "丢了"}}));
+  ASSERT_TRUE(given.ok());
+  EXPECT_EQ(given->reason, "丢了");
+  EXPECT_THAT(Errors(optional->Read(JsonRequest({{"reason", "一二三四五"}})).status()),
+              ElementsAre("reason:too_long"));
+}
+
 }  // namespace
 }  // namespace anxin::http

@@ -151,7 +151,7 @@ Json Operation(const Route& route, std::set<std::string>& operation_ids) {
 
   const bool has_body = !route.request_schema.is_null();
   if (has_body) {
-    operation["requestBody"] = {{"required", true},
+    operation["requestBody"] = {{"required", route.request_body_required},
                                 {"content", {{"application/json", {{"schema", route.request_schema}}}}}};
   }
 

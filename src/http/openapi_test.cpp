@@ -86,6 +86,21 @@ TEST_F(OpenApiTest, DocumentsEveryRegisteredRoute) {
   EXPECT_EQ(doc["paths"].size(), 6U);
 }
 
+TEST_F(OpenApiTest, ABodyThatMayBeLeftOutIsNotRequired) {
+  Route lift;
+  lift.method = "POST";
+  lift.pattern = "/api/v1/things/{id}/lift";
+  lift.summary = "Lift";
+  lift.tag = "things";
+  lift.request_schema = {{"type", "object"}};
+  lift.request_body_required = false;
+  lift.handler = Ok;
+  router_.Add(lift);
+  Json doc = BuildOpenApi(router_, "1");
+  EXPECT_EQ(doc["paths"]["/api/v1/things/{id}/lift"]["post"]["requestBody"]["required"], false);
+  EXPECT_EQ(doc["paths"]["/api/v1/products/{code}/versions"]["post"]["requestBody"]["required"], true);
+}
+
 TEST_F(OpenApiTest, DescribesParametersSecurityAndErrors) {
   Json doc = BuildOpenApi(router_, "1");
   const Json& list = doc["paths"]["/api/v1/products"]["get"];

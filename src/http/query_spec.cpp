@@ -1,6 +1,7 @@
 #include "http/query_spec.hpp"
 
 #include <charconv>
+#include <cstdlib>
 
 #include "common/text.hpp"
 #include "common/validation.hpp"
@@ -22,7 +23,8 @@ std::optional<std::string> Raw(const Request& request, const std::string& name, 
 }  // namespace
 
 std::optional<std::string> ReadText(const Request& request, const std::string& name,
-                                    const QueryTextField& rule, std::vector<FieldError>& errors) {
+                                    const QueryTextField& rule, const std::regex* pattern,
+                                    std::vector<FieldError>& errors) {
   std::optional<std::string> value = Raw(request, name, rule.required, true, errors);
   // Invalid UTF-8 would break the JSON of an answer and PostgreSQL's text; control characters
   // have no place in a filter.
@@ -33,6 +35,10 @@ std::optional<std::string> ReadText(const Request& request, const std::string& n
   if (value && value->size() > rule.max_len) {
     const std::string n = std::to_string(rule.max_len);
     errors.push_back({name, "too_long", {"查询参数过长（最多 " + n + " 字节）", "At most " + n + " bytes"}});
+    return std::nullopt;
+  }
+  if (value && pattern != nullptr && !std::regex_search(*value, *pattern)) {
+    errors.push_back({name, "invalid_format", {"格式不正确", "Does not match the expected format"}});
     return std::nullopt;
   }
   return value;
@@ -111,20 +117,22 @@ std::optional<RevealQuery> ReadReveal(const Request& request, const std::vector<
   RevealQuery reveal;
   std::optional<std::string> list = Raw(request, "reveal", false, true, errors);
   bool ok = true;
-  if (list) {
+  if (list && list->size() > kMaxRevealBytes) {
+    errors.push_back({"reveal", "too_long", {"reveal 过长", "reveal is too long"}});
+    ok = false;
+  } else if (list) {
+    // Every item must name a field: "phone,,id_number" and a trailing comma are refused too.
     size_t begin = 0;
     while (begin <= list->size()) {
       size_t comma = list->find(',', begin);
       if (comma == std::string::npos) comma = list->size();
       const std::string field = list->substr(begin, comma - begin);
-      if (!field.empty()) {
-        bool known = false;
-        for (const std::string& allowed : fields) known = known || allowed == field;
-        if (known) {
-          reveal.fields.insert(field);
-        } else {
-          ok = false;
-        }
+      bool known = false;
+      for (const std::string& allowed : fields) known = known || allowed == field;
+      if (known) {
+        reveal.fields.insert(field);
+      } else {
+        ok = false;
       }
       begin = comma + 1;
     }
@@ -143,6 +151,21 @@ std::optional<RevealQuery> ReadReveal(const Request& request, const std::vector<
   if (!ok) return std::nullopt;
   reveal.purpose = purpose.value_or("");
   return reveal;
+}
+
+nlohmann::json TextSchema(const QueryTextField& rule) {
+  nlohmann::json schema = {{"type", "string"}, {"maxLength", rule.max_len}};
+  if (!rule.pattern.empty()) schema["pattern"] = rule.pattern;
+  return schema;
+}
+
+std::shared_ptr<const std::regex> CompilePattern(const std::string& pattern) {
+  if (pattern.empty()) return nullptr;
+  try {
+    return std::make_shared<const std::regex>(pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error&) {
+    std::abort();  // a declaration's pattern is a constant: an invalid one is a programming error
+  }
 }
 
 QueryParameter Parameter(std::string name, bool required, nlohmann::json schema,

@@ -24,13 +24,20 @@
 // An empty text or enum parameter counts as absent ("no filter"); an empty date, timestamp,
 // integer or boolean is invalid, as any other malformed value. Parameters the spec does not name
 // are ignored. Every problem is reported at once, as kInvalidArgument "validation_failed" with the
-// parameter's name as the field. Built once at start-up; immutable and thread-safe afterwards.
+// parameter's name as the field, and a code per kind: "required", "too_long" and
+// "invalid_format" (text: length in bytes, UTF-8 without control characters, `pattern`),
+// "invalid_date", "invalid_timestamp", "out_of_range" (integers and limit), "invalid_value"
+// (booleans), "not_allowed" (enums and reveal). Built once at start-up; immutable and thread-safe
+// afterwards.
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <regex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -47,11 +54,16 @@ struct QueryField {
   bool required = false;
   std::string description;
   nlohmann::json example;
+  // Enum only: the name that applies when the parameter is absent (documented as "default").
+  std::string default_name;
 };
 
 struct QueryTextField {
   bool required = false;
   size_t max_len = 200;  // bytes
+  // An ECMAScript regular expression searched in the value, as JSON Schema does (anchor it with
+  // ^...$); a mismatch is "invalid_format".
+  std::string pattern;
   std::string description;
   nlohmann::json example;
 };
@@ -75,13 +87,16 @@ struct RevealQuery {
 
 // The longest stated purpose a query string may carry (CheckReveal allows 200 code points).
 inline constexpr size_t kMaxPurposeBytes = 1000;
+// The longest list of fields to reveal.
+inline constexpr size_t kMaxRevealBytes = 200;
 
 namespace query_spec_internal {
 
 // The non-template parts, in query_spec.cpp. Each reads parameter `name` of `request`; returns
 // nullopt when it is absent (a required one then records "required") or invalid (recorded).
 std::optional<std::string> ReadText(const Request& request, const std::string& name,
-                                    const QueryTextField& rule, std::vector<FieldError>& errors);
+                                    const QueryTextField& rule, const std::regex* pattern,
+                                    std::vector<FieldError>& errors);
 std::optional<Date> ReadDate(const Request& request, const std::string& name, bool required,
                              std::vector<FieldError>& errors);
 std::optional<int64_t> ReadTimestamp(const Request& request, const std::string& name, bool required,
@@ -99,6 +114,11 @@ std::optional<RevealQuery> ReadReveal(const Request& request, const std::vector<
 QueryParameter Parameter(std::string name, bool required, nlohmann::json schema,
                          const std::string& description, const nlohmann::json& example);
 
+// Returns the schema of a text parameter of `rule`.
+nlohmann::json TextSchema(const QueryTextField& rule);
+// Compiles `pattern` (nullptr when empty). Aborts on an invalid pattern: a programming error.
+std::shared_ptr<const std::regex> CompilePattern(const std::string& pattern);
+
 }  // namespace query_spec_internal
 
 template <typename T>
@@ -107,13 +127,15 @@ class QuerySpec {
   // A text parameter into std::string (required) or std::optional<std::string>.
   template <typename M>
   QuerySpec& Text(std::string name, M T::*member, QueryTextField rule) {
-    parameters_.push_back(query_spec_internal::Parameter(name, rule.required,
-                                                         {{"type", "string"}, {"maxLength", rule.max_len}},
-                                                         rule.description, rule.example));
-    readers_.push_back([name, member, rule](const Request& request, T& out, std::vector<FieldError>& errors) {
-      std::optional<std::string> value = query_spec_internal::ReadText(request, name, rule, errors);
-      if (value) out.*member = std::move(*value);
-    });
+    parameters_.push_back(query_spec_internal::Parameter(
+        name, rule.required, query_spec_internal::TextSchema(rule), rule.description, rule.example));
+    auto pattern = query_spec_internal::CompilePattern(rule.pattern);
+    readers_.push_back(
+        [name, member, rule, pattern](const Request& request, T& out, std::vector<FieldError>& errors) {
+          std::optional<std::string> value =
+              query_spec_internal::ReadText(request, name, rule, pattern.get(), errors);
+          if (value) out.*member = std::move(*value);
+        });
     return *this;
   }
 
@@ -176,18 +198,31 @@ class QuerySpec {
     return *this;
   }
 
-  // One of the names of `table` into the enum (required) or std::optional of it.
+  // One of the names of `table` into the enum (required) or std::optional of it. With
+  // `rule.default_name`, an absent parameter sets the member to that value.
   template <typename M, typename E, size_t N>
   QuerySpec& Enum(std::string name, M T::*member, const EnumTable<E, N>& table, QueryField rule) {
-    std::vector<std::string> names = table.Names();
-    parameters_.push_back(query_spec_internal::Parameter(
-        name, rule.required, {{"type", "string"}, {"enum", names}}, rule.description, rule.example));
-    readers_.push_back([name, member, names, &table, required = rule.required](
+    return Enum(
+        std::move(name), member, table.Names(), [&table](std::string_view text) { return table.Parse(text); },
+        std::move(rule));
+  }
+
+  // The same for an enum without a table: `names` are its wire names, `parse` maps one of them
+  // (std::string_view) to std::optional<the enum>.
+  template <typename M, typename Parse>
+  QuerySpec& Enum(std::string name, M T::*member, std::vector<std::string> names, Parse parse,
+                  QueryField rule) {
+    nlohmann::json schema = {{"type", "string"}, {"enum", names}};
+    if (!rule.default_name.empty()) schema["default"] = rule.default_name;
+    parameters_.push_back(query_spec_internal::Parameter(name, rule.required, std::move(schema),
+                                                         rule.description, rule.example));
+    readers_.push_back([name, member, names, parse, required = rule.required, fallback = rule.default_name](
                            const Request& request, T& out, std::vector<FieldError>& errors) {
       std::optional<std::string> value =
           query_spec_internal::ReadEnum(request, name, names, required, errors);
+      if (!value && request.Query(name).value_or("").empty() && !fallback.empty()) value = fallback;
       if (!value) return;
-      std::optional<E> parsed = table.Parse(*value);
+      auto parsed = parse(std::string_view(*value));
       if (parsed) out.*member = *parsed;
     });
     return *this;
@@ -208,21 +243,29 @@ class QuerySpec {
     return *this;
   }
 
-  // The paging cursor "after": the `next_after` of the previous page.
-  QuerySpec& Cursor(std::string T::*member) {
+  // The paging cursor "after": the `next_after` of the previous page (at most `max_len` bytes).
+  QuerySpec& Cursor(std::string T::*member, size_t max_len = 64) {
     return Text("after", member,
-                {.max_len = 64, .description = "Paging cursor: the `next_after` of the previous page."});
+                {.max_len = max_len, .description = "Paging cursor: the `next_after` of the previous page."});
   }
 
-  // "reveal" (a comma-separated subset of `fields`) and "purpose", into a RevealQuery.
+  // "reveal" (a comma-separated subset of `fields`, at most kMaxRevealBytes) and "purpose", into
+  // a RevealQuery.
   QuerySpec& Reveal(RevealQuery T::*member, std::vector<std::string> fields) {
     std::string list;
-    for (const std::string& field : fields) list += (list.empty() ? "" : ", ") + field;
+    std::string alternatives;
+    for (const std::string& field : fields) {
+      list += (list.empty() ? "" : ", ") + field;
+      alternatives += (alternatives.empty() ? "" : "|") + field;
+    }
     parameters_.push_back(query_spec_internal::Parameter(
-        "reveal", false, {{"type", "string"}, {"maxLength", 200}},
+        "reveal", false,
+        {{"type", "string"},
+         {"maxLength", kMaxRevealBytes},
+         {"pattern", "^(" + alternatives + ")(,(" + alternatives + "))*$"}},
         "Comma-separated personal data to show in clear (" + list +
             "); needs permission `pii.reveal` and `purpose`; every reveal is audited.",
-        nullptr));
+        fields.empty() ? nlohmann::json() : nlohmann::json(fields.front())));
     parameters_.push_back(query_spec_internal::Parameter(
         "purpose", false, {{"type", "string"}, {"maxLength", kMaxPurposeBytes}},
         "Why the personal data is needed (4-200 characters), recorded in the audit log.", nullptr));

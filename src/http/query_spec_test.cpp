@@ -123,6 +123,90 @@ TEST(QuerySpecTest, LimitIsBounded) {
   }
 }
 
+TEST(QuerySpecTest, LimitAcceptsOneToTheMaximumAndRefusesAnythingElse) {
+  for (const auto& [text, expected] :
+       std::vector<std::pair<std::string, int>>{{"1", 1}, {"37", 37}, {"500", 500}, {"007", 7}}) {
+    Result<Query> q = Spec().Read(With({{"from", "2026-11-01"}, {"limit", text}}));
+    ASSERT_TRUE(q.ok()) << text;
+    EXPECT_EQ(q->limit, expected) << text;
+  }
+  for (const char* bad : {" 5", "5 ", "1.5", "10abc", "99999999999999999999"}) {
+    Result<Query> q = Spec().Read(With({{"from", "2026-11-01"}, {"limit", bad}}));
+    ASSERT_FALSE(q.ok()) << bad;
+    EXPECT_THAT(Errors(q.status()), UnorderedElementsAre("limit:out_of_range")) << bad;
+  }
+}
+
+// An enum without a table, a default, a pattern and a shorter cursor.
+enum class Shade { kLight, kDark };
+std::optional<Shade> ParseShade(std::string_view name) {
+  if (name == "light") return Shade::kLight;
+  if (name == "dark") return Shade::kDark;
+  return std::nullopt;
+}
+
+struct Styled {
+  Shade shade = Shade::kDark;
+  std::optional<std::string> code;
+  std::string after;
+};
+
+const QuerySpec<Styled>& StyledSpec() {
+  static const auto* spec = &(*new QuerySpec<Styled>())
+                                 .Enum("shade", &Styled::shade, {"light", "dark"}, ParseShade,
+                                       {.description = "how dark", .default_name = "light"})
+                                 .Text("code", &Styled::code, {.max_len = 6, .pattern = "^[A-Z]{2}[0-9]+$"})
+                                 .Cursor(&Styled::after, 4);
+  return *spec;
+}
+
+TEST(QuerySpecTest, EnumsWithoutATableTakeTheirDefaultWhenAbsent) {
+  Result<Styled> absent = StyledSpec().Read(With({}));
+  ASSERT_TRUE(absent.ok()) << absent.status().ToString();
+  EXPECT_EQ(absent->shade, Shade::kLight);  // the declared default, not the struct's initializer
+  Result<Styled> empty = StyledSpec().Read(With({{"shade", ""}}));
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->shade, Shade::kLight);
+  Result<Styled> dark = StyledSpec().Read(With({{"shade", "dark"}}));
+  ASSERT_TRUE(dark.ok());
+  EXPECT_EQ(dark->shade, Shade::kDark);
+  Result<Styled> bad = StyledSpec().Read(With({{"shade", "Dark"}}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(Errors(bad.status()), UnorderedElementsAre("shade:not_allowed"));
+  const QueryParameter& shade = StyledSpec().Parameters()[0];
+  EXPECT_EQ(shade.schema["enum"], nlohmann::json({"light", "dark"}));
+  EXPECT_EQ(shade.schema["default"], "light");
+}
+
+TEST(QuerySpecTest, TextFollowsItsPatternAndTheCursorItsBound) {
+  Result<Styled> ok = StyledSpec().Read(With({{"code", "AB12"}, {"after", "abcd"}}));
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->code, "AB12");
+  EXPECT_EQ(ok->after, "abcd");
+  Result<Styled> bad = StyledSpec().Read(With({{"code", "ab12"}, {"after", "abcde"}}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(Errors(bad.status()), UnorderedElementsAre("code:invalid_format", "after:too_long"));
+  Result<Styled> too_long = StyledSpec().Read(With({{"code", "AB12345"}}));
+  EXPECT_THAT(Errors(too_long.status()), UnorderedElementsAre("code:too_long"));
+  EXPECT_EQ(StyledSpec().Parameters()[1].schema["pattern"], "^[A-Z]{2}[0-9]+$");
+  EXPECT_EQ(StyledSpec().Parameters()[2].schema["maxLength"], 4);
+}
+
+TEST(QuerySpecTest, RevealNamesOnlyItsFields) {
+  for (const std::string& bad :
+       std::vector<std::string>{"phone,", "phone,,id_number", ",phone", "Phone", std::string(201, 'p')}) {
+    Result<Query> q = Spec().Read(With({{"from", "2026-11-01"}, {"reveal", bad}, {"purpose", "核对身份"}}));
+    ASSERT_FALSE(q.ok()) << bad;
+    EXPECT_EQ(q.status().fields().at(0).field, "reveal") << bad;
+  }
+  Result<Query> twice = Spec().Read(With({{"from", "2026-11-01"}, {"reveal", "phone,phone"}}));
+  ASSERT_TRUE(twice.ok());
+  EXPECT_EQ(twice->reveal.fields.size(), 1u);
+  Result<Query> long_purpose =
+      Spec().Read(With({{"from", "2026-11-01"}, {"purpose", std::string(kMaxPurposeBytes + 1, 'x')}}));
+  EXPECT_THAT(Errors(long_purpose.status()), UnorderedElementsAre("purpose:too_long"));
+}
+
 TEST(QuerySpecTest, ParametersDocumentTheSameRules) {
   const std::vector<QueryParameter>& parameters = Spec().Parameters();
   auto find = [&](const std::string& name) -> const QueryParameter& {
@@ -144,6 +228,8 @@ TEST(QuerySpecTest, ParametersDocumentTheSameRules) {
   EXPECT_EQ(find("limit").schema["default"], 100);
   EXPECT_EQ(find("mine").schema["type"], "boolean");
   EXPECT_EQ(find("purpose").schema["maxLength"], 1000);
+  EXPECT_EQ(find("reveal").schema["pattern"], "^(phone|id_number)(,(phone|id_number))*$");
+  EXPECT_EQ(find("reveal").schema["examples"], nlohmann::json({"phone"}));
   EXPECT_EQ(parameters.size(), 11u);
 }
 

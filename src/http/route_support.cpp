@@ -1,7 +1,6 @@
 #include "http/route_support.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <utility>
 
 namespace anxin::http {
@@ -17,36 +16,6 @@ Actor ActorOf(const Request& request) {
 }
 
 json NullOr(const std::optional<std::string>& value) { return value ? json(*value) : json(nullptr); }
-
-std::optional<std::string> NonEmptyQuery(const Request& request, std::string_view name) {
-  std::optional<std::string> value = request.Query(name);
-  if (value && value->empty()) return std::nullopt;
-  return value;
-}
-
-Result<std::optional<std::string>> BoundedQuery(const Request& request, std::string_view name,
-                                                size_t max_len) {
-  std::optional<std::string> value = NonEmptyQuery(request, name);
-  if (value && value->size() > max_len) {
-    return Status::InvalidField(std::string(name), "too_long",
-                                Text{"查询参数过长", "The query parameter is too long"});
-  }
-  return value;
-}
-
-Result<int> LimitParam(const Request& request, int default_limit, int max_limit) {
-  std::optional<std::string> text = request.Query("limit");
-  if (!text) return default_limit;
-  int value = 0;
-  const char* end = text->data() + text->size();
-  auto [ptr, ec] = std::from_chars(text->data(), end, value);
-  if (ec != std::errc() || ptr != end || value < 1 || value > max_limit) {
-    const std::string max = std::to_string(max_limit);
-    return Status::InvalidField("limit", "out_of_range",
-                                Text{"limit 须为 1-" + max, "limit must be 1-" + max});
-  }
-  return value;
-}
 
 namespace schema {
 

@@ -1,8 +1,8 @@
 #pragma once
 
-// Helpers shared by the route files (`*_routes.cpp`): the actor of a request, query parameters,
-// paging, JSON rendering and the JSON Schema builders of the OpenAPI document. Beast-free; every
-// function is pure and thread-safe.
+// Helpers shared by the route files (`*_routes.cpp`): the actor of a request, JSON rendering and
+// the JSON Schema builders of the OpenAPI document (query strings: http/query_spec.hpp). Beast-free;
+// every function is pure and thread-safe.
 
 #include <cstddef>
 #include <optional>
@@ -33,30 +33,6 @@ nlohmann::json JsonArray(const Range& items, Render render) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& item : items) out.push_back(render(item));
   return out;
-}
-
-// Returns the query parameter `name`, or nullopt when it is absent or empty (an empty parameter
-// means "no filter").
-std::optional<std::string> NonEmptyQuery(const Request& request, std::string_view name);
-
-// Returns the query parameter `name` as NonEmptyQuery does, or kInvalidArgument (field `name`,
-// code "too_long") when it is longer than `max_len` bytes.
-Result<std::optional<std::string>> BoundedQuery(const Request& request, std::string_view name,
-                                                size_t max_len);
-
-// Returns the page size in the query parameter "limit": `default_limit` when absent, else a
-// decimal integer from 1 to `max_limit`. Anything else (empty, signs, junk, out of range) is
-// kInvalidArgument "validation_failed" with field "limit", code "out_of_range".
-Result<int> LimitParam(const Request& request, int default_limit, int max_limit);
-
-// For handlers that report every invalid parameter at once: returns the value of `result`, or
-// nullopt after appending its field errors to `errors`.
-template <typename T>
-std::optional<T> ValueOrCollect(Result<T> result, std::vector<FieldError>& errors) {
-  if (result.ok()) return std::move(result).value();
-  const std::vector<FieldError>& fields = result.status().fields();
-  errors.insert(errors.end(), fields.begin(), fields.end());
-  return std::nullopt;
 }
 
 // JSON Schema (2020-12, as OpenAPI 3.1 uses it) builders for route documentation.

@@ -1,6 +1,5 @@
 #include "http/route_support.hpp"
 
-#include <map>
 #include <string>
 #include <vector>
 
@@ -10,23 +9,7 @@
 namespace anxin::http {
 namespace {
 
-using ::testing::ElementsAre;
 using Json = nlohmann::json;
-
-Request WithQuery(std::map<std::string, std::string> query) {
-  Request request;
-  request.method = "GET";
-  request.path = "/x";
-  request.query = std::move(query);
-  return request;
-}
-
-// Returns "field:code" for each error of `status`.
-std::vector<std::string> Errors(const Status& status) {
-  std::vector<std::string> out;
-  for (const FieldError& error : status.fields()) out.push_back(error.field + ":" + error.code);
-  return out;
-}
 
 TEST(ActorOfTest, CarriesThePrincipalRequestIdAndClientAddress) {
   Request request;
@@ -61,69 +44,6 @@ TEST(JsonArrayTest, RendersEachItemInOrder) {
   const std::vector<int> items = {3, 1, 2};
   EXPECT_EQ(JsonArray(items, [](int i) { return Json(i * 10); }), Json::array({30, 10, 20}));
   EXPECT_EQ(JsonArray(std::vector<int>{}, [](int i) { return Json(i); }), Json::array());
-}
-
-TEST(NonEmptyQueryTest, TreatsEmptyAsAbsent) {
-  Request request = WithQuery({{"a", "x"}, {"b", ""}});
-  EXPECT_EQ(NonEmptyQuery(request, "a"), "x");
-  EXPECT_EQ(NonEmptyQuery(request, "b"), std::nullopt);
-  EXPECT_EQ(NonEmptyQuery(request, "c"), std::nullopt);
-}
-
-TEST(BoundedQueryTest, RejectsParametersLongerThanTheBound) {
-  Request request = WithQuery({{"ok", std::string(64, 'a')}, {"long", std::string(65, 'a')}, {"empty", ""}});
-  Result<std::optional<std::string>> ok = BoundedQuery(request, "ok", 64);
-  ASSERT_TRUE(ok.ok());
-  EXPECT_EQ(*ok, std::string(64, 'a'));
-  Result<std::optional<std::string>> empty = BoundedQuery(request, "empty", 64);
-  ASSERT_TRUE(empty.ok());
-  EXPECT_EQ(*empty, std::nullopt);
-  Result<std::optional<std::string>> absent = BoundedQuery(request, "absent", 64);
-  ASSERT_TRUE(absent.ok());
-  EXPECT_EQ(*absent, std::nullopt);
-  Result<std::optional<std::string>> too_long = BoundedQuery(request, "long", 64);
-  ASSERT_FALSE(too_long.ok());
-  EXPECT_EQ(too_long.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(too_long.status().reason(), "validation_failed");
-  EXPECT_THAT(Errors(too_long.status()), ElementsAre("long:too_long"));
-}
-
-TEST(LimitParamTest, ReturnsTheDefaultWhenAbsent) {
-  Result<int> limit = LimitParam(WithQuery({}), 50, 200);
-  ASSERT_TRUE(limit.ok());
-  EXPECT_EQ(*limit, 50);
-}
-
-TEST(LimitParamTest, AcceptsIntegersFromOneToTheMaximum) {
-  const std::vector<std::pair<std::string, int>> cases = {{"1", 1}, {"37", 37}, {"200", 200}, {"007", 7}};
-  for (const auto& [text, expected] : cases) {
-    Result<int> limit = LimitParam(WithQuery({{"limit", text}}), 50, 200);
-    ASSERT_TRUE(limit.ok()) << text;
-    EXPECT_EQ(*limit, expected) << text;
-  }
-}
-
-TEST(LimitParamTest, RejectsEverythingElseAsOutOfRange) {
-  for (const char* text :
-       {"", "0", "201", "-1", "+5", " 5", "5 ", "1.5", "ten", "10abc", "99999999999999999999"}) {
-    Result<int> limit = LimitParam(WithQuery({{"limit", text}}), 50, 200);
-    ASSERT_FALSE(limit.ok()) << text;
-    EXPECT_EQ(limit.status().code(), StatusCode::kInvalidArgument) << text;
-    EXPECT_EQ(limit.status().reason(), "validation_failed") << text;
-    EXPECT_THAT(Errors(limit.status()), ElementsAre("limit:out_of_range")) << text;
-    EXPECT_EQ(limit.status().fields()[0].message.en, "limit must be 1-200");
-  }
-}
-
-TEST(ValueOrCollectTest, AppendsTheFieldErrorsOfAFailure) {
-  std::vector<FieldError> errors = {{"status", "invalid_value", {}}};
-  EXPECT_EQ(ValueOrCollect(LimitParam(WithQuery({{"limit", "7"}}), 50, 200), errors), 7);
-  EXPECT_EQ(errors.size(), 1u);
-  EXPECT_EQ(ValueOrCollect(LimitParam(WithQuery({{"limit", "0"}}), 50, 200), errors), std::nullopt);
-  ASSERT_EQ(errors.size(), 2u);
-  EXPECT_EQ(errors[0].field, "status");
-  EXPECT_EQ(errors[1].field, "limit");
-  EXPECT_EQ(errors[1].code, "out_of_range");
 }
 
 TEST(SchemaTest, BuildsScalarSchemas) {

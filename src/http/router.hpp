@@ -122,9 +122,10 @@ struct Route {
   // What a client needs beyond the summary (Markdown): who may call it (roles, organisation
   // level), limits, side effects. The permission is added by the OpenAPI generator.
   std::string description;
-  std::string tag;                 // OpenAPI tag ("identity", "products", ...)
-  nlohmann::json request_schema;   // JSON Schema of the body, or null
-  nlohmann::json response_schema;  // JSON Schema of the success body, or null
+  std::string tag;                    // OpenAPI tag ("identity", "products", ...)
+  nlohmann::json request_schema;      // JSON Schema of the body, or null
+  bool request_body_required = true;  // false: the body may be left out (BodySpec::MayBeEmpty)
+  nlohmann::json response_schema;     // JSON Schema of the success body, or null
   // The media types of the success answer when it is not only JSON: a PDF or CSV answer names its
   // type here ("application/pdf"); a report that is JSON or CSV by ?format= names both
   // ("application/json", "text/csv"). Empty: application/json. A non-JSON type is documented as a

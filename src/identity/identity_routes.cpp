@@ -12,6 +12,7 @@
 #include "common/enum_table.hpp"
 #include "http/body_spec.hpp"
 #include "http/json_input.hpp"
+#include "http/query_spec.hpp"
 #include "http/route_support.hpp"
 
 namespace anxin::identity {
@@ -20,8 +21,6 @@ namespace {
 using http::Access;
 using http::ActorOf;
 using http::JsonArray;
-using http::JsonReader;
-using http::NonEmptyQuery;
 using http::NullOr;
 using http::Request;
 using http::Response;
@@ -153,8 +152,50 @@ json RoleSchema() {
 
 // --- Query parameters ---------------------------------------------------------------------------
 
-Result<std::optional<std::string>> TextParam(const Request& request, std::string_view name) {
-  return http::BoundedQuery(request, name, kMaxQueryParam);
+const http::QuerySpec<OrgListQuery>& OrgListQuerySpec() {
+  static const auto* spec = &(*new http::QuerySpec<OrgListQuery>())
+                                 .Text("parent_id", &OrgListQuery::parent_id,
+                                       {.max_len = kMaxQueryParam,
+                                        .description = "Only the children of this organisation (its id)."})
+                                 .Cursor(&OrgListQuery::after, kMaxQueryParam)
+                                 .Limit(&OrgListQuery::limit, kDefaultPageSize, kMaxPageSize);
+  return *spec;
+}
+
+std::vector<std::string> UserKindNames() {
+  std::vector<std::string> names;
+  for (UserKind kind : {UserKind::kStaff, UserKind::kCustomer}) names.emplace_back(UserKindName(kind));
+  return names;
+}
+
+const http::QuerySpec<UserListQuery>& UserListQuerySpec() {
+  static const auto* spec =
+      &(*new http::QuerySpec<UserListQuery>())
+           .Text("org_id", &UserListQuery::org_id,
+                 {.max_len = kMaxQueryParam,
+                  .description = "Only users of this organisation's subtree (its id)."})
+           .Text("role", &UserListQuery::role,
+                 {.max_len = kMaxQueryParam,
+                  .description = "Only users holding this role (its code).",
+                  .example = "seller"})
+           .Text("q", &UserListQuery::text,
+                 {.max_len = kMaxQueryParam,
+                  .description = "Only users whose login or display name contains this."})
+           .Enum("kind", &UserListQuery::kind, UserKindNames(), ParseUserKind,
+                 {.description = "Staff or customers.", .default_name = "staff"})
+           .Cursor(&UserListQuery::after, kMaxQueryParam)
+           .Limit(&UserListQuery::limit, kDefaultPageSize, kMaxPageSize);
+  return *spec;
+}
+
+struct UserRevealParams {
+  http::RevealQuery reveal;
+};
+
+const http::QuerySpec<UserRevealParams>& UserRevealQuerySpec() {
+  static const auto* spec =
+      &(*new http::QuerySpec<UserRevealParams>()).Reveal(&UserRevealParams::reveal, {"phone", "id_number"});
+  return *spec;
 }
 
 // --- Request bodies (one declaration each: validation and schema) -----------------------------
@@ -313,19 +354,46 @@ std::string ThrottleSummary(const ThrottleSettings& t) {
          "answers; account_disabled (403) only after the correct password.";
 }
 
-json LoginRequestSchema() {
-  return ClosedObject({{"login", String(128)}, {"password", String(kMaxPasswordInput)}},
-                      {"login", "password"});
+struct LoginBody {
+  std::string login;
+  std::string password;
+};
+
+const http::BodySpec<LoginBody>& LoginSpec() {
+  static const auto* spec =
+      &(*new http::BodySpec<LoginBody>("A staff member's or customer's credentials."))
+           .String("login", &LoginBody::login,
+                   {.required = true, .max_len = 128, .description = "the login (any letter case)"})
+           .String("password", &LoginBody::password,
+                   {.required = true, .max_len = kMaxPasswordInput, .trim = false});
+  return *spec;
 }
 
-// Reads the body of both login routes.
-Result<std::pair<std::string, std::string>> ReadLogin(const Request& request) {
-  ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
-  auto login = in.String("login", {.required = true, .min_len = 1, .max_len = 128});
-  auto password =
-      in.String("password", {.required = true, .min_len = 1, .max_len = kMaxPasswordInput, .trim = false});
-  ANXIN_RETURN_IF_ERROR(in.Finish());
-  return std::make_pair(*login, *password);
+struct PasswordChangeBody {
+  std::string current_password;
+  std::string new_password;
+};
+
+const http::BodySpec<PasswordChangeBody>& PasswordChangeSpec() {
+  static const auto* spec =
+      &(*new http::BodySpec<PasswordChangeBody>("The caller's current password and the new one."))
+           .String("current_password", &PasswordChangeBody::current_password,
+                   {.required = true,
+                    .max_len = kMaxPasswordInput,
+                    .trim = false,
+                    .description = "a wrong one counts as a failed login"})
+           .String("new_password", &PasswordChangeBody::new_password, kNewPasswordField);
+  return *spec;
+}
+
+struct PasswordResetBody {
+  std::string new_password;
+};
+
+const http::BodySpec<PasswordResetBody>& PasswordResetSpec() {
+  static const auto* spec = &(*new http::BodySpec<PasswordResetBody>("The user's new password."))
+                                 .String("new_password", &PasswordResetBody::new_password, kNewPasswordField);
+  return *spec;
 }
 
 // Returns the Set-Cookie value of a browser-session cookie (`value` empty: one that clears it).
@@ -348,15 +416,15 @@ void AddSessionRoutes(http::Router& router, IdentityService& identity, SessionSe
       .access = Access::kPublic,
       .summary = "Log in with login and password; returns a bearer token. " + throttle,
       .tag = kTag,
-      .request_schema = LoginRequestSchema(),
+      .request_schema = LoginSpec().Schema(),
       .response_schema = ClosedObject({{"token", String()}, {"expires_at", DateTime()}, {"user", user}},
                                       {"token", "expires_at", "user"}),
       .success_status = 201,
       .response_holds_secret = true,  // the bearer token: never stored by the idempotency layer
       .handler = [&sessions](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(auto credentials, ReadLogin(request));
+        ANXIN_ASSIGN_OR_RETURN(LoginBody body, LoginSpec().Read(request));
         ANXIN_ASSIGN_OR_RETURN(LoginResult result,
-                               sessions.Login(ActorOf(request), credentials.first, credentials.second));
+                               sessions.Login(ActorOf(request), body.login, body.password));
         return http::JsonResponse(201, {{"token", result.token},
                                         {"expires_at", FormatTimestamp(result.expires_at_ms)},
                                         {"user", UserJson(result.user, true)}});
@@ -386,14 +454,14 @@ void AddSessionRoutes(http::Router& router, IdentityService& identity, SessionSe
           "unsafe request; the body never holds the session token. " +
           throttle,
       .tag = kTag,
-      .request_schema = LoginRequestSchema(),
+      .request_schema = LoginSpec().Schema(),
       .response_schema = ClosedObject({{"user", user}, {"csrf_token", String()}, {"expires_at", DateTime()}},
                                       {"user", "csrf_token", "expires_at"}),
       .response_holds_secret = true,  // the session cookie and the CSRF token
       .handler = [&sessions, secure](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(auto credentials, ReadLogin(request));
-        ANXIN_ASSIGN_OR_RETURN(LoginResult result, sessions.Login(ActorOf(request), credentials.first,
-                                                                  credentials.second, SessionKind::kBrowser));
+        ANXIN_ASSIGN_OR_RETURN(LoginBody body, LoginSpec().Read(request));
+        ANXIN_ASSIGN_OR_RETURN(LoginResult result, sessions.Login(ActorOf(request), body.login, body.password,
+                                                                  SessionKind::kBrowser));
         Response response = http::JsonResponse(200, {{"user", UserJson(result.user, true)},
                                                      {"csrf_token", result.csrf_token},
                                                      {"expires_at", FormatTimestamp(result.expires_at_ms)}});
@@ -441,18 +509,12 @@ void AddSessionRoutes(http::Router& router, IdentityService& identity, SessionSe
       .summary = "Change the caller's password (a wrong current_password counts as a failed login); revokes "
                  "the caller's other sessions",
       .tag = kTag,
-      .request_schema =
-          ClosedObject({{"current_password", String(kMaxPasswordInput)}, {"new_password", String(128)}},
-                       {"current_password", "new_password"}),
+      .request_schema = PasswordChangeSpec().Schema(),
       .success_status = 204,
       .handler = [&sessions](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
-        auto current =
-            in.String("current_password",
-                      {.required = true, .min_len = 1, .max_len = kMaxPasswordInput, .trim = false});
-        auto next = in.String("new_password", {.required = true, .max_len = 128, .trim = false});
-        ANXIN_RETURN_IF_ERROR(in.Finish());
-        ANXIN_RETURN_IF_ERROR(sessions.ChangeOwnPassword(ActorOf(request), *current, *next));
+        ANXIN_ASSIGN_OR_RETURN(PasswordChangeBody body, PasswordChangeSpec().Read(request));
+        ANXIN_RETURN_IF_ERROR(
+            sessions.ChangeOwnPassword(ActorOf(request), body.current_password, body.new_password));
         return NoContent();
       },
   });
@@ -488,12 +550,9 @@ void AddOrgRoutes(http::Router& router, IdentityService& service) {
       .summary = "Organisations in the caller's subtree (optionally the children of parent_id)",
       .tag = kTag,
       .response_schema = PageOf(OrgSchema()),
-      .query_parameters = {"parent_id", "after", "limit"},
+      .query_parameters = OrgListQuerySpec().Parameters(),
       .handler = [&service](Request& request) -> Result<Response> {
-        OrgListQuery query;
-        ANXIN_ASSIGN_OR_RETURN(query.parent_id, TextParam(request, "parent_id"));
-        query.after = NonEmptyQuery(request, "after").value_or("");
-        ANXIN_ASSIGN_OR_RETURN(query.limit, http::LimitParam(request, kDefaultPageSize, kMaxPageSize));
+        ANXIN_ASSIGN_OR_RETURN(OrgListQuery query, OrgListQuerySpec().Read(request));
         ANXIN_ASSIGN_OR_RETURN(Page<Org> page, service.ListOrgs(ActorOf(request), query));
         return http::JsonResponse(200, PageJson(page, OrgJson));
       },
@@ -559,23 +618,9 @@ void AddUserRoutes(http::Router& router, IdentityService& service) {
       .summary = "Users in the caller's subtree; filters org_id (subtree), role, q (login or name), kind",
       .tag = kTag,
       .response_schema = PageOf(UserSchema()),
-      .query_parameters = {"org_id", "role", "q", "kind", "after", "limit"},
+      .query_parameters = UserListQuerySpec().Parameters(),
       .handler = [&service](Request& request) -> Result<Response> {
-        UserListQuery query;
-        ANXIN_ASSIGN_OR_RETURN(query.org_id, TextParam(request, "org_id"));
-        ANXIN_ASSIGN_OR_RETURN(query.role, TextParam(request, "role"));
-        ANXIN_ASSIGN_OR_RETURN(query.text, TextParam(request, "q"));
-        query.after = NonEmptyQuery(request, "after").value_or("");
-        if (auto kind = NonEmptyQuery(request, "kind")) {
-          auto parsed = ParseUserKind(*kind);
-          if (!parsed) {
-            return Status::InvalidField(
-                "kind", "invalid_value",
-                Text{"kind 须为 staff 或 customer", "kind must be staff or customer"});
-          }
-          query.kind = *parsed;
-        }
-        ANXIN_ASSIGN_OR_RETURN(query.limit, http::LimitParam(request, kDefaultPageSize, kMaxPageSize));
+        ANXIN_ASSIGN_OR_RETURN(UserListQuery query, UserListQuerySpec().Read(request));
         ANXIN_ASSIGN_OR_RETURN(Page<UserView> page, service.ListUsers(ActorOf(request), query));
         return http::JsonResponse(200, PageJson(page, [](const UserView& u) { return UserJson(u, false); }));
       },
@@ -608,33 +653,13 @@ void AddUserRoutes(http::Router& router, IdentityService& service) {
                  "is audited",
       .tag = kTag,
       .response_schema = UserSchema(),
-      .query_parameters = {"reveal", "purpose"},
+      .query_parameters = UserRevealQuerySpec().Parameters(),
       .handler = [&service](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(UserRevealParams params, UserRevealQuerySpec().Read(request));
         RevealRequest reveal;
-        if (auto fields = NonEmptyQuery(request, "reveal")) {
-          size_t start = 0;
-          while (start <= fields->size()) {
-            size_t comma = fields->find(',', start);
-            std::string item =
-                fields->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-            if (item == "phone") {
-              reveal.phone = true;
-            } else if (item == "id_number") {
-              reveal.id_number = true;
-            } else {
-              return Status::InvalidField(
-                  "reveal", "invalid_value",
-                  Text{"reveal 只能包含 phone、id_number", "reveal may list phone, id_number"});
-            }
-            if (comma == std::string::npos) break;
-            start = comma + 1;
-          }
-          reveal.purpose = request.Query("purpose").value_or("");
-          if (reveal.purpose.size() > 1000) {
-            return Status::InvalidField("purpose", "invalid_length",
-                                        Text{"用途须为4-200个字符", "The purpose needs 4-200 characters"});
-          }
-        }
+        reveal.phone = params.reveal.has("phone");
+        reveal.id_number = params.reveal.has("id_number");
+        if (params.reveal.any()) reveal.purpose = params.reveal.purpose;
         ANXIN_ASSIGN_OR_RETURN(UserView user,
                                service.GetUser(ActorOf(request), request.path_params["id"], reveal));
         return http::JsonResponse(200, UserJson(user, false));
@@ -685,13 +710,12 @@ void AddUserRoutes(http::Router& router, IdentityService& service) {
       .permission = kPermUserWrite,
       .summary = "Set a new password for a user (administrator reset); revokes the user's sessions",
       .tag = kTag,
-      .request_schema = ClosedObject({{"new_password", String(128)}}, {"new_password"}),
+      .request_schema = PasswordResetSpec().Schema(),
       .success_status = 204,
       .handler = [&service](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(JsonReader in, JsonReader::Parse(request));
-        auto password = in.String("new_password", {.required = true, .max_len = 128, .trim = false});
-        ANXIN_RETURN_IF_ERROR(in.Finish());
-        ANXIN_RETURN_IF_ERROR(service.ResetPassword(ActorOf(request), request.path_params["id"], *password));
+        ANXIN_ASSIGN_OR_RETURN(PasswordResetBody body, PasswordResetSpec().Read(request));
+        ANXIN_RETURN_IF_ERROR(
+            service.ResetPassword(ActorOf(request), request.path_params["id"], body.new_password));
         return NoContent();
       },
   });

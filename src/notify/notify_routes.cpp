@@ -145,8 +145,8 @@ void RegisterSmsSimulatorRoutes(http::Router& router, const SmsSimulator& simula
        {"ref_id", String()}},
       {"id", "to_masked", "template_code", "text", "status", "created_at", "sent_at", "ref_type", "ref_id"}));
   route.handler = [&simulator](http::Request& request) -> Result<http::Response> {
-    ANXIN_RETURN_IF_ERROR(simulator.CheckOn());
     ANXIN_ASSIGN_OR_RETURN(SimulatorQuery query, SimulatorQuerySpec().Read(request));
+    ANXIN_RETURN_IF_ERROR(simulator.CheckOn());
     ANXIN_ASSIGN_OR_RETURN(std::vector<SimulatedSms> messages,
                            simulator.Messages(http::ActorOf(request), query.limit));
     return http::JsonResponse(200, {{"items", http::JsonArray(messages, SimulatedSmsJson)}});

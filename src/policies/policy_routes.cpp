@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
+#include "http/query_spec.hpp"
 #include "http/route_support.hpp"
 #include "policies/policy_json.hpp"
 
@@ -30,31 +31,50 @@ constexpr int kDefaultPageSize = 100;
 
 // --- Query parameters ---------------------------------------------------------------------------
 
-Result<std::optional<std::string>> TextParam(const Request& request, std::string_view name) {
-  return http::BoundedQuery(request, name, kMaxQueryParam);
+std::vector<std::string> PolicyStatusNames() {
+  std::vector<std::string> names;
+  for (PolicyStatus status : {PolicyStatus::kInForce, PolicyStatus::kSurrendered, PolicyStatus::kCancelled,
+                              PolicyStatus::kExpired}) {
+    names.emplace_back(PolicyStatusName(status));
+  }
+  return names;
 }
 
-Result<std::optional<int64_t>> TimeParam(const Request& request, std::string_view name) {
-  ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> text, TextParam(request, name));
-  if (!text) return std::optional<int64_t>();
-  ANXIN_ASSIGN_OR_RETURN(int64_t ms, ParseTimestamp(*text, name));
-  return std::optional<int64_t>(ms);
+const http::QuerySpec<PolicyFilter>& PolicyListQuerySpec() {
+  static const auto* spec =
+      &(*new http::QuerySpec<PolicyFilter>())
+           .Text("product_code", &PolicyFilter::product_code,
+                 {.max_len = kMaxQueryParam,
+                  .description = "Only policies of this product.",
+                  .example = "ACCIDENT_ANNUAL"})
+           .Enum("status", &PolicyFilter::status, PolicyStatusNames(), ParsePolicyStatus,
+                 {.description = "Only policies in this status."})
+           .Text("card_serial", &PolicyFilter::card_serial,
+                 {.max_len = kMaxQueryParam, .description = "Only the policy issued for this card."})
+           .Timestamp("issued_from", &PolicyFilter::issued_from_ms,
+                      {.description = "Policies issued at or after this instant."})
+           .Timestamp("issued_to", &PolicyFilter::issued_to_ms,
+                      {.description = "Policies issued before this instant."})
+           .Cursor(&PolicyFilter::after, kMaxQueryParam)
+           .Limit(&PolicyFilter::limit, kDefaultPageSize, kMaxPolicyPageSize);
+  return *spec;
+}
+
+struct PolicyRevealParams {
+  http::RevealQuery reveal;
+};
+
+const http::QuerySpec<PolicyRevealParams>& PolicyRevealQuerySpec() {
+  static const auto* spec =
+      &(*new http::QuerySpec<PolicyRevealParams>()).Reveal(&PolicyRevealParams::reveal, {"parties"});
+  return *spec;
 }
 
 Result<PartyReveal> RevealParam(const Request& request) {
+  ANXIN_ASSIGN_OR_RETURN(PolicyRevealParams params, PolicyRevealQuerySpec().Read(request));
   PartyReveal reveal;
-  auto fields = request.Query("reveal");
-  if (!fields || fields->empty()) return reveal;
-  if (*fields != "parties") {
-    return Status::InvalidField("reveal", "invalid_value",
-                                Text{"reveal 只能是 parties", "reveal may only be parties"});
-  }
-  reveal.parties = true;
-  reveal.purpose = request.Query("purpose").value_or("");
-  if (reveal.purpose.size() > 1000) {
-    return Status::InvalidField("purpose", "invalid_length",
-                                Text{"用途须为4-200个字符", "The purpose needs 4-200 characters"});
-  }
+  reveal.parties = params.reveal.has("parties");
+  if (reveal.parties) reveal.purpose = params.reveal.purpose;
   return reveal;
 }
 
@@ -69,26 +89,9 @@ void RegisterPolicyRoutes(http::Router& router, PolicyService& service) {
       .summary = "Policies issued in the caller's organisation subtree, parties masked",
       .tag = kTag,
       .response_schema = PageOf(PolicySchema()),
-      .query_parameters = {"product_code", "status", "card_serial", "issued_from", "issued_to", "after",
-                           "limit"},
+      .query_parameters = PolicyListQuerySpec().Parameters(),
       .handler = [&service](Request& request) -> Result<Response> {
-        PolicyFilter filter;
-        ANXIN_ASSIGN_OR_RETURN(filter.product_code, TextParam(request, "product_code"));
-        ANXIN_ASSIGN_OR_RETURN(filter.card_serial, TextParam(request, "card_serial"));
-        ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> status, TextParam(request, "status"));
-        if (status) {
-          filter.status = ParsePolicyStatus(*status);
-          if (!filter.status) {
-            return Status::InvalidField("status", "invalid_value",
-                                        Text{"status 只能是 in_force、surrendered、cancelled、expired",
-                                             "status must be in_force, surrendered, cancelled or expired"});
-          }
-        }
-        ANXIN_ASSIGN_OR_RETURN(filter.issued_from_ms, TimeParam(request, "issued_from"));
-        ANXIN_ASSIGN_OR_RETURN(filter.issued_to_ms, TimeParam(request, "issued_to"));
-        ANXIN_ASSIGN_OR_RETURN(std::optional<std::string> after, TextParam(request, "after"));
-        filter.after = after.value_or("");
-        ANXIN_ASSIGN_OR_RETURN(filter.limit, http::LimitParam(request, kDefaultPageSize, kMaxPolicyPageSize));
+        ANXIN_ASSIGN_OR_RETURN(PolicyFilter filter, PolicyListQuerySpec().Read(request));
         ANXIN_ASSIGN_OR_RETURN(PolicyPage page, service.List(ActorOf(request), filter));
         json items = JsonArray(page.items,
                                [&request](const Policy& policy) { return PolicyJson(policy, request.lang); });
@@ -105,7 +108,7 @@ void RegisterPolicyRoutes(http::Router& router, PolicyService& service) {
       .summary = "One policy, parties masked; reveal=parties with purpose needs pii.reveal and is audited",
       .tag = kTag,
       .response_schema = PolicySchema(),
-      .query_parameters = {"reveal", "purpose"},
+      .query_parameters = PolicyRevealQuerySpec().Parameters(),
       .handler = [&service](Request& request) -> Result<Response> {
         ANXIN_ASSIGN_OR_RETURN(PartyReveal reveal, RevealParam(request));
         ANXIN_ASSIGN_OR_RETURN(Policy policy,
@@ -122,7 +125,7 @@ void RegisterPolicyRoutes(http::Router& router, PolicyService& service) {
       .summary = "One policy by its number; reveal=parties with purpose as for GET /policies/{id}",
       .tag = kTag,
       .response_schema = PolicySchema(),
-      .query_parameters = {"reveal", "purpose"},
+      .query_parameters = PolicyRevealQuerySpec().Parameters(),
       .handler = [&service](Request& request) -> Result<Response> {
         ANXIN_ASSIGN_OR_RETURN(PartyReveal reveal, RevealParam(request));
         ANXIN_ASSIGN_OR_RETURN(

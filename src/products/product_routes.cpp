@@ -1,11 +1,12 @@
 #include "products/product_routes.hpp"
 
 #include <algorithm>
-#include <charconv>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "http/query_spec.hpp"
 #include "http/route_support.hpp"
 #include "products/product_json.hpp"
 
@@ -237,17 +238,40 @@ bool IsProductCode(std::string_view code) {
          });
 }
 
-// Reads the optional `date` query parameter into `out`, recording a field error if malformed.
-void ReadDate(const http::Request& request, std::optional<Date>& out, std::vector<FieldError>& errors) {
-  std::optional<std::string> text = request.Query("date");
-  if (!text) return;
-  Result<Date> date = ParseDate(*text);
-  if (!date.ok()) {
-    errors.push_back(
-        {"date", "invalid_date", Text{"日期无效，应为 YYYY-MM-DD", "invalid date; expected YYYY-MM-DD"}});
-    return;
+std::vector<std::string> LineOfBusinessNames() {
+  std::vector<std::string> names;
+  for (LineOfBusiness line :
+       {LineOfBusiness::kTravel, LineOfBusiness::kAccident, LineOfBusiness::kHealth, LineOfBusiness::kAuto,
+        LineOfBusiness::kGadget, LineOfBusiness::kProperty, LineOfBusiness::kLife}) {
+    names.emplace_back(LineOfBusinessName(line));
   }
-  out = *date;
+  return names;
+}
+
+const http::QuerySpec<ProductFilter>& ProductListQuerySpec() {
+  static const auto* spec =
+      &(*new http::QuerySpec<ProductFilter>())
+           .Enum("line_of_business", &ProductFilter::line_of_business, LineOfBusinessNames(),
+                 ParseLineOfBusiness, {.description = "Only products of this line of business."})
+           .Date("date", &ProductFilter::on_date,
+                 {.description = "The day the products are on sale (Asia/Shanghai); default today."});
+  return *spec;
+}
+
+struct ProductParams {
+  std::optional<int> version;
+  std::optional<Date> date;
+};
+
+const http::QuerySpec<ProductParams>& ProductQuerySpec() {
+  static const auto* spec =
+      &(*new http::QuerySpec<ProductParams>())
+           .Int("version", &ProductParams::version,
+                {.min = 1, .max = INT32_MAX, .description = "This version (GET .../versions lists them)."})
+           .Date("date", &ProductParams::date,
+                 {.description = "The version on sale on this day (Asia/Shanghai); default today. Not with "
+                                 "version."});
+  return *spec;
 }
 
 }  // namespace
@@ -260,22 +284,9 @@ void RegisterProductRoutes(http::Router& router, ProductService& service) {
       .summary = "List the products on sale on a date (default today), optionally of one line of business",
       .tag = "products",
       .response_schema = Object({{"date", FullDate()}, {"items", Array(SummarySchema())}}, {"date", "items"}),
-      .query_parameters = {"line_of_business", "date"},
+      .query_parameters = ProductListQuerySpec().Parameters(),
       .handler = [&service](http::Request& request) -> Result<http::Response> {
-        ProductFilter filter;
-        std::vector<FieldError> errors;
-        if (std::optional<std::string> line = request.Query("line_of_business")) {
-          filter.line_of_business = ParseLineOfBusiness(*line);
-          if (!filter.line_of_business) {
-            errors.push_back(
-                {"line_of_business", "invalid_value",
-                 Text{"险种无效，可选：travel, accident, health, auto, gadget, property, life",
-                      "invalid line of business; one of: travel, accident, health, auto, gadget, "
-                      "property, life"}});
-          }
-        }
-        ReadDate(request, filter.on_date, errors);
-        if (!errors.empty()) return Status::Invalid(std::move(errors));
+        ANXIN_ASSIGN_OR_RETURN(ProductFilter filter, ProductListQuerySpec().Read(request));
         // The listing names its day, so a client that left the date out knows which "today" it got.
         filter.on_date = filter.on_date.value_or(service.Today());
         ANXIN_ASSIGN_OR_RETURN(std::vector<Product> products, service.List(filter));
@@ -291,30 +302,16 @@ void RegisterProductRoutes(http::Router& router, ProductService& service) {
       .summary = "Get a product: a given version, or the version on sale on a date (default today)",
       .tag = "products",
       .response_schema = DetailSchema(),
-      .query_parameters = {"version", "date"},
+      .query_parameters = ProductQuerySpec().Parameters(),
       .handler = [&service](http::Request& request) -> Result<http::Response> {
         const std::string& code = request.path_params["code"];
-        std::optional<int> version;
-        std::optional<Date> date;
-        std::vector<FieldError> errors;
-        if (std::optional<std::string> text = request.Query("version")) {
-          int v = 0;
-          auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
-          if (ec != std::errc() || end != text->data() + text->size() || v < 1) {
-            errors.push_back({"version", "invalid_format",
-                              Text{"版本号应为正整数", "version must be a positive integer"}});
-          } else {
-            version = v;
-          }
+        ANXIN_ASSIGN_OR_RETURN(ProductParams params, ProductQuerySpec().Read(request));
+        if (params.version && params.date) {
+          return Status::InvalidField("date", "conflicting_fields",
+                                      Text{"version 与 date 只能给出一个", "give version or date, not both"});
         }
-        ReadDate(request, date, errors);
-        if (version && date) {
-          errors.push_back({"date", "conflicting_fields",
-                            Text{"version 与 date 只能给出一个", "give version or date, not both"}});
-        }
-        if (!errors.empty()) return Status::Invalid(std::move(errors));
         if (!IsProductCode(code)) return Status::NotFound("product");
-        ANXIN_ASSIGN_OR_RETURN(Product product, service.Get(code, version, date));
+        ANXIN_ASSIGN_OR_RETURN(Product product, service.Get(code, params.version, params.date));
         return http::JsonResponse(200, DetailJson(product));
       },
   });
