@@ -396,6 +396,24 @@ Result<std::vector<AuditRecord>> AuditLog::List(storage::Database& db, const Act
   return Query(db, filter);
 }
 
+Result<AuditNames> AuditLog::NamesOf(storage::Database& db, std::span<const AuditRecord> records) const {
+  std::vector<std::string> actors, orgs;
+  for (const AuditRecord& record : records) {
+    const bool person = !record.actor_id.empty() && record.actor_id != kAnonymousActorId &&
+                        !std::string_view(record.actor_id).starts_with(kSystemActorPrefix);
+    if (person) actors.push_back(record.actor_id);
+    if (!record.org_id.empty()) orgs.push_back(record.org_id);
+    if (!record.actor_org_id.empty()) orgs.push_back(record.actor_org_id);
+  }
+  if (actors.empty() && orgs.empty()) return AuditNames{};
+  return db.ReadResult<AuditNames>([&](storage::Tx& tx) -> Result<AuditNames> {
+    AuditNames names;
+    ANXIN_ASSIGN_OR_RETURN(names.staff, directory_.StaffByIds(tx, actors));
+    ANXIN_ASSIGN_OR_RETURN(names.orgs, directory_.OrgsByIds(tx, orgs));
+    return names;
+  });
+}
+
 Result<std::vector<ChainHead>> AuditLog::Checkpoint(storage::Database& db) const {
   ANXIN_ASSIGN_OR_RETURN(
       std::vector<store::StoredHead> stored,

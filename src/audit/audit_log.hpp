@@ -80,6 +80,14 @@ struct AuditFilter {
   int limit = 100;
 };
 
+// The people and organisations a page of records names, for a reader who expects names next to
+// the ids: the staff among the actors, by user id (system actors, anonymous callers and customers
+// have none), and the organisations of the records and of their actors, by id.
+struct AuditNames {
+  std::map<std::string, identity::StaffMember> staff;
+  std::map<std::string, identity::Org> orgs;
+};
+
 // Where a chain ends: its last record's chain_seq and hash (0 and kGenesisHash when empty).
 struct ChainHead {
   int64_t chain_id = 0;
@@ -170,6 +178,10 @@ class AuditLog {
   // (ScopeWithCompanyLevel: records of no organisation only for the head office), whatever
   // `filter.scope` says. Returns the refusals of RequireStaff, or Query's errors.
   Result<std::vector<AuditRecord>> List(storage::Database& db, const Actor& actor, AuditFilter filter) const;
+  // Returns the names of the staff and organisations `records` name, read through the Directory in
+  // one read transaction (names are for display: a name changed since the record was written shows
+  // as it is now). Returns database errors only.
+  Result<AuditNames> NamesOf(storage::Database& db, std::span<const AuditRecord> records) const;
   // Checks every chain: walks all records by seq (in pages, each its own read transaction),
   // recomputing every seal and checking that chain_seqs are contiguous, that each prev_hash names
   // the previous record of its chain, that unkeyed records appear only as chain 1's prefix, that

@@ -872,6 +872,10 @@ class MapDirectory final : public identity::Directory {
                                                       const std::vector<std::string>&) const override {
     return std::map<std::string, std::string>();
   }
+  Result<std::map<std::string, identity::Org>> OrgsByIds(storage::Tx&,
+                                                         const std::vector<std::string>&) const override {
+    return std::map<std::string, identity::Org>();
+  }
   Result<std::optional<identity::StaffMember>> FindStaff(storage::Tx&, const std::string&) const override {
     return std::optional<identity::StaffMember>();
   }
@@ -885,6 +889,10 @@ class MapDirectory final : public identity::Directory {
   Result<std::map<std::string, std::string>> UserDisplayNames(
       storage::Tx&, const std::vector<std::string>&) const override {
     return std::map<std::string, std::string>();
+  }
+  Result<std::map<std::string, identity::StaffMember>> StaffByIds(
+      storage::Tx&, const std::vector<std::string>&) const override {
+    return std::map<std::string, identity::StaffMember>();
   }
 };
 

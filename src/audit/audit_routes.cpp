@@ -51,42 +51,66 @@ Result<http::Response> ListAuditEvents(storage::Database& db, const AuditLog& lo
                                 {"结束时间不能早于开始时间", "must not be before from"});
   }
   ANXIN_ASSIGN_OR_RETURN(std::vector<AuditRecord> records, log.List(db, http::ActorOf(request), filter));
-  nlohmann::json body = {{"items", http::JsonArray(records, AuditRecordJson)}, {"next_after_seq", nullptr}};
+  ANXIN_ASSIGN_OR_RETURN(AuditNames names, log.NamesOf(db, records));
+  nlohmann::json items = nlohmann::json::array();
+  for (const AuditRecord& record : records) items.push_back(AuditRecordJson(record, names));
+  nlohmann::json body = {{"items", std::move(items)}, {"next_after_seq", nullptr}};
   if (static_cast<int>(records.size()) == filter.limit) body["next_after_seq"] = records.back().seq;
   return http::JsonResponse(200, body);
 }
 
+// A string or null, with `description`.
+nlohmann::json NameOrNull(std::string_view description) {
+  nlohmann::json schema = Nullable(String());
+  schema["description"] = description;
+  return schema;
+}
+
 nlohmann::json ResponseSchema() {
-  nlohmann::json item = Object({{"seq", Integer()},
-                                {"chain_id", Integer()},
-                                {"chain_seq", Integer()},
-                                {"at", DateTime()},
-                                {"at_ms", Integer()},
-                                {"actor_id", String()},
-                                {"actor_role", String()},
-                                {"actor_org_id", String()},
-                                {"action", String()},
-                                {"object_type", String()},
-                                {"object_id", String()},
-                                {"org_id", String()},
-                                {"org_path", String()},
-                                {"summary", {{"type", "object"}}},
-                                {"result", String()},
-                                {"request_id", String()},
-                                {"client_address", String()},
-                                {"prev_hash", String()},
-                                {"hash", String()}},
-                               {"seq", "chain_id", "chain_seq", "at", "actor_id", "action", "object_type",
-                                "object_id", "result", "hash"});
+  nlohmann::json item = Object(
+      {{"seq", Integer()},
+       {"chain_id", Integer()},
+       {"chain_seq", Integer()},
+       {"at", DateTime()},
+       {"at_ms", Integer()},
+       {"actor_id", String()},
+       {"actor_role", String()},
+       {"actor_org_id", String()},
+       {"actor_login",
+        NameOrNull("The login of a staff actor; null for system actors, anonymous callers and customers.")},
+       {"actor_name", NameOrNull("The name of a staff actor; null as for actor_login.")},
+       {"actor_org_code", NameOrNull("The code of the actor's organisation.")},
+       {"actor_org_name", NameOrNull("The name of the actor's organisation.")},
+       {"action", String()},
+       {"object_type", String()},
+       {"object_id", String()},
+       {"org_id", String()},
+       {"org_path", String()},
+       {"org_code", NameOrNull("The code of the organisation the object belongs to; null for none.")},
+       {"org_name", NameOrNull("The name of that organisation, as it is now.")},
+       {"summary", {{"type", "object"}}},
+       {"result", String()},
+       {"request_id", String()},
+       {"client_address", String()},
+       {"prev_hash", String()},
+       {"hash", String()}},
+      {"seq", "chain_id", "chain_seq", "at", "actor_id", "actor_login", "actor_name", "actor_org_code",
+       "actor_org_name", "action", "object_type", "object_id", "org_code", "org_name", "result", "hash"});
   return Object({{"items", Array(item)}, {"next_after_seq", Nullable(Integer())}},
                 {"items", "next_after_seq"});
 }
 
 }  // namespace
 
-nlohmann::json AuditRecordJson(const AuditRecord& record) {
+nlohmann::json AuditRecordJson(const AuditRecord& record, const AuditNames& names) {
   nlohmann::json summary = nlohmann::json::parse(record.summary, nullptr, /*allow_exceptions=*/false);
   if (summary.is_discarded()) summary = record.summary;
+  const auto staff = names.staff.find(record.actor_id);
+  const bool known = staff != names.staff.end();
+  auto org_field = [&](const std::string& id, std::string identity::Org::*field) -> nlohmann::json {
+    const auto org = names.orgs.find(id);
+    return org == names.orgs.end() ? nlohmann::json(nullptr) : nlohmann::json(org->second.*field);
+  };
   return {{"seq", record.seq},
           {"chain_id", record.chain_id},
           {"chain_seq", record.chain_seq},
@@ -95,11 +119,17 @@ nlohmann::json AuditRecordJson(const AuditRecord& record) {
           {"actor_id", record.actor_id},
           {"actor_role", record.actor_role},
           {"actor_org_id", record.actor_org_id},
+          {"actor_login", known ? nlohmann::json(staff->second.login) : nlohmann::json(nullptr)},
+          {"actor_name", known ? nlohmann::json(staff->second.display_name) : nlohmann::json(nullptr)},
+          {"actor_org_code", org_field(record.actor_org_id, &identity::Org::code)},
+          {"actor_org_name", org_field(record.actor_org_id, &identity::Org::name)},
           {"action", record.action},
           {"object_type", record.object_type},
           {"object_id", record.object_id},
           {"org_id", record.org_id},
           {"org_path", record.org_path},
+          {"org_code", org_field(record.org_id, &identity::Org::code)},
+          {"org_name", org_field(record.org_id, &identity::Org::name)},
           {"summary", std::move(summary)},
           {"result", record.result},
           {"request_id", record.request_id},

@@ -16,7 +16,8 @@ namespace anxin::audit {
 // must outlive the router.
 void RegisterAuditRoutes(http::Router& router, storage::Database& db, const AuditLog& log);
 
-// Renders one record as the API shows it.
-[[nodiscard]] nlohmann::json AuditRecordJson(const AuditRecord& record);
+// Renders one record as the API shows it, with the actor's login and name and the organisations'
+// codes and names from `names` (null where `names` has none: system actors, customers).
+[[nodiscard]] nlohmann::json AuditRecordJson(const AuditRecord& record, const AuditNames& names = {});
 
 }  // namespace anxin::audit

@@ -108,6 +108,42 @@ TEST_F(AuditRoutesTest, RendersEveryField) {
   EXPECT_EQ(item.at("hash").get<std::string>().size(), 64u);
 }
 
+TEST_F(AuditRoutesTest, NamesTheStaffActorAndTheOrganisationsButNoCustomerOrSystem) {
+  AddUser("U1", "li.si", "李四", "staff", branch_);
+  AddUser("CUST", "customer.1", "王小明", "customer", "");
+  Principal staff = Staff("U1", branch_, {"org_admin"});
+  Principal customer;
+  customer.user_id = "CUST";
+  customer.kind = UserKind::kCustomer;
+  AppendAt(0, &staff, Entry("user.create", "user", "U2", other_branch_));
+  AppendAt(1000, &customer, Entry("card.activate", "card", "ABC1", branch_));
+  AppendAt(2000, nullptr, Entry("card.expire", "card", "ABC2"));
+
+  http::Response response = Get("head", {});
+  ASSERT_EQ(response.status, 200);
+  const nlohmann::json items = Body(response).at("items");
+  ASSERT_EQ(items.size(), 3u);
+  // The staff member by login and name, their organisation and the object's, each by code and name.
+  EXPECT_EQ(items[0].at("actor_login"), "li.si");
+  EXPECT_EQ(items[0].at("actor_name"), "李四");
+  EXPECT_EQ(items[0].at("actor_org_code"), "BR1");
+  EXPECT_EQ(items[0].at("actor_org_name"), "机构 BR1");
+  EXPECT_EQ(items[0].at("org_code"), "BR2");
+  EXPECT_EQ(items[0].at("org_name"), "机构 BR2");
+  // A customer's name is personal data: neither login nor name; the object's organisation still.
+  EXPECT_TRUE(items[1].at("actor_login").is_null());
+  EXPECT_TRUE(items[1].at("actor_name").is_null());
+  EXPECT_EQ(items[1].at("org_code"), "BR1");
+  EXPECT_EQ(items[1].dump().find("王小明"), std::string::npos);
+  // A system job and a record of no organisation: nulls, the ids as they are.
+  EXPECT_EQ(items[2].at("actor_id"), "system:test");
+  for (const char* field :
+       {"actor_login", "actor_name", "actor_org_code", "actor_org_name", "org_code", "org_name"}) {
+    SCOPED_TRACE(field);
+    EXPECT_TRUE(items[2].at(field).is_null());
+  }
+}
+
 TEST_F(AuditRoutesTest, FiltersAndPagesThroughQueryParameters) {
   AppendOnePerScope();
   EXPECT_THAT(Seqs(Get("head", {{"action", "org.update"}})), ElementsAre(1, 2, 3));

@@ -90,6 +90,17 @@ class AuditTestBase : public ::testing::Test {
 
   const std::string& PathOf(const std::string& org_id) const { return org_paths_.at(org_id); }
 
+  // Adds a user row (kind "staff" or "customer") with id `id`.
+  void AddUser(const std::string& id, const std::string& login, const std::string& display_name,
+               const std::string& kind, const std::string& org_id) {
+    Status s = RunSql(
+        "INSERT INTO users (id, login, display_name, kind, org_id, status, password_hash, created_at, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, 'active', 'x', ?, ?)",
+        {id, login, display_name, kind, org_id.empty() ? storage::Value() : storage::Value(org_id), kStartMs,
+         kStartMs});
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+
   Status RunSql(const std::string& sql, std::vector<storage::Value> params) {
     return db_->Write([&](storage::Tx& tx) -> Status {
       Result<int64_t> n = tx.Exec(sql, params);

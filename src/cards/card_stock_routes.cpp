@@ -50,6 +50,16 @@ json CardJson(const CardView& v) {
           {"updated_at", FormatTimestamp(c.updated_at)}};
 }
 
+// One card as GET /api/v1/cards/{serial} shows it: CardJson and the numbers of its batch, sale and
+// policy, which a reader knows them by.
+json CardDetailJson(const CardView& v) {
+  json out = CardJson(v);
+  out["batch_no"] = v.batch_no;
+  out["sales_no"] = v.sales_no.empty() ? json(nullptr) : json(v.sales_no);
+  out["policy_no"] = v.policy_no.empty() ? json(nullptr) : json(v.policy_no);
+  return out;
+}
+
 json MovementJson(const MovementView& v) {
   const CardMovement& m = v.movement;
   return {{"id", m.id},
@@ -64,15 +74,35 @@ json MovementJson(const MovementView& v) {
           {"at", FormatTimestamp(m.at_ms)}};
 }
 
+// The key of a history entry's detail that holds the number of the document it refers to.
+std::string_view RefNumberKey(std::string_view ref_type) {
+  if (ref_type == "sale") return "sales_no";
+  if (ref_type == "batch") return "batch_no";
+  if (ref_type == "movement") return "movement_no";
+  if (ref_type == "receipt") return "receipt_no";
+  if (ref_type == "recovery") return "recovery_no";
+  if (ref_type == "policy") return "policy_no";
+  return "";
+}
+
 json HistoryJson(const HistoryEntry& e) {
+  const std::string_view number_key = RefNumberKey(e.ref_type);
+  json ref_no = nullptr;
+  if (!number_key.empty() && e.detail.is_object()) {
+    auto it = e.detail.find(number_key);
+    if (it != e.detail.end() && it->is_string()) ref_no = *it;
+  }
   return {{"at", FormatTimestamp(e.at_ms)},
           {"kind", kHistoryKinds.Name(e.kind)},
           {"action", e.action},
           {"from_status", e.from ? json(CardStatusName(*e.from)) : json(nullptr)},
           {"to_status", e.to ? json(CardStatusName(*e.to)) : json(nullptr)},
           {"actor_id", e.actor_id},
+          {"actor_login", e.actor_login.empty() ? json(nullptr) : json(e.actor_login)},
+          {"actor_name", e.actor_name.empty() ? json(nullptr) : json(e.actor_name)},
           {"ref_type", e.ref_type.empty() ? json(nullptr) : json(e.ref_type)},
           {"ref_id", e.ref_id.empty() ? json(nullptr) : json(e.ref_id)},
+          {"ref_no", std::move(ref_no)},
           {"detail", e.detail}};
 }
 
@@ -96,6 +126,15 @@ json CardSchema() {
        {"valid_until", DateTime()},
        {"updated_at", DateTime()}},
       {"serial", "card_type", "batch_id", "status", "holder", "sales_id", "policy_id", "valid_until"});
+}
+
+json CardDetailSchema() {
+  json schema = CardSchema();
+  schema["properties"]["batch_no"] = String();
+  schema["properties"]["sales_no"] = Nullable(String());
+  schema["properties"]["policy_no"] = Nullable(String());
+  for (const char* field : {"batch_no", "sales_no", "policy_no"}) schema["required"].push_back(field);
+  return schema;
 }
 
 json MovementSchema() {
@@ -396,13 +435,14 @@ void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
       .method = "GET",
       .pattern = "/api/v1/cards/{serial}",
       .permission = "card.read",
-      .summary = "Get a card: type, status, holder, sales id and policy id (no password data)",
+      .summary = "Get a card: type, status, holder, its batch, sale and policy by id and number (no password "
+                 "data)",
       .tag = "cards",
-      .response_schema = CardSchema(),
+      .response_schema = CardDetailSchema(),
       .handler = [&service](http::Request& request) -> Result<http::Response> {
         ANXIN_ASSIGN_OR_RETURN(CardView view,
                                service.GetCard(ActorOf(request), request.path_params["serial"]));
-        return http::JsonResponse(200, CardJson(view));
+        return http::JsonResponse(200, CardDetailJson(view));
       },
   });
 
@@ -413,18 +453,23 @@ void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
       .summary =
           "A card's full history: batch creation, movements covering it and every card event, in time order",
       .tag = "cards",
-      .response_schema = Object({{"serial", String()},
-                                 {"items", Array(Object({{"at", DateTime()},
-                                                         {"kind", Enum(kHistoryKinds.Names())},
-                                                         {"action", String()},
-                                                         {"from_status", Nullable(String())},
-                                                         {"to_status", Nullable(String())},
-                                                         {"actor_id", String()},
-                                                         {"ref_type", Nullable(String())},
-                                                         {"ref_id", Nullable(String())},
-                                                         {"detail", {{"type", "object"}}}},
-                                                        {"at", "kind", "action", "actor_id"}))}},
-                                {"serial", "items"}),
+      .response_schema = Object(
+          {{"serial", String()},
+           {"items",
+            Array(Object({{"at", DateTime()},
+                          {"kind", Enum(kHistoryKinds.Names())},
+                          {"action", String()},
+                          {"from_status", Nullable(String())},
+                          {"to_status", Nullable(String())},
+                          {"actor_id", String()},
+                          {"actor_login", Nullable(String())},
+                          {"actor_name", Nullable(String())},
+                          {"ref_type", Nullable(String())},
+                          {"ref_id", Nullable(String())},
+                          {"ref_no", Nullable(String())},
+                          {"detail", {{"type", "object"}}}},
+                         {"at", "kind", "action", "actor_id", "actor_login", "actor_name", "ref_no"}))}},
+          {"serial", "items"}),
       .handler = [&service](http::Request& request) -> Result<http::Response> {
         ANXIN_ASSIGN_OR_RETURN(std::vector<HistoryEntry> history,
                                service.History(ActorOf(request), request.path_params["serial"]));

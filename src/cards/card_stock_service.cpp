@@ -440,6 +440,17 @@ Result<CardView> CardStockService::GetCard(const Actor& actor, const std::string
     v.card_type_code = type->code;
     v.card_type_name = type->name;
     v.holder = HolderView{card.holder_type, card.holder_id, name, card.holder_org_id};
+    // The numbers of the batch, and of the sale and policy as their card events recorded them.
+    SqlCardAdminStore batches;
+    ANXIN_ASSIGN_OR_RETURN(std::optional<CardBatch> batch, batches.FindBatch(tx, card.batch_id));
+    if (batch) v.batch_no = batch->batch_no;
+    ANXIN_ASSIGN_OR_RETURN(std::vector<CardEvent> events, cards_.Events(tx, card.serial));
+    for (const CardEvent& ev : events) {
+      if (!ev.detail.is_object() || ev.ref_id.empty()) continue;
+      if (card.sales_id && ev.ref_id == *card.sales_id) v.sales_no = ev.detail.value("sales_no", v.sales_no);
+      if (card.policy_id && ev.ref_id == *card.policy_id)
+        v.policy_no = ev.detail.value("policy_no", v.policy_no);
+    }
     v.card = std::move(card);
     return v;
   });
@@ -497,6 +508,15 @@ Result<std::vector<HistoryEntry>> CardStockService::History(const Actor& actor, 
     // Stable: entries of the same millisecond keep batch, movement, event order.
     std::stable_sort(out.begin(), out.end(),
                      [](const HistoryEntry& a, const HistoryEntry& b) { return a.at_ms < b.at_ms; });
+    std::vector<std::string> actors;
+    for (const HistoryEntry& e : out) actors.push_back(e.actor_id);
+    ANXIN_ASSIGN_OR_RETURN(auto staff, store_.StaffByIds(tx, actors));
+    for (HistoryEntry& e : out) {
+      auto it = staff.find(e.actor_id);
+      if (it == staff.end()) continue;
+      e.actor_login = it->second.login;
+      e.actor_name = it->second.display_name;
+    }
     return out;
   });
 }

@@ -60,6 +60,8 @@ struct CardView {
   std::string card_type_code;
   std::string card_type_name;
   HolderView holder;
+  // GetCard only: the numbers a reader knows the card's batch, sale and policy by ("" for none).
+  std::string batch_no, sales_no, policy_no;
 };
 
 struct CardPage {
@@ -84,6 +86,7 @@ struct HistoryEntry {
   std::string action;  // "create", "issue", "recall", or the event's action
   std::optional<CardStatus> from, to;
   std::string actor_id;
+  std::string actor_login, actor_name;  // a staff actor's; "" for others (system jobs, holders)
   std::string ref_type;
   std::string ref_id;
   nlohmann::json detail = nlohmann::json::object();

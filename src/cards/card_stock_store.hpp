@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -126,6 +127,10 @@ class CardStockStore {
   // Returns the display name of an org (by id) or user (by id): for rendering holders.
   virtual Result<std::string> HolderName(storage::Tx& tx, HolderType holder_type,
                                          const std::string& holder_id) = 0;
+  // Returns the staff members of `user_ids`, by id (customers and unknown ids left out): for
+  // rendering who did what.
+  virtual Result<std::map<std::string, identity::StaffMember>> StaffByIds(
+      storage::Tx& tx, const std::vector<std::string>& user_ids) = 0;
 
   virtual Result<std::vector<Card>> ListCards(storage::Tx& tx, const CardQuery& query) = 0;
 
@@ -174,6 +179,8 @@ class SqlCardStockStore final : public CardStockStore {
   Result<std::optional<StockPerson>> FindPerson(storage::Tx& tx, const std::string& login) override;
   Result<std::string> HolderName(storage::Tx& tx, HolderType holder_type,
                                  const std::string& holder_id) override;
+  Result<std::map<std::string, identity::StaffMember>> StaffByIds(
+      storage::Tx& tx, const std::vector<std::string>& user_ids) override;
   Result<std::vector<Card>> ListCards(storage::Tx& tx, const CardQuery& query) override;
   Result<std::vector<CountRow>> StockCounts(storage::Tx& tx, const std::string& scope_path,
                                             const std::string& group_by) override;

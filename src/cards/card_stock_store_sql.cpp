@@ -176,6 +176,11 @@ Result<std::string> SqlCardStockStore::HolderName(storage::Tx& tx, HolderType ho
   return it == names.end() ? std::string() : it->second;
 }
 
+Result<std::map<std::string, identity::StaffMember>> SqlCardStockStore::StaffByIds(
+    storage::Tx& tx, const std::vector<std::string>& user_ids) {
+  return directory_.StaffByIds(tx, user_ids);
+}
+
 Result<std::vector<Card>> SqlCardStockStore::ListCards(storage::Tx& tx, const CardQuery& query) {
   std::string sql = "SELECT " + std::string(kCardColumns) + " FROM cards WHERE " +
                     storage::StartsWithSql("holder_org_path");

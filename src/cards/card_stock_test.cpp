@@ -305,8 +305,46 @@ TEST_F(CardStockTest, HistoryShowsBatchMovementsAndEventsInTimeOrder) {
   EXPECT_EQ(history[3].kind, HistoryKind::kEvent);
   EXPECT_EQ(history[3].to, CardStatus::kSold);
   for (size_t i = 1; i < history.size(); ++i) EXPECT_LT(history[i - 1].at_ms, history[i].at_ms);
+  // Staff by login and name (the batch's creator, the movements' senders); the test's own event
+  // has an actor no user has, so none.
+  EXPECT_EQ(history[0].actor_login, "doc.hq");
+  EXPECT_EQ(history[0].actor_name, "员工 doc.hq");
+  EXPECT_EQ(history[1].actor_login, "doc.hq");
+  EXPECT_EQ(history[2].actor_login, "doc.bj");
+  EXPECT_EQ(history[3].actor_login, "");
+  EXPECT_EQ(history[3].actor_name, "");
   CardView view = Must(stock_service_->GetCard(As("doc.bj01"), Serial(1)));
   EXPECT_EQ(view.card.sales_id, "S1");
+  EXPECT_EQ(view.batch_no, batch_.batch_no);
+  EXPECT_FALSE(view.batch_no.empty());
+  EXPECT_EQ(view.sales_no, "");  // the event of ForceStatus names no sale
+
+  // The sale's and the policy's numbers as their events recorded them, for the card's sale and
+  // policy only (an event of another sale is not this card's sale).
+  Status s = db_->Write([&](storage::Tx& tx) -> Status {
+    ANXIN_RETURN_IF_ERROR(card_store_.AppendEvent(
+        tx, CardEvent{Serial(1), clock_.NowMs(), CardAction::kSell, CardStatus::kInStock, CardStatus::kSold,
+                      user_["doc.bj01"], "sale", "S0", nlohmann::json{{"sales_no", "XS-OLD"}}}));
+    ANXIN_RETURN_IF_ERROR(card_store_.AppendEvent(
+        tx, CardEvent{Serial(1), clock_.NowMs(), CardAction::kSell, CardStatus::kInStock, CardStatus::kSold,
+                      user_["doc.bj01"], "sale", "S1", nlohmann::json{{"sales_no", "XS-1"}}}));
+    ANXIN_ASSIGN_OR_RETURN(
+        bool moved, card_store_.Transition(tx, Serial(1), CardStatus::kSold, CardStatus::kActivated,
+                                           CardChange{.policy_id = std::string("P1")}, clock_.NowMs()));
+    if (!moved) return Status::Internal("card 1 not sold");
+    return card_store_.AppendEvent(
+        tx, CardEvent{Serial(1), clock_.NowMs(), CardAction::kActivate, CardStatus::kAwaitingActivation,
+                      CardStatus::kActivated, "anonymous", "policy", "P1",
+                      nlohmann::json{{"policy_no", "PN-1"}}});
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  view = Must(stock_service_->GetCard(As("doc.bj01"), Serial(1)));
+  EXPECT_EQ(view.sales_no, "XS-1");
+  EXPECT_EQ(view.policy_no, "PN-1");
+  history = Must(stock_service_->History(As("doc.bj01"), Serial(1)));
+  ASSERT_EQ(history.size(), 7u);
+  EXPECT_EQ(history[5].actor_login, "doc.bj01");
+  EXPECT_EQ(history[6].actor_login, "");
 }
 
 // The schema does not constrain these columns; a name no enum table knows, read back, is an

@@ -41,6 +41,9 @@ class Directory {
   // Returns the name of each organisation of `ids` that exists (absent ids are left out).
   virtual Result<std::map<std::string, std::string>> OrgNames(storage::Tx& tx,
                                                               const std::vector<std::string>& ids) const = 0;
+  // Returns each organisation of `ids` that exists, by id (absent ids are left out).
+  virtual Result<std::map<std::string, Org>> OrgsByIds(storage::Tx& tx,
+                                                       const std::vector<std::string>& ids) const = 0;
 
   // Returns the staff member with user id `id`, or nullopt (also for customers).
   virtual Result<std::optional<StaffMember>> FindStaff(storage::Tx& tx, const std::string& id) const = 0;
@@ -52,6 +55,9 @@ class Directory {
                                const std::vector<std::string>& role_codes) const = 0;
   // Returns the display name of each user of `ids` that exists (absent ids are left out).
   virtual Result<std::map<std::string, std::string>> UserDisplayNames(
+      storage::Tx& tx, const std::vector<std::string>& ids) const = 0;
+  // Returns each staff member of `ids`, by user id (customers and absent ids are left out).
+  virtual Result<std::map<std::string, StaffMember>> StaffByIds(
       storage::Tx& tx, const std::vector<std::string>& ids) const = 0;
 };
 

@@ -27,24 +27,36 @@ std::string Placeholders(size_t n) {
   return out;
 }
 
-// Runs `sql_prefix` + "(?, ..., ?)" over `ids` in batches and maps column 0 to column 1.
-Result<std::map<std::string, std::string>> NamesByIds(Tx& tx, std::string_view sql_prefix,
-                                                      const std::vector<std::string>& ids) {
+// Runs `sql_prefix` + "(?, ..., ?)" over the distinct `ids` in batches, binding `leading` before
+// each batch's ids, and hands every row to `on_row`.
+template <typename OnRow>
+Status RowsByIds(Tx& tx, std::string_view sql_prefix, const std::vector<Value>& leading,
+                 const std::vector<std::string>& ids, OnRow on_row) {
   std::vector<std::string> unique = ids;
   std::sort(unique.begin(), unique.end());
   unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
   const std::string sql = Sql({sql_prefix, "(", Placeholders(kBatch), ")"});
-  std::map<std::string, std::string> out;
   for (size_t start = 0; start < unique.size(); start += kBatch) {
-    std::vector<Value> params;
-    params.reserve(kBatch);
+    std::vector<Value> params = leading;
+    params.reserve(leading.size() + kBatch);
     for (size_t i = 0; i < kBatch; ++i) {
       const size_t at = start + i < unique.size() ? start + i : start;
       params.emplace_back(unique[at]);
     }
     ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, params));
-    for (const Row& row : rows) out[row.Text(0)] = row.Text(1);
+    for (const Row& row : rows) ANXIN_RETURN_IF_ERROR(on_row(row));
   }
+  return Status::Ok();
+}
+
+// Maps column 0 to column 1 of `sql_prefix` + "(?, ..., ?)" over `ids`.
+Result<std::map<std::string, std::string>> NamesByIds(Tx& tx, std::string_view sql_prefix,
+                                                      const std::vector<std::string>& ids) {
+  std::map<std::string, std::string> out;
+  ANXIN_RETURN_IF_ERROR(RowsByIds(tx, sql_prefix, {}, ids, [&](const Row& row) -> Status {
+    out[row.Text(0)] = row.Text(1);
+    return Status::Ok();
+  }));
   return out;
 }
 
@@ -59,19 +71,23 @@ constexpr std::string_view kStaffSelect =
     "SELECT u.id, u.login, u.display_name, u.org_id, o.path, u.status FROM users u "
     "JOIN orgs o ON o.id = u.org_id WHERE u.kind = ? AND ";
 
+StaffMember StaffFromRow(const Row& row) {
+  StaffMember staff;
+  staff.id = row.Text(0);
+  staff.login = row.Text(1);
+  staff.display_name = row.Text(2);
+  staff.org_id = row.Text(3);
+  staff.org_path = row.Text(4);
+  staff.active = ParseActiveState(row.Text(5)) == ActiveState::kActive;
+  return staff;
+}
+
 Result<std::optional<StaffMember>> OneStaff(Tx& tx, std::string_view condition, const std::string& value) {
   ANXIN_ASSIGN_OR_RETURN(
       std::optional<Row> row,
       tx.QueryOne(Sql({kStaffSelect, condition}), {std::string(UserKindName(UserKind::kStaff)), value}));
   if (!row) return std::optional<StaffMember>();
-  StaffMember staff;
-  staff.id = row->Text(0);
-  staff.login = row->Text(1);
-  staff.display_name = row->Text(2);
-  staff.org_id = row->Text(3);
-  staff.org_path = row->Text(4);
-  staff.active = ParseActiveState(row->Text(5)) == ActiveState::kActive;
-  return std::optional<StaffMember>(std::move(staff));
+  return std::optional<StaffMember>(StaffFromRow(*row));
 }
 
 class SqlDirectoryImpl final : public Directory {
@@ -101,6 +117,18 @@ class SqlDirectoryImpl final : public Directory {
     return NamesByIds(tx, "SELECT id, name FROM orgs WHERE id IN ", ids);
   }
 
+  Result<std::map<std::string, Org>> OrgsByIds(Tx& tx, const std::vector<std::string>& ids) const override {
+    std::map<std::string, Org> out;
+    ANXIN_RETURN_IF_ERROR(RowsByIds(tx, Sql({"SELECT ", kOrgColumns, " FROM orgs o WHERE o.id IN "}), {}, ids,
+                                    [&](const Row& row) -> Status {
+                                      ANXIN_ASSIGN_OR_RETURN(Org org, OrgFromRow(row, 0));
+                                      std::string id = org.id;
+                                      out.emplace(std::move(id), std::move(org));
+                                      return Status::Ok();
+                                    }));
+    return out;
+  }
+
   Result<std::optional<StaffMember>> FindStaff(Tx& tx, const std::string& id) const override {
     return OneStaff(tx, "u.id = ?", id);
   }
@@ -123,6 +151,20 @@ class SqlDirectoryImpl final : public Directory {
   Result<std::map<std::string, std::string>> UserDisplayNames(
       Tx& tx, const std::vector<std::string>& ids) const override {
     return NamesByIds(tx, "SELECT id, display_name FROM users WHERE id IN ", ids);
+  }
+
+  Result<std::map<std::string, StaffMember>> StaffByIds(Tx& tx,
+                                                        const std::vector<std::string>& ids) const override {
+    std::map<std::string, StaffMember> out;
+    ANXIN_RETURN_IF_ERROR(RowsByIds(tx, Sql({kStaffSelect, "u.id IN "}),
+                                    {std::string(UserKindName(UserKind::kStaff))}, ids,
+                                    [&](const Row& row) -> Status {
+                                      StaffMember staff = StaffFromRow(row);
+                                      std::string id = staff.id;
+                                      out.emplace(std::move(id), std::move(staff));
+                                      return Status::Ok();
+                                    }));
+    return out;
   }
 };
 

@@ -110,5 +110,39 @@ TEST_F(DirectoryTest, NamesOrganisationsAndUsersInBatches) {
   EXPECT_TRUE(none.empty());
 }
 
+TEST_F(DirectoryTest, FindsOrganisationsAndStaffByIdsInBatchesButNoCustomers) {
+  // More ids than one statement binds, with repeats, an unknown id and a customer.
+  std::vector<std::string> users;
+  for (int i = 0; i < 40; ++i) {
+    AddStaff("batch" + std::to_string(i), "SH01", {});
+    users.push_back(user_["batch" + std::to_string(i)]);
+  }
+  users.push_back(user_["seller.bj01"]);
+  users.push_back(user_["seller.bj01"]);
+  users.push_back("NOSUCHUSER");
+  UserView customer = Must(service_->CreateCustomer(
+      Actor::System("test"), {"cust2", "王五", "13800138001", std::nullopt, std::nullopt, std::nullopt}));
+  users.push_back(customer.id);
+  using Staff = std::map<std::string, StaffMember>;
+  const Staff staff = Read<Staff>([&](storage::Tx& tx) { return directory_.StaffByIds(tx, users); });
+  ASSERT_EQ(staff.size(), 41u);
+  EXPECT_EQ(staff.count(customer.id), 0u);
+  const StaffMember& seller = staff.at(user_["seller.bj01"]);
+  EXPECT_EQ(seller.login, "seller.bj01");
+  EXPECT_EQ(seller.org_id, org_["BJ01"]);
+  EXPECT_EQ(staff.at(user_["batch39"]).display_name, "员工 batch39");
+  EXPECT_TRUE(Read<Staff>([&](storage::Tx& tx) { return directory_.StaffByIds(tx, {}); }).empty());
+
+  std::vector<std::string> ids(40, org_["BJ01"]);
+  ids.push_back(org_["HQ"]);
+  ids.push_back("NOSUCHORG");
+  using Orgs = std::map<std::string, Org>;
+  const Orgs orgs = Read<Orgs>([&](storage::Tx& tx) { return directory_.OrgsByIds(tx, ids); });
+  ASSERT_EQ(orgs.size(), 2u);
+  EXPECT_EQ(orgs.at(org_["BJ01"]).code, "BJ01");
+  EXPECT_EQ(orgs.at(org_["BJ01"]).name, "北京朝阳支公司");
+  EXPECT_EQ(orgs.at(org_["HQ"]).level, OrgLevel::kHeadOffice);
+}
+
 }  // namespace
 }  // namespace anxin::identity

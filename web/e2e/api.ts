@@ -49,7 +49,8 @@ export interface Card {
   password: string;
 }
 
-function randomPrefix(): string {
+// Three random capital letters: a card type's serial prefix no other test file takes.
+export function randomPrefix(): string {
   return Array.from({ length: 3 }, () => String.fromCharCode(65 + Math.floor(Math.random() * 26))).join('');
 }
 

@@ -7,7 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import axe from 'axe-core';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const RESULTS_DIR = join(WEB_DIR, 'test-results');
@@ -104,4 +105,65 @@ export async function seriousA11yViolations(page: Page, screen: string): Promise
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(join(RESULTS_DIR, `${screen}.axe.json`), JSON.stringify(results, null, 2));
   return results.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+// A screen is done: no serious or critical accessibility problem, no refused resource, no script
+// error, and saved as web/test-results/<name>.png.
+export async function checkScreen(page: Page, browser: Browser, name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  const violations = await seriousA11yViolations(page, name);
+  expect(violations, `${name}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
+  expect(browser.cspViolations).toEqual([]);
+  expect(browser.pageErrors).toEqual([]);
+  await screenshot(page, name);
+}
+
+// The staff console as a member of staff uses it, on one page of `browser`: log in and out, the
+// menu, antd's pickers, and checkScreen for the page.
+export class ConsoleUi {
+  constructor(
+    readonly page: Page,
+    readonly browser: Browser,
+    readonly webUrl: string,
+  ) {}
+
+  // Fills the login form already shown and submits it (for refusals: nothing is awaited).
+  async submitLogin(login: string, password = DEMO_PASSWORD): Promise<void> {
+    await this.page.getByLabel('用户名').fill(login);
+    await this.page.getByLabel('密码', { exact: true }).fill(password);
+    await this.page.getByRole('button', { name: '登录' }).click();
+  }
+
+  // Opens the login page, logs in and waits for the home page's greeting.
+  async logIn(login: string, password = DEMO_PASSWORD): Promise<void> {
+    await this.page.goto(`${this.webUrl}/console/login`);
+    await this.submitLogin(login, password);
+    await this.page.getByRole('heading', { name: /^您好/ }).waitFor();
+  }
+
+  async logOut(): Promise<void> {
+    await this.page.getByRole('button', { name: '退出登录' }).click();
+    await this.page.waitForURL(/\/console\/login$/);
+  }
+
+  menu(): Locator {
+    return this.page.getByRole('navigation', { name: '菜单' });
+  }
+
+  // Opens the menu item `name` and waits for the page of that title.
+  async openMenu(name: string): Promise<void> {
+    await this.menu().getByRole('menuitem', { name }).click();
+    await this.page.getByRole('heading', { level: 1, name }).waitFor();
+  }
+
+  // Picks the first option containing `text` in the antd Select labelled `label`.
+  async pick(label: string, text: string): Promise<void> {
+    await this.page.getByLabel(label, { exact: true }).click();
+    await this.page.getByLabel(label, { exact: true }).fill(text);
+    await this.page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
+  }
+
+  async check(name: string): Promise<void> {
+    await checkScreen(this.page, this.browser, name);
+  }
 }

@@ -5,12 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 
-import { StaffApi } from './api';
-import { DEMO_PASSWORD, launchBrowser, screenshot, seriousA11yViolations, startWorld, type Browser, type World } from './harness';
+import { randomPrefix, StaffApi } from './api';
+import { ConsoleUi, launchBrowser, startWorld, type Browser, type World } from './harness';
 
 let world: World;
 let browser: Browser;
 let page: Page;
+let ui: ConsoleUi;
 let typeCode = '';
 let serials: string[] = [];
 
@@ -18,8 +19,9 @@ beforeAll(async () => {
   world = await startWorld();
   browser = await launchBrowser({ width: 1280, height: 900 });
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  ui = new ConsoleUi(page, browser, world.webUrl);
   // The card type comes through the API: its screen is not part of these journeys.
-  const prefix = Array.from({ length: 3 }, () => String.fromCharCode(65 + Math.floor(Math.random() * 26))).join('');
+  const prefix = randomPrefix();
   typeCode = `C${prefix}`;
   const hq = await new StaffApi(world.apiUrl, 'doc.hq').signIn();
   await hq.call(
@@ -47,48 +49,14 @@ afterAll(async () => {
   await world?.stop();
 });
 
-async function checkScreen(name: string) {
-  await page.waitForLoadState('networkidle');
-  const violations = await seriousA11yViolations(page, name);
-  expect(violations, `${name}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
-  expect(browser.cspViolations).toEqual([]);
-  expect(browser.pageErrors).toEqual([]);
-  await screenshot(page, name);
-}
-
-async function logIn(login: string) {
-  await page.goto(`${world.webUrl}/console/login`);
-  await page.getByLabel('用户名').fill(login);
-  await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('heading', { name: /^您好/ }).waitFor();
-}
-
-async function logOut() {
-  await page.getByRole('button', { name: '退出登录' }).click();
-  await page.waitForURL(/\/console\/login$/);
-}
-
-async function openMenu(name: string) {
-  await page.getByRole('navigation', { name: '菜单' }).getByRole('menuitem', { name }).click();
-  await page.getByRole('heading', { level: 1, name }).waitFor();
-}
-
-// Picks `text` in the antd Select labelled `label`.
-async function pick(label: string, text: string) {
-  await page.getByLabel(label, { exact: true }).click();
-  await page.getByLabel(label, { exact: true }).fill(text);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
-}
-
 const rows = () => page.locator('.ant-table-tbody tr.ant-table-row');
 
 describe('issue 7: the console card screens', () => {
   it('lets the head office create a batch and export its passwords once, behind a confirmation', async () => {
-    await logIn('doc.hq');
-    await openMenu('批次管理');
-    await checkScreen('console-cards-01-batches');
-    await pick('单证类型', typeCode);
+    await ui.logIn('doc.hq');
+    await ui.openMenu('批次管理');
+    await ui.check('console-cards-01-batches');
+    await ui.pick('单证类型', typeCode);
     await page.getByLabel('数量（张）').fill('5');
     await page.getByRole('button', { name: '生成批次' }).click();
     const created = page.getByRole('status').filter({ hasText: /批次 .+ 已生成：5 张卡/ });
@@ -104,7 +72,7 @@ describe('issue 7: the console card screens', () => {
     const exportButton = dialog.getByRole('button', { name: '导出密码（仅此一次）' });
     await expect(exportButton.isDisabled()).resolves.toBe(true);
     await dialog.getByLabel('我已知晓：密码只能导出一次').check();
-    await checkScreen('console-cards-02-export-confirm');
+    await ui.check('console-cards-02-export-confirm');
     const download = page.waitForEvent('download');
     await exportButton.click();
     const file = await download;
@@ -120,14 +88,14 @@ describe('issue 7: the console card screens', () => {
   });
 
   it('finds the new cards in the status inquiry, in stock at the head office, and exports them', async () => {
-    await openMenu('状态明细查询');
-    await pick('单证类型', typeCode);
+    await ui.openMenu('状态明细查询');
+    await ui.pick('单证类型', typeCode);
     await page.getByRole('button', { name: '查询' }).click();
     await expect.poll(() => rows().count()).toBe(5);
     await expect(rows().first().textContent()).resolves.toContain(serials[0]);
     await expect(rows().filter({ hasText: '库存' }).count()).resolves.toBe(5);
     await expect(rows().filter({ hasText: '总公司' }).count()).resolves.toBe(5);
-    await checkScreen('console-cards-03-inquiry');
+    await ui.check('console-cards-03-inquiry');
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: '导出 CSV' }).click();
     const file = await download;
@@ -137,8 +105,8 @@ describe('issue 7: the console card screens', () => {
   });
 
   it('refuses a malformed serial at its field, then issues the cards to the Shanghai branch', async () => {
-    await openMenu('下发登记');
-    await pick('单证类型', typeCode);
+    await ui.openMenu('下发登记');
+    await ui.pick('单证类型', typeCode);
     await page.getByLabel('起始卡号').fill(serials[0] ?? '');
     await page.getByLabel('终止卡号').fill(`${(serials.at(-1) ?? '').slice(0, -1)}X`);
     await page.locator('.ant-form-item').filter({ has: page.getByLabel('终止卡号') }).getByText(/卡号/).first().waitFor();
@@ -154,12 +122,12 @@ describe('issue 7: the console card screens', () => {
       .getByText('本机构及下级机构中没有此人员')
       .waitFor();
     await page.getByText('机构', { exact: true }).click();
-    await pick('接收方代码', 'SH ·');
+    await ui.pick('接收方代码', 'SH ·');
     await page.getByRole('button', { name: '确认下发' }).click();
     await page.getByRole('status').filter({ hasText: /下发登记完成：.+，5 张卡/ }).waitFor();
-    await checkScreen('console-cards-04-issue');
+    await ui.check('console-cards-04-issue');
 
-    await openMenu('状态明细查询');
+    await ui.openMenu('状态明细查询');
     await page.getByLabel('持有方').fill('SH');
     await page.getByRole('button', { name: '查询' }).click();
     await expect.poll(() => rows().filter({ hasText: '上海分公司' }).count()).toBe(5);
@@ -170,7 +138,7 @@ describe('issue 7: the console card screens', () => {
     await page.getByRole('heading', { level: 2, name: serials[0] }).waitFor();
     await page.getByRole('cell', { name: '下发', exact: true }).waitFor();
     await page.getByRole('cell', { name: '生成', exact: true }).waitFor();
-    await checkScreen('console-cards-05-card');
+    await ui.check('console-cards-05-card');
 
     // Report lost, then unfreeze: back to the status before.
     await page.getByRole('button', { name: '挂失' }).click();
@@ -192,16 +160,16 @@ describe('issue 7: the console card screens', () => {
     await page.getByRole('heading', { level: 2, name: 'Card history' }).waitFor();
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('heading', { level: 1, name: '保险卡详情' }).waitFor();
-    await logOut();
+    await ui.logOut();
   });
 
   it("keeps another branch's cards and the head office's screens from a Beijing branch user", async () => {
     expect(serials).toHaveLength(5);
-    await logIn('doc.bj');
-    const menu = page.getByRole('navigation', { name: '菜单' });
+    await ui.logIn('doc.bj');
+    const menu = ui.menu();
     await expect(menu.getByRole('menuitem', { name: '批次管理' }).count()).resolves.toBe(0);
     await expect(menu.getByRole('menuitem', { name: '状态明细查询' }).count()).resolves.toBe(1);
-    await openMenu('状态明细查询');
+    await ui.openMenu('状态明细查询');
     await page.getByLabel('起始卡号').fill(serials[0] ?? '');
     await page.getByLabel('终止卡号').fill(serials.at(-1) ?? '');
     await page.getByRole('button', { name: '查询' }).click();
@@ -213,6 +181,6 @@ describe('issue 7: the console card screens', () => {
     await page.getByRole('alert').filter({ hasText: `没有找到卡 ${serials[0]}` }).waitFor();
     await page.goto(`${world.webUrl}/console/cards/batches`);
     await page.getByText('无权访问').waitFor();
-    await checkScreen('console-cards-06-branch-forbidden');
+    await ui.check('console-cards-06-branch-forbidden');
   });
 });

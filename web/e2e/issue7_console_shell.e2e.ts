@@ -4,16 +4,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 
-import { DEMO_PASSWORD, launchBrowser, screenshot, seriousA11yViolations, startWorld, type Browser, type World } from './harness';
+import { ConsoleUi, launchBrowser, startWorld, type Browser, type World } from './harness';
 
 let world: World;
 let browser: Browser;
 let page: Page;
+let ui: ConsoleUi;
 
 beforeAll(async () => {
   world = await startWorld();
   browser = await launchBrowser({ width: 1280, height: 800 });
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  ui = new ConsoleUi(page, browser, world.webUrl);
 });
 
 afterAll(async () => {
@@ -21,39 +23,24 @@ afterAll(async () => {
   await world?.stop();
 });
 
-async function checkScreen(name: string) {
-  await page.waitForLoadState('networkidle');
-  const violations = await seriousA11yViolations(page, name);
-  expect(violations, `${name}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
-  expect(browser.cspViolations).toEqual([]);
-  expect(browser.pageErrors).toEqual([]);
-  await screenshot(page, name);
-}
-
-async function logIn(login: string, password = DEMO_PASSWORD) {
-  await page.getByLabel('用户名').fill(login);
-  await page.getByLabel('密码', { exact: true }).fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
-}
-
 describe('issue 7: the staff console shell', () => {
   it('sends a visitor without a session to the login page and refuses a wrong password', async () => {
     await page.goto(`${world.webUrl}/console/`);
     await page.waitForURL(/\/console\/login$/);
     await page.getByRole('heading', { name: '安心保险 · 业务管理系统' }).waitFor();
-    await checkScreen('console-01-login');
+    await ui.check('console-01-login');
 
-    await logIn('doc.bj01', 'wrong-password');
+    await ui.submitLogin('doc.bj01', 'wrong-password');
     await page.getByRole('alert').getByText('登录名或密码错误').waitFor();
   });
 
   it('logs a document administrator in and shows who and where they are', async () => {
-    await logIn('doc.bj01');
+    await ui.submitLogin('doc.bj01');
     await page.getByRole('heading', { name: '您好，朝阳支公司单证管理员' }).waitFor();
     await expect(page.getByText('北京朝阳支公司 (BJ01)').isVisible()).resolves.toBe(true);
     await expect(page.getByText('单证管理员', { exact: true }).first().isVisible()).resolves.toBe(true);
     await expect(page.getByText('card.stock.move').isVisible()).resolves.toBe(true);
-    const menu = page.getByRole('navigation', { name: '菜单' });
+    const menu = ui.menu();
     await expect(menu.getByRole('menuitem').allTextContents()).resolves.toEqual([
       '首页',
       '下发登记',
@@ -74,7 +61,7 @@ describe('issue 7: the staff console shell', () => {
     const cookies = await browser.context.cookies();
     expect(cookies.find((c) => c.name === 'anxin_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
     expect(cookies.find((c) => c.name === 'anxin_csrf')).toMatchObject({ httpOnly: false, sameSite: 'Strict' });
-    await checkScreen('console-02-home');
+    await ui.check('console-02-home');
   });
 
   it('keeps the session across a reload and switches language', async () => {
@@ -83,7 +70,7 @@ describe('issue 7: the staff console shell', () => {
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Hello, 朝阳支公司单证管理员' }).waitFor();
     await expect(page.getByText('Document administrator', { exact: true }).first().isVisible()).resolves.toBe(true);
-    await checkScreen('console-03-home-en');
+    await ui.check('console-03-home-en');
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('heading', { name: '您好，朝阳支公司单证管理员' }).waitFor();
   });
@@ -98,7 +85,7 @@ describe('issue 7: the staff console shell', () => {
     // The server names current_password; the form shows its message under that field.
     const field = page.locator('.ant-form-item').filter({ has: page.getByLabel('当前密码') });
     await field.getByText('当前密码不正确').waitFor();
-    await checkScreen('console-04-password');
+    await ui.check('console-04-password');
   });
 
   it('logs out: the session ends on the server and the console asks for a login again', async () => {
@@ -117,7 +104,7 @@ describe('issue 7: the staff console shell', () => {
   });
 
   it('keeps a customer account out of the console', async () => {
-    await logIn('customer');
+    await ui.submitLogin('customer');
     await page.getByText('请使用员工账号').waitFor();
   });
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 
 import { cardsAwaitingActivation, StaffApi, type Card } from './api';
-import { launchBrowser, screenshot, seriousA11yViolations, startWorld, type Browser, type World } from './harness';
+import { checkScreen, launchBrowser, screenshot, startWorld, type Browser, type World } from './harness';
 
 let world: World;
 let browser: Browser;
@@ -32,16 +32,6 @@ function card(i: number): Card {
   return c;
 }
 
-// A screen is done: no serious or critical accessibility problem, no refused resource, saved.
-async function checkScreen(name: string) {
-  await page.waitForLoadState('networkidle');
-  const violations = await seriousA11yViolations(page, name);
-  expect(violations, `${name}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
-  expect(browser.cspViolations).toEqual([]);
-  expect(browser.pageErrors).toEqual([]);
-  await screenshot(page, name);
-}
-
 // The form item (label, control, its messages) of the field labelled `label`.
 function formItem(label: string) {
   return page.locator('.adm-form-item').filter({ has: page.getByLabel(label, { exact: true }) });
@@ -59,16 +49,16 @@ describe('issue 7: the holder activates a card on the portal', () => {
     await page.goto(`${world.webUrl}/`);
     await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
     await page.getByRole('heading', { name: '保险卡自助服务' }).waitFor();
-    await checkScreen('portal-01-home');
+    await checkScreen(page, browser, 'portal-01-home');
 
     await page.getByRole('link', { name: '激活保险卡' }).click();
     await page.getByRole('heading', { name: '保险卡激活' }).waitFor();
-    await checkScreen('portal-02-card-login');
+    await checkScreen(page, browser, 'portal-02-card-login');
 
     await cardLogin(card(0));
     await expect(page.getByText('个人综合意外险').first().isVisible()).resolves.toBe(true);
     await expect(page.getByText('¥99.00').first().isVisible()).resolves.toBe(true);
-    await checkScreen('portal-03-plan');
+    await checkScreen(page, browser, 'portal-03-plan');
     await page.getByText('计划二（100万）').click();
     await page.getByRole('button', { name: '下一步', exact: true }).click();
 
@@ -78,14 +68,14 @@ describe('issue 7: the holder activates a card on the portal', () => {
     await page.getByLabel('手机号码', { exact: true }).fill('13800138000');
     // What the ID number says, shown as it is typed.
     await formItem('证件号码').getByText(/出生日期 1990-03-07 · 男/).waitFor();
-    await checkScreen('portal-04-details');
+    await checkScreen(page, browser, 'portal-04-details');
     await page.getByRole('button', { name: '下一步：确认信息' }).click();
 
     await page.getByRole('heading', { name: '确认投保信息' }).waitFor();
     await expect(page.getByText('110105********1239').isVisible()).resolves.toBe(true);
     await expect(page.getByText('138****8000').isVisible()).resolves.toBe(true);
     await expect(page.getByText('计划二（100万）').isVisible()).resolves.toBe(true);
-    await checkScreen('portal-05-confirm');
+    await checkScreen(page, browser, 'portal-05-confirm');
 
     const activation = page.waitForResponse((r) => r.url().endsWith('/api/v1/card-activations') && r.request().method() === 'POST');
     await page.getByRole('button', { name: '确认并生成保单' }).click();
@@ -99,7 +89,7 @@ describe('issue 7: the holder activates a card on the portal', () => {
     await expect(page.getByText(/零时起至 .* 二十四时止/).isVisible()).resolves.toBe(true);
     await expect(page.getByText('意外身故及伤残').isVisible()).resolves.toBe(true);
     await expect(page.getByText('100万元').first().isVisible()).resolves.toBe(true);
-    await checkScreen('portal-06-policy');
+    await checkScreen(page, browser, 'portal-06-policy');
 
     // The server holds the same policy for the card, with the plan chosen in the portal.
     const underwriter = await new StaffApi(world.apiUrl, 'underwriter').signIn();
@@ -124,7 +114,7 @@ describe('issue 7: the holder activates a card on the portal', () => {
     await formItem('证件号码').getByText('身份证号码校验位错误，请核对').waitFor();
     await page.getByLabel('手机号码', { exact: true }).fill('1380013800a');
     await formItem('手机号码').getByText('手机号码应为11位，以13至19开头').waitFor();
-    await checkScreen('portal-07-details-field-errors');
+    await checkScreen(page, browser, 'portal-07-details-field-errors');
     await page.getByRole('button', { name: '下一步：确认信息' }).click();
     // Nothing is submitted with errors on the page.
     await expect(page.getByRole('heading', { name: '填写投保信息' }).isVisible()).resolves.toBe(true);
@@ -163,7 +153,7 @@ describe('issue 7: the holder activates a card on the portal', () => {
     await page.getByRole('heading', { name: 'Insurance card self-service' }).waitFor();
     await page.getByRole('link', { name: 'Activate a card' }).click();
     await page.getByRole('heading', { name: 'Activate your insurance card' }).waitFor();
-    await checkScreen('portal-09-card-login-en');
+    await checkScreen(page, browser, 'portal-09-card-login-en');
 
     // The server answers in the chosen language too.
     await page.getByLabel('Card number', { exact: true }).fill(card(2).serial);
@@ -183,7 +173,7 @@ describe('issue 7: the holder activates a card on the portal', () => {
     await page.getByLabel('密码', { exact: true }).fill(card(0).password);
     await page.getByRole('button', { name: '查询' }).click();
     await page.getByRole('status').getByText('卡状态：已激活').waitFor();
-    await checkScreen('portal-10-my-card-activated');
+    await checkScreen(page, browser, 'portal-10-my-card-activated');
 
     await page.getByLabel('卡号', { exact: true }).fill(card(3).serial);
     await page.getByLabel('密码', { exact: true }).fill(card(3).password);
@@ -229,7 +219,7 @@ describe('issue 7: the holder activates a card on the portal', () => {
     await page.getByRole('button', { name: '删除受益人 3' }).click();
     await expect.poll(() => page.getByLabel('与被保险人关系').count()).toBe(2);
     await expect(page.getByLabel('姓名', { exact: true }).nth(3).inputValue()).resolves.toBe('赵大明');
-    await checkScreen('portal-11-details-beneficiaries');
+    await checkScreen(page, browser, 'portal-11-details-beneficiaries');
     await page.getByRole('button', { name: '下一步：确认信息' }).click();
 
     await page.getByRole('heading', { name: '确认投保信息' }).waitFor();
@@ -262,13 +252,13 @@ describe('issue 7: the holder activates a card on the portal', () => {
     await expect(page.getByLabel('短信内容').inputValue()).resolves.toBe(
       `JH ${card(3).serial} ${card(3).password} 张三 11010519491231002X`,
     );
-    await checkScreen('portal-12-sms');
+    await checkScreen(page, browser, 'portal-12-sms');
   });
 
   it('logs the demo customer in with a cookie session and out again', async () => {
     await page.goto(`${world.webUrl}/account`);
     await page.getByRole('heading', { name: '客户登录' }).waitFor();
-    await checkScreen('portal-13-customer-login');
+    await checkScreen(page, browser, 'portal-13-customer-login');
     await page.getByLabel('用户名').fill('customer');
     await page.getByLabel('密码').fill('Anxin-demo-2026');
     await page.getByRole('button', { name: '登录' }).click();
@@ -278,7 +268,7 @@ describe('issue 7: the holder activates a card on the portal', () => {
     const cookies = await browser.context.cookies();
     expect(cookies.find((c) => c.name === 'anxin_session')?.httpOnly).toBe(true);
     await expect(page.evaluate(() => document.cookie)).resolves.not.toContain('anxin_session');
-    await checkScreen('portal-14-account');
+    await checkScreen(page, browser, 'portal-14-account');
 
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.getByRole('heading', { name: '保险卡自助服务' }).waitFor();

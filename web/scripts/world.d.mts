@@ -8,4 +8,8 @@ export interface World {
 }
 export function anxinBinary(): string;
 export function freePort(): Promise<number>;
-export function startWorld(): Promise<World>;
+export interface WorldOptions {
+  // More of the server's environment (ANXIN_* configuration), over the defaults.
+  env?: Record<string, string>;
+}
+export function startWorld(options?: WorldOptions): Promise<World>;

@@ -60,10 +60,12 @@ async function waitFor(url, timeoutMs) {
 }
 
 /**
- * Starts anxin on a fresh database and the web app in front of it.
+ * Starts anxin on a fresh database and the web app in front of it; `options.env` adds to (or
+ * overrides) the server's environment, e.g. ANXIN_SMS_WEBHOOK_URL for a configured SMS gateway.
+ * @param {import('./world.d.mts').WorldOptions} [options]
  * @returns {Promise<import('./world.d.mts').World>}
  */
-export async function startWorld() {
+export async function startWorld(options = {}) {
   const binary = anxinBinary();
   if (!existsSync(binary)) throw new Error(`no anxin binary at ${binary}: build it or set ANXIN_BIN`);
   if (!existsSync(join(WEB_DIR, 'dist/index.html'))) throw new Error('web/dist is missing: run `npm run build` first');
@@ -82,6 +84,9 @@ export async function startWorld() {
   delete env.ANXIN_DATABASE_URL;
   delete env.ANXIN_KEY_FILE;
   delete env.ANXIN_CONFIG;
+  delete env.ANXIN_SMS_WEBHOOK_URL;
+  delete env.ANXIN_SMS_WEBHOOK_SECRET;
+  Object.assign(env, options.env ?? {});
   await run(binary, ['migrate'], env);
   await run(binary, ['seed-demo'], env);
   const server = spawn(binary, ['serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });

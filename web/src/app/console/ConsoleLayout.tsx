@@ -1,5 +1,6 @@
 // The console's frame: the menu of the caller's permissions, the header with the caller, the
-// language switch and logout, and the page.
+// language switch and logout, and the page. On a phone the header keeps to one row (the short
+// name, no caller) and the caller heads the menu drawer instead.
 import { Button, Drawer, Grid, Layout, Menu, Space, Spin, Typography } from 'antd';
 import { Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -49,6 +50,12 @@ export function ConsoleLayout() {
   );
   const user = me.data;
   const wide = screens.md !== false;
+  const who = user && (
+    <span className="console-user" aria-label={t('header.user')}>
+      {user.display_name}
+      {user.org ? ` · ${user.org.name ?? ''}` : ''}
+    </span>
+  );
 
   return (
     <Layout className="console-layout">
@@ -66,18 +73,14 @@ export function ConsoleLayout() {
               </Button>
             )}
             <Typography.Text strong className="console-brand">
-              {tc('consoleName')}
+              {wide ? tc('consoleName') : tc('appName')}
             </Typography.Text>
           </Space>
-          <Space size="middle" wrap>
-            {user && (
-              <span className="console-user" aria-label={t('header.user')}>
-                {user.display_name}
-                {user.org ? ` · ${user.org.name ?? ''}` : ''}
-              </span>
-            )}
+          <Space size={wide ? 'middle' : 'small'} wrap={wide}>
+            {wide && who}
             <LanguageSwitch />
             <Button
+              size={wide ? 'middle' : 'small'}
               onClick={() => logout.mutate(undefined, { onSuccess: () => navigate('/login', { replace: true }) })}
               loading={logout.isPending}
             >
@@ -99,6 +102,7 @@ export function ConsoleLayout() {
       </Layout>
       {!wide && (
         <Drawer open={drawerOpen} onClose={() => setDrawerOpen(false)} placement="left" title={t('header.menu')}>
+          {who && <p className="console-drawer-user">{who}</p>}
           <nav aria-label={t('header.menu')}>{menu}</nav>
         </Drawer>
       )}

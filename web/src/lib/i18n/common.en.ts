@@ -25,6 +25,7 @@ const common: typeof zh = {
     copied: 'Copied',
   },
   table: {
+    actions: 'Actions',
     region: 'List',
     search: 'Search',
     reset: 'Reset',
@@ -32,6 +33,18 @@ const common: typeof zh = {
     previous: 'Previous',
     next: 'Next',
     page: 'Page {{page}}',
+  },
+  record: {
+    status: 'Status',
+    active: 'Active',
+    disabled: 'Disabled',
+    enable: 'Enable',
+    disable: 'Disable',
+  },
+  actor: {
+    system: 'System job {{job}}',
+    anonymous: 'Not logged in',
+    other: 'Customer',
   },
   loading: 'Loading…',
   errors: {

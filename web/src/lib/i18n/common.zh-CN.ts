@@ -23,6 +23,7 @@ const common = {
     copied: '已复制',
   },
   table: {
+    actions: '操作',
     region: '列表',
     search: '查询',
     reset: '重置',
@@ -30,6 +31,20 @@ const common = {
     previous: '上一页',
     next: '下一页',
     page: '第 {{page}} 页',
+  },
+  // The state of a record that can be disabled (an organisation, a user) and the actions on it.
+  record: {
+    status: '状态',
+    active: '启用',
+    disabled: '停用',
+    enable: '启用',
+    disable: '停用',
+  },
+  // Who did something (components/ActorName).
+  actor: {
+    system: '系统任务 {{job}}',
+    anonymous: '未登录用户',
+    other: '客户',
   },
   loading: '加载中…',
   errors: {

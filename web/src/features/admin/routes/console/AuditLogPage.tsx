@@ -5,6 +5,7 @@ import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { ActorName } from '../../../../components/ActorName';
 import { DateText } from '../../../../components/DateText';
 import { Problem } from '../../../../components/Problem';
 import { useFieldErrorsOf } from '../../../../components/form/use-server-errors';
@@ -15,6 +16,9 @@ import { useAuditEvents, type AuditEvent } from '../../api';
 import { auditQuery, summaryText, type AuditFilters } from '../../audit-query';
 
 type Values = Omit<AuditFilters, 'from' | 'to'> & { from?: Dayjs | null; to?: Dayjs | null };
+
+// An organisation as the console names them elsewhere: "北京朝阳支公司 (BJ01)".
+const orgText = (code: string | null | undefined, name: string) => (code ? `${name} (${code})` : name);
 const FIELDS = ['from', 'to', 'actor_id', 'action', 'object_type', 'object_id'];
 
 export default function AuditLogPage() {
@@ -38,8 +42,24 @@ export default function AuditLogPage() {
     { title: t('audit.seq'), dataIndex: 'seq', width: 80 },
     { title: t('audit.at'), render: (_, e) => <DateText value={e.at} withTime /> },
     { title: t('audit.action'), dataIndex: 'action', render: (a: string) => <code>{a}</code> },
-    { title: t('audit.actor'), render: (_, e) => `${e.actor_id}${e.actor_role ? ` (${e.actor_role})` : ''}` },
-    { title: t('audit.objectType'), render: (_, e) => `${e.object_type} ${e.object_id}` },
+    {
+      title: t('audit.actorColumn'),
+      render: (_, e) => (
+        <>
+          <ActorName actor={e} />
+          {e.actor_org_name && <div className="ax-cell-note">{orgText(e.actor_org_code, e.actor_org_name)}</div>}
+        </>
+      ),
+    },
+    {
+      title: t('audit.object'),
+      render: (_, e) => (
+        <>
+          <code>{e.object_type}</code> <span className="ax-serial">{e.object_id}</span>
+          {e.org_name && <div className="ax-cell-note">{orgText(e.org_code, e.org_name)}</div>}
+        </>
+      ),
+    },
     { title: t('audit.result'), dataIndex: 'result', render: (r: string) => <Tag color={r === 'ok' || r === 'success' ? 'green' : 'red'}>{r}</Tag> },
     { title: t('audit.summary'), render: (_, e) => <span className="ax-audit-summary">{summaryText(e.summary)}</span> },
   ];

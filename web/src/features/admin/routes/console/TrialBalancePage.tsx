@@ -11,6 +11,7 @@ type Account = TrialBalance['accounts'][number];
 
 export default function TrialBalancePage() {
   const { t, i18n } = useTranslation('admin');
+  const { t: tc } = useTranslation();
   const balance = useTrialBalance();
   const data = balance.data;
   const columns: TableColumnsType<Account> = [
@@ -39,7 +40,7 @@ export default function TrialBalancePage() {
             loading={balance.isLoading}
             pagination={false}
             size="middle"
-            locale={{ emptyText: <span className="ax-empty">{t('common.empty')}</span> }}
+            locale={{ emptyText: <span className="ax-empty">{tc('table.empty')}</span> }}
             summary={() =>
               data && (
                 <Table.Summary.Row>

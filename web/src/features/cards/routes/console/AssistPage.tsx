@@ -3,8 +3,10 @@
 // activation on the portal (the same components and checks: card login, plan, holder / insured /
 // beneficiaries, confirmation), plus the channel; the server records the channel and the staff
 // member (POST /api/v1/staff/card-activations).
-// The portal's steps are antd-mobile components: its theme variables, with this page only.
-import 'antd-mobile/es/global';
+// The portal's steps are antd-mobile components. Only its theme variables (--adm-*, which nothing
+// of antd reads) come along, never its global stylesheet, whose rules for body, html and links
+// would stay in the console after this page; the step column sets what the portal's body would.
+import 'antd-mobile/es/global/theme-default.css';
 import '../../components/cards.css';
 
 import { Alert, Button, Card, Radio } from 'antd';

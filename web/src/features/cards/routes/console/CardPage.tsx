@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 
+import { ActorName } from '../../../../components/ActorName';
 import { DateText } from '../../../../components/DateText';
 import { Problem } from '../../../../components/Problem';
 import { serialRules, TYPING_TRIGGERS } from '../../../../components/form/rules';
@@ -98,10 +99,17 @@ function History({ serial }: { serial: string }) {
       render: (_, item) =>
         item.to_status ? `${item.from_status ? statusLabel(item.from_status) : '—'} → ${statusLabel(item.to_status)}` : '',
     },
-    { title: t('card.historyActor'), dataIndex: 'actor_id' },
+    { title: t('card.historyActor'), render: (_, item) => <ActorName actor={item} /> },
     {
       title: t('card.historyRef'),
-      render: (_, item) => (item.ref_type ? `${refLabel(item.ref_type)} ${item.ref_id ?? ''}` : ''),
+      render: (_, item) =>
+        item.ref_type ? (
+          <>
+            {refLabel(item.ref_type)} <span className="ax-serial">{item.ref_no ?? item.ref_id ?? ''}</span>
+          </>
+        ) : (
+          ''
+        ),
     },
   ];
   return (
@@ -184,9 +192,23 @@ export default function CardPage({ lost = false }: { lost?: boolean }) {
               <Descriptions.Item label={t('card.updatedAt')}>
                 <DateText value={data.updated_at} withTime />
               </Descriptions.Item>
-              <Descriptions.Item label={t('card.batch')}>{data.batch_id}</Descriptions.Item>
-              <Descriptions.Item label={t('card.sale')}>{data.sales_id ?? t('common.none')}</Descriptions.Item>
-              <Descriptions.Item label={t('card.policy')}>{data.policy_id ?? t('common.none')}</Descriptions.Item>
+              <Descriptions.Item label={t('card.batch')}>
+                <span className="ax-serial" data-testid="card-batch-no">
+                  {data.batch_no}
+                </span>
+              </Descriptions.Item>
+              <Descriptions.Item label={t('card.sale')}>
+                {data.sales_no ? (
+                  <span className="ax-serial" data-testid="card-sales-no">
+                    {data.sales_no}
+                  </span>
+                ) : (
+                  t('common.none')
+                )}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('card.policy')}>
+                {data.policy_no ? <span className="ax-serial">{data.policy_no}</span> : t('common.none')}
+              </Descriptions.Item>
             </Descriptions>
           </Card>
           {data.policy_id && <PolicyAndLedger policyId={data.policy_id} />}

@@ -6,17 +6,6 @@ const identityConsole: typeof zh = {
     orgs: 'Organisations',
     users: 'Users',
   },
-  common: {
-    save: 'Save',
-    cancel: 'Cancel',
-    actions: 'Actions',
-    status: 'Status',
-    active: 'Active',
-    disabled: 'Disabled',
-    enable: 'Enable',
-    disable: 'Disable',
-    created: 'Created',
-  },
   orgs: {
     intro: 'Your organisation and those below it. Organisation administrators add lower organisations, rename them, or disable one (its staff are logged out).',
     tree: 'Organisation tree',

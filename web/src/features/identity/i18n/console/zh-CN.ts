@@ -5,17 +5,6 @@ const identityConsole = {
     orgs: '机构管理',
     users: '用户管理',
   },
-  common: {
-    save: '保存',
-    cancel: '取消',
-    actions: '操作',
-    status: '状态',
-    active: '启用',
-    disabled: '停用',
-    enable: '启用',
-    disable: '停用',
-    created: '创建时间',
-  },
   orgs: {
     intro: '本机构及下级机构组成的机构树。机构管理员可以新建下级机构、修改名称，或停用机构（停用机构的员工会被登出）。',
     tree: '机构树',

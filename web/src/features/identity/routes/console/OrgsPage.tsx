@@ -67,6 +67,7 @@ function NewChild({ parent, onDone }: { parent: Org; onDone: () => void }) {
 
 function OrgDetail({ org, byId }: { org: Org; byId: Map<string, Org> }) {
   const { t } = useTranslation('identityConsole');
+  const { t: tc } = useTranslation();
   const can = useCan();
   const change = useChangeOrg();
   const [form] = Form.useForm<{ name: string }>();
@@ -79,7 +80,7 @@ function OrgDetail({ org, byId }: { org: Org; byId: Map<string, Org> }) {
     const status = org.status === 'active' ? 'disabled' : 'active';
     const run = () => change.mutate({ id: org.id, change: { status } }, { onError: serverErrors.onError });
     if (status === 'disabled') {
-      Modal.confirm({ title: t('orgs.disableConfirm', { name: org.name }), okText: t('common.disable'), cancelText: t('common.cancel'), okButtonProps: { danger: true }, onOk: run });
+      Modal.confirm({ title: t('orgs.disableConfirm', { name: org.name }), okText: tc('record.disable'), cancelText: tc('actions.cancel'), okButtonProps: { danger: true }, onOk: run });
     } else run();
   };
 
@@ -88,8 +89,8 @@ function OrgDetail({ org, byId }: { org: Org; byId: Map<string, Org> }) {
       <Descriptions column={1} size="small">
         <Descriptions.Item label={t('orgs.level')}>{t(`orgs.levels.${org.level}`)}</Descriptions.Item>
         <Descriptions.Item label={t('orgs.parent')}>{parent ? `${parent.name} (${parent.code})` : '—'}</Descriptions.Item>
-        <Descriptions.Item label={t('common.status')}>
-          <Tag color={org.status === 'active' ? 'green' : 'default'}>{t(`common.${org.status}`)}</Tag>
+        <Descriptions.Item label={tc('record.status')}>
+          <Tag color={org.status === 'active' ? 'green' : 'default'}>{tc(`record.${org.status}`)}</Tag>
         </Descriptions.Item>
       </Descriptions>
       {writable && (
@@ -107,13 +108,13 @@ function OrgDetail({ org, byId }: { org: Org; byId: Map<string, Org> }) {
               <Input autoComplete="off" maxLength={100} />
             </Form.Item>
             <Button htmlType="submit" loading={change.isPending}>
-              {t('common.save')}
+              {tc('actions.save')}
             </Button>
           </Form>
           <div className="ax-console-actions">
             {org.level !== 'head_office' && (
               <Button danger={org.status === 'active'} onClick={toggle}>
-                {t(org.status === 'active' ? 'common.disable' : 'common.enable')}
+                {tc(org.status === 'active' ? 'record.disable' : 'record.enable')}
               </Button>
             )}
             {CHILD_LEVEL[org.level] && <Button onClick={() => setAdding(true)}>{t('orgs.addChild')}</Button>}

@@ -85,6 +85,7 @@ function NewUserForm({ onDone }: { onDone: (user: User) => void }) {
 
 function RolesDialog({ user, onClose }: { user: User; onClose: () => void }) {
   const { t } = useTranslation('identityConsole');
+  const { t: tc } = useTranslation();
   const roles = useRoleOptions();
   const setRoles = useSetUserRoles();
   const [value, setValue] = useState<string[]>([...user.roles]);
@@ -93,8 +94,8 @@ function RolesDialog({ user, onClose }: { user: User; onClose: () => void }) {
       open
       title={t('users.rolesTitle', { login: user.login })}
       onCancel={onClose}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
+      okText={tc('actions.save')}
+      cancelText={tc('actions.cancel')}
       confirmLoading={setRoles.isPending}
       onOk={() => setRoles.mutate({ id: user.id, roles: value }, { onSuccess: onClose })}
     >
@@ -109,6 +110,7 @@ function RolesDialog({ user, onClose }: { user: User; onClose: () => void }) {
 
 export default function UsersPage() {
   const { t } = useTranslation('identityConsole');
+  const { t: tc } = useTranslation();
   const can = useCan();
   const [filters, setFilters] = useState<Omit<UserQuery, 'after' | 'limit'>>({ kind: 'staff' });
   const paging = useCursorPaging();
@@ -125,7 +127,7 @@ export default function UsersPage() {
     const status = user.status === 'active' ? 'disabled' : 'active';
     const run = () => change.mutate({ id: user.id, change: { status } });
     if (status === 'disabled') {
-      Modal.confirm({ title: t('users.disableConfirm', { login: user.login }), okText: t('common.disable'), cancelText: t('common.cancel'), okButtonProps: { danger: true }, onOk: run });
+      Modal.confirm({ title: t('users.disableConfirm', { login: user.login }), okText: tc('record.disable'), cancelText: tc('actions.cancel'), okButtonProps: { danger: true }, onOk: run });
     } else run();
   };
 
@@ -146,16 +148,16 @@ export default function UsersPage() {
       ),
     },
     {
-      title: t('common.status'),
+      title: tc('record.status'),
       render: (_, u) => (
         <Space size={4}>
-          <Tag color={u.status === 'active' ? 'green' : 'default'}>{t(`common.${u.status}`)}</Tag>
+          <Tag color={u.status === 'active' ? 'green' : 'default'}>{tc(`record.${u.status}`)}</Tag>
           {u.locked && <Tag color="red">{t('users.locked')}</Tag>}
         </Space>
       ),
     },
     {
-      title: t('common.actions'),
+      title: tc('table.actions'),
       render: (_, u) => (
         <Space size={4}>
           {can('role.assign') && (
@@ -164,8 +166,8 @@ export default function UsersPage() {
             </Button>
           )}
           {can('user.write') && (
-            <Button size="small" danger={u.status === 'active'} onClick={() => toggle(u)} aria-label={`${t(u.status === 'active' ? 'common.disable' : 'common.enable')} ${u.login}`}>
-              {t(u.status === 'active' ? 'common.disable' : 'common.enable')}
+            <Button size="small" danger={u.status === 'active'} onClick={() => toggle(u)} aria-label={`${tc(u.status === 'active' ? 'record.disable' : 'record.enable')} ${u.login}`}>
+              {tc(u.status === 'active' ? 'record.disable' : 'record.enable')}
             </Button>
           )}
         </Space>

@@ -5,14 +5,23 @@
 import { Alert, Button, Card, Form, Input, Tag, type TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
 
-import { DateText } from '../../../../components/DateText';
 import { Problem } from '../../../../components/Problem';
 import { mobileRules, TYPING_TRIGGERS } from '../../../../components/form/rules';
 import { useServerErrors } from '../../../../components/form/use-server-errors';
 import { ConsolePage } from '../../../../components/layout/ConsolePage';
 import { PagedTable } from '../../../../components/table/PagedTable';
+import { formatDateTime } from '../../../../lib/format';
 import { normalizeMobile } from '../../../../lib/validation';
 import { isSimulatorOff, useSimulatorInbound, useSimulatorMessages, type InboundSms, type SimulatedMessage } from '../../api';
+
+function SplitDateTime({ value }: { value: string }) {
+  const [date, time] = formatDateTime(value).split(' ');
+  return (
+    <time dateTime={value}>
+      <span className="ax-nowrap">{date}</span> <span className="ax-nowrap">{time}</span>
+    </time>
+  );
+}
 
 const STATUS_COLORS: Record<SimulatedMessage['status'], string> = { pending: 'gold', sent: 'green', failed: 'red' };
 
@@ -77,7 +86,8 @@ export default function SmsSimulatorPage() {
   const off = isSimulatorOff(messages.error);
 
   const columns: TableColumnsType<SimulatedMessage> = [
-    { title: t('simulator.columns.time'), className: 'ax-nowrap', render: (_, m) => <DateText value={m.sent_at ?? m.created_at} withTime /> },
+    // The date and the time each kept whole, the time under the date where the column is narrow.
+    { title: t('simulator.columns.time'), render: (_, m) => <SplitDateTime value={m.sent_at ?? m.created_at} /> },
     { title: t('simulator.columns.to'), dataIndex: 'to_masked', className: 'ax-nowrap', render: (to: string) => <span className="ax-serial">{to}</span> },
     { title: t('simulator.columns.template'), dataIndex: 'template_code', render: (code: string) => <code>{code}</code> },
     { title: t('simulator.columns.text'), dataIndex: 'text', render: (text: string) => <span className="ax-sms-text">{text}</span> },
