@@ -43,7 +43,7 @@ export function useCardBatches(cardTypeId?: string) {
   return useQuery({
     queryKey: [...batchesKey, cardTypeId ?? ''],
     queryFn: ({ signal }) =>
-      api.get('/api/v1/card-batches', { query: { card_type_id: cardTypeId, limit: '200' }, signal }),
+      api.get('/api/v1/card-batches', { query: { card_type_id: cardTypeId, limit: 200 }, signal }),
     select: (answer) => answer.items,
   });
 }

@@ -45,7 +45,7 @@ export async function fetchAllCards(
   const all: CardRow[] = [];
   let after: string | undefined;
   do {
-    const page = await api.get('/api/v1/cards', { query: { ...inquiry, after, limit: String(MAX_CARD_PAGE) }, signal });
+    const page = await api.get('/api/v1/cards', { query: { ...inquiry, after, limit: MAX_CARD_PAGE }, signal });
     all.push(...page.items);
     progress(all.length);
     after = page.next_after ?? undefined;

@@ -18,7 +18,7 @@ export function useSubtreeOrgs(enabled = true) {
       const all: OrgRef[] = [];
       let after: string | undefined;
       do {
-        const page = await api.get('/api/v1/orgs', { query: { limit: '500', after }, signal });
+        const page = await api.get('/api/v1/orgs', { query: { limit: 500, after }, signal });
         all.push(...page.items);
         after = page.next_after ?? undefined;
       } while (after);

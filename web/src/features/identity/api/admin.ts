@@ -44,7 +44,7 @@ export function useOrgs(enabled = true) {
       const all: Org[] = [];
       let after: string | undefined;
       do {
-        const page = await api.get('/api/v1/orgs', { query: { limit: String(ORG_PAGE), after }, signal });
+        const page = await api.get('/api/v1/orgs', { query: { limit: ORG_PAGE, after }, signal });
         all.push(...page.items);
         after = page.next_after ?? undefined;
       } while (after);

@@ -27,12 +27,13 @@ type Filters = Omit<CardInquiry, 'after' | 'limit'>;
 const FIELDS = ['serial_from', 'serial_to', 'card_type', 'status', 'holder'];
 
 function clean(values: Filters): Filters {
-  const out: Filters = {};
+  // The status comes from a select of the API's own names; the server checks every field anyway.
+  const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(values) as [keyof Filters, string | undefined][]) {
     const text = value?.trim();
     if (text) out[key] = key.startsWith('serial') ? text.toUpperCase() : text;
   }
-  return out;
+  return out as Filters;
 }
 
 function useExport(filters: Filters) {
@@ -79,7 +80,7 @@ export default function CardInquiryPage() {
   const [filters, setFilters] = useState<Filters>({});
   const [pageSize, setPageSize] = useState(PAGE_SIZES[0] ?? 20);
   const paging = useCursorPaging();
-  const cards = useCards({ ...filters, after: paging.after, limit: String(pageSize) });
+  const cards = useCards({ ...filters, after: paging.after, limit: pageSize });
   const exporter = useExport(filters);
   // A refused inquiry (a malformed serial, an unknown status) is shown at its field.
   const rest = useFieldErrorsOf(form, cards.error, FIELDS);

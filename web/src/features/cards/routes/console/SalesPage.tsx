@@ -28,7 +28,7 @@ export default function SalesPage() {
   const [form] = Form.useForm<Values>();
   const [filters, setFilters] = useState<Filters>({});
   const paging = useCursorPaging();
-  const sales = useSales({ ...filters, after: paging.after, limit: '50' });
+  const sales = useSales({ ...filters, after: paging.after, limit: 50 });
   const rest = useFieldErrorsOf(form, sales.error, FIELDS);
 
   const search = (values: Values) => {

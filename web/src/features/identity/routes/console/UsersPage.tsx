@@ -114,7 +114,7 @@ export default function UsersPage() {
   const can = useCan();
   const [filters, setFilters] = useState<Omit<UserQuery, 'after' | 'limit'>>({ kind: 'staff' });
   const paging = useCursorPaging();
-  const users = useUsers({ ...filters, after: paging.after, limit: '50' });
+  const users = useUsers({ ...filters, after: paging.after, limit: 50 });
   const orgs = useOrgOptions();
   const roles = useRoleOptions();
   const change = useChangeUser();
