@@ -16,6 +16,7 @@
 #include "cards/card_sales_service_support.hpp"
 #include "cards/card_serial.hpp"
 #include "common/access.hpp"
+#include "common/text.hpp"
 #include "documents/pdf.hpp"
 
 namespace anxin::cards {
@@ -25,12 +26,8 @@ using internal::BadCard;
 using internal::CardsRefused;
 using internal::ChangedConcurrently;
 using internal::CheckCode;
-using internal::CheckRead;
-using internal::InScope;
 using internal::ParseSerialList;
 using internal::RequireInstitution;
-using internal::StaffWith;
-using internal::Trim;
 using storage::Tx;
 
 constexpr const char* kSalePrefix = "XS";
@@ -106,7 +103,7 @@ Result<CardSale> CardSalesService::SaleInScope(Tx& tx, const Actor& actor, const
 }
 
 Result<SaleView> CardSalesService::RegisterSale(const Actor& actor, const SaleRequest& request) {
-  ANXIN_ASSIGN_OR_RETURN(const Principal* caller, StaffWith(actor, kPermCardSale));
+  ANXIN_ASSIGN_OR_RETURN(const Principal* caller, RequireStaffMember(actor, kPermCardSale));
 
   // Shape of the input, before any look-up.
   std::vector<FieldError> errors;
@@ -195,7 +192,7 @@ Result<SaleView> CardSalesService::RegisterSale(const Actor& actor, const SaleRe
   }
 
   ANXIN_ASSIGN_OR_RETURN(std::optional<identity::Org> seller_org,
-                         identity_.FindOrgByCode(Trim(request.seller_org_code)));
+                         identity_.FindOrgByCode(std::string(Trim(request.seller_org_code))));
   const int64_t now = clock_.NowMs();
   const std::string actor_id = ActorId(actor);
 
@@ -359,7 +356,7 @@ Result<SaleView> CardSalesService::RegisterSale(const Actor& actor, const SaleRe
 }
 
 Result<SaleView> CardSalesService::GetSale(const Actor& actor, const std::string& id_or_no) {
-  ANXIN_RETURN_IF_ERROR(CheckRead(actor, kPermCardRead));
+  ANXIN_RETURN_IF_ERROR(RequireStaff(actor, kPermCardRead));
   return db_.ReadResult<SaleView>([&](Tx& tx) -> Result<SaleView> {
     ANXIN_ASSIGN_OR_RETURN(CardSale sale, SaleInScope(tx, actor, id_or_no));
     return SaleViewOf(tx, sale, /*with_serials=*/true);
@@ -367,7 +364,7 @@ Result<SaleView> CardSalesService::GetSale(const Actor& actor, const std::string
 }
 
 Result<SalePage> CardSalesService::ListSales(const Actor& actor, const SaleListQuery& query) {
-  ANXIN_RETURN_IF_ERROR(CheckRead(actor, kPermCardRead));
+  ANXIN_RETURN_IF_ERROR(RequireStaff(actor, kPermCardRead));
   const int limit = std::clamp(query.limit, 1, kMaxSalesListLimit);
   return db_.ReadResult<SalePage>([&](Tx& tx) -> Result<SalePage> {
     SalePage page;

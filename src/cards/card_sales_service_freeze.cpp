@@ -8,6 +8,7 @@
 #include "cards/card_sales_service_support.hpp"
 #include "cards/card_serial.hpp"
 #include "common/access.hpp"
+#include "common/text.hpp"
 
 namespace anxin::cards {
 namespace {
@@ -16,8 +17,6 @@ using internal::ChangedConcurrently;
 using internal::CheckFreeText;
 using internal::kMaxReason;
 using internal::kMinReason;
-using internal::StaffWith;
-using internal::Trim;
 using storage::Tx;
 
 }  // namespace
@@ -34,7 +33,7 @@ Result<Card> CardSalesService::Unfreeze(const Actor& actor, const std::string& s
 
 Result<Card> CardSalesService::ChangeFreeze(const Actor& actor, const std::string& serial_text,
                                             const std::string& reason_text, CardAction action) {
-  ANXIN_ASSIGN_OR_RETURN(const Principal* caller, StaffWith(actor, kPermCardFreeze));
+  ANXIN_ASSIGN_OR_RETURN(const Principal* caller, RequireStaffMember(actor, kPermCardFreeze));
   std::vector<FieldError> errors;
   Result<ParsedSerial> parsed = ParseSerial(Trim(serial_text), "serial");
   if (!parsed.ok()) {
@@ -45,7 +44,7 @@ Result<Card> CardSalesService::ChangeFreeze(const Actor& actor, const std::strin
   CheckFreeText(errors, "reason", reason_text, kMinReason, kMaxReason, action == CardAction::kFreeze);
   if (!errors.empty()) return Status::Invalid(std::move(errors));
   const std::string serial = FormatSerial(parsed->prefix, parsed->seq);
-  const std::string reason = Trim(reason_text);
+  const std::string reason(Trim(reason_text));
   const int64_t now = clock_.NowMs();
   const std::string actor_id = ActorId(actor);
 

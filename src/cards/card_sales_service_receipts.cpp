@@ -12,6 +12,7 @@
 #include "cards/card_sales_documents.hpp"
 #include "cards/card_sales_service_support.hpp"
 #include "common/access.hpp"
+#include "common/text.hpp"
 #include "common/validation.hpp"
 #include "documents/pdf.hpp"
 
@@ -22,11 +23,6 @@ using internal::BadCard;
 using internal::CardsRefused;
 using internal::ChangedConcurrently;
 using internal::CheckFreeText;
-using internal::CheckRead;
-using internal::HasControl;
-using internal::InScope;
-using internal::StaffWith;
-using internal::Trim;
 using storage::Tx;
 
 constexpr const char* kReceiptPrefix = "SF";
@@ -104,7 +100,7 @@ Result<InvoiceView> CardSalesService::InvoiceViewOf(Tx& tx, const Invoice& invoi
 }
 
 Result<ReceiptView> CardSalesService::IssueReceipt(const Actor& actor, const ReceiptRequest& request) {
-  ANXIN_ASSIGN_OR_RETURN(const Principal* caller, StaffWith(actor, kPermCardPayment));
+  ANXIN_ASSIGN_OR_RETURN(const Principal* caller, RequireStaffMember(actor, kPermCardPayment));
   const bool by_sale = request.sales_no && !Trim(*request.sales_no).empty();
   const bool by_recovery = request.recovery_no && !Trim(*request.recovery_no).empty();
   if (by_sale && by_recovery) {
@@ -117,7 +113,7 @@ Result<ReceiptView> CardSalesService::IssueReceipt(const Actor& actor, const Rec
         "sales_no", "required",
         {"请填写销售单号（收费）或回收单号（退费）", "Give sales_no (charge) or recovery_no (refund)"});
   }
-  const std::string number = Trim(by_sale ? *request.sales_no : *request.recovery_no);
+  const std::string number(Trim(by_sale ? *request.sales_no : *request.recovery_no));
   const int64_t now = clock_.NowMs();
   const std::string actor_id = ActorId(actor);
 
@@ -217,17 +213,18 @@ Result<ReceiptView> CardSalesService::IssueReceipt(const Actor& actor, const Rec
 
 Result<ConfirmResult> CardSalesService::ConfirmReceipt(const Actor& actor, const std::string& receipt_no,
                                                        const ConfirmRequest& request) {
-  ANXIN_ASSIGN_OR_RETURN(const Principal* caller, StaffWith(actor, kPermCardPayment));
+  ANXIN_ASSIGN_OR_RETURN(const Principal* caller, RequireStaffMember(actor, kPermCardPayment));
   std::vector<FieldError> errors;
   if (request.amount_fen <= 0) {
     errors.push_back({"amount_fen", "out_of_range", {"金额须大于 0", "The amount must be positive"}});
   }
   if (request.payer_name) CheckFreeText(errors, "payer_name", *request.payer_name, 1, kMaxPayerName, true);
   if (request.bank_reference) {
-    const std::string reference = Trim(*request.bank_reference);
+    const std::string reference(Trim(*request.bank_reference));
     if (reference.empty()) {
       errors.push_back({"bank_reference", "required", {"不能为空", "Must not be empty"}});
-    } else if (reference.size() > kMaxBankReference || HasControl(reference) || !IsValidUtf8(reference)) {
+    } else if (reference.size() > kMaxBankReference || !IsValidUtf8(reference) ||
+               HasControlCharacters(reference)) {
       errors.push_back({"bank_reference", "invalid_format", {"格式不正确", "Invalid format"}});
     }
   }
@@ -457,7 +454,7 @@ Result<ConfirmResult> CardSalesService::ConfirmRefund(Tx& tx, const Actor& actor
 }
 
 Result<ReceiptView> CardSalesService::GetReceipt(const Actor& actor, const std::string& receipt_no) {
-  ANXIN_RETURN_IF_ERROR(CheckRead(actor, kPermInvoiceRead));
+  ANXIN_RETURN_IF_ERROR(RequireStaff(actor, kPermInvoiceRead));
   return db_.ReadResult<ReceiptView>([&](Tx& tx) -> Result<ReceiptView> {
     ANXIN_ASSIGN_OR_RETURN(std::optional<Receipt> receipt, store_.FindReceiptByNo(tx, receipt_no));
     if (!receipt || !InScope(actor, receipt->org_path)) return Status::NotFound("receipt");
@@ -471,7 +468,7 @@ Result<std::string> CardSalesService::ReceiptPdf(const Actor& actor, const std::
 }
 
 Result<InvoiceView> CardSalesService::GetInvoice(const Actor& actor, const std::string& invoice_no) {
-  ANXIN_RETURN_IF_ERROR(CheckRead(actor, kPermInvoiceRead));
+  ANXIN_RETURN_IF_ERROR(RequireStaff(actor, kPermInvoiceRead));
   return db_.ReadResult<InvoiceView>([&](Tx& tx) -> Result<InvoiceView> {
     ANXIN_ASSIGN_OR_RETURN(std::optional<Invoice> invoice, store_.FindInvoiceByNo(tx, invoice_no));
     if (!invoice || !InScope(actor, invoice->org_path)) return Status::NotFound("invoice");

@@ -12,6 +12,7 @@
 
 #include "cards/card_sales_service_support.hpp"
 #include "common/access.hpp"
+#include "common/text.hpp"
 
 namespace anxin::cards {
 namespace {
@@ -21,14 +22,10 @@ using internal::CardsRefused;
 using internal::ChangedConcurrently;
 using internal::CheckCode;
 using internal::CheckFreeText;
-using internal::CheckRead;
-using internal::InScope;
 using internal::kMaxReason;
 using internal::kMinReason;
 using internal::ParseSerialList;
 using internal::RequireInstitution;
-using internal::StaffWith;
-using internal::Trim;
 using storage::Tx;
 
 constexpr const char* kRecoveryPrefix = "HS";
@@ -52,7 +49,7 @@ Result<RecoveryView> CardSalesService::RecoveryViewOf(Tx& tx, const Recovery& re
 }
 
 Result<RecoveryView> CardSalesService::RegisterRecovery(const Actor& actor, const RecoveryRequest& request) {
-  ANXIN_ASSIGN_OR_RETURN(const Principal* caller, StaffWith(actor, kPermCardSale));
+  ANXIN_ASSIGN_OR_RETURN(const Principal* caller, RequireStaffMember(actor, kPermCardSale));
   std::vector<FieldError> errors;
   CheckCode(errors, "sales_no", request.sales_no);
   std::vector<std::string> serials;
@@ -77,8 +74,8 @@ Result<RecoveryView> CardSalesService::RegisterRecovery(const Actor& actor, cons
   }
   CheckFreeText(errors, "reason", request.reason, kMinReason, kMaxReason, true);
   if (!errors.empty()) return Status::Invalid(std::move(errors));
-  const std::string sales_no = Trim(request.sales_no);
-  const std::string reason = Trim(request.reason);
+  const std::string sales_no(Trim(request.sales_no));
+  const std::string reason(Trim(request.reason));
   const CardAction action =
       *disposition == Disposition::kRestock ? CardAction::kReverseRestock : CardAction::kReverseVoid;
   const int64_t now = clock_.NowMs();
@@ -212,7 +209,7 @@ Result<RecoveryView> CardSalesService::RegisterRecovery(const Actor& actor, cons
 }
 
 Result<RecoveryView> CardSalesService::GetRecovery(const Actor& actor, const std::string& id_or_no) {
-  ANXIN_RETURN_IF_ERROR(CheckRead(actor, kPermCardRead));
+  ANXIN_RETURN_IF_ERROR(RequireStaff(actor, kPermCardRead));
   return db_.ReadResult<RecoveryView>([&](Tx& tx) -> Result<RecoveryView> {
     ANXIN_ASSIGN_OR_RETURN(std::optional<Recovery> recovery, store_.FindRecovery(tx, id_or_no));
     if (!recovery) {

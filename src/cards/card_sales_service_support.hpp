@@ -1,7 +1,8 @@
 #pragma once
 
-// Helpers shared by the files of CardSalesService (card_sales_service*.cpp): authorisation, checks
-// of typed input and the all-or-nothing refusals. Internal to src/cards.
+// Helpers shared by the files of CardSalesService (card_sales_service*.cpp): the institution-level
+// check, checks of typed input and the all-or-nothing refusals. Authorisation, trimming and the
+// free-text rules are the common kit's (common/access.hpp, common/text.hpp). Internal to src/cards.
 
 #include <cstddef>
 #include <string>
@@ -9,7 +10,6 @@
 #include <vector>
 
 #include "cards/card_sales_store.hpp"
-#include "common/actor.hpp"
 #include "common/principal.hpp"
 #include "common/status.hpp"
 #include "storage/database.hpp"
@@ -20,30 +20,16 @@ namespace anxin::cards::internal {
 inline constexpr size_t kMinReason = 2;
 inline constexpr size_t kMaxReason = 200;
 
-// A read: a principal with `permission`, or a system actor (unrestricted).
-Status CheckRead(const Actor& actor, const char* permission);
-
-// A change: a staff principal with `permission`.
-Result<const Principal*> StaffWith(const Actor& actor, const char* permission);
-
-// Returns true if `path` lies in the caller's subtree (any path for a system actor).
-bool InScope(const Actor& actor, const std::string& path);
-
 // Seed 000 §3: sales registration and reverse processing are done by the institution's document
 // administrator.
 Status RequireInstitution(storage::Tx& tx, CardSalesStore& store, const Principal& caller,
                           std::string_view zh_what, std::string_view en_what);
 
-// Returns `text` without its leading and trailing spaces and tabs.
-std::string Trim(std::string_view text);
-
-// Returns true if `text` holds a control character.
-bool HasControl(std::string_view text);
-
 // Appends to `errors` what is wrong with a code (required, at most 64 bytes, no control characters).
 void CheckCode(std::vector<FieldError>& errors, const std::string& field, const std::string& value);
 
-// Checks free text of min..max code points; `required` false allows it to be empty.
+// Checks free text of min..max code points (common/text.hpp's CheckFreeText, personal numbers
+// refused), appending its error to `errors`; `required` false allows it to be empty.
 void CheckFreeText(std::vector<FieldError>& errors, const std::string& field, const std::string& value,
                    size_t min, size_t max, bool required);
 

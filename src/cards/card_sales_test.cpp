@@ -469,7 +469,7 @@ TEST_F(CardSalesTest, ValidatesReceiptAndConfirmationInput) {
   std::vector<std::string> fields;
   for (const FieldError& e : bad.status().fields()) fields.push_back(e.field + ":" + e.code);
   EXPECT_THAT(fields, Contains("amount_fen:out_of_range"));
-  EXPECT_THAT(fields, Contains("payer_name:contains_personal_data"));
+  EXPECT_THAT(fields, Contains("payer_name:personal_number_not_allowed"));
   EXPECT_EQ(sales_->GetReceipt(As("cashier.sh01"), receipt.receipt.receipt_no).status().code(),
             StatusCode::kNotFound);
 }
@@ -646,7 +646,7 @@ TEST_F(CardSalesTest, RejectsInvalidRecoveries) {
       {{sale.sale.sales_no, {Serial(1)}, "void", std::string(201, 'x')}, "reason", "too_long"},
       {{sale.sale.sales_no, {Serial(1)}, "void", "客户电话 138 0013 8000"},
        "reason",
-       "contains_personal_data"},
+       "personal_number_not_allowed"},
   };
   for (const Case& c : cases) {
     Result<RecoveryView> result = sales_->RegisterRecovery(As("doc.bj01"), c.request);
