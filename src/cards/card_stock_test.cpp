@@ -320,7 +320,9 @@ TEST_F(CardStockTest, HistoryShowsBatchMovementsAndEventsInTimeOrder) {
   EXPECT_EQ(view.sales_no, "");  // the event of ForceStatus names no sale
 
   // The sale's and the policy's numbers as their events recorded them, for the card's sale and
-  // policy only (an event of another sale is not this card's sale).
+  // policy only (an event of another sale is not this card's sale). Events of one millisecond
+  // keep the order they were recorded in.
+  clock_.Advance(1);
   Status s = db_->Write([&](storage::Tx& tx) -> Status {
     ANXIN_RETURN_IF_ERROR(card_store_.AppendEvent(
         tx, CardEvent{Serial(1), clock_.NowMs(), CardAction::kSell, CardStatus::kInStock, CardStatus::kSold,

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <new>
 
 #include <fcntl.h>
@@ -351,7 +352,18 @@ std::string NewId(int64_t now_ms) {
   const uint64_t time_bits = static_cast<uint64_t>(now_ms) & ((uint64_t{1} << 48) - 1);
   uint64_t random_bits = 0;
   randombytes_buf(&random_bits, sizeof random_bits);
-  random_bits &= (uint64_t{1} << 50) - 1;
+  random_bits &= (uint64_t{1} << 49) - 1;  // room to count up within one millisecond
+  {
+    // Ids of one millisecond made by this process sort in the order they were made: the next one
+    // counts up from the last (a card's events of one millisecond keep their order).
+    static std::mutex mutex;
+    static uint64_t last_time = ~uint64_t{0};
+    static uint64_t last_random = 0;
+    std::lock_guard lock(mutex);
+    if (time_bits == last_time) random_bits = (last_random + 1) & ((uint64_t{1} << 50) - 1);
+    last_time = time_bits;
+    last_random = random_bits;
+  }
 
   std::string id(20, '0');
   for (int i = 9; i >= 0; --i) {

@@ -72,8 +72,9 @@ std::string Base64Encode(std::string_view data);
 Result<std::string> Base64Decode(std::string_view text);
 
 // Returns a new unique id: 20 characters of Crockford base32, time-ordered (48-bit milliseconds,
-// 10 characters) then 50 random bits (10 characters), so ids sort by creation time (to the
-// millisecond) and do not collide across nodes. Thread-safe.
+// 10 characters) then 50 random bits (10 characters), so ids sort by creation time and do not
+// collide across nodes. Within one millisecond a process's ids count up from a random start, so
+// they sort in the order this process made them. Thread-safe.
 [[nodiscard]] std::string NewId();
 // Returns a new unique id for the instant `now_ms` (for services that take their time from a Clock).
 [[nodiscard]] std::string NewId(int64_t now_ms);
