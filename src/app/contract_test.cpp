@@ -520,8 +520,8 @@ TEST(RouteContractTest, HandlersRefuseExactlyTheQueryValuesTheirSchemasRefuse) {
       }
     }
   }
-  EXPECT_GE(routes, 1);
-  EXPECT_GE(cases, 1);
+  EXPECT_GE(routes, 19);  // every route with a query string: one that silently drops out fails here
+  EXPECT_GE(cases, 310);
   for (const std::string& mismatch : mismatches) ADD_FAILURE() << mismatch;
 }
 
