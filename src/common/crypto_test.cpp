@@ -292,5 +292,13 @@ TEST(NewIdTest, IdsSortByCreationTime) {
   EXPECT_LT(NewId(base), NewId());
 }
 
+TEST(NewIdTest, IdsOfOneMillisecondSortInTheOrderTheyWereMade) {
+  const int64_t base = 1795253520000;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 200; ++i) ids.push_back(NewId(base));
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
+}
+
 }  // namespace
 }  // namespace anxin
