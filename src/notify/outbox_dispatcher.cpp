@@ -1,6 +1,7 @@
 #include "notify/outbox_dispatcher.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +14,8 @@ namespace anxin::notify {
 namespace {
 
 constexpr size_t kMaxErrorLength = 500;
+// The longest a round leaves the outcomes of sent messages unrecorded.
+constexpr int64_t kMaxUnrecordedMs = 200;
 
 bool IsRetryable(StatusCode code) {
   return code == StatusCode::kUnavailable || code == StatusCode::kResourceExhausted ||
@@ -94,86 +97,101 @@ Result<int> OutboxDispatcher::DispatchOnce() {
                            OutboxStore::ClaimDue(tx, claimed_at, claimed_at + lease, options_.batch));
     return Status::Ok();
   }));
+  // The outcomes are recorded together, in one transaction (one commit for the round, not one per
+  // message), and at least every kMaxUnrecordedMs so that a slow gateway does not leave sent
+  // messages unrecorded for long.
+  std::vector<Outcome> outcomes;
+  int64_t first_unrecorded_at = 0;
   for (const ClaimedMessage& message : claimed) {
     // Past half the lease another dispatcher may soon claim the rest; on Stop() finish promptly.
     if (stopping_.load() || clock_.NowMs() - claimed_at > lease / 2) {
-      ReleaseUnsent(message);
-    } else {
-      Deliver(message);
+      outcomes.push_back({&message, std::nullopt});
+      continue;
+    }
+    if (outcomes.empty()) first_unrecorded_at = clock_.NowMs();
+    outcomes.push_back({&message, Deliver(message)});
+    if (clock_.NowMs() - first_unrecorded_at >= kMaxUnrecordedMs) {
+      Record(outcomes);
+      outcomes.clear();
     }
   }
+  Record(outcomes);
   return static_cast<int>(claimed.size());
 }
 
-void OutboxDispatcher::Deliver(const ClaimedMessage& message) {
+Result<std::string> OutboxDispatcher::Deliver(const ClaimedMessage& message) {
   Result<std::string> phone = keys_.Open(message.recipient_enc);
   Result<std::string> text = keys_.Open(message.text_enc);
   if (!phone.ok() || !text.ok()) {
-    Record(message, Status(StatusCode::kInternal, "undecryptable",
-                           {"无法解密收件人或内容", "cannot decrypt the recipient or the text"}));
-    return;
+    return Status(StatusCode::kInternal, "undecryptable",
+                  {"无法解密收件人或内容", "cannot decrypt the recipient or the text"});
   }
   if (message.channel != "sms") {
-    Record(message, Status(StatusCode::kInvalidArgument, "unsupported_channel",
-                           {"不支持的发送渠道", "unsupported channel"}));
-    return;
+    return Status(StatusCode::kInvalidArgument, "unsupported_channel",
+                  {"不支持的发送渠道", "unsupported channel"});
   }
-  Record(message, sender_.Send(*phone, *text, message.id));
+  return sender_.Send(*phone, *text, message.id);
 }
 
-void OutboxDispatcher::Record(const ClaimedMessage& message, const Result<std::string>& outcome) {
+void OutboxDispatcher::Record(const std::vector<Outcome>& outcomes) {
+  if (outcomes.empty()) return;
   const int64_t now = clock_.NowMs();
-  nlohmann::json fields = {{"message_id", message.id},
-                           {"to", message.recipient_masked},
-                           {"template_code", message.template_code},
-                           {"attempt", message.attempts}};
-  bool recorded = false;
-  Status written;
-  if (outcome.ok()) {
-    written = db_.Write([&](storage::Tx& tx) -> Status {
-      ANXIN_ASSIGN_OR_RETURN(recorded,
-                             OutboxStore::MarkSent(tx, message.id, message.attempts, now, *outcome));
-      return Status::Ok();
-    });
-    fields["provider_message_id"] = *outcome;
-    LogEvent(spdlog::level::info, "sms_sent", fields);
-  } else {
-    const Status& error = outcome.status();
-    const std::string note = ErrorNote(error);
-    const bool retry = IsRetryable(error.code()) && message.attempts < options_.max_attempts;
-    const int64_t next_attempt_at = now + BackoffAfter(message.attempts).count();
-    written = db_.Write([&](storage::Tx& tx) -> Status {
-      if (retry) {
+  // Whether each outcome was recorded (false: the claim was lost to another dispatcher).
+  std::vector<bool> recorded(outcomes.size(), false);
+  const Status written = db_.Write([&](storage::Tx& tx) -> Status {
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      const ClaimedMessage& message = *outcomes[i].message;
+      bool done = false;
+      if (!outcomes[i].sent) {
+        ANXIN_RETURN_IF_ERROR(OutboxStore::Release(tx, message.id, message.attempts, now).status());
+        done = true;
+      } else if (outcomes[i].sent->ok()) {
         ANXIN_ASSIGN_OR_RETURN(
-            recorded, OutboxStore::MarkRetry(tx, message.id, message.attempts, next_attempt_at, note));
+            done, OutboxStore::MarkSent(tx, message.id, message.attempts, now, **outcomes[i].sent));
+      } else if (RetryAfter(message, outcomes[i].sent->status())) {
+        ANXIN_ASSIGN_OR_RETURN(done, OutboxStore::MarkRetry(tx, message.id, message.attempts,
+                                                            now + BackoffAfter(message.attempts).count(),
+                                                            ErrorNote(outcomes[i].sent->status())));
       } else {
-        ANXIN_ASSIGN_OR_RETURN(recorded, OutboxStore::MarkFailed(tx, message.id, message.attempts, note));
+        ANXIN_ASSIGN_OR_RETURN(done, OutboxStore::MarkFailed(tx, message.id, message.attempts,
+                                                             ErrorNote(outcomes[i].sent->status())));
       }
-      return Status::Ok();
-    });
-    fields["error"] = note;
-    fields["retry"] = retry;
-    if (retry) fields["next_attempt_at"] = FormatTimestamp(next_attempt_at);
-    LogEvent(retry ? spdlog::level::warn : spdlog::level::err, "sms_send_failed", fields);
-  }
-  if (!written.ok()) {
-    LogEvent(spdlog::level::err, "outbox_record_failed",
-             {{"message_id", message.id}, {"error", written.ToString()}});
-  } else if (!recorded) {
-    LogEvent(spdlog::level::warn, "outbox_claim_lost",
-             {{"message_id", message.id}, {"attempt", message.attempts}});
+      recorded[i] = done;
+    }
+    return Status::Ok();
+  });
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    const ClaimedMessage& message = *outcomes[i].message;
+    if (!written.ok()) {
+      LogEvent(spdlog::level::err, outcomes[i].sent ? "outbox_record_failed" : "outbox_release_failed",
+               {{"message_id", message.id}, {"error", written.ToString()}});
+      continue;
+    }
+    if (!outcomes[i].sent) continue;
+    nlohmann::json fields = {{"message_id", message.id},
+                             {"to", message.recipient_masked},
+                             {"template_code", message.template_code},
+                             {"attempt", message.attempts}};
+    const Result<std::string>& sent = *outcomes[i].sent;
+    if (sent.ok()) {
+      fields["provider_message_id"] = *sent;
+      LogEvent(spdlog::level::info, "sms_sent", fields);
+    } else {
+      const bool retry = RetryAfter(message, sent.status());
+      fields["error"] = ErrorNote(sent.status());
+      fields["retry"] = retry;
+      if (retry) fields["next_attempt_at"] = FormatTimestamp(now + BackoffAfter(message.attempts).count());
+      LogEvent(retry ? spdlog::level::warn : spdlog::level::err, "sms_send_failed", fields);
+    }
+    if (!recorded[i]) {
+      LogEvent(spdlog::level::warn, "outbox_claim_lost",
+               {{"message_id", message.id}, {"attempt", message.attempts}});
+    }
   }
 }
 
-void OutboxDispatcher::ReleaseUnsent(const ClaimedMessage& message) {
-  const int64_t now = clock_.NowMs();
-  Status written = db_.Write([&](storage::Tx& tx) -> Status {
-    return OutboxStore::Release(tx, message.id, message.attempts, now).status();
-  });
-  if (!written.ok()) {
-    LogEvent(spdlog::level::err, "outbox_release_failed",
-             {{"message_id", message.id}, {"error", written.ToString()}});
-  }
+bool OutboxDispatcher::RetryAfter(const ClaimedMessage& message, const Status& error) const {
+  return IsRetryable(error.code()) && message.attempts < options_.max_attempts;
 }
 
 }  // namespace anxin::notify

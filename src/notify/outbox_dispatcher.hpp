@@ -5,8 +5,10 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/clock.hpp"
 #include "common/crypto.hpp"
@@ -65,8 +67,8 @@ class OutboxDispatcher {
   void Wake();
 
   // Runs one round in the caller's thread: claims up to `batch` due messages, sends them and
-  // records the outcomes. Returns how many were claimed, or the database's error when claiming
-  // fails (errors recording an outcome are logged; the message is then sent again after its
+  // records the outcomes, together in one transaction. Returns how many were claimed, or the database's error
+  // when claiming fails (errors recording an outcome are logged; the message is then sent again after its
   // lease). Safe to call concurrently with other rounds.
   Result<int> DispatchOnce();
 
@@ -74,10 +76,20 @@ class OutboxDispatcher {
   [[nodiscard]] std::chrono::milliseconds BackoffAfter(int64_t attempts) const;
 
  private:
+  // A claimed message and what became of it: the provider's message id or the send's error, or
+  // nothing when it was given back unsent.
+  struct Outcome {
+    const ClaimedMessage* message;
+    std::optional<Result<std::string>> sent;
+  };
+
   void Run();
-  void Deliver(const ClaimedMessage& message);
-  void Record(const ClaimedMessage& message, const Result<std::string>& outcome);
-  void ReleaseUnsent(const ClaimedMessage& message);
+  Result<std::string> Deliver(const ClaimedMessage& message);
+  // Records the outcomes in one transaction, then logs each; errors are logged (the messages are
+  // then sent again after their lease).
+  void Record(const std::vector<Outcome>& outcomes);
+  // Returns true if a send that failed with `error` is tried again.
+  [[nodiscard]] bool RetryAfter(const ClaimedMessage& message, const Status& error) const;
 
   // Constant after construction.
   storage::Database& db_;
