@@ -120,7 +120,8 @@ const std::map<std::string, ConfigKey>& ConfigKeys() {
        {"db_read_connections", "ANXIN_DB_READ_CONNECTIONS", "SQLite read connections (4)"}},
       {"db_pool_size",
        {"db_pool_size", "ANXIN_DB_POOL_SIZE",
-        "PostgreSQL connections of this node; all nodes' together under the server's max_connections (32)"}},
+        "PostgreSQL connections of this node, a few per core of the server; all nodes' together under its "
+        "max_connections (12)"}},
       {"sms_webhook_url",
        {"sms_webhook_url", "ANXIN_SMS_WEBHOOK_URL",
         "SMS gateway webhook for outbound messages (empty: recorded in memory and logged masked)"}},

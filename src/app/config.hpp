@@ -19,10 +19,11 @@ struct Config {
   int io_threads = 0;  // 0: one per core
   int worker_threads = 64;
   int db_read_connections = 4;  // SQLite read connections
-  // PostgreSQL connections of this node: enough for the requests in flight (worker_threads), so
-  // that none waits for a connection while the server has CPU to spare; every node's together must
-  // stay under the server's max_connections.
-  int db_pool_size = 32;
+  // PostgreSQL connections of this node. Requests beyond it wait for a connection: more active
+  // connections than the server's cores can run make every transaction dearer (on 2 cores, 32
+  // cost 3.3 ms of server CPU per card activation where 8-12 cost 2.3-2.5 ms; docs/architecture.md).
+  // Every node's together must stay under the server's max_connections.
+  int db_pool_size = 12;
   std::string sms_webhook_url;  // the SMS gateway's webhook; empty: messages are recorded and logged masked
   std::string sms_webhook_secret;  // signs outbound webhook calls (X-Anxin-Signature)
   std::string sms_inbound_secret;  // verifies the gateway's inbound SMS calls; empty: SMS activation off

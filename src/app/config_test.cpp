@@ -23,7 +23,7 @@ TEST(ConfigTest, DefaultsDeriveTheDatabaseAndKeyFromTheDataDirectory) {
 TEST(ConfigTest, PostgresPoolSizeIsItsOwnSetting) {
   auto defaults = LoadConfig("", {});
   ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
-  EXPECT_EQ(defaults->db_pool_size, 32);
+  EXPECT_EQ(defaults->db_pool_size, 12);
   EXPECT_EQ(defaults->db_read_connections, 4);
   auto set = LoadConfig("", {{"ANXIN_DB_POOL_SIZE", "8"}});
   ASSERT_TRUE(set.ok()) << set.status().ToString();
