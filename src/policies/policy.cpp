@@ -21,26 +21,7 @@ std::optional<PartyRole> ParsePartyRole(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view PolicyStatusName(PolicyStatus status) {
-  switch (status) {
-    case PolicyStatus::kInForce:
-      return "in_force";
-    case PolicyStatus::kSurrendered:
-      return "surrendered";
-    case PolicyStatus::kCancelled:
-      return "cancelled";
-    case PolicyStatus::kExpired:
-      return "expired";
-  }
-  return "in_force";
-}
-
-std::optional<PolicyStatus> ParsePolicyStatus(std::string_view name) {
-  for (PolicyStatus status : {PolicyStatus::kInForce, PolicyStatus::kSurrendered, PolicyStatus::kCancelled,
-                              PolicyStatus::kExpired}) {
-    if (PolicyStatusName(status) == name) return status;
-  }
-  return std::nullopt;
-}
+std::string_view PolicyStatusName(PolicyStatus status) { return kPolicyStatuses.Name(status); }
+std::optional<PolicyStatus> ParsePolicyStatus(std::string_view name) { return kPolicyStatuses.Parse(name); }
 
 }  // namespace anxin::policies

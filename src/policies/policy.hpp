@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
+#include "common/enum_table.hpp"
 #include "common/money.hpp"
 #include "common/validation.hpp"
 
@@ -36,7 +37,14 @@ struct Party {
 
 enum class PolicyStatus { kInForce, kSurrendered, kCancelled, kExpired };  // later issues add more
 
-// "in_force", "surrendered", "cancelled", "expired".
+inline constexpr EnumTable<PolicyStatus, 4> kPolicyStatuses{{{
+    {PolicyStatus::kInForce, "in_force"},
+    {PolicyStatus::kSurrendered, "surrendered"},
+    {PolicyStatus::kCancelled, "cancelled"},
+    {PolicyStatus::kExpired, "expired"},
+}}};
+
+// The name of a status (kPolicyStatuses) and its parser (nullopt for any other text).
 [[nodiscard]] std::string_view PolicyStatusName(PolicyStatus status);
 [[nodiscard]] std::optional<PolicyStatus> ParsePolicyStatus(std::string_view name);
 

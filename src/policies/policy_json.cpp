@@ -21,7 +21,7 @@ using http::schema::Object;
 using http::schema::String;
 using nlohmann::json;
 
-json PolicyStatusSchema() { return Enum({"in_force", "surrendered", "cancelled", "expired"}); }
+json PolicyStatusSchema() { return Enum(kPolicyStatuses.Names()); }
 
 json PartyJson(const PartyView& party) {
   return {

@@ -530,6 +530,21 @@ TEST_F(PolicyServiceTest, ListFiltersAndPages) {
   EXPECT_FALSE(second.next_after.has_value());
 }
 
+// The schema does not constrain the status column; a name kPolicyStatuses does not know, read
+// back, is an internal error, never a default status.
+TEST_F(PolicyServiceTest, AnUnknownStoredStatusIsAnInternalError) {
+  Policy policy = Must(Issue(Sample()));
+  ASSERT_TRUE(
+      db_->Write([&](storage::Tx& tx) -> Status {
+           return tx.Exec("UPDATE policies SET status = ? WHERE id = ?", {"lapsed", policy.id}).status();
+         })
+          .ok());
+  Result<Policy> read = policies_->Get(As("admin"), policy.id);
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(read.status().log_detail(), "policies: policy status 'lapsed' read from the database is unknown");
+}
+
 TEST_F(PolicyServiceTest, RevealNeedsPermissionAndPurposeAndIsAudited) {
   Policy policy = Must(Issue(Sample()));
 

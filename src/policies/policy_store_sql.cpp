@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/enum_values.hpp"
 #include "policies/policy_store.hpp"
 #include "products/product.hpp"
 #include "storage/sql_filter.hpp"
@@ -46,9 +47,7 @@ Result<StoredPolicy> PolicyFromRow(const Row& row) {
   p.product_code = row.Text(2);
   p.product_version = static_cast<int>(row.Int(3));
   p.plan_code = row.Text(4);
-  std::optional<PolicyStatus> status = ParsePolicyStatus(row.Text(5));
-  if (!status) return Status::Internal("policies: unknown status " + row.Text(5) + " of " + p.id);
-  p.status = *status;
+  ANXIN_ASSIGN_OR_RETURN(p.status, ParseStored(kPolicyStatuses, row.Text(5), "policies: policy status"));
   p.premium = Money::Fen(row.Int(6));
   ANXIN_ASSIGN_OR_RETURN(p.start_date, DateColumn(row, 7));
   ANXIN_ASSIGN_OR_RETURN(p.end_date, DateColumn(row, 8));
