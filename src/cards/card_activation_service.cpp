@@ -699,7 +699,7 @@ Result<Activation> CardActivationService::Commit(storage::Tx& tx, const Actor& a
   // The advance premium received when payment was confirmed becomes written premium now.
   ledger::Entry entry;
   entry.memo = "卡单激活出单 " + policy.policy_no;
-  entry.ref_type = "policy";
+  entry.ref_type = ledger::RefType::kPolicy;
   entry.ref_id = policy.id;
   entry.org_id = org_id;
   entry.org_path = card.holder_org_path;  // matched by the conditional update above

@@ -160,7 +160,7 @@ Result<ReceiptView> CardSalesService::IssueReceipt(const Actor& actor, const Rec
             ledger_
                 .Post(tx, actor,
                       {"保险卡收费收据 " + receipt.receipt_no + "（销售单 " + sale->sales_no + "）应收保费",
-                       "receipt",
+                       ledger::RefType::kReceipt,
                        receipt.id,
                        sale->org_id,
                        {{ledger::kPremiumReceivable, receipt.amount, Money{}},
@@ -347,7 +347,7 @@ Result<ConfirmResult> CardSalesService::ConfirmCharge(Tx& tx, const Actor& actor
         ledger_
             .Post(tx, actor,
                   {"保险卡收费确认 " + receipt.receipt_no + "（销售单 " + sale->sales_no + "）预收保费核销",
-                   "receipt",
+                   ledger::RefType::kReceipt,
                    receipt.id,
                    receipt.org_id,
                    {{ledger::kBank, receipt.amount, Money{}},
@@ -412,7 +412,7 @@ Result<ConfirmResult> CardSalesService::ConfirmRefund(Tx& tx, const Actor& actor
         ledger_
             .Post(tx, actor,
                   {"保险卡退费确认 " + receipt.receipt_no + "（回收单 " + recovery->recovery_no + "）",
-                   "receipt",
+                   ledger::RefType::kReceipt,
                    receipt.id,
                    receipt.org_id,
                    {{ledger::kAdvancePremium, receipt.amount, Money{}},

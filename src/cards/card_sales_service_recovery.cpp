@@ -183,7 +183,7 @@ Result<RecoveryView> CardSalesService::RegisterRecovery(const Actor& actor, cons
                                     .Post(tx, actor,
                                           {"保险卡反向处理 " + recovery.recovery_no + "（收据 " +
                                                receipt->receipt_no + "）冲减应收保费",
-                                           "recovery",
+                                           ledger::RefType::kRecovery,
                                            recovery.id,
                                            sale->org_id,
                                            {{ledger::kAdvancePremium, recovery.amount, Money{}},

@@ -410,7 +410,7 @@ TEST_F(CardSalesTest, FullFlowConfirmsPaymentIssuesInvoiceAndBalancesTheLedger) 
   EXPECT_EQ(Account(ledger::kBank), std::make_pair(amount, int64_t{0}));
   EXPECT_EQ(Account(ledger::kAdvancePremium), std::make_pair(int64_t{0}, amount));
   EXPECT_EQ(Account(ledger::kPremiumReceivable), std::make_pair(amount, amount));
-  EXPECT_EQ(Must(ledger_.EntriesFor(*db_, "receipt", receipt.receipt.id)).size(), 2u);
+  EXPECT_EQ(Must(ledger_.EntriesFor(*db_, ledger::RefType::kReceipt, receipt.receipt.id)).size(), 2u);
 
   EXPECT_EQ(AuditRecords("receipt.issue").size(), 1u);
   EXPECT_EQ(AuditRecords("receipt.confirm").size(), 1u);
