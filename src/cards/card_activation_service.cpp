@@ -132,7 +132,7 @@ notify::OutboundMessage ActivatedSms(const Card& card, const std::string& phone,
   message.template_code = "card_activated";
   message.text = "【安心保险】您的保险卡尾号" + LastDigits(card.serial, 4) + "已激活，保单号" + policy_no +
                  "，保障期间" + FormatDate(policy.start_date) + "至" + FormatDate(policy.end_date) + "。";
-  message.ref_type = "policy";
+  message.ref_type = notify::OutboxRefType::kPolicy;
   message.ref_id = policy_id;
   message.org_path = card.holder_org_path;
   return message;
@@ -833,7 +833,7 @@ Status CardActivationService::RecordSmsRejection(const Actor& actor, const SmsIn
     message.recipient = phone;
     message.template_code = "card_activation_failed";
     message.text = SmsRejectionText(reason_zh);
-    message.ref_type = "sms";
+    message.ref_type = notify::OutboxRefType::kSms;
     message.ref_id = record.message_id;
     ANXIN_RETURN_IF_ERROR(outbox_.Enqueue(tx, message).status());
     return audit_.Append(
