@@ -689,7 +689,7 @@ Result<Activation> CardActivationService::Commit(storage::Tx& tx, const Actor& a
   event.from = CardStatus::kAwaitingActivation;
   event.to = prepared.next;
   event.actor_id = ActorId(actor);
-  event.ref_type = "policy";
+  event.ref_type = CardRefType::kPolicy;
   event.ref_id = policy.id;
   const std::string channel(kActivationChannels.Name(prepared.channel));
   event.detail = {{"channel", channel}, {"policy_no", policy.policy_no}};

@@ -332,7 +332,7 @@ Result<ConfirmResult> CardSalesService::ConfirmCharge(Tx& tx, const Actor& actor
     if (!moved) return ChangedConcurrently(serial);
     ANXIN_RETURN_IF_ERROR(cards_.AppendEvent(
         tx, CardEvent{serial, now, CardAction::kConfirmPayment, CardStatus::kSold,
-                      CardStatus::kAwaitingActivation, actor_id, "receipt", receipt.id,
+                      CardStatus::kAwaitingActivation, actor_id, CardRefType::kReceipt, receipt.id,
                       nlohmann::json{{"receipt_no", receipt.receipt_no}, {"sales_no", sale->sales_no}}}));
   }
   sale->status = SaleStatus::kPaid;

@@ -149,7 +149,7 @@ TEST_F(CardSalesTest, RegistersSaleOfListedCards) {
         [&](storage::Tx& tx) { return card_store_.Events(tx, serial); }));
     ASSERT_FALSE(events.empty());
     EXPECT_EQ(events.back().action, CardAction::kSell);
-    EXPECT_EQ(events.back().ref_type, "sale");
+    EXPECT_EQ(events.back().ref_type, CardRefType::kSale);
     EXPECT_EQ(events.back().ref_id, sale.sale.id);
   }
   std::vector<audit::AuditRecord> audit = AuditRecords("card_sale.register");
