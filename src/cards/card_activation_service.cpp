@@ -91,9 +91,9 @@ json CoveragesSnapshot(const products::Plan& plan) {
 }
 
 // The relationship of the holder to the insured, given the insured's to the holder.
-std::string Inverse(const std::string& relationship) {
-  if (relationship == "child") return "parent";
-  if (relationship == "parent") return "child";
+policies::Relationship Inverse(policies::Relationship relationship) {
+  if (relationship == policies::Relationship::kChild) return policies::Relationship::kParent;
+  if (relationship == policies::Relationship::kParent) return policies::Relationship::kChild;
   return relationship;
 }
 
@@ -536,8 +536,8 @@ Result<CardActivationService::Prepared> CardActivationService::Prepare(const Act
   } else {
     insured = holder;
     insured.role = policies::PartyRole::kInsured;
-    insured.relationship = "self";
-    holder.relationship = "self";
+    insured.relationship = policies::Relationship::kSelf;
+    holder.relationship = policies::Relationship::kSelf;
     insured_birth_known = holder_birth_known;
     insured_path = "holder";
   }
@@ -576,7 +576,7 @@ Result<CardActivationService::Prepared> CardActivationService::Prepare(const Act
   policy.end_date = policies::PolicyEndDate(start, checked.type.term_unit,
                                             static_cast<int>(std::max<int64_t>(1, checked.type.term_value)));
   policy.org_id = checked.card.holder_org_id;
-  policy.source = "card";
+  policy.source = policies::PolicySource::kCard;
   policy.card_serial = checked.serial;
   if (plan != nullptr) policy.coverages = *CoveragesOf(*terms.product, *plan);
 

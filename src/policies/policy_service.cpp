@@ -39,7 +39,7 @@ nlohmann::json IssueSummary(const StoredPolicy& stored) {
           {"premium_fen", stored.premium.fen},
           {"start_date", FormatDate(stored.start_date)},
           {"end_date", FormatDate(stored.end_date)},
-          {"source", stored.source},
+          {"source", kPolicySources.Name(stored.source)},
           {"card_serial", stored.card_serial ? nlohmann::json(*stored.card_serial) : nullptr}};
 }
 

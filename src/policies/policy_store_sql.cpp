@@ -54,7 +54,7 @@ Result<StoredPolicy> PolicyFromRow(const Row& row) {
   p.issued_at = row.Int(9);
   p.org_id = row.Text(10);
   p.org_path = row.Text(11);
-  p.source = row.Text(12);
+  ANXIN_ASSIGN_OR_RETURN(p.source, ParseStored(kPolicySources, row.Text(12), "policies: policy source"));
   p.card_serial = row.OptText(13);
   p.coverages_json = row.Text(14);
   p.holder_id_hash = row.Text(15);
@@ -68,11 +68,10 @@ Result<StoredPolicy> PolicyFromRow(const Row& row) {
 Result<StoredParty> PartyFromRow(const Row& row) {
   StoredParty party;
   party.seq = static_cast<int>(row.Int(1));
-  std::optional<PartyRole> role = ParsePartyRole(row.Text(2));
+  ANXIN_ASSIGN_OR_RETURN(party.role, ParseStored(kPartyRoles, row.Text(2), "policies: party role"));
   std::optional<IdType> id_type = ParseIdType(row.Text(5));
   std::optional<Sex> sex = products::ParseSex(row.Text(9));
-  if (!role || !id_type || !sex) return Status::Internal("policies: bad party row of " + row.Text(0));
-  party.role = *role;
+  if (!id_type || !sex) return Status::Internal("policies: bad party row of " + row.Text(0));
   party.name_enc = row.Text(3);
   party.name_masked = row.Text(4);
   party.id_type = *id_type;
@@ -82,7 +81,8 @@ Result<StoredParty> PartyFromRow(const Row& row) {
   party.sex = *sex;
   party.phone_enc = row.OptText(10);
   party.phone_hash = row.OptText(11);
-  party.relationship = row.Text(12);
+  ANXIN_ASSIGN_OR_RETURN(party.relationship,
+                         ParseStored(kRelationships, row.Text(12), "policies: party relationship"));
   party.share_percent = static_cast<int>(row.Int(13));
   return party;
 }
@@ -113,7 +113,7 @@ class SqlPolicyStore final : public PolicyStore {
                                  p.issued_at,
                                  p.org_id,
                                  p.org_path,
-                                 p.source,
+                                 std::string(kPolicySources.Name(p.source)),
                                  OptValue(p.card_serial),
                                  p.coverages_json,
                                  p.holder_id_hash,
@@ -127,12 +127,13 @@ class SqlPolicyStore final : public PolicyStore {
       const StoredParty& party = p.parties[i];
       rows +=
           i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-      params.insert(params.end(), {static_cast<int64_t>(party.seq), std::string(PartyRoleName(party.role)),
-                                   party.name_enc, party.name_masked, std::string(IdTypeName(party.id_type)),
-                                   party.id_number_enc, party.id_number_hash, FormatDate(party.birth_date),
-                                   std::string(products::SexName(party.sex)), OptValue(party.phone_enc),
-                                   OptValue(party.phone_hash), party.relationship,
-                                   static_cast<int64_t>(party.share_percent)});
+      params.insert(
+          params.end(),
+          {static_cast<int64_t>(party.seq), std::string(PartyRoleName(party.role)), party.name_enc,
+           party.name_masked, std::string(IdTypeName(party.id_type)), party.id_number_enc,
+           party.id_number_hash, FormatDate(party.birth_date), std::string(products::SexName(party.sex)),
+           OptValue(party.phone_enc), OptValue(party.phone_hash),
+           std::string(kRelationships.Name(party.relationship)), static_cast<int64_t>(party.share_percent)});
     }
     if (tx.dialect() == storage::Dialect::kPostgres && !p.parties.empty()) {
       // One round trip: the policy, then its parties from the row it inserted (none if skipped).
