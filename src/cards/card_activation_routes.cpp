@@ -122,17 +122,6 @@ json LookupJson(const CardLookup& lookup) {
 
 // --- request bodies ---
 
-constexpr EnumTable<IdType, 7> kIdTypes{{{
-    {IdType::kResidentId, "resident_id"},
-    {IdType::kHongKongMacauId, "hk_macau_id"},
-    {IdType::kTaiwanId, "taiwan_id"},
-    {IdType::kHkMacauPermit, "hk_macau_permit"},
-    {IdType::kTaiwanPermit, "taiwan_permit"},
-    {IdType::kForeignPassport, "passport"},
-    {IdType::kForeignPermanentId, "foreign_permanent_id"},
-}}};
-constexpr EnumTable<Sex, 2> kSexes{{{{Sex::kMale, "male"}, {Sex::kFemale, "female"}}}};
-
 // The serial as printed: 2-4 letters (the card type's prefix), a 10-digit sequence and a Luhn
 // check digit.
 const http::StringField kSerialField{.required = true,

@@ -95,10 +95,10 @@ struct NewPolicy {
 struct PartyView {
   PartyRole role = PartyRole::kHolder;
   std::string name;
-  std::string id_type;
+  IdType id_type = IdType::kResidentId;
   std::string id_number;  // masked
   std::string birth_date;
-  std::string sex;
+  Sex sex = Sex::kMale;
   std::string phone;  // masked
   Relationship relationship = Relationship::kSelf;
   int share_percent = 100;

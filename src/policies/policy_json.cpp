@@ -27,10 +27,10 @@ json PartyJson(const PartyView& party) {
   return {
       {"role", std::string(PartyRoleName(party.role))},
       {"name", party.name},
-      {"id_type", party.id_type},
+      {"id_type", kIdTypes.Name(party.id_type)},
       {"id_number", party.id_number},
       {"birth_date", party.birth_date},
-      {"sex", party.sex},
+      {"sex", kSexes.Name(party.sex)},
       {"phone", party.phone.empty() ? json(nullptr) : json(party.phone)},
       {"relationship", kRelationships.Name(party.relationship)},
       {"share_percent", party.role == PartyRole::kBeneficiary ? json(party.share_percent) : json(nullptr)}};
@@ -39,10 +39,10 @@ json PartyJson(const PartyView& party) {
 json PartySchema() {
   return Object({{"role", Enum(kPartyRoles.Names())},
                  {"name", {{"type", "string"}, {"description", "masked (张*) unless revealed"}}},
-                 {"id_type", String()},
+                 {"id_type", Enum(kIdTypes.Names())},
                  {"id_number", {{"type", "string"}, {"description", "masked unless revealed"}}},
                  {"birth_date", FullDate()},
-                 {"sex", Enum({"male", "female"})},
+                 {"sex", Enum(kSexes.Names())},
                  {"phone", {{"type", {"string", "null"}}, {"description", "masked unless revealed"}}},
                  {"relationship", Enum(kRelationships.Names())},
                  {"share_percent", {{"type", {"integer", "null"}}, {"description", "beneficiaries only"}}}},

@@ -39,16 +39,16 @@ TEST_F(PolicyServiceTest, IssuesPolicyWithHolderInsuredAndBeneficiaries) {
   const PartyView& holder = policy.parties[0];
   EXPECT_EQ(holder.role, PartyRole::kHolder);
   EXPECT_EQ(holder.name, "李**");
-  EXPECT_EQ(holder.id_type, "resident_id");
+  EXPECT_EQ(holder.id_type, IdType::kResidentId);
   EXPECT_EQ(holder.id_number, "513101********0014");
   EXPECT_EQ(holder.birth_date, "1982-01-13");
-  EXPECT_EQ(holder.sex, "male");
+  EXPECT_EQ(holder.sex, Sex::kMale);
   EXPECT_EQ(holder.phone, "138****8000");
   EXPECT_EQ(holder.relationship, Relationship::kParent);
   const PartyView& insured = policy.parties[1];
   EXPECT_EQ(insured.role, PartyRole::kInsured);
   EXPECT_EQ(insured.name, "李**");
-  EXPECT_EQ(insured.sex, "female");
+  EXPECT_EQ(insured.sex, Sex::kFemale);
   EXPECT_EQ(insured.phone, "");
   EXPECT_EQ(policy.parties[2].role, PartyRole::kBeneficiary);
   EXPECT_EQ(policy.parties[2].name, "王*");
@@ -294,7 +294,7 @@ TEST_F(PolicyServiceTest, NormalisesNamesIdNumbersAndPhones) {
   Policy revealed = Must(policies_->Get(As("admin"), policy.id, {true, "核对受益人证件"}));
   EXPECT_EQ(revealed.parties[0].name, "李建国");
   EXPECT_EQ(revealed.parties[0].phone, kHolderPhone);
-  EXPECT_EQ(revealed.parties[2].id_type, "passport");
+  EXPECT_EQ(revealed.parties[2].id_type, IdType::kForeignPassport);
   EXPECT_EQ(revealed.parties[2].id_number, "E1234567");
 }
 
@@ -541,6 +541,7 @@ TEST_F(PolicyServiceTest, AnUnknownStoredNameIsAnInternalError) {
       {"policies", "source", "policies: policy source 'lapsed' read from the database is unknown"},
       {"policy_parties", "relationship",
        "policies: party relationship 'lapsed' read from the database is unknown"},
+      {"policy_parties", "id_type", "policies: party id type 'lapsed' read from the database is unknown"},
   };
   for (const Case& c : cases) {
     Policy policy = Must(Issue(Sample()));

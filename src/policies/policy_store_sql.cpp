@@ -10,7 +10,6 @@
 
 #include "common/enum_values.hpp"
 #include "policies/policy_store.hpp"
-#include "products/product.hpp"
 #include "storage/sql_filter.hpp"
 
 namespace anxin::policies {
@@ -69,16 +68,13 @@ Result<StoredParty> PartyFromRow(const Row& row) {
   StoredParty party;
   party.seq = static_cast<int>(row.Int(1));
   ANXIN_ASSIGN_OR_RETURN(party.role, ParseStored(kPartyRoles, row.Text(2), "policies: party role"));
-  std::optional<IdType> id_type = ParseIdType(row.Text(5));
-  std::optional<Sex> sex = products::ParseSex(row.Text(9));
-  if (!id_type || !sex) return Status::Internal("policies: bad party row of " + row.Text(0));
   party.name_enc = row.Text(3);
   party.name_masked = row.Text(4);
-  party.id_type = *id_type;
+  ANXIN_ASSIGN_OR_RETURN(party.id_type, ParseStored(kIdTypes, row.Text(5), "policies: party id type"));
   party.id_number_enc = row.Text(6);
   party.id_number_hash = row.Text(7);
   ANXIN_ASSIGN_OR_RETURN(party.birth_date, DateColumn(row, 8));
-  party.sex = *sex;
+  ANXIN_ASSIGN_OR_RETURN(party.sex, ParseStored(kSexes, row.Text(9), "policies: party sex"));
   party.phone_enc = row.OptText(10);
   party.phone_hash = row.OptText(11);
   ANXIN_ASSIGN_OR_RETURN(party.relationship,
@@ -130,8 +126,8 @@ class SqlPolicyStore final : public PolicyStore {
       params.insert(
           params.end(),
           {static_cast<int64_t>(party.seq), std::string(PartyRoleName(party.role)), party.name_enc,
-           party.name_masked, std::string(IdTypeName(party.id_type)), party.id_number_enc,
-           party.id_number_hash, FormatDate(party.birth_date), std::string(products::SexName(party.sex)),
+           party.name_masked, std::string(kIdTypes.Name(party.id_type)), party.id_number_enc,
+           party.id_number_hash, FormatDate(party.birth_date), std::string(kSexes.Name(party.sex)),
            OptValue(party.phone_enc), OptValue(party.phone_hash),
            std::string(kRelationships.Name(party.relationship)), static_cast<int64_t>(party.share_percent)});
     }
