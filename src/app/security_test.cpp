@@ -259,7 +259,7 @@ TEST(AuditFreeTextTest, PersonalNumbersInFreeTextAreMaskedInAuditSummariesNeverA
   request.start_date = start;
   request.end_date = policies::PolicyEndDate(start, products::TermUnit::kYear, 1);
   request.org_id = hq;
-  request.source = "online";
+  request.source = policies::PolicySource::kOnline;
   request.parties = {{policies::PartyRole::kHolder,
                       "李四",
                       IdType::kResidentId,
@@ -267,7 +267,7 @@ TEST(AuditFreeTextTest, PersonalNumbersInFreeTextAreMaskedInAuditSummariesNeverA
                       {1990, 3, 7},
                       Sex::kMale,
                       phone,
-                      "self",
+                      policies::Relationship::kSelf,
                       100},
                      {policies::PartyRole::kInsured,
                       "李四",
@@ -276,7 +276,7 @@ TEST(AuditFreeTextTest, PersonalNumbersInFreeTextAreMaskedInAuditSummariesNeverA
                       {1990, 3, 7},
                       Sex::kMale,
                       phone,
-                      "self",
+                      policies::Relationship::kSelf,
                       100}};
   Result<policies::Policy> policy = platform.app().db().WriteResult<policies::Policy>(
       [&](storage::Tx& tx) { return platform.app().policies().Issue(tx, Actor::System("test"), request); });

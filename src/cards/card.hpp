@@ -74,6 +74,20 @@ inline constexpr EnumTable<CardAction, 11> kCardActions{{{
     {CardAction::kExpire, "expire"},
 }}};
 
+// What a card event or a line of a card's history refers to: the document behind it. Card events
+// refer to a sale, a receipt, a recovery or a policy (freeze, unfreeze and expiry to none); a
+// card's history adds its batch and the movements covering it.
+enum class CardRefType { kBatch, kMovement, kSale, kReceipt, kRecovery, kPolicy };
+
+inline constexpr EnumTable<CardRefType, 6> kCardRefTypes{{{
+    {CardRefType::kBatch, "batch"},
+    {CardRefType::kMovement, "movement"},
+    {CardRefType::kSale, "sale"},
+    {CardRefType::kReceipt, "receipt"},
+    {CardRefType::kRecovery, "recovery"},
+    {CardRefType::kPolicy, "policy"},
+}}};
+
 inline constexpr std::array<CardStatus, 7> kAllCardStatuses = EnumValues(kCardStatuses);
 inline constexpr std::array<CardAction, 11> kAllCardActions = EnumValues(kCardActions);
 
@@ -133,6 +147,11 @@ inline constexpr EnumTable<MovementKind, 2> kMovementKinds{{{
     {MovementKind::kIssue, "issue"},
     {MovementKind::kRecall, "recall"},
 }}};
+
+// Returns the card action a movement of `kind` performs on each card it covers.
+constexpr CardAction MovementAction(MovementKind kind) {
+  return kind == MovementKind::kIssue ? CardAction::kIssue : CardAction::kRecall;
+}
 
 struct CardType {
   std::string id;

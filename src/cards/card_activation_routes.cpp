@@ -122,25 +122,6 @@ json LookupJson(const CardLookup& lookup) {
 
 // --- request bodies ---
 
-enum class Relation { kSelf, kSpouse, kChild, kParent, kOther };
-constexpr EnumTable<Relation, 5> kRelations{{{
-    {Relation::kSelf, "self"},
-    {Relation::kSpouse, "spouse"},
-    {Relation::kChild, "child"},
-    {Relation::kParent, "parent"},
-    {Relation::kOther, "other"},
-}}};
-constexpr EnumTable<IdType, 7> kIdTypes{{{
-    {IdType::kResidentId, "resident_id"},
-    {IdType::kHongKongMacauId, "hk_macau_id"},
-    {IdType::kTaiwanId, "taiwan_id"},
-    {IdType::kHkMacauPermit, "hk_macau_permit"},
-    {IdType::kTaiwanPermit, "taiwan_permit"},
-    {IdType::kForeignPassport, "passport"},
-    {IdType::kForeignPermanentId, "foreign_permanent_id"},
-}}};
-constexpr EnumTable<Sex, 2> kSexes{{{{Sex::kMale, "male"}, {Sex::kFemale, "female"}}}};
-
 // The serial as printed: 2-4 letters (the card type's prefix), a 10-digit sequence and a Luhn
 // check digit.
 const http::StringField kSerialField{.required = true,
@@ -176,7 +157,7 @@ struct PersonBody {
   std::optional<std::string> birth_date;
   std::optional<Sex> sex;
   std::optional<std::string> phone;
-  std::optional<Relation> relationship;
+  std::optional<policies::Relationship> relationship;
   std::optional<int> share_percent;
 };
 
@@ -201,7 +182,7 @@ http::BodySpec<PersonBody>* NewPersonSpec(PersonRole role) {
                .description = "mainland mobile number (the holder's is required: the policy is sent to it)",
                .example = "13800138000"});
   if (role != PersonRole::kHolder) {
-    spec->Enum("relationship", &PersonBody::relationship, kRelations,
+    spec->Enum("relationship", &PersonBody::relationship, policies::kRelationships,
                {.required = true,
                 .description = role == PersonRole::kInsured ? "the insured's relationship to the holder"
                                                             : "the beneficiary's relationship to the insured",
@@ -321,7 +302,7 @@ PersonInput ToPerson(const PersonBody& body) {
   if (body.birth_date) person.birth_date = SpecDate(*body.birth_date);
   person.sex = body.sex;
   person.phone = body.phone.value_or("");
-  if (body.relationship) person.relationship = std::string(kRelations.Name(*body.relationship));
+  if (body.relationship) person.relationship = *body.relationship;
   if (body.share_percent) person.share_percent = *body.share_percent;
   return person;
 }

@@ -91,9 +91,9 @@ json CoveragesSnapshot(const products::Plan& plan) {
 }
 
 // The relationship of the holder to the insured, given the insured's to the holder.
-std::string Inverse(const std::string& relationship) {
-  if (relationship == "child") return "parent";
-  if (relationship == "parent") return "child";
+policies::Relationship Inverse(policies::Relationship relationship) {
+  if (relationship == policies::Relationship::kChild) return policies::Relationship::kParent;
+  if (relationship == policies::Relationship::kParent) return policies::Relationship::kChild;
   return relationship;
 }
 
@@ -132,7 +132,7 @@ notify::OutboundMessage ActivatedSms(const Card& card, const std::string& phone,
   message.template_code = "card_activated";
   message.text = "【安心保险】您的保险卡尾号" + LastDigits(card.serial, 4) + "已激活，保单号" + policy_no +
                  "，保障期间" + FormatDate(policy.start_date) + "至" + FormatDate(policy.end_date) + "。";
-  message.ref_type = "policy";
+  message.ref_type = notify::OutboxRefType::kPolicy;
   message.ref_id = policy_id;
   message.org_path = card.holder_org_path;
   return message;
@@ -536,8 +536,8 @@ Result<CardActivationService::Prepared> CardActivationService::Prepare(const Act
   } else {
     insured = holder;
     insured.role = policies::PartyRole::kInsured;
-    insured.relationship = "self";
-    holder.relationship = "self";
+    insured.relationship = policies::Relationship::kSelf;
+    holder.relationship = policies::Relationship::kSelf;
     insured_birth_known = holder_birth_known;
     insured_path = "holder";
   }
@@ -576,7 +576,7 @@ Result<CardActivationService::Prepared> CardActivationService::Prepare(const Act
   policy.end_date = policies::PolicyEndDate(start, checked.type.term_unit,
                                             static_cast<int>(std::max<int64_t>(1, checked.type.term_value)));
   policy.org_id = checked.card.holder_org_id;
-  policy.source = "card";
+  policy.source = policies::PolicySource::kCard;
   policy.card_serial = checked.serial;
   if (plan != nullptr) policy.coverages = *CoveragesOf(*terms.product, *plan);
 
@@ -689,7 +689,7 @@ Result<Activation> CardActivationService::Commit(storage::Tx& tx, const Actor& a
   event.from = CardStatus::kAwaitingActivation;
   event.to = prepared.next;
   event.actor_id = ActorId(actor);
-  event.ref_type = "policy";
+  event.ref_type = CardRefType::kPolicy;
   event.ref_id = policy.id;
   const std::string channel(kActivationChannels.Name(prepared.channel));
   event.detail = {{"channel", channel}, {"policy_no", policy.policy_no}};
@@ -699,7 +699,7 @@ Result<Activation> CardActivationService::Commit(storage::Tx& tx, const Actor& a
   // The advance premium received when payment was confirmed becomes written premium now.
   ledger::Entry entry;
   entry.memo = "卡单激活出单 " + policy.policy_no;
-  entry.ref_type = "policy";
+  entry.ref_type = ledger::RefType::kPolicy;
   entry.ref_id = policy.id;
   entry.org_id = org_id;
   entry.org_path = card.holder_org_path;  // matched by the conditional update above
@@ -833,7 +833,7 @@ Status CardActivationService::RecordSmsRejection(const Actor& actor, const SmsIn
     message.recipient = phone;
     message.template_code = "card_activation_failed";
     message.text = SmsRejectionText(reason_zh);
-    message.ref_type = "sms";
+    message.ref_type = notify::OutboxRefType::kSms;
     message.ref_id = record.message_id;
     ANXIN_RETURN_IF_ERROR(outbox_.Enqueue(tx, message).status());
     return audit_.Append(

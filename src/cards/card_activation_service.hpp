@@ -95,9 +95,10 @@ struct PersonInput {
   std::string id_number;
   std::optional<Date> birth_date;
   std::optional<Sex> sex;
-  std::string phone;         // required for the holder, optional otherwise
-  std::string relationship;  // insured: to the holder; beneficiary: to the insured
-  int share_percent = 100;   // beneficiaries
+  std::string phone;  // required for the holder, optional otherwise
+  // The insured's to the holder, a beneficiary's to the insured (the holder's follows from them).
+  policies::Relationship relationship = policies::Relationship::kSelf;
+  int share_percent = 100;  // beneficiaries
 };
 
 struct ActivationRequest {

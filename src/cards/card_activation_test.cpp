@@ -640,7 +640,7 @@ TEST_F(CardActivationTest, ActivationIssuesThePolicyPostsThePremiumAndTextsTheHo
   EXPECT_EQ(PoliciesOf(card.serial), 1);
 
   // The ledger: the advance premium becomes written premium, and the books balance.
-  Result<std::vector<ledger::Entry>> entries = ledger_->EntriesFor(*db_, "policy", policy_id);
+  Result<std::vector<ledger::Entry>> entries = ledger_->EntriesFor(*db_, ledger::RefType::kPolicy, policy_id);
   ASSERT_TRUE(entries.ok()) << entries.status().ToString();
   ASSERT_EQ(entries->size(), 1u);
   const ledger::Entry& entry = entries->front();

@@ -325,7 +325,7 @@ Result<SaleView> CardSalesService::RegisterSale(const Actor& actor, const SaleRe
       if (!moved) return ChangedConcurrently(card->serial);
       ANXIN_RETURN_IF_ERROR(cards_.AppendEvent(
           tx, CardEvent{card->serial, now, CardAction::kSell, CardStatus::kInStock, CardStatus::kSold,
-                        actor_id, "sale", sale.id,
+                        actor_id, CardRefType::kSale, sale.id,
                         nlohmann::json{{"sales_no", sale.sales_no},
                                        {"previous_holder_type", kHolderTypes.Name(card->holder_type)},
                                        {"previous_holder_id", card->holder_id}}}));

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "audit/audit_log.hpp"
 #include "cards/card.hpp"
 #include "cards/card_sales.hpp"
@@ -220,6 +222,12 @@ class CardSalesService {
   Result<std::string> NextNumber(storage::Tx& tx, NumberKind kind, std::string_view prefix);
   Result<Invoice> InsertInvoice(storage::Tx& tx, const Receipt& receipt, const Invoice* original, int64_t now,
                                 const std::string& actor_id);
+  // Appends the audit records of a confirmation, in this order: "receipt.confirm" of `receipt`
+  // (what every receipt record says, `about`: what the receipt is for, and whether a bank
+  // reference was given) and "invoice.issue" of `invoice` (a red-letter one names the `original`
+  // it reverses).
+  Status AuditConfirmation(storage::Tx& tx, const Actor& actor, const Receipt& receipt,
+                           const nlohmann::json& about, const Invoice& invoice, const Invoice* original);
   Result<ConfirmResult> ConfirmCharge(storage::Tx& tx, const Actor& actor, Receipt receipt,
                                       const ConfirmRequest& request, int64_t now);
   Result<ConfirmResult> ConfirmRefund(storage::Tx& tx, const Actor& actor, Receipt receipt,

@@ -62,8 +62,8 @@ Result<Card> CardSalesService::ChangeFreeze(const Actor& actor, const std::strin
     if (!moved) return ChangedConcurrently(serial);
     nlohmann::json detail = nlohmann::json::object();
     if (!reason.empty()) detail["reason"] = reason;
-    ANXIN_RETURN_IF_ERROR(
-        cards_.AppendEvent(tx, CardEvent{serial, now, action, card->status, next, actor_id, "", "", detail}));
+    ANXIN_RETURN_IF_ERROR(cards_.AppendEvent(
+        tx, CardEvent{serial, now, action, card->status, next, actor_id, std::nullopt, "", detail}));
     ANXIN_RETURN_IF_ERROR(audit_.Append(tx, actor,
                                         {action == CardAction::kFreeze ? "card.freeze" : "card.unfreeze",
                                          "card",

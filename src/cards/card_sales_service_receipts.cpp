@@ -38,6 +38,13 @@ std::string MaskReference(const std::string& reference) {
 
 std::string Yuan(Money amount) { return amount.ToYuanString() + " 元"; }
 
+// What every audit record of a receipt says of it; the caller adds what the receipt is for.
+nlohmann::json ReceiptSummary(const Receipt& receipt) {
+  return {{"receipt_no", receipt.receipt_no},
+          {"kind", std::string(ReceiptKindName(receipt.kind))},
+          {"amount_fen", receipt.amount.fen}};
+}
+
 }  // namespace
 
 Result<ReceiptView> CardSalesService::ReceiptViewOf(Tx& tx, const Receipt& receipt) {
@@ -160,7 +167,7 @@ Result<ReceiptView> CardSalesService::IssueReceipt(const Actor& actor, const Rec
             ledger_
                 .Post(tx, actor,
                       {"保险卡收费收据 " + receipt.receipt_no + "（销售单 " + sale->sales_no + "）应收保费",
-                       "receipt",
+                       ledger::RefType::kReceipt,
                        receipt.id,
                        sale->org_id,
                        {{ledger::kPremiumReceivable, receipt.amount, Money{}},
@@ -200,10 +207,8 @@ Result<ReceiptView> CardSalesService::IssueReceipt(const Actor& actor, const Rec
       sales_no = sale->sales_no;
       recovery_no = recovery->recovery_no;
     }
-    nlohmann::json summary = {{"receipt_no", receipt.receipt_no},
-                              {"kind", std::string(ReceiptKindName(receipt.kind))},
-                              {"sales_no", sales_no},
-                              {"amount_fen", receipt.amount.fen}};
+    nlohmann::json summary = ReceiptSummary(receipt);
+    summary["sales_no"] = sales_no;
     if (!recovery_no.empty()) summary["recovery_no"] = recovery_no;
     ANXIN_RETURN_IF_ERROR(audit_.Append(
         tx, actor, {"receipt.issue", "receipt", receipt.id, receipt.org_id, std::move(summary)}));
@@ -292,6 +297,23 @@ Result<Invoice> CardSalesService::InsertInvoice(Tx& tx, const Receipt& receipt, 
   return invoice;
 }
 
+Status CardSalesService::AuditConfirmation(Tx& tx, const Actor& actor, const Receipt& receipt,
+                                           const nlohmann::json& about, const Invoice& invoice,
+                                           const Invoice* original) {
+  nlohmann::json confirmed = ReceiptSummary(receipt);
+  confirmed.update(about);
+  confirmed["bank_reference"] = receipt.bank_reference_enc.has_value();
+  ANXIN_RETURN_IF_ERROR(audit_.Append(
+      tx, actor, {"receipt.confirm", "receipt", receipt.id, receipt.org_id, std::move(confirmed)}));
+  nlohmann::json issued = {{"invoice_no", invoice.invoice_no},
+                           {"kind", InvoiceKindName(invoice.kind)},
+                           {"receipt_no", receipt.receipt_no},
+                           {"amount_fen", invoice.amount.fen}};
+  if (original != nullptr) issued["original_invoice_no"] = original->invoice_no;
+  return audit_.Append(tx, actor,
+                       {"invoice.issue", "invoice", invoice.id, invoice.org_id, std::move(issued)});
+}
+
 Result<ConfirmResult> CardSalesService::ConfirmCharge(Tx& tx, const Actor& actor, Receipt receipt,
                                                       const ConfirmRequest& /*request*/, int64_t now) {
   const std::string actor_id = ActorId(actor);
@@ -332,7 +354,7 @@ Result<ConfirmResult> CardSalesService::ConfirmCharge(Tx& tx, const Actor& actor
     if (!moved) return ChangedConcurrently(serial);
     ANXIN_RETURN_IF_ERROR(cards_.AppendEvent(
         tx, CardEvent{serial, now, CardAction::kConfirmPayment, CardStatus::kSold,
-                      CardStatus::kAwaitingActivation, actor_id, "receipt", receipt.id,
+                      CardStatus::kAwaitingActivation, actor_id, CardRefType::kReceipt, receipt.id,
                       nlohmann::json{{"receipt_no", receipt.receipt_no}, {"sales_no", sale->sales_no}}}));
   }
   sale->status = SaleStatus::kPaid;
@@ -347,33 +369,16 @@ Result<ConfirmResult> CardSalesService::ConfirmCharge(Tx& tx, const Actor& actor
         ledger_
             .Post(tx, actor,
                   {"保险卡收费确认 " + receipt.receipt_no + "（销售单 " + sale->sales_no + "）预收保费核销",
-                   "receipt",
+                   ledger::RefType::kReceipt,
                    receipt.id,
                    receipt.org_id,
                    {{ledger::kBank, receipt.amount, Money{}},
                     {ledger::kPremiumReceivable, Money{}, receipt.amount}}})
             .status());
   }
-  ANXIN_RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                      {"receipt.confirm",
-                                       "receipt",
-                                       receipt.id,
-                                       receipt.org_id,
-                                       {{"receipt_no", receipt.receipt_no},
-                                        {"kind", ReceiptKindName(ReceiptKind::kCharge)},
-                                        {"sales_no", sale->sales_no},
-                                        {"amount_fen", receipt.amount.fen},
-                                        {"cards", static_cast<int64_t>(serials.size())},
-                                        {"bank_reference", receipt.bank_reference_enc.has_value()}}}));
-  ANXIN_RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                      {"invoice.issue",
-                                       "invoice",
-                                       invoice.id,
-                                       invoice.org_id,
-                                       {{"invoice_no", invoice.invoice_no},
-                                        {"kind", InvoiceKindName(InvoiceKind::kBlue)},
-                                        {"receipt_no", receipt.receipt_no},
-                                        {"amount_fen", invoice.amount.fen}}}));
+  ANXIN_RETURN_IF_ERROR(AuditConfirmation(
+      tx, actor, receipt, {{"sales_no", sale->sales_no}, {"cards", static_cast<int64_t>(serials.size())}},
+      invoice, nullptr));
   ConfirmResult result;
   ANXIN_ASSIGN_OR_RETURN(result.receipt, ReceiptViewOf(tx, receipt));
   ANXIN_ASSIGN_OR_RETURN(result.invoice, InvoiceViewOf(tx, invoice));
@@ -412,33 +417,15 @@ Result<ConfirmResult> CardSalesService::ConfirmRefund(Tx& tx, const Actor& actor
         ledger_
             .Post(tx, actor,
                   {"保险卡退费确认 " + receipt.receipt_no + "（回收单 " + recovery->recovery_no + "）",
-                   "receipt",
+                   ledger::RefType::kReceipt,
                    receipt.id,
                    receipt.org_id,
                    {{ledger::kAdvancePremium, receipt.amount, Money{}},
                     {ledger::kBank, Money{}, receipt.amount}}})
             .status());
   }
-  ANXIN_RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                      {"receipt.confirm",
-                                       "receipt",
-                                       receipt.id,
-                                       receipt.org_id,
-                                       {{"receipt_no", receipt.receipt_no},
-                                        {"kind", ReceiptKindName(ReceiptKind::kRefund)},
-                                        {"recovery_no", recovery->recovery_no},
-                                        {"amount_fen", receipt.amount.fen},
-                                        {"bank_reference", receipt.bank_reference_enc.has_value()}}}));
-  ANXIN_RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                      {"invoice.issue",
-                                       "invoice",
-                                       invoice.id,
-                                       invoice.org_id,
-                                       {{"invoice_no", invoice.invoice_no},
-                                        {"kind", InvoiceKindName(InvoiceKind::kRed)},
-                                        {"receipt_no", receipt.receipt_no},
-                                        {"original_invoice_no", original->invoice_no},
-                                        {"amount_fen", invoice.amount.fen}}}));
+  ANXIN_RETURN_IF_ERROR(
+      AuditConfirmation(tx, actor, receipt, {{"recovery_no", recovery->recovery_no}}, invoice, &*original));
   ANXIN_RETURN_IF_ERROR(audit_.Append(tx, actor,
                                       {"card_recovery.refund",
                                        "card_recovery",

@@ -156,10 +156,11 @@ Result<RecoveryView> CardSalesService::RegisterRecovery(const Actor& actor, cons
       ANXIN_ASSIGN_OR_RETURN(bool moved, cards_.Transition(tx, card.serial, card.status, next, change, now));
       if (!moved) return ChangedConcurrently(card.serial);
       ANXIN_RETURN_IF_ERROR(cards_.AppendEvent(
-          tx, CardEvent{card.serial, now, action, card.status, next, actor_id, "recovery", recovery.id,
-                        nlohmann::json{{"recovery_no", recovery.recovery_no},
-                                       {"sales_no", sale->sales_no},
-                                       {"reason", reason}}}));
+          tx,
+          CardEvent{
+              card.serial, now, action, card.status, next, actor_id, CardRefType::kRecovery, recovery.id,
+              nlohmann::json{
+                  {"recovery_no", recovery.recovery_no}, {"sales_no", sale->sales_no}, {"reason", reason}}}));
     }
 
     if (!paid) {
@@ -183,7 +184,7 @@ Result<RecoveryView> CardSalesService::RegisterRecovery(const Actor& actor, cons
                                     .Post(tx, actor,
                                           {"保险卡反向处理 " + recovery.recovery_no + "（收据 " +
                                                receipt->receipt_no + "）冲减应收保费",
-                                           "recovery",
+                                           ledger::RefType::kRecovery,
                                            recovery.id,
                                            sale->org_id,
                                            {{ledger::kAdvancePremium, recovery.amount, Money{}},

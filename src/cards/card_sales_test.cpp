@@ -149,7 +149,7 @@ TEST_F(CardSalesTest, RegistersSaleOfListedCards) {
         [&](storage::Tx& tx) { return card_store_.Events(tx, serial); }));
     ASSERT_FALSE(events.empty());
     EXPECT_EQ(events.back().action, CardAction::kSell);
-    EXPECT_EQ(events.back().ref_type, "sale");
+    EXPECT_EQ(events.back().ref_type, CardRefType::kSale);
     EXPECT_EQ(events.back().ref_id, sale.sale.id);
   }
   std::vector<audit::AuditRecord> audit = AuditRecords("card_sale.register");
@@ -410,7 +410,7 @@ TEST_F(CardSalesTest, FullFlowConfirmsPaymentIssuesInvoiceAndBalancesTheLedger) 
   EXPECT_EQ(Account(ledger::kBank), std::make_pair(amount, int64_t{0}));
   EXPECT_EQ(Account(ledger::kAdvancePremium), std::make_pair(int64_t{0}, amount));
   EXPECT_EQ(Account(ledger::kPremiumReceivable), std::make_pair(amount, amount));
-  EXPECT_EQ(Must(ledger_.EntriesFor(*db_, "receipt", receipt.receipt.id)).size(), 2u);
+  EXPECT_EQ(Must(ledger_.EntriesFor(*db_, ledger::RefType::kReceipt, receipt.receipt.id)).size(), 2u);
 
   EXPECT_EQ(AuditRecords("receipt.issue").size(), 1u);
   EXPECT_EQ(AuditRecords("receipt.confirm").size(), 1u);
@@ -594,6 +594,89 @@ TEST_F(CardSalesTest, ReversingPaidCardsRefundsWithARedLetterInvoice) {
   Result<ReceiptView> again =
       sales_->IssueReceipt(As("cashier.bj01"), ReceiptRequest{std::nullopt, recovery.recovery.recovery_no});
   EXPECT_EQ(again.status().reason(), "receipt_already_issued");
+}
+
+// Each receipt is audited when issued; each confirmation audits its receipt, then the invoice it
+// issues (a red-letter one naming the invoice it reverses); the refund's confirmation then audits
+// the recovery refunded.
+TEST_F(CardSalesTest, ConfirmationsAuditTheReceiptThenItsInvoice) {
+  SaleView sale = Sell(1, 2);
+  ReceiptView charge = Charge(sale);
+  ConfirmResult paid = Confirm(charge, "北京某某商贸有限公司");
+  RecoveryView recovery = Reverse(sale, {Serial(2)}, "void");
+  ReceiptView refund = Must(
+      sales_->IssueReceipt(As("cashier.bj01"), ReceiptRequest{std::nullopt, recovery.recovery.recovery_no}));
+  ConfirmResult refunded = Confirm(refund);
+
+  audit::AuditFilter filter;
+  filter.limit = 1000;
+  json trail = json::array();
+  for (const audit::AuditRecord& r : Must(audit_.Query(*db_, filter))) {
+    if (r.action != "receipt.issue" && r.action != "receipt.confirm" && r.action != "invoice.issue" &&
+        r.action != "card_recovery.refund")
+      continue;
+    trail.push_back({{"action", r.action},
+                     {"object", r.object_type + " " + r.object_id},
+                     {"summary", json::parse(r.summary)}});
+  }
+  const Invoice& blue = paid.invoice.invoice;
+  const Invoice& red = refunded.invoice.invoice;
+  const json expected = json::array({
+      {{"action", "receipt.issue"},
+       {"object", "receipt " + charge.receipt.id},
+       {"summary",
+        {{"receipt_no", charge.receipt.receipt_no},
+         {"kind", "charge"},
+         {"sales_no", sale.sale.sales_no},
+         {"amount_fen", 2 * kFace}}}},
+      {{"action", "receipt.confirm"},
+       {"object", "receipt " + charge.receipt.id},
+       {"summary",
+        {{"receipt_no", charge.receipt.receipt_no},
+         {"kind", "charge"},
+         {"sales_no", sale.sale.sales_no},
+         {"amount_fen", 2 * kFace},
+         {"cards", 2},
+         {"bank_reference", true}}}},
+      {{"action", "invoice.issue"},
+       {"object", "invoice " + blue.id},
+       {"summary",
+        {{"invoice_no", blue.invoice_no},
+         {"kind", "blue"},
+         {"receipt_no", charge.receipt.receipt_no},
+         {"amount_fen", 2 * kFace}}}},
+      {{"action", "receipt.issue"},
+       {"object", "receipt " + refund.receipt.id},
+       {"summary",
+        {{"receipt_no", refund.receipt.receipt_no},
+         {"kind", "refund"},
+         {"sales_no", sale.sale.sales_no},
+         {"recovery_no", recovery.recovery.recovery_no},
+         {"amount_fen", kFace}}}},
+      {{"action", "receipt.confirm"},
+       {"object", "receipt " + refund.receipt.id},
+       {"summary",
+        {{"receipt_no", refund.receipt.receipt_no},
+         {"kind", "refund"},
+         {"recovery_no", recovery.recovery.recovery_no},
+         {"amount_fen", kFace},
+         {"bank_reference", true}}}},
+      {{"action", "invoice.issue"},
+       {"object", "invoice " + red.id},
+       {"summary",
+        {{"invoice_no", red.invoice_no},
+         {"kind", "red"},
+         {"receipt_no", refund.receipt.receipt_no},
+         {"original_invoice_no", blue.invoice_no},
+         {"amount_fen", -kFace}}}},
+      {{"action", "card_recovery.refund"},
+       {"object", "card_recovery " + recovery.recovery.id},
+       {"summary",
+        {{"recovery_no", recovery.recovery.recovery_no},
+         {"receipt_no", refund.receipt.receipt_no},
+         {"amount_fen", kFace}}}},
+  });
+  EXPECT_EQ(trail, expected) << trail.dump(2);
 }
 
 TEST_F(CardSalesTest, NoRefundReceiptForUnpaidCards) {

@@ -75,32 +75,37 @@ json MovementJson(const MovementView& v) {
 }
 
 // The key of a history entry's detail that holds the number of the document it refers to.
-std::string_view RefNumberKey(std::string_view ref_type) {
-  if (ref_type == "sale") return "sales_no";
-  if (ref_type == "batch") return "batch_no";
-  if (ref_type == "movement") return "movement_no";
-  if (ref_type == "receipt") return "receipt_no";
-  if (ref_type == "recovery") return "recovery_no";
-  if (ref_type == "policy") return "policy_no";
-  return "";
+constexpr EnumTable<CardRefType, 6> kRefNumberKeys{{{
+    {CardRefType::kBatch, "batch_no"},
+    {CardRefType::kMovement, "movement_no"},
+    {CardRefType::kSale, "sales_no"},
+    {CardRefType::kReceipt, "receipt_no"},
+    {CardRefType::kRecovery, "recovery_no"},
+    {CardRefType::kPolicy, "policy_no"},
+}}};
+
+// The names a history line's action may have: kBatchCreatedAction, then every CardAction's.
+std::vector<std::string> HistoryActionNames() {
+  std::vector<std::string> names = {std::string(kBatchCreatedAction)};
+  for (std::string& name : kCardActions.Names()) names.push_back(std::move(name));
+  return names;
 }
 
 json HistoryJson(const HistoryEntry& e) {
-  const std::string_view number_key = RefNumberKey(e.ref_type);
   json ref_no = nullptr;
-  if (!number_key.empty() && e.detail.is_object()) {
-    auto it = e.detail.find(number_key);
+  if (e.ref_type && e.detail.is_object()) {
+    auto it = e.detail.find(kRefNumberKeys.Name(*e.ref_type));
     if (it != e.detail.end() && it->is_string()) ref_no = *it;
   }
   return {{"at", FormatTimestamp(e.at_ms)},
           {"kind", kHistoryKinds.Name(e.kind)},
-          {"action", e.action},
+          {"action", e.action ? CardActionName(*e.action) : kBatchCreatedAction},
           {"from_status", e.from ? json(CardStatusName(*e.from)) : json(nullptr)},
           {"to_status", e.to ? json(CardStatusName(*e.to)) : json(nullptr)},
           {"actor_id", e.actor_id},
           {"actor_login", e.actor_login.empty() ? json(nullptr) : json(e.actor_login)},
           {"actor_name", e.actor_name.empty() ? json(nullptr) : json(e.actor_name)},
-          {"ref_type", e.ref_type.empty() ? json(nullptr) : json(e.ref_type)},
+          {"ref_type", e.ref_type ? json(kCardRefTypes.Name(*e.ref_type)) : json(nullptr)},
           {"ref_id", e.ref_id.empty() ? json(nullptr) : json(e.ref_id)},
           {"ref_no", std::move(ref_no)},
           {"detail", e.detail}};
@@ -453,22 +458,23 @@ void RegisterCardStockRoutes(http::Router& router, CardStockService& service) {
       .summary =
           "A card's full history: batch creation, movements covering it and every card event, in time order",
       .tag = "cards",
-      .response_schema = Object({{"serial", String()},
-                                 {"items", Array(Object({{"at", DateTime()},
-                                                         {"kind", Enum(kHistoryKinds.Names())},
-                                                         {"action", String()},
-                                                         {"from_status", Nullable(String())},
-                                                         {"to_status", Nullable(String())},
-                                                         {"actor_id", String()},
-                                                         {"actor_login", Nullable(String())},
-                                                         {"actor_name", Nullable(String())},
-                                                         {"ref_type", Nullable(String())},
-                                                         {"ref_id", Nullable(String())},
-                                                         {"ref_no", Nullable(String())},
-                                                         {"detail", {{"type", "object"}}}},
-                                                        {"at", "kind", "action", "actor_id", "actor_login",
-                                                         "actor_name", "ref_no"}))}},
-                                {"serial", "items"}),
+      .response_schema = Object(
+          {{"serial", String()},
+           {"items",
+            Array(Object({{"at", DateTime()},
+                          {"kind", Enum(kHistoryKinds.Names())},
+                          {"action", Enum(HistoryActionNames())},
+                          {"from_status", Nullable(Enum(kCardStatuses.Names()))},
+                          {"to_status", Nullable(Enum(kCardStatuses.Names()))},
+                          {"actor_id", String()},
+                          {"actor_login", Nullable(String())},
+                          {"actor_name", Nullable(String())},
+                          {"ref_type", Nullable(Enum(kCardRefTypes.Names()))},
+                          {"ref_id", Nullable(String())},
+                          {"ref_no", Nullable(String())},
+                          {"detail", {{"type", "object"}}}},
+                         {"at", "kind", "action", "actor_id", "actor_login", "actor_name", "ref_no"}))}},
+          {"serial", "items"}),
       .handler = [&service](http::Request& request) -> Result<http::Response> {
         ANXIN_ASSIGN_OR_RETURN(std::vector<HistoryEntry> history,
                                service.History(ActorOf(request), request.path_params["serial"]));

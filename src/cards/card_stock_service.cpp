@@ -240,7 +240,7 @@ Result<MovementView> CardStockService::Move(const Actor& actor, const MovementRe
   MovementView view;
   view.first_serial = FormatSerial(first->prefix, first->seq);
   view.last_serial = FormatSerial(last->prefix, last->seq);
-  const CardAction action = issue ? CardAction::kIssue : CardAction::kRecall;
+  const CardAction action = MovementAction(request.kind);
   ANXIN_RETURN_IF_ERROR(db_.Write([&](storage::Tx& tx) -> Status {
     ANXIN_ASSIGN_OR_RETURN(CardType type, TypeByCode(tx, request.doc_type_code, "doc_type_code"));
     if (type.serial_prefix != first->prefix) {
@@ -466,10 +466,9 @@ Result<std::vector<HistoryEntry>> CardStockService::History(const Actor& actor, 
       HistoryEntry e;
       e.at_ms = batch->created_at;
       e.kind = HistoryKind::kBatchCreated;
-      e.action = "create";
       e.to = CardStatus::kInStock;
       e.actor_id = batch->created_by;
-      e.ref_type = "batch";
+      e.ref_type = CardRefType::kBatch;
       e.ref_id = batch->id;
       e.detail = {{"batch_no", batch->batch_no}};
       out.push_back(std::move(e));
@@ -480,11 +479,11 @@ Result<std::vector<HistoryEntry>> CardStockService::History(const Actor& actor, 
       HistoryEntry e;
       e.at_ms = m.at_ms;
       e.kind = HistoryKind::kMovement;
-      e.action = std::string(kMovementKinds.Name(m.kind));
+      e.action = MovementAction(m.kind);
       e.from = CardStatus::kInStock;
       e.to = CardStatus::kInStock;
       e.actor_id = m.actor_id;
-      e.ref_type = "movement";
+      e.ref_type = CardRefType::kMovement;
       e.ref_id = m.id;
       e.detail = {{"movement_no", m.movement_no},
                   {"from", {{"type", kHolderTypes.Name(m.from_type)}, {"id", m.from_id}}},
@@ -496,7 +495,7 @@ Result<std::vector<HistoryEntry>> CardStockService::History(const Actor& actor, 
       HistoryEntry e;
       e.at_ms = ev.at_ms;
       e.kind = HistoryKind::kEvent;
-      e.action = std::string(CardActionName(ev.action));
+      e.action = ev.action;
       e.from = ev.from;
       e.to = ev.to;
       e.actor_id = ev.actor_id;

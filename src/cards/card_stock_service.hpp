@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -79,15 +80,20 @@ inline constexpr EnumTable<HistoryKind, 3> kHistoryKinds{{{
     {HistoryKind::kEvent, "event"},
 }}};
 
+// The action a batch's line of history shows; every other line shows the name of its CardAction.
+inline constexpr std::string_view kBatchCreatedAction = "create";
+
 // One line of a card's history.
 struct HistoryEntry {
   int64_t at_ms = 0;
   HistoryKind kind = HistoryKind::kEvent;
-  std::string action;  // "create", "issue", "recall", or the event's action
+  // A movement's issue or recall, or the event's action; none for the batch's line (shown as
+  // kBatchCreatedAction).
+  std::optional<CardAction> action;
   std::optional<CardStatus> from, to;
   std::string actor_id;
   std::string actor_login, actor_name;  // a staff actor's; "" for others (system jobs, holders)
-  std::string ref_type;
+  std::optional<CardRefType> ref_type;  // none for freeze, unfreeze and expiry events
   std::string ref_id;
   nlohmann::json detail = nlohmann::json::object();
 };

@@ -49,7 +49,7 @@ class CardStockTest : public testing::CardTestBase {
                              card_store_.Transition(tx, Serial(seq), from, to, change, clock_.NowMs()));
       if (!moved) return Status::Internal("card not in expected status");
       return card_store_.AppendEvent(tx, CardEvent{Serial(seq), clock_.NowMs(), CardAction::kSell, from, to,
-                                                   "test", "", "", nlohmann::json::object()});
+                                                   "test", std::nullopt, "", nlohmann::json::object()});
     });
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
@@ -300,7 +300,7 @@ TEST_F(CardStockTest, HistoryShowsBatchMovementsAndEventsInTimeOrder) {
   ASSERT_EQ(history.size(), 4u);
   EXPECT_EQ(history[0].kind, HistoryKind::kBatchCreated);
   EXPECT_EQ(history[1].kind, HistoryKind::kMovement);
-  EXPECT_EQ(history[1].action, "issue");
+  EXPECT_EQ(history[1].action, CardAction::kIssue);
   EXPECT_EQ(history[2].kind, HistoryKind::kMovement);
   EXPECT_EQ(history[3].kind, HistoryKind::kEvent);
   EXPECT_EQ(history[3].to, CardStatus::kSold);
@@ -326,17 +326,17 @@ TEST_F(CardStockTest, HistoryShowsBatchMovementsAndEventsInTimeOrder) {
   Status s = db_->Write([&](storage::Tx& tx) -> Status {
     ANXIN_RETURN_IF_ERROR(card_store_.AppendEvent(
         tx, CardEvent{Serial(1), clock_.NowMs(), CardAction::kSell, CardStatus::kInStock, CardStatus::kSold,
-                      user_["doc.bj01"], "sale", "S0", nlohmann::json{{"sales_no", "XS-OLD"}}}));
+                      user_["doc.bj01"], CardRefType::kSale, "S0", nlohmann::json{{"sales_no", "XS-OLD"}}}));
     ANXIN_RETURN_IF_ERROR(card_store_.AppendEvent(
         tx, CardEvent{Serial(1), clock_.NowMs(), CardAction::kSell, CardStatus::kInStock, CardStatus::kSold,
-                      user_["doc.bj01"], "sale", "S1", nlohmann::json{{"sales_no", "XS-1"}}}));
+                      user_["doc.bj01"], CardRefType::kSale, "S1", nlohmann::json{{"sales_no", "XS-1"}}}));
     ANXIN_ASSIGN_OR_RETURN(
         bool moved, card_store_.Transition(tx, Serial(1), CardStatus::kSold, CardStatus::kActivated,
                                            CardChange{.policy_id = std::string("P1")}, clock_.NowMs()));
     if (!moved) return Status::Internal("card 1 not sold");
     return card_store_.AppendEvent(
         tx, CardEvent{Serial(1), clock_.NowMs(), CardAction::kActivate, CardStatus::kAwaitingActivation,
-                      CardStatus::kActivated, "anonymous", "policy", "P1",
+                      CardStatus::kActivated, "anonymous", CardRefType::kPolicy, "P1",
                       nlohmann::json{{"policy_no", "PN-1"}}});
   });
   ASSERT_TRUE(s.ok()) << s.ToString();
@@ -366,6 +366,18 @@ TEST_F(CardStockTest, AnUnknownStoredHolderTypeOrMovementKindIsAnInternalError) 
   EXPECT_EQ(history.status().code(), StatusCode::kInternal);
   Exec("UPDATE card_movements SET kind = ?, to_type = ?", {std::string("issue"), std::string("Org")});
   EXPECT_EQ(stock_service_->History(As("doc.bj"), Serial(3)).status().code(), StatusCode::kInternal);
+}
+
+TEST_F(CardStockTest, AnUnknownStoredEventRefTypeIsAnInternalError) {
+  StockToBj01(type_, 1, 10);
+  ForceStatus(1, CardStatus::kInStock, CardStatus::kSold, CardChange{.sales_id = std::string("S1")});
+  ASSERT_EQ(Must(stock_service_->History(As("doc.bj01"), Serial(1))).back().ref_type, std::nullopt);
+  Exec("UPDATE card_events SET ref_type = ? WHERE serial = ?", {std::string("invoice"), Serial(1)});
+  Result<std::vector<HistoryEntry>> history = stock_service_->History(As("doc.bj01"), Serial(1));
+  ASSERT_FALSE(history.ok());
+  EXPECT_EQ(history.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(history.status().log_detail(),
+            "cards: event ref type 'invoice' read from the database is unknown");
 }
 
 TEST_F(CardStockTest, StockReportCountsByOrgTypeAndStatus) {
@@ -450,7 +462,7 @@ TEST_F(CardStockTest, SalesAndActivationReportsReadSalesAndEvents) {
                                                                   CardStatus::kAwaitingActivation,
                                                                   CardStatus::kActivated,
                                                                   "anonymous",
-                                                                  "policy",
+                                                                  CardRefType::kPolicy,
                                                                   "P" + std::to_string(seq),
                                                                   {}}));
     }
@@ -507,7 +519,7 @@ TEST_F(CardStockTest, ExpiresEveryLiveCardPastItsValidity) {
   EXPECT_EQ(LoadCard(Serial(1))->status, CardStatus::kInStock);  // the first batch is still valid
   std::vector<HistoryEntry> history = Must(stock_service_->History(As("doc.hq"), Serial(s + 2)));
   ASSERT_FALSE(history.empty());
-  EXPECT_EQ(history.back().action, "expire");
+  EXPECT_EQ(history.back().action, CardAction::kExpire);
   EXPECT_EQ(history.back().from, CardStatus::kAwaitingActivation);
   EXPECT_EQ(history.back().actor_id, "system:expiry-job");
   // A second run finds nothing; each run is one audit record with its count.

@@ -21,8 +21,8 @@ struct CardEvent {
   CardStatus from = CardStatus::kInStock;
   CardStatus to = CardStatus::kInStock;
   std::string actor_id;
-  std::string ref_type;  // "sale", "receipt", "recovery", "policy", "movement", "" when none
-  std::string ref_id;
+  std::optional<CardRefType> ref_type;  // none for freeze, unfreeze and expiry
+  std::string ref_id;                   // "" when none
   nlohmann::json detail = nlohmann::json::object();
 };
 

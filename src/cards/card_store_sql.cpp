@@ -175,7 +175,7 @@ Result<int64_t> SqlCardStore::TransitionRange(storage::Tx& tx, const std::string
 
 Status SqlCardStore::AppendEvent(storage::Tx& tx, const CardEvent& event) {
   Value ref_type;
-  if (!event.ref_type.empty()) ref_type = event.ref_type;
+  if (event.ref_type) ref_type = std::string(kCardRefTypes.Name(*event.ref_type));
   Value ref_id;
   if (!event.ref_id.empty()) ref_id = event.ref_id;
   // Deferred (it inserts its row or fails): on PostgreSQL it goes with the next statement or the
@@ -205,7 +205,9 @@ Result<std::vector<CardEvent>> SqlCardStore::Events(storage::Tx& tx, const std::
     ANXIN_ASSIGN_OR_RETURN(event.from, StoredCardStatus(row.Text(3)));
     ANXIN_ASSIGN_OR_RETURN(event.to, StoredCardStatus(row.Text(4)));
     event.actor_id = row.Text(5);
-    event.ref_type = row.Text(6);
+    if (std::optional<std::string> ref_type = row.OptText(6)) {
+      ANXIN_ASSIGN_OR_RETURN(event.ref_type, ParseStored(kCardRefTypes, *ref_type, "cards: event ref type"));
+    }
     event.ref_id = row.Text(7);
     event.detail = nlohmann::json::parse(row.Text(8), nullptr, /*allow_exceptions=*/false);
     if (event.detail.is_discarded()) return Status::Internal("cards: stored event detail is not JSON");

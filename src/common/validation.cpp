@@ -221,34 +221,8 @@ Result<BankCardCheck> CheckBankCard(std::string_view number, std::string_view fi
   return check;
 }
 
-std::string_view IdTypeName(IdType type) {
-  switch (type) {
-    case IdType::kResidentId:
-      return "resident_id";
-    case IdType::kHongKongMacauId:
-      return "hk_macau_id";
-    case IdType::kTaiwanId:
-      return "taiwan_id";
-    case IdType::kHkMacauPermit:
-      return "hk_macau_permit";
-    case IdType::kTaiwanPermit:
-      return "taiwan_permit";
-    case IdType::kForeignPassport:
-      return "passport";
-    case IdType::kForeignPermanentId:
-      return "foreign_permanent_id";
-  }
-  return "unknown";
-}
-
-std::optional<IdType> ParseIdType(std::string_view name) {
-  for (IdType type :
-       {IdType::kResidentId, IdType::kHongKongMacauId, IdType::kTaiwanId, IdType::kHkMacauPermit,
-        IdType::kTaiwanPermit, IdType::kForeignPassport, IdType::kForeignPermanentId}) {
-    if (IdTypeName(type) == name) return type;
-  }
-  return std::nullopt;
-}
+std::string_view IdTypeName(IdType type) { return kIdTypes.Name(type); }
+std::optional<IdType> ParseIdType(std::string_view name) { return kIdTypes.Parse(name); }
 
 std::string MaskIdNumber(std::string_view number) {
   const std::vector<std::string_view> cps = CodePoints(number);

@@ -5,11 +5,17 @@
 #include <string_view>
 
 #include "common/clock.hpp"
+#include "common/enum_table.hpp"
 #include "common/status.hpp"
 
 namespace anxin {
 
 enum class Sex { kMale, kFemale };
+
+inline constexpr EnumTable<Sex, 2> kSexes{{{
+    {Sex::kMale, "male"},
+    {Sex::kFemale, "female"},
+}}};
 
 // What an 18-character resident ID number (GB 11643-1999) says about its holder.
 struct ResidentIdInfo {
@@ -54,8 +60,18 @@ enum class IdType {
   kForeignPassport,     // 外籍护照
   kForeignPermanentId,  // 外国人永久居住证
 };
-// "resident_id", "hk_macau_id", "taiwan_id", "hk_macau_permit", "taiwan_permit", "passport",
-// "foreign_permanent_id".
+
+inline constexpr EnumTable<IdType, 7> kIdTypes{{{
+    {IdType::kResidentId, "resident_id"},
+    {IdType::kHongKongMacauId, "hk_macau_id"},
+    {IdType::kTaiwanId, "taiwan_id"},
+    {IdType::kHkMacauPermit, "hk_macau_permit"},
+    {IdType::kTaiwanPermit, "taiwan_permit"},
+    {IdType::kForeignPassport, "passport"},
+    {IdType::kForeignPermanentId, "foreign_permanent_id"},
+}}};
+
+// The name of an identity document type (kIdTypes) and its parser (nullopt for any other text).
 [[nodiscard]] std::string_view IdTypeName(IdType type);
 [[nodiscard]] std::optional<IdType> ParseIdType(std::string_view name);
 

@@ -44,6 +44,10 @@ json Array(json items, size_t max_items) {
 json Nullable(json schema) {
   auto type = schema.find("type");
   if (type == schema.end()) return {{"oneOf", json::array({std::move(schema), {{"type", "null"}}})}};
+  auto values = schema.find("enum");
+  if (values != schema.end() && std::find(values->begin(), values->end(), nullptr) == values->end()) {
+    values->push_back(nullptr);
+  }
   if (type->is_string()) {
     *type = json::array({*type, "null"});
   } else if (type->is_array() && std::find(type->begin(), type->end(), "null") == type->end()) {

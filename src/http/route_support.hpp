@@ -52,8 +52,8 @@ nlohmann::json DateTime();
 nlohmann::json Enum(std::vector<std::string> values);
 // An array of `items`, with "maxItems" when `max_items` > 0.
 nlohmann::json Array(nlohmann::json items, size_t max_items = 0);
-// `schema` that also admits null: its "type" t becomes [t, "null"], other keywords are kept; a
-// schema without "type" becomes {"oneOf": [schema, {"type": "null"}]}.
+// `schema` that also admits null: its "type" t becomes [t, "null"] and an "enum" gains null, other
+// keywords are kept; a schema without "type" becomes {"oneOf": [schema, {"type": "null"}]}.
 nlohmann::json Nullable(nlohmann::json schema);
 // An object with `properties`, listing `required` when there are any. Other properties are
 // allowed (what response bodies promise).

@@ -70,12 +70,15 @@ TEST(SchemaTest, BuildsArrays) {
             Json({{"type", "array"}, {"items", {{"type", "string"}}}, {"maxItems", 20}}));
 }
 
-TEST(SchemaTest, NullableAddsNullToTheTypeAndKeepsOtherKeywords) {
+TEST(SchemaTest, NullableAddsNullToTheTypeAndTheEnumAndKeepsOtherKeywords) {
   EXPECT_EQ(schema::Nullable(schema::String()), Json({{"type", Json::array({"string", "null"})}}));
   EXPECT_EQ(schema::Nullable(schema::DateTime()),
             Json({{"type", Json::array({"string", "null"})}, {"format", "date-time"}}));
   EXPECT_EQ(schema::Nullable(schema::Nullable(schema::Integer())),
             Json({{"type", Json::array({"integer", "null"})}}));
+  EXPECT_EQ(
+      schema::Nullable(schema::Nullable(schema::Enum({"issue", "recall"}))),
+      Json({{"type", Json::array({"string", "null"})}, {"enum", Json::array({"issue", "recall", nullptr})}}));
   const Json one_of = {{"oneOf", Json::array({{{"const", 1}}, {{"type", "null"}}})}};
   EXPECT_EQ(schema::Nullable({{"const", 1}}), one_of);
 }

@@ -29,9 +29,17 @@ struct Line {
   Money credit;
 };
 
+// What an entry refers to: the object whose money it moves.
+enum class RefType { kPolicy, kReceipt, kRecovery };
+inline constexpr EnumTable<RefType, 3> kRefTypes{{{
+    {RefType::kPolicy, "policy"},
+    {RefType::kReceipt, "receipt"},
+    {RefType::kRecovery, "recovery"},
+}}};
+
 struct Entry {
-  std::string memo;      // "卡单收费确认 SALES-…"
-  std::string ref_type;  // "receipt", "policy", "recovery", ...
+  std::string memo;  // "卡单收费确认 SALES-…"
+  RefType ref_type = RefType::kPolicy;
   std::string ref_id;
   std::string org_id;
   std::vector<Line> lines;
@@ -60,14 +68,6 @@ struct TrialBalance {
   bool balanced = true;
 };
 
-// What an entry refers to: the object whose money it moves (Entry::ref_type holds the name).
-enum class RefType { kPolicy, kReceipt, kRecovery };
-inline constexpr EnumTable<RefType, 3> kRefTypes{{{
-    {RefType::kPolicy, "policy"},
-    {RefType::kReceipt, "receipt"},
-    {RefType::kRecovery, "recovery"},
-}}};
-
 // A double-entry ledger. Entries are posted inside the caller's transaction, so money moves
 // exactly when the business change commits. Thread-safe.
 class Ledger {
@@ -80,10 +80,10 @@ class Ledger {
   virtual Result<TrialBalance> Balance(storage::Database& db) const = 0;
   // Returns the entries posted for a reference whose organisation lies in `scope`, oldest first.
   // Company-level entries (no organisation) belong to OrgScope::All() only.
-  virtual Result<std::vector<Entry>> EntriesFor(storage::Database& db, const std::string& ref_type,
+  virtual Result<std::vector<Entry>> EntriesFor(storage::Database& db, RefType ref_type,
                                                 const std::string& ref_id, const OrgScope& scope) const = 0;
   // Every entry posted for a reference, oldest first (for the platform itself and tests).
-  [[nodiscard]] Result<std::vector<Entry>> EntriesFor(storage::Database& db, const std::string& ref_type,
+  [[nodiscard]] Result<std::vector<Entry>> EntriesFor(storage::Database& db, RefType ref_type,
                                                       const std::string& ref_id) const;
 };
 

@@ -37,16 +37,16 @@ bool IsKnownAccount(std::string_view code) {
 Status CheckEntry(const Entry& entry) {
   constexpr size_t kMaxText = 200;
   auto text_ok = [&](const std::string& t) { return !t.empty() && t.size() <= kMaxText; };
-  if (!text_ok(entry.memo) || !text_ok(entry.ref_type) || !text_ok(entry.ref_id)) {
-    return Status::Internal("ledger: entry needs a memo, ref_type and ref_id of at most 200 bytes");
+  if (!text_ok(entry.memo) || !text_ok(entry.ref_id)) {
+    return Status::Internal("ledger: entry needs a memo and a ref_id of at most 200 bytes");
   }
+  const std::string ref = std::string(kRefTypes.Name(entry.ref_type)) + " " + entry.ref_id;
   if (entry.lines.size() < 2) return Status::Internal("ledger: entry has fewer than two lines");
   int64_t debit = 0;
   int64_t credit = 0;
   for (size_t i = 0; i < entry.lines.size(); ++i) {
     const Line& line = entry.lines[i];
-    const std::string where =
-        "ledger: line " + std::to_string(i + 1) + " of " + entry.ref_type + " " + entry.ref_id;
+    const std::string where = "ledger: line " + std::to_string(i + 1) + " of " + ref;
     if (!IsKnownAccount(line.account)) return Status::Internal(where + ": unknown account " + line.account);
     if (line.debit.fen < 0 || line.credit.fen < 0) return Status::Internal(where + ": negative amount");
     if ((line.debit.fen == 0) == (line.credit.fen == 0)) {
@@ -58,9 +58,8 @@ Status CheckEntry(const Entry& entry) {
     }
   }
   if (debit != credit) {
-    return Status::Internal("ledger: entry for " + entry.ref_type + " " + entry.ref_id +
-                            " does not balance: debit " + std::to_string(debit) + " credit " +
-                            std::to_string(credit));
+    return Status::Internal("ledger: entry for " + ref + " does not balance: debit " + std::to_string(debit) +
+                            " credit " + std::to_string(credit));
   }
   return Status::Ok();
 }

@@ -10,7 +10,7 @@ namespace {
 
 Entry Receipt() {
   return Entry{"卡单收费确认 SALES-1",
-               "receipt",
+               RefType::kReceipt,
                "R1",
                "",
                {{kBank, Money::Yuan(100), {}}, {kAdvancePremium, {}, Money::Yuan(100)}}};

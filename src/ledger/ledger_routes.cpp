@@ -24,6 +24,7 @@ using http::Route;
 using http::schema::Array;
 using http::schema::Boolean;
 using http::schema::DateTime;
+using http::schema::Enum;
 using http::schema::Integer;
 using http::schema::ListOf;
 using http::schema::Nullable;
@@ -59,7 +60,7 @@ json EntryJson(const Entry& entry) {
   return {{"id", entry.id},
           {"at", FormatTimestamp(entry.at_ms)},
           {"memo", entry.memo},
-          {"ref_type", entry.ref_type},
+          {"ref_type", kRefTypes.Name(entry.ref_type)},
           {"ref_id", entry.ref_id},
           {"org_id", entry.org_id.empty() ? json(nullptr) : json(entry.org_id)},
           {"actor_id", entry.actor_id},
@@ -86,7 +87,7 @@ json EntriesSchema() {
   json entry = Object({{"id", String()},
                        {"at", DateTime()},
                        {"memo", String()},
-                       {"ref_type", String()},
+                       {"ref_type", Enum(kRefTypes.Names())},
                        {"ref_id", String()},
                        {"org_id", Nullable(String())},
                        {"actor_id", String()},

@@ -13,7 +13,7 @@ Result<TrialBalance> LedgerService::TrialBalanceFor(const Actor& actor) const {
 Result<std::vector<Entry>> LedgerService::Entries(const Actor& actor, RefType ref_type,
                                                   const std::string& ref_id) const {
   ANXIN_RETURN_IF_ERROR(RequireStaff(actor, kPermLedgerRead));
-  return ledger_.EntriesFor(db_, std::string(kRefTypes.Name(ref_type)), ref_id, ScopeWithCompanyLevel(actor));
+  return ledger_.EntriesFor(db_, ref_type, ref_id, ScopeWithCompanyLevel(actor));
 }
 
 }  // namespace anxin::ledger

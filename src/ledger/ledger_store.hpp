@@ -29,8 +29,8 @@ class SqlLedger final : public Ledger {
   // Returns the entries for the reference in `scope` with their lines, oldest first, with id,
   // at_ms, actor_id and org_path filled; the scope is a condition of the query.
   using Ledger::EntriesFor;
-  Result<std::vector<Entry>> EntriesFor(storage::Database& db, const std::string& ref_type,
-                                        const std::string& ref_id, const OrgScope& scope) const override;
+  Result<std::vector<Entry>> EntriesFor(storage::Database& db, RefType ref_type, const std::string& ref_id,
+                                        const OrgScope& scope) const override;
 
  private:
   const Clock& clock_;

@@ -7,6 +7,7 @@
 
 #include "common/access.hpp"
 #include "common/crypto.hpp"
+#include "common/enum_values.hpp"
 #include "ledger/ledger_entry.hpp"
 #include "ledger/ledger_store.hpp"
 #include "storage/deferred.hpp"
@@ -38,8 +39,9 @@ Result<std::string> SqlLedger::Post(Tx& tx, const Actor& actor, const Entry& ent
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
   static constexpr const char* kInsertLines =
       "INSERT INTO journal_lines (entry_id, line_no, account_code, debit_fen, credit_fen) ";
-  std::vector<Value> params = {id,           now,          entry.memo, entry.ref_type,
-                               entry.ref_id, entry.org_id, org_path,   ActorId(actor)};
+  std::vector<Value> params = {
+      id,           now,          entry.memo, std::string(kRefTypes.Name(entry.ref_type)),
+      entry.ref_id, entry.org_id, org_path,   ActorId(actor)};
   if (tx.dialect() == storage::Dialect::kPostgres) {
     std::string sql = std::string("WITH e AS (") + kInsertEntry + " RETURNING id) " + kInsertLines +
                       "SELECT e.id, v.line_no, v.account_code, v.debit_fen, v.credit_fen FROM e, (VALUES ";
@@ -92,15 +94,17 @@ Result<TrialBalance> SqlLedger::Balance(storage::Database& db) const {
   });
 }
 
-Result<std::vector<Entry>> Ledger::EntriesFor(storage::Database& db, const std::string& ref_type,
+Result<std::vector<Entry>> Ledger::EntriesFor(storage::Database& db, RefType ref_type,
                                               const std::string& ref_id) const {
   return EntriesFor(db, ref_type, ref_id, OrgScope::All());
 }
 
-Result<std::vector<Entry>> SqlLedger::EntriesFor(storage::Database& db, const std::string& ref_type,
+Result<std::vector<Entry>> SqlLedger::EntriesFor(storage::Database& db, RefType ref_type,
                                                  const std::string& ref_id, const OrgScope& scope) const {
   storage::SqlFilter filter;
-  filter.Where("e.ref_type = ?", {ref_type}).Where("e.ref_id = ?", {ref_id}).InScope("e.org_path", scope);
+  filter.Where("e.ref_type = ?", {std::string(kRefTypes.Name(ref_type))})
+      .Where("e.ref_id = ?", {ref_id})
+      .InScope("e.org_path", scope);
   const std::string sql =
       "SELECT e.id, e.at_ms, e.memo, e.ref_type, e.ref_id, e.org_id, e.org_path, e.actor_id, "
       "l.account_code, l.debit_fen, l.credit_fen "
@@ -115,7 +119,7 @@ Result<std::vector<Entry>> SqlLedger::EntriesFor(storage::Database& db, const st
         entry.id = row.Text(0);
         entry.at_ms = row.Int(1);
         entry.memo = row.Text(2);
-        entry.ref_type = row.Text(3);
+        ANXIN_ASSIGN_OR_RETURN(entry.ref_type, ParseStored(kRefTypes, row.Text(3), "ledger: ref type"));
         entry.ref_id = row.Text(4);
         entry.org_id = row.Text(5);
         entry.org_path = row.Text(6);

@@ -33,7 +33,7 @@ class LedgerTest : public identity::IdentityTestBase {
   // A charge receipt confirmed: Dr bank, Cr premiums received in advance.
   Entry Receipt(const std::string& ref_id, int64_t fen, const std::string& org_code = "BJ01") {
     return Entry{"卡单收费确认 " + ref_id,
-                 "receipt",
+                 RefType::kReceipt,
                  ref_id,
                  org_code.empty() ? "" : org_.at(org_code),
                  {{kBank, Money::Fen(fen), {}}, {kAdvancePremium, {}, Money::Fen(fen)}}};
@@ -42,7 +42,7 @@ class LedgerTest : public identity::IdentityTestBase {
   // A card activated: the advance premium becomes income.
   Entry Activation(const std::string& ref_id, int64_t fen) {
     return Entry{"卡单激活 " + ref_id,
-                 "policy",
+                 RefType::kPolicy,
                  ref_id,
                  org_.at("BJ01"),
                  {{kAdvancePremium, Money::Fen(fen), {}}, {kPremiumIncome, {}, Money::Fen(fen)}}};
@@ -67,7 +67,7 @@ class LedgerTest : public identity::IdentityTestBase {
 
 TEST_F(LedgerTest, PostsABalancedEntryAndReadsItBack) {
   std::string id = Must(Post(Receipt("R-1", 12000)));
-  std::vector<Entry> entries = Must(ledger_.EntriesFor(*db_, "receipt", "R-1"));
+  std::vector<Entry> entries = Must(ledger_.EntriesFor(*db_, RefType::kReceipt, "R-1"));
   ASSERT_EQ(entries.size(), 1u);
   const Entry& e = entries[0];
   EXPECT_EQ(e.id, id);
@@ -164,7 +164,7 @@ TEST_F(LedgerTest, TrialBalanceSumsEveryAccountAndBalances) {
   }
   // A refund owed: Dr advance premium, Cr refunds payable.
   Must(Post(Entry{"卡单退费 RC-1",
-                  "recovery",
+                  RefType::kRecovery,
                   "RC-1",
                   org_.at("SH01"),
                   {{kAdvancePremium, Money::Fen(1007), {}}, {kRefundPayable, {}, Money::Fen(1007)}}}));
@@ -216,21 +216,21 @@ TEST_F(LedgerTest, ReturnsTheEntriesOfOneReferenceOldestFirst) {
   Must(Post(Receipt("R-2", 200)));
   clock_.Advance(1000);
   Entry reversal{"冲销 R-1",
-                 "receipt",
+                 RefType::kReceipt,
                  "R-1",
                  org_.at("BJ01"),
                  {{kAdvancePremium, Money::Fen(100), {}}, {kBank, {}, Money::Fen(100)}}};
   Must(Post(reversal));
 
-  std::vector<Entry> entries = Must(ledger_.EntriesFor(*db_, "receipt", "R-1"));
+  std::vector<Entry> entries = Must(ledger_.EntriesFor(*db_, RefType::kReceipt, "R-1"));
   ASSERT_EQ(entries.size(), 2u);
   EXPECT_EQ(entries[0].memo, "卡单收费确认 R-1");
   EXPECT_EQ(entries[1].memo, "冲销 R-1");
   EXPECT_EQ(entries[1].at_ms, kStartMs + 2000);
   EXPECT_EQ(entries[1].lines[0].account, kAdvancePremium);
   EXPECT_EQ(entries[1].lines[1].account, kBank);
-  EXPECT_TRUE(Must(ledger_.EntriesFor(*db_, "receipt", "R-3")).empty());
-  EXPECT_TRUE(Must(ledger_.EntriesFor(*db_, "policy", "R-1")).empty());
+  EXPECT_TRUE(Must(ledger_.EntriesFor(*db_, RefType::kReceipt, "R-3")).empty());
+  EXPECT_TRUE(Must(ledger_.EntriesFor(*db_, RefType::kPolicy, "R-1")).empty());
 }
 
 TEST_F(LedgerTest, TrialBalanceIsForTheHeadOfficeAndEntriesAreScoped) {

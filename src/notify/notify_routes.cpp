@@ -75,7 +75,7 @@ nlohmann::json SimulatedSmsJson(const SimulatedSms& m) {
           {"status", std::string(MessageStatusName(m.status))},
           {"created_at", FormatTimestamp(m.created_at)},
           {"sent_at", m.sent_at ? nlohmann::json(FormatTimestamp(*m.sent_at)) : nlohmann::json(nullptr)},
-          {"ref_type", m.ref_type},
+          {"ref_type", kOutboxRefTypes.Name(m.ref_type)},
           {"ref_id", m.ref_id}};
 }
 
@@ -87,7 +87,7 @@ nlohmann::json OutboxEntryJson(const OutboxEntry& entry) {
       {"channel", entry.channel},
       {"recipient_masked", entry.recipient_masked},
       {"template_code", entry.template_code},
-      {"ref_type", entry.ref_type},
+      {"ref_type", kOutboxRefTypes.Name(entry.ref_type)},
       {"ref_id", entry.ref_id},
       {"status", std::string(MessageStatusName(entry.status))},
       {"attempts", entry.attempts},
@@ -141,7 +141,7 @@ void RegisterSmsSimulatorRoutes(http::Router& router, const SmsSimulator& simula
        {"status", Enum(kMessageStatuses.Names())},
        {"created_at", DateTime()},
        {"sent_at", Nullable(DateTime())},
-       {"ref_type", String()},
+       {"ref_type", Enum(kOutboxRefTypes.Names())},
        {"ref_id", String()}},
       {"id", "to_masked", "template_code", "text", "status", "created_at", "sent_at", "ref_type", "ref_id"}));
   route.handler = [&simulator](http::Request& request) -> Result<http::Response> {

@@ -39,7 +39,7 @@ class OutboxTestBase : public ::testing::Test {
     message.recipient = std::move(recipient);
     message.template_code = "card_activated";
     message.text = std::move(text);
-    message.ref_type = "policy";
+    message.ref_type = OutboxRefType::kPolicy;
     message.ref_id = std::move(ref_id);
     return message;
   }

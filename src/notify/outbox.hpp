@@ -12,7 +12,7 @@
 namespace anxin::notify {
 
 // What an outgoing message is about: a policy (the activation notice) or an inbound SMS (the reply
-// to one that could not be used). The set is closed: Outbox::Prepare refuses any other ref_type.
+// to one that could not be used). The set is closed: a message refers to one of these.
 enum class OutboxRefType { kPolicy, kSms };
 inline constexpr EnumTable<OutboxRefType, 2> kOutboxRefTypes{{{
     {OutboxRefType::kPolicy, "policy"},
@@ -23,11 +23,11 @@ inline constexpr EnumTable<OutboxRefType, 2> kOutboxRefTypes{{{
 // and only if that change commits (the transactional outbox). A dispatcher sends it afterwards,
 // with retries.
 struct OutboundMessage {
-  std::string channel = "sms";  // "sms" (later "email")
-  std::string recipient;        // phone number (clear in memory; sealed at rest)
-  std::string template_code;    // "card_activated", "card_activation_failed", ...
-  std::string text;             // rendered message, Chinese
-  std::string ref_type;         // what it is about: a name of kOutboxRefTypes
+  std::string channel = "sms";                      // "sms" (later "email")
+  std::string recipient;                            // phone number (clear in memory; sealed at rest)
+  std::string template_code;                        // "card_activated", "card_activation_failed", ...
+  std::string text;                                 // rendered message, Chinese
+  OutboxRefType ref_type = OutboxRefType::kPolicy;  // what it is about
   std::string ref_id;
   std::string org_path;  // the organisation it concerns (scopes lists of messages); "" for none
 };
@@ -42,7 +42,7 @@ struct PreparedMessage {
   std::string recipient_masked;
   std::string template_code;
   std::string text_enc;
-  std::string ref_type;
+  OutboxRefType ref_type = OutboxRefType::kPolicy;
   std::string ref_id;
   std::string org_path;
   int64_t created_at = 0;

@@ -48,8 +48,7 @@ class SqlOutbox final : public Outbox {
   // kInvalidArgument "validation_failed" with a field per problem (channel "unsupported" unless
   // "sms"; recipient "invalid_format" unless a mainland mobile number; text "required",
   // "invalid_format" (not UTF-8) or "too_long" (over kMaxMessageTextLength characters);
-  // template_code "required" or "invalid_format"; ref_type "invalid_value" unless a name of
-  // kOutboxRefTypes; ref_id "invalid_format" or "too_long"), or the
+  // template_code "required" or "invalid_format"; ref_id "invalid_format" or "too_long"), or the
   // database's error.
   Result<std::string> Enqueue(storage::Tx& tx, const OutboundMessage& message) const override;
   // Validates (the errors of Enqueue) and seals `message`; the message is stamped now.
@@ -67,7 +66,7 @@ struct OutboxEntry {
   std::string channel;
   std::string recipient_masked;
   std::string template_code;
-  std::string ref_type;
+  OutboxRefType ref_type = OutboxRefType::kPolicy;
   std::string ref_id;
   MessageStatus status = MessageStatus::kPending;
   int64_t attempts = 0;
@@ -98,7 +97,7 @@ struct SentText {
   MessageStatus status = MessageStatus::kPending;
   int64_t created_at = 0;
   std::optional<int64_t> sent_at;
-  std::string ref_type;
+  OutboxRefType ref_type = OutboxRefType::kPolicy;
   std::string ref_id;
 };
 

@@ -3,6 +3,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/enum_values.hpp"
 #include "common/validation.hpp"
 #include "notify/outbox_store.hpp"
 #include "storage/deferred.hpp"
@@ -37,9 +38,11 @@ ClaimedMessage ClaimedFromRow(const storage::Row& row) {
 }
 
 Result<MessageStatus> StatusFromColumn(const std::string& text) {
-  std::optional<MessageStatus> status = ParseMessageStatus(text);
-  if (!status) return Status::Internal("outbox_messages.status holds an unknown value");
-  return *status;
+  return ParseStored(kMessageStatuses, text, "notify: message status");
+}
+
+Result<OutboxRefType> RefTypeFromColumn(const std::string& text) {
+  return ParseStored(kOutboxRefTypes, text, "notify: message ref type");
 }
 
 }  // namespace
@@ -71,11 +74,6 @@ Result<PreparedMessage> SqlOutbox::Prepare(const OutboundMessage& message) const
                       "invalid_format",
                       {"模板代码只能包含小写字母、数字、下划线、点和连字符，最多 64 个字符",
                        "the template code must be at most 64 of a-z, 0-9, '_', '.', '-'"}});
-  }
-  if (!kOutboxRefTypes.Parse(message.ref_type)) {
-    errors.push_back({"ref_type",
-                      "invalid_value",
-                      {"消息关联对象类型无效", "ref_type must be one of the outbox's reference types"}});
   }
   CheckRef(message.ref_id, "ref_id", errors);
   if (!errors.empty()) return Status::Invalid(std::move(errors));
@@ -109,7 +107,7 @@ Result<std::string> SqlOutbox::Enqueue(storage::Tx& tx, const PreparedMessage& m
       "template_code, text_enc, ref_type, ref_id, org_path, status, attempts, next_attempt_at, "
       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
       {m.id, m.channel, m.recipient_enc, m.recipient_hash, m.recipient_masked, m.template_code, m.text_enc,
-       m.ref_type, m.ref_id, m.org_path, m.created_at, m.created_at}));
+       std::string(kOutboxRefTypes.Name(m.ref_type)), m.ref_id, m.org_path, m.created_at, m.created_at}));
   return m.id;
 }
 
@@ -202,11 +200,12 @@ Result<std::vector<OutboxEntry>> OutboxStore::List(storage::Tx& tx, const Outbox
   entries.reserve(rows.size());
   for (const storage::Row& row : rows) {
     ANXIN_ASSIGN_OR_RETURN(MessageStatus status, StatusFromColumn(row.Text(6)));
+    ANXIN_ASSIGN_OR_RETURN(OutboxRefType ref_type, RefTypeFromColumn(row.Text(4)));
     entries.push_back(OutboxEntry{.id = row.Text(0),
                                   .channel = row.Text(1),
                                   .recipient_masked = row.Text(2),
                                   .template_code = row.Text(3),
-                                  .ref_type = row.Text(4),
+                                  .ref_type = ref_type,
                                   .ref_id = row.Text(5),
                                   .status = status,
                                   .attempts = row.Int(7),
@@ -233,6 +232,7 @@ Result<std::vector<SentText>> OutboxStore::ListTexts(storage::Tx& tx, const OrgS
   out.reserve(rows.size());
   for (const storage::Row& row : rows) {
     ANXIN_ASSIGN_OR_RETURN(MessageStatus status, StatusFromColumn(row.Text(4)));
+    ANXIN_ASSIGN_OR_RETURN(OutboxRefType ref_type, RefTypeFromColumn(row.Text(7)));
     out.push_back(SentText{.id = row.Text(0),
                            .recipient_masked = row.Text(1),
                            .template_code = row.Text(2),
@@ -240,7 +240,7 @@ Result<std::vector<SentText>> OutboxStore::ListTexts(storage::Tx& tx, const OrgS
                            .status = status,
                            .created_at = row.Int(5),
                            .sent_at = row.OptInt(6),
-                           .ref_type = row.Text(7),
+                           .ref_type = ref_type,
                            .ref_id = row.Text(8)});
   }
   return out;

@@ -33,7 +33,7 @@ Result<std::vector<SimulatedSms>> SmsSimulator::Messages(const Actor& actor, int
                                .status = row.status,
                                .created_at = row.created_at,
                                .sent_at = row.sent_at,
-                               .ref_type = std::move(row.ref_type),
+                               .ref_type = row.ref_type,
                                .ref_id = std::move(row.ref_id)});
   }
   return out;

@@ -26,7 +26,7 @@ struct SimulatedSms {
   MessageStatus status = MessageStatus::kPending;
   int64_t created_at = 0;
   std::optional<int64_t> sent_at;
-  std::string ref_type;
+  OutboxRefType ref_type = OutboxRefType::kPolicy;
   std::string ref_id;
 };
 

@@ -21,30 +21,30 @@ using http::schema::Object;
 using http::schema::String;
 using nlohmann::json;
 
-json PolicyStatusSchema() { return Enum({"in_force", "surrendered", "cancelled", "expired"}); }
+json PolicyStatusSchema() { return Enum(kPolicyStatuses.Names()); }
 
 json PartyJson(const PartyView& party) {
   return {
       {"role", std::string(PartyRoleName(party.role))},
       {"name", party.name},
-      {"id_type", party.id_type},
+      {"id_type", kIdTypes.Name(party.id_type)},
       {"id_number", party.id_number},
       {"birth_date", party.birth_date},
-      {"sex", party.sex},
+      {"sex", kSexes.Name(party.sex)},
       {"phone", party.phone.empty() ? json(nullptr) : json(party.phone)},
-      {"relationship", party.relationship},
+      {"relationship", kRelationships.Name(party.relationship)},
       {"share_percent", party.role == PartyRole::kBeneficiary ? json(party.share_percent) : json(nullptr)}};
 }
 
 json PartySchema() {
-  return Object({{"role", Enum({"holder", "insured", "beneficiary"})},
+  return Object({{"role", Enum(kPartyRoles.Names())},
                  {"name", {{"type", "string"}, {"description", "masked (张*) unless revealed"}}},
-                 {"id_type", String()},
+                 {"id_type", Enum(kIdTypes.Names())},
                  {"id_number", {{"type", "string"}, {"description", "masked unless revealed"}}},
                  {"birth_date", FullDate()},
-                 {"sex", Enum({"male", "female"})},
+                 {"sex", Enum(kSexes.Names())},
                  {"phone", {{"type", {"string", "null"}}, {"description", "masked unless revealed"}}},
-                 {"relationship", Enum({"self", "spouse", "child", "parent", "other"})},
+                 {"relationship", Enum(kRelationships.Names())},
                  {"share_percent", {{"type", {"integer", "null"}}, {"description", "beneficiaries only"}}}},
                 {"role", "name", "id_type", "id_number", "birth_date", "sex", "phone", "relationship",
                  "share_percent"});
@@ -64,7 +64,7 @@ json PolicySchema() {
        {"period", {{"type", "string"}, {"description", "from 00:00 on start_date to 24:00 on end_date"}}},
        {"issued_at", DateTime()},
        {"org_id", String()},
-       {"source", String()},
+       {"source", Enum(kPolicySources.Names())},
        {"card_serial", Nullable(String())},
        {"parties", Array(PartySchema())},
        {"parties_revealed", Boolean()},
@@ -86,7 +86,7 @@ json PolicyJson(const Policy& policy, std::string_view lang) {
               {"period", PeriodText(policy.start_date, policy.end_date).In(lang)},
               {"issued_at", FormatTimestamp(policy.issued_at)},
               {"org_id", policy.org_id},
-              {"source", policy.source},
+              {"source", kPolicySources.Name(policy.source)},
               {"card_serial", policy.card_serial.empty() ? json(nullptr) : json(policy.card_serial)},
               {"parties", JsonArray(policy.parties, PartyJson)},
               {"coverages", policy.coverages}};

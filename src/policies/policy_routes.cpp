@@ -31,15 +31,6 @@ constexpr int kDefaultPageSize = 100;
 
 // --- Query parameters ---------------------------------------------------------------------------
 
-std::vector<std::string> PolicyStatusNames() {
-  std::vector<std::string> names;
-  for (PolicyStatus status : {PolicyStatus::kInForce, PolicyStatus::kSurrendered, PolicyStatus::kCancelled,
-                              PolicyStatus::kExpired}) {
-    names.emplace_back(PolicyStatusName(status));
-  }
-  return names;
-}
-
 const http::QuerySpec<PolicyFilter>& PolicyListQuerySpec() {
   static const auto* spec =
       &(*new http::QuerySpec<PolicyFilter>())
@@ -47,7 +38,7 @@ const http::QuerySpec<PolicyFilter>& PolicyListQuerySpec() {
                  {.max_len = kMaxQueryParam,
                   .description = "Only policies of this product.",
                   .example = "ACCIDENT_ANNUAL"})
-           .Enum("status", &PolicyFilter::status, PolicyStatusNames(), ParsePolicyStatus,
+           .Enum("status", &PolicyFilter::status, kPolicyStatuses,
                  {.description = "Only policies in this status."})
            .Text("card_serial", &PolicyFilter::card_serial,
                  {.max_len = kMaxQueryParam, .description = "Only the policy issued for this card."})

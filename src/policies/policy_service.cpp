@@ -6,7 +6,6 @@
 #include "common/access.hpp"
 #include "common/validation.hpp"
 #include "policies/policy_validation.hpp"
-#include "products/product.hpp"
 
 namespace anxin::policies {
 namespace {
@@ -39,7 +38,7 @@ nlohmann::json IssueSummary(const StoredPolicy& stored) {
           {"premium_fen", stored.premium.fen},
           {"start_date", FormatDate(stored.start_date)},
           {"end_date", FormatDate(stored.end_date)},
-          {"source", stored.source},
+          {"source", kPolicySources.Name(stored.source)},
           {"card_serial", stored.card_serial ? nlohmann::json(*stored.card_serial) : nullptr}};
 }
 
@@ -138,10 +137,10 @@ Result<std::unique_ptr<PreparedPolicy>> PolicyService::Prepare(const Actor& acto
       PartyView shown;
       shown.role = party.role;
       shown.name = sealed_party.name_masked;
-      shown.id_type = std::string(IdTypeName(party.id_type));
+      shown.id_type = party.id_type;
       shown.id_number = MaskIdNumber(party.id_number);
       shown.birth_date = FormatDate(party.birth_date);
-      shown.sex = std::string(products::SexName(party.sex));
+      shown.sex = party.sex;
       if (!party.phone.empty()) shown.phone = MaskPhone(party.phone);
       shown.relationship = party.relationship;
       shown.share_percent = party.share_percent;
@@ -249,9 +248,9 @@ Result<Policy> PolicyService::ViewOf(const StoredPolicy& stored, bool reveal) co
       ANXIN_ASSIGN_OR_RETURN(std::string phone, keys_.Open(*party.phone_enc));
       view.phone = reveal ? phone : MaskPhone(phone);
     }
-    view.id_type = std::string(IdTypeName(party.id_type));
+    view.id_type = party.id_type;
     view.birth_date = FormatDate(party.birth_date);
-    view.sex = std::string(products::SexName(party.sex));
+    view.sex = party.sex;
     view.relationship = party.relationship;
     view.share_percent = party.share_percent;
     policy.parties.push_back(std::move(view));

@@ -32,7 +32,7 @@ struct StoredParty {
   Sex sex = Sex::kMale;
   std::optional<std::string> phone_enc;
   std::optional<std::string> phone_hash;
-  std::string relationship;
+  Relationship relationship = Relationship::kSelf;
   int share_percent = 100;
 };
 
@@ -50,7 +50,7 @@ struct StoredPolicy {
   int64_t issued_at = 0;
   std::string org_id;
   std::string org_path;
-  std::string source;
+  PolicySource source = PolicySource::kCard;
   std::optional<std::string> card_serial;
   std::string coverages_json;
   std::string holder_id_hash;

@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/enum_values.hpp"
 #include "policies/policy_store.hpp"
-#include "products/product.hpp"
 #include "storage/sql_filter.hpp"
 
 namespace anxin::policies {
@@ -46,16 +46,14 @@ Result<StoredPolicy> PolicyFromRow(const Row& row) {
   p.product_code = row.Text(2);
   p.product_version = static_cast<int>(row.Int(3));
   p.plan_code = row.Text(4);
-  std::optional<PolicyStatus> status = ParsePolicyStatus(row.Text(5));
-  if (!status) return Status::Internal("policies: unknown status " + row.Text(5) + " of " + p.id);
-  p.status = *status;
+  ANXIN_ASSIGN_OR_RETURN(p.status, ParseStored(kPolicyStatuses, row.Text(5), "policies: policy status"));
   p.premium = Money::Fen(row.Int(6));
   ANXIN_ASSIGN_OR_RETURN(p.start_date, DateColumn(row, 7));
   ANXIN_ASSIGN_OR_RETURN(p.end_date, DateColumn(row, 8));
   p.issued_at = row.Int(9);
   p.org_id = row.Text(10);
   p.org_path = row.Text(11);
-  p.source = row.Text(12);
+  ANXIN_ASSIGN_OR_RETURN(p.source, ParseStored(kPolicySources, row.Text(12), "policies: policy source"));
   p.card_serial = row.OptText(13);
   p.coverages_json = row.Text(14);
   p.holder_id_hash = row.Text(15);
@@ -69,21 +67,18 @@ Result<StoredPolicy> PolicyFromRow(const Row& row) {
 Result<StoredParty> PartyFromRow(const Row& row) {
   StoredParty party;
   party.seq = static_cast<int>(row.Int(1));
-  std::optional<PartyRole> role = ParsePartyRole(row.Text(2));
-  std::optional<IdType> id_type = ParseIdType(row.Text(5));
-  std::optional<Sex> sex = products::ParseSex(row.Text(9));
-  if (!role || !id_type || !sex) return Status::Internal("policies: bad party row of " + row.Text(0));
-  party.role = *role;
+  ANXIN_ASSIGN_OR_RETURN(party.role, ParseStored(kPartyRoles, row.Text(2), "policies: party role"));
   party.name_enc = row.Text(3);
   party.name_masked = row.Text(4);
-  party.id_type = *id_type;
+  ANXIN_ASSIGN_OR_RETURN(party.id_type, ParseStored(kIdTypes, row.Text(5), "policies: party id type"));
   party.id_number_enc = row.Text(6);
   party.id_number_hash = row.Text(7);
   ANXIN_ASSIGN_OR_RETURN(party.birth_date, DateColumn(row, 8));
-  party.sex = *sex;
+  ANXIN_ASSIGN_OR_RETURN(party.sex, ParseStored(kSexes, row.Text(9), "policies: party sex"));
   party.phone_enc = row.OptText(10);
   party.phone_hash = row.OptText(11);
-  party.relationship = row.Text(12);
+  ANXIN_ASSIGN_OR_RETURN(party.relationship,
+                         ParseStored(kRelationships, row.Text(12), "policies: party relationship"));
   party.share_percent = static_cast<int>(row.Int(13));
   return party;
 }
@@ -114,7 +109,7 @@ class SqlPolicyStore final : public PolicyStore {
                                  p.issued_at,
                                  p.org_id,
                                  p.org_path,
-                                 p.source,
+                                 std::string(kPolicySources.Name(p.source)),
                                  OptValue(p.card_serial),
                                  p.coverages_json,
                                  p.holder_id_hash,
@@ -128,12 +123,13 @@ class SqlPolicyStore final : public PolicyStore {
       const StoredParty& party = p.parties[i];
       rows +=
           i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-      params.insert(params.end(), {static_cast<int64_t>(party.seq), std::string(PartyRoleName(party.role)),
-                                   party.name_enc, party.name_masked, std::string(IdTypeName(party.id_type)),
-                                   party.id_number_enc, party.id_number_hash, FormatDate(party.birth_date),
-                                   std::string(products::SexName(party.sex)), OptValue(party.phone_enc),
-                                   OptValue(party.phone_hash), party.relationship,
-                                   static_cast<int64_t>(party.share_percent)});
+      params.insert(
+          params.end(),
+          {static_cast<int64_t>(party.seq), std::string(PartyRoleName(party.role)), party.name_enc,
+           party.name_masked, std::string(kIdTypes.Name(party.id_type)), party.id_number_enc,
+           party.id_number_hash, FormatDate(party.birth_date), std::string(kSexes.Name(party.sex)),
+           OptValue(party.phone_enc), OptValue(party.phone_hash),
+           std::string(kRelationships.Name(party.relationship)), static_cast<int64_t>(party.share_percent)});
     }
     if (tx.dialect() == storage::Dialect::kPostgres && !p.parties.empty()) {
       // One round trip: the policy, then its parties from the row it inserted (none if skipped).

@@ -47,7 +47,7 @@ class PolicyTestBase : public identity::IdentityTestBase {
     p.start_date = {2026, 1, 2};
     p.end_date = PolicyEndDate(p.start_date, products::TermUnit::kYear, 1);
     p.org_id = org_.at(org_code);
-    p.source = "online";
+    p.source = PolicySource::kOnline;
     p.coverages = nlohmann::json::array(
         {{{"code", "accidental_death"}, {"name_zh", "意外身故"}, {"sum_insured_fen", 10000000}}});
     p.parties = {
@@ -58,7 +58,7 @@ class PolicyTestBase : public identity::IdentityTestBase {
               {1982, 1, 13},
               Sex::kMale,
               kHolderPhone,
-              "parent",
+              Relationship::kParent,
               100},
         Party{PartyRole::kInsured,
               kInsuredName,
@@ -67,7 +67,7 @@ class PolicyTestBase : public identity::IdentityTestBase {
               {2015, 6, 1},
               Sex::kFemale,
               "",
-              "self",
+              Relationship::kSelf,
               100},
         Party{PartyRole::kBeneficiary,
               "王丽",
@@ -76,7 +76,7 @@ class PolicyTestBase : public identity::IdentityTestBase {
               {1984, 3, 5},
               Sex::kFemale,
               kBeneficiaryPhone,
-              "parent",
+              Relationship::kParent,
               60},
         Party{PartyRole::kBeneficiary,
               "李大山",
@@ -85,7 +85,7 @@ class PolicyTestBase : public identity::IdentityTestBase {
               {1955, 7, 17},
               Sex::kMale,
               "",
-              "other",
+              Relationship::kOther,
               40},
     };
     return p;
@@ -93,7 +93,7 @@ class PolicyTestBase : public identity::IdentityTestBase {
 
   NewPolicy CardSample(const std::string& serial, const std::string& org_code = "BJ01") {
     NewPolicy p = Sample(org_code);
-    p.source = "card";
+    p.source = PolicySource::kCard;
     p.card_serial = serial;
     return p;
   }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <optional>
-#include <set>
 #include <utility>
 #include <vector>
 
@@ -155,12 +154,6 @@ Result<std::string> NormalizeIdNumber(IdType type, std::string_view number, cons
 
 namespace {
 
-const std::set<std::string, std::less<>>& Relationships() {
-  static const std::set<std::string, std::less<>> kRelationships = {"self", "spouse", "child", "parent",
-                                                                    "other"};
-  return kRelationships;
-}
-
 bool IsCode(std::string_view text, size_t max_len) {
   return !text.empty() && text.size() <= max_len &&
          std::all_of(text.begin(), text.end(), [](char c) { return IsDigit(c) || IsUpper(c) || c == '_'; });
@@ -215,11 +208,6 @@ class Checker {
       } else {
         Take(mobile.status());
       }
-    }
-    if (Relationships().count(party.relationship) == 0) {
-      Add(path + ".relationship", "invalid_value",
-          Text{"关系只能是 self、spouse、child、parent、other",
-               "The relationship must be self, spouse, child, parent or other"});
     }
     if (party.role == PartyRole::kBeneficiary) {
       if (party.share_percent < 1 || party.share_percent > 100) {
@@ -301,16 +289,12 @@ Result<NewPolicy> ValidateNewPolicy(const NewPolicy& request, const Date& today)
   } else if (out.org_id.size() > 64) {
     check.Add("org_id", "invalid_format", Text{"机构标识不正确", "The organisation id is not valid"});
   }
-  if (out.source != "card" && out.source != "online" && out.source != "counter") {
-    check.Add("source", "invalid_value",
-              Text{"来源只能是 card、online、counter", "The source must be card, online or counter"});
-  }
   if (out.card_serial.empty()) {
-    if (out.source == "card") {
+    if (out.source == PolicySource::kCard) {
       check.Add("card_serial", "required",
                 Text{"卡单出单须填写卡号", "A card policy needs the card's serial"});
     }
-  } else if (out.source != "card") {
+  } else if (out.source != PolicySource::kCard) {
     check.Add("card_serial", "not_allowed",
               Text{"只有卡单可填写卡号", "Only card policies carry a card serial"});
   } else if (out.card_serial.size() > 32 || !std::all_of(out.card_serial.begin(), out.card_serial.end(),

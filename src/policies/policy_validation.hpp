@@ -42,15 +42,14 @@ inline constexpr size_t kMaxBeneficiaries = 10;
 // counts beneficiaries only, in the order given). Codes:
 //   product_code, plan_code, org_id: "required", "invalid_format"; product_version: "out_of_range";
 //   premium_fen: "out_of_range" (negative); start_date, end_date: "invalid_date"; end_date:
-//   "before_start"; source: "invalid_value"; card_serial: "required" (source card),
-//   "not_allowed" (other sources), "invalid_format"; coverages: "invalid_format" (not an array);
-//   holder, insured: "required" (none), "duplicate" (more than one); beneficiaries: "too_many",
-//   "shares_not_100";
+//   "before_start"; card_serial: "required" (source card), "not_allowed" (other sources),
+//   "invalid_format"; coverages: "invalid_format" (not an array); holder, insured: "required"
+//   (none), "duplicate" (more than one); beneficiaries: "too_many", "shares_not_100";
 //   <party>.name: "required", "too_long", "invalid_format"; <party>.id_number: see
 //   NormalizeIdNumber; <party>.birth_date: "invalid_date" (not a real date, before 1800 or after
 //   today), "birth_date_mismatch" (differs from the resident ID); <party>.sex: "sex_mismatch";
-//   <party>.phone: "required" (holder), "invalid_format"; <party>.relationship: "invalid_value";
-//   beneficiaries[i].share_percent: "out_of_range" (1-100).
+//   <party>.phone: "required" (holder), "invalid_format"; beneficiaries[i].share_percent:
+//   "out_of_range" (1-100).
 // Pure; thread-safe.
 [[nodiscard]] Result<NewPolicy> ValidateNewPolicy(const NewPolicy& request, const Date& today);
 

@@ -46,11 +46,6 @@ constexpr std::array<std::pair<PremiumFrequency, std::string_view>, 2> kFrequenc
     {PremiumFrequency::kAnnual, "annual"},
 }};
 
-constexpr std::array<std::pair<Sex, std::string_view>, 2> kSexNames{{
-    {Sex::kMale, "male"},
-    {Sex::kFemale, "female"},
-}};
-
 }  // namespace
 
 std::string_view LineOfBusinessName(LineOfBusiness line) { return NameOf(kLineNames, line); }
@@ -73,8 +68,8 @@ std::optional<PremiumFrequency> ParsePremiumFrequency(std::string_view name) {
   return FindByName(kFrequencyNames, name);
 }
 
-std::string_view SexName(Sex sex) { return NameOf(kSexNames, sex); }
-std::optional<Sex> ParseSex(std::string_view name) { return FindByName(kSexNames, name); }
+std::string_view SexName(Sex sex) { return kSexes.Name(sex); }
+std::optional<Sex> ParseSex(std::string_view name) { return kSexes.Parse(name); }
 
 bool Term::LongerThanOneYear() const {
   switch (unit) {

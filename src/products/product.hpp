@@ -63,7 +63,7 @@ enum class PremiumFrequency { kSingle, kAnnual };
 [[nodiscard]] std::string_view PremiumFrequencyName(PremiumFrequency frequency);
 [[nodiscard]] std::optional<PremiumFrequency> ParsePremiumFrequency(std::string_view name);
 
-[[nodiscard]] std::string_view SexName(Sex sex);  // "male", "female"
+[[nodiscard]] std::string_view SexName(Sex sex);  // kSexes (common/validation.hpp)
 [[nodiscard]] std::optional<Sex> ParseSex(std::string_view name);
 
 // Ages at which a person may be insured, at the start of cover. `min_days`, when set, is the
