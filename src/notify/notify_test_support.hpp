@@ -70,6 +70,18 @@ class OutboxTestBase : public ::testing::Test {
     return {};
   }
 
+  // Returns when the claim on message `id` ends (0: not claimed).
+  int64_t ClaimedUntil(const std::string& id) {
+    Result<int64_t> until = db_->ReadResult<int64_t>([&](storage::Tx& tx) -> Result<int64_t> {
+      ANXIN_ASSIGN_OR_RETURN(std::optional<storage::Row> row,
+                             tx.QueryOne("SELECT claimed_until FROM outbox_messages WHERE id = ?", {id}));
+      if (!row) return Status(StatusCode::kNotFound, "not_found", {"无此消息", "no such message"});
+      return row->Int(0);
+    });
+    EXPECT_TRUE(until.ok()) << until.status().ToString();
+    return until.ok() ? *until : -1;
+  }
+
   int64_t CountMessages() {
     Result<int64_t> count = db_->ReadResult<int64_t>([](storage::Tx& tx) -> Result<int64_t> {
       ANXIN_ASSIGN_OR_RETURN(std::optional<storage::Row> row,

@@ -143,7 +143,7 @@ void OutboxDispatcher::Record(const std::vector<Outcome>& outcomes) {
       const ClaimedMessage& message = *outcomes[i].message;
       bool done = false;
       if (!outcomes[i].sent) {
-        ANXIN_RETURN_IF_ERROR(OutboxStore::Release(tx, message.id, message.attempts, now).status());
+        ANXIN_RETURN_IF_ERROR(OutboxStore::Release(tx, message.id, message.attempts).status());
         done = true;
       } else if (outcomes[i].sent->ok()) {
         ANXIN_ASSIGN_OR_RETURN(

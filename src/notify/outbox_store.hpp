@@ -117,23 +117,25 @@ struct ClaimedMessage {
 // under that claim, and return false when another dispatcher has taken it over since.
 class OutboxStore {
  public:
-  // Claims up to `limit` pending messages due at `now_ms` (oldest due first): counts an attempt
-  // and moves next_attempt_at to `lease_until_ms`, so no other dispatcher claims them before the
-  // lease ends. Safe with several nodes: PostgreSQL skips rows another transaction has locked
-  // (FOR UPDATE SKIP LOCKED) and re-checks that each row is still due; SQLite has one writer.
+  // Claims up to `limit` pending messages due at `now_ms` (oldest due first, passing over those
+  // still claimed): counts an attempt and holds the message until `lease_until_ms`, so no other
+  // dispatcher claims it before the lease ends; next_attempt_at is left as it was. Safe with several nodes:
+  // PostgreSQL skips rows another transaction has locked (FOR UPDATE SKIP LOCKED) and re-checks that each row
+  // is still due; SQLite has one writer.
   static Result<std::vector<ClaimedMessage>> ClaimDue(storage::Tx& tx, int64_t now_ms, int64_t lease_until_ms,
                                                       int limit);
   // Marks a claimed message sent at `sent_at` with the provider's id.
   static Result<bool> MarkSent(storage::Tx& tx, const std::string& id, int64_t attempts, int64_t sent_at,
                                const std::string& provider_message_id);
-  // Keeps a claimed message pending, due again at `next_attempt_at`, noting `error`.
+  // Keeps a claimed message pending, due again at `next_attempt_at` (its claim ended), noting
+  // `error`.
   static Result<bool> MarkRetry(storage::Tx& tx, const std::string& id, int64_t attempts,
                                 int64_t next_attempt_at, const std::string& error);
   // Marks a claimed message failed for good, noting `error`.
   static Result<bool> MarkFailed(storage::Tx& tx, const std::string& id, int64_t attempts,
                                  const std::string& error);
-  // Gives a claimed message back unsent: due at `now_ms`, the claim's attempt not counted.
-  static Result<bool> Release(storage::Tx& tx, const std::string& id, int64_t attempts, int64_t now_ms);
+  // Gives a claimed message back unsent: due again at once, the claim's attempt not counted.
+  static Result<bool> Release(storage::Tx& tx, const std::string& id, int64_t attempts);
   // Lists messages matching `filter` (its scope included, in SQL), newest first.
   static Result<std::vector<OutboxEntry>> List(storage::Tx& tx, const OutboxFilter& filter);
   // Lists the newest `limit` messages about organisations in `scope` (messages about no

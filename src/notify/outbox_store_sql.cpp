@@ -113,6 +113,8 @@ Result<std::string> SqlOutbox::Enqueue(storage::Tx& tx, const PreparedMessage& m
 
 Result<std::vector<ClaimedMessage>> OutboxStore::ClaimDue(storage::Tx& tx, int64_t now_ms,
                                                           int64_t lease_until_ms, int limit) {
+  // A claim writes only unindexed columns (claimed_until, attempts), so PostgreSQL can update the
+  // row in place (migration 0020); next_attempt_at stays as it was.
   std::string sql;
   if (tx.dialect() == storage::Dialect::kPostgres) {
     // The CTE runs once (an IN subquery with LIMIT may be re-run by the planner and claim more);
@@ -120,22 +122,21 @@ Result<std::vector<ClaimedMessage>> OutboxStore::ClaimDue(storage::Tx& tx, int64
     // condition against the newest version of each row it locks.
     sql =
         "WITH due AS (SELECT id FROM outbox_messages WHERE status = 'pending' AND next_attempt_at <= ? "
-        "ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED) "
-        "UPDATE outbox_messages SET next_attempt_at = ?, attempts = attempts + 1 FROM due "
+        "AND claimed_until <= ? ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED) "
+        "UPDATE outbox_messages SET claimed_until = ?, attempts = attempts + 1 FROM due "
         "WHERE outbox_messages.id = due.id RETURNING outbox_messages.id, channel, recipient_enc, "
-        "recipient_masked, "
-        "template_code, text_enc, attempts";
+        "recipient_masked, template_code, text_enc, attempts";
   } else {
     // SQLite has a single writer: the subquery and the update see the same rows.
     sql =
         "WITH due AS (SELECT id FROM outbox_messages WHERE status = 'pending' AND next_attempt_at <= ? "
-        "ORDER BY next_attempt_at, id LIMIT ?) "
-        "UPDATE outbox_messages SET next_attempt_at = ?, attempts = attempts + 1 "
+        "AND claimed_until <= ? ORDER BY next_attempt_at, id LIMIT ?) "
+        "UPDATE outbox_messages SET claimed_until = ?, attempts = attempts + 1 "
         "WHERE id IN (SELECT id FROM due) RETURNING id, channel, recipient_enc, recipient_masked, "
         "template_code, text_enc, attempts";
   }
   ANXIN_ASSIGN_OR_RETURN(std::vector<storage::Row> rows,
-                         tx.Query(sql, {now_ms, static_cast<int64_t>(limit), lease_until_ms}));
+                         tx.Query(sql, {now_ms, now_ms, static_cast<int64_t>(limit), lease_until_ms}));
   std::vector<ClaimedMessage> claimed;
   claimed.reserve(rows.size());
   for (const storage::Row& row : rows) claimed.push_back(ClaimedFromRow(row));
@@ -156,10 +157,11 @@ Result<bool> OutboxStore::MarkSent(storage::Tx& tx, const std::string& id, int64
 
 Result<bool> OutboxStore::MarkRetry(storage::Tx& tx, const std::string& id, int64_t attempts,
                                     int64_t next_attempt_at, const std::string& error) {
-  ANXIN_ASSIGN_OR_RETURN(int64_t changed,
-                         tx.Exec("UPDATE outbox_messages SET next_attempt_at = ?, last_error = ? "
-                                 "WHERE id = ? AND status = 'pending' AND attempts = ?",
-                                 {next_attempt_at, error, id, attempts}));
+  ANXIN_ASSIGN_OR_RETURN(
+      int64_t changed,
+      tx.Exec("UPDATE outbox_messages SET next_attempt_at = ?, claimed_until = 0, last_error = ? "
+              "WHERE id = ? AND status = 'pending' AND attempts = ?",
+              {next_attempt_at, error, id, attempts}));
   return changed == 1;
 }
 
@@ -172,11 +174,11 @@ Result<bool> OutboxStore::MarkFailed(storage::Tx& tx, const std::string& id, int
   return changed == 1;
 }
 
-Result<bool> OutboxStore::Release(storage::Tx& tx, const std::string& id, int64_t attempts, int64_t now_ms) {
+Result<bool> OutboxStore::Release(storage::Tx& tx, const std::string& id, int64_t attempts) {
   ANXIN_ASSIGN_OR_RETURN(int64_t changed,
-                         tx.Exec("UPDATE outbox_messages SET next_attempt_at = ?, attempts = attempts - 1 "
+                         tx.Exec("UPDATE outbox_messages SET claimed_until = 0, attempts = attempts - 1 "
                                  "WHERE id = ? AND status = 'pending' AND attempts = ?",
-                                 {now_ms, id, attempts}));
+                                 {id, attempts}));
   return changed == 1;
 }
 
@@ -194,7 +196,7 @@ Result<std::vector<OutboxEntry>> OutboxStore::List(storage::Tx& tx, const Outbox
   const std::string sql =
       "SELECT id, channel, recipient_masked, template_code, ref_type, ref_id, status, attempts, "
       "next_attempt_at, created_at, sent_at, last_error, provider_message_id FROM outbox_messages" +
-      where.WhereSql() + " ORDER BY created_at DESC, id DESC LIMIT ?";
+      where.WhereSql() + " ORDER BY id DESC LIMIT ?";  // ids begin with created_at: newest first
   ANXIN_ASSIGN_OR_RETURN(std::vector<storage::Row> rows, tx.Query(sql, where.params()));
   std::vector<OutboxEntry> entries;
   entries.reserve(rows.size());
@@ -226,7 +228,7 @@ Result<std::vector<SentText>> OutboxStore::ListTexts(storage::Tx& tx, const OrgS
       std::vector<storage::Row> rows,
       tx.Query("SELECT id, recipient_masked, template_code, text_enc, status, created_at, sent_at, ref_type, "
                "ref_id FROM outbox_messages" +
-                   filter.WhereSql() + " ORDER BY created_at DESC, id DESC LIMIT ?",
+                   filter.WhereSql() + " ORDER BY id DESC LIMIT ?",
                filter.params()));
   std::vector<SentText> out;
   out.reserve(rows.size());

@@ -201,7 +201,9 @@ TEST_F(OutboxStoreTest, ClaimTakesDueMessagesOnceUntilTheLeaseEnds) {
   EXPECT_EQ((*claimed)[1].id, second);
   EXPECT_EQ((*claimed)[0].attempts, 1);
   EXPECT_EQ((*claimed)[0].recipient_masked, "138****5678");
-  EXPECT_EQ(Get(first).next_attempt_at, lease_until);
+  // The claim holds the message in claimed_until and leaves next_attempt_at (indexed) alone.
+  EXPECT_EQ(Get(first).next_attempt_at, kStartMs);
+  EXPECT_EQ(ClaimedUntil(first), lease_until);
 
   Result<std::vector<ClaimedMessage>> again = Claim(lease_until - 1, lease_until + 60000);
   ASSERT_TRUE(again.ok());
@@ -249,11 +251,27 @@ TEST_F(OutboxStoreTest, OutcomesAreFencedByTheClaimThatSent) {
 TEST_F(OutboxStoreTest, ReleaseMakesTheMessageDueAgainWithoutCountingTheAttempt) {
   const std::string id = Enqueue(Message());
   ASSERT_EQ(Claim(kStartMs, kStartMs + 60000)->size(), 1U);
-  EXPECT_TRUE(Outcome([&](storage::Tx& tx) { return OutboxStore::Release(tx, id, 1, kStartMs + 5); }));
+  EXPECT_TRUE(Outcome([&](storage::Tx& tx) { return OutboxStore::Release(tx, id, 1); }));
   const OutboxEntry entry = Get(id);
   EXPECT_EQ(entry.attempts, 0);
-  EXPECT_EQ(entry.next_attempt_at, kStartMs + 5);
+  EXPECT_EQ(entry.next_attempt_at, kStartMs);
+  EXPECT_EQ(ClaimedUntil(id), 0);
   EXPECT_EQ(Claim(kStartMs + 5, kStartMs + 60000)->size(), 1U);
+}
+
+TEST_F(OutboxStoreTest, ARetryEndsTheClaimAndIsDueAtItsOwnTime) {
+  const std::string id = Enqueue(Message());
+  ASSERT_EQ(Claim(kStartMs, kStartMs + 60000)->size(), 1U);
+  EXPECT_TRUE(
+      Outcome([&](storage::Tx& tx) { return OutboxStore::MarkRetry(tx, id, 1, kStartMs + 2000, "busy"); }));
+  EXPECT_EQ(ClaimedUntil(id), 0);
+  EXPECT_EQ(Get(id).next_attempt_at, kStartMs + 2000);
+  EXPECT_TRUE(Claim(kStartMs + 1999, kStartMs + 60000)->empty());
+  // Due at next_attempt_at, long before the first claim's lease would have ended.
+  Result<std::vector<ClaimedMessage>> retried = Claim(kStartMs + 2000, kStartMs + 60000);
+  ASSERT_TRUE(retried.ok());
+  ASSERT_EQ(retried->size(), 1U);
+  EXPECT_EQ((*retried)[0].attempts, 2);
 }
 
 TEST_F(OutboxStoreTest, ListFiltersByStatusAndReferenceNewestFirst) {
