@@ -188,6 +188,35 @@ class Connection {
     return Status::Ok();
   }
 
+  // Ends a read-only transaction without waiting for the server's answer: sends its COMMIT, whose
+  // answer Settle reads when the connection is next taken from the pool. The server ends the
+  // transaction (and releases its snapshot) as soon as the COMMIT arrives, and a read-only COMMIT
+  // has nothing to make durable, so the reader need not wait for it. Returns false, sending
+  // nothing, when statements or the BEGIN are still deferred or the COMMIT cannot be sent.
+  bool SendReadOnlyCommit() {
+    if (deferred_begin_ != nullptr || !deferred_.empty() || PQtransactionStatus(conn_) != PQTRANS_INTRANS) {
+      return false;
+    }
+    if (PQsendQuery(conn_, "COMMIT") != 1) return false;
+    commit_unread_ = true;
+    return true;
+  }
+  [[nodiscard]] bool commit_unread() const { return commit_unread_; }
+
+  // Reads the answer to a COMMIT sent by SendReadOnlyCommit, if any, and replaces the connection if
+  // that leaves it broken or not idle. Returns whether the connection is then idle and usable.
+  bool Settle() {
+    if (!commit_unread_) return true;
+    commit_unread_ = false;
+    bool committed = true;
+    while (PGresult* result = PQgetResult(conn_)) {
+      if (PQresultStatus(result) != PGRES_COMMAND_OK) committed = false;
+      PQclear(result);
+    }
+    if (committed && !broken() && PQtransactionStatus(conn_) == PQTRANS_IDLE) return true;
+    return Replace();
+  }
+
   // Sends the deferred statements now (one pipeline) and returns the first failure among them.
   Outcome Flush() {
     Outcome outcome;
@@ -404,6 +433,7 @@ class Connection {
   PGconn* conn_;
   const char* deferred_begin_ = nullptr;                   // a BEGIN to send with the next command
   std::vector<DeferredStatement> deferred_;                // to send before the next command
+  bool commit_unread_ = false;                             // a read-only COMMIT's answer is unread
   std::unordered_map<std::string, std::string> prepared_;  // SQL + parameter kinds -> statement name
   uint64_t statement_counter_ = 0;
 };
@@ -722,6 +752,10 @@ class PostgresDatabase final : public Database {
     PostgresTx tx(*conn);
     Status status = internal::RunWork(work, tx);
     if (status.ok() && tx.failure()) status = internal::IgnoredErrorStatus(*tx.failure());
+    if (status.ok() && conn->SendReadOnlyCommit()) {
+      Release(std::move(conn));
+      return status;
+    }
     Outcome end = conn->Run(status.ok() ? "COMMIT" : "ROLLBACK");
     if (status.ok()) status = std::move(end.status);
     if (PQtransactionStatus(conn->handle()) == PQTRANS_INERROR) (void)conn->Run("ROLLBACK");
@@ -738,15 +772,27 @@ class PostgresDatabase final : public Database {
   }
 
   Result<std::unique_ptr<Connection>> Acquire() {
+    std::unique_ptr<Connection> pooled;
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return !idle_.empty() || open_ < max_connections_; });
       if (!idle_.empty()) {
-        std::unique_ptr<Connection> conn = std::move(idle_.back());
+        pooled = std::move(idle_.back());
         idle_.pop_back();
-        return conn;
+      } else {
+        ++open_;
       }
-      ++open_;
+    }
+    if (pooled != nullptr) {
+      // Its last read ended without waiting for the COMMIT's answer (Connection::SendReadOnlyCommit).
+      if (pooled->Settle()) return pooled;
+      {
+        std::lock_guard lock(mu_);
+        --open_;
+      }
+      cv_.notify_one();
+      return internal::UnavailableStatus(std::string("cannot reconnect to PostgreSQL: ") +
+                                         PQerrorMessage(pooled->handle()));
     }
     Result<std::unique_ptr<Connection>> conn = Connection::Connect(url_);
     if (!conn.ok()) {
@@ -763,7 +809,7 @@ class PostgresDatabase final : public Database {
     conn->DropDeferredBegin();
     {
       std::lock_guard lock(mu_);
-      if (conn->broken() || PQtransactionStatus(conn->handle()) != PQTRANS_IDLE) {
+      if (conn->broken() || (!conn->commit_unread() && PQtransactionStatus(conn->handle()) != PQTRANS_IDLE)) {
         --open_;
         conn.reset();
       } else {

@@ -127,6 +127,49 @@ TEST_F(PostgresTest, BrokenPooledConnectionIsReplacedWhenTheBeginGoesWithAPrepar
   }
 }
 
+// A read ends without waiting for its COMMIT's answer (read when the connection is next used), but
+// the COMMIT is sent at once: the pooled connection does not sit in an open transaction holding
+// its snapshot (which would keep VACUUM from cleaning up), and the next read sees newer writes.
+TEST_F(PostgresTest, AReadEndsItsTransactionAtOnceAndTheNextUseReadsTheAnswer) {
+  Result<std::optional<Row>> pid =
+      db_->ReadResult<std::optional<Row>>([](Tx& tx) { return tx.QueryOne("SELECT pg_backend_pid()"); });
+  ASSERT_TRUE(pid.ok()) << pid.status().ToString();
+  const char* url = std::getenv("ANXIN_TEST_PG_URL");
+  ASSERT_NE(url, nullptr);
+  PGconn* admin = PQconnectdb(url);
+  ASSERT_EQ(PQstatus(admin), CONNECTION_OK) << PQerrorMessage(admin);
+  const std::string query =
+      "SELECT state FROM pg_stat_activity WHERE pid = " + std::to_string((*pid)->Int(0));
+  std::string state;
+  for (int i = 0; i < 100 && state != "idle"; ++i) {
+    PGresult* result = PQexec(admin, query.c_str());
+    ASSERT_EQ(PQresultStatus(result), PGRES_TUPLES_OK) << PQresultErrorMessage(result);
+    state = PQntuples(result) == 1 ? PQgetvalue(result, 0, 0) : "";
+    PQclear(result);
+    if (state != "idle") std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  PQfinish(admin);
+  EXPECT_EQ(state, "idle");  // not "idle in transaction"
+
+  auto balance = [&] {
+    return db_->ReadResult<std::optional<Row>>(
+        [](Tx& tx) { return tx.QueryOne("SELECT balance FROM acct WHERE id = 'a'"); });
+  };
+  for (int64_t i = 1; i <= 20; ++i) {
+    Status w = db_->Write(
+        [](Tx& tx) { return tx.Exec("UPDATE acct SET balance = balance + 1 WHERE id = 'a'").status(); });
+    ASSERT_TRUE(w.ok()) << w.ToString();
+    Result<std::optional<Row>> row = balance();
+    ASSERT_TRUE(row.ok()) << row.status().ToString();
+    EXPECT_EQ((*row)->Int(0), 100 + i);
+  }
+  // Still the one connection: each use read the previous read's answer and went on.
+  Result<std::optional<Row>> same =
+      db_->ReadResult<std::optional<Row>>([](Tx& tx) { return tx.QueryOne("SELECT pg_backend_pid()"); });
+  ASSERT_TRUE(same.ok()) << same.status().ToString();
+  EXPECT_EQ((*same)->Int(0), (*pid)->Int(0));
+}
+
 TEST_F(PostgresTest, DeadlockedWritesAreRetriedAndBothSucceed) {
   const DatabaseStats before = db_->Stats();
   std::atomic<int> locked_first{0};
