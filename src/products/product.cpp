@@ -6,66 +6,24 @@
 #include "common/crypto.hpp"
 
 namespace anxin::products {
-namespace {
-
-template <typename E, size_t N>
-std::optional<E> FindByName(const std::array<std::pair<E, std::string_view>, N>& names,
-                            std::string_view name) {
-  for (const auto& [value, text] : names) {
-    if (text == name) return value;
-  }
-  return std::nullopt;
-}
-
-template <typename E, size_t N>
-std::string_view NameOf(const std::array<std::pair<E, std::string_view>, N>& names, E value) {
-  for (const auto& [v, text] : names) {
-    if (v == value) return text;
-  }
-  return "";
-}
-
-constexpr std::array<std::pair<LineOfBusiness, std::string_view>, 7> kLineNames{{
-    {LineOfBusiness::kTravel, "travel"},
-    {LineOfBusiness::kAccident, "accident"},
-    {LineOfBusiness::kHealth, "health"},
-    {LineOfBusiness::kAuto, "auto"},
-    {LineOfBusiness::kGadget, "gadget"},
-    {LineOfBusiness::kProperty, "property"},
-    {LineOfBusiness::kLife, "life"},
-}};
-
-constexpr std::array<std::pair<SurrenderMethod, std::string_view>, 3> kSurrenderNames{{
-    {SurrenderMethod::kShortRate, "short_rate"},
-    {SurrenderMethod::kProRata, "pro_rata"},
-    {SurrenderMethod::kCashValueTable, "cash_value_table"},
-}};
-
-constexpr std::array<std::pair<PremiumFrequency, std::string_view>, 2> kFrequencyNames{{
-    {PremiumFrequency::kSingle, "single"},
-    {PremiumFrequency::kAnnual, "annual"},
-}};
-
-}  // namespace
-
-std::string_view LineOfBusinessName(LineOfBusiness line) { return NameOf(kLineNames, line); }
+std::string_view LineOfBusinessName(LineOfBusiness line) { return kLinesOfBusiness.Name(line); }
 std::optional<LineOfBusiness> ParseLineOfBusiness(std::string_view name) {
-  return FindByName(kLineNames, name);
+  return kLinesOfBusiness.Parse(name);
 }
 
-std::string_view SurrenderMethodName(SurrenderMethod method) { return NameOf(kSurrenderNames, method); }
+std::string_view SurrenderMethodName(SurrenderMethod method) { return kSurrenderMethods.Name(method); }
 std::optional<SurrenderMethod> ParseSurrenderMethod(std::string_view name) {
-  return FindByName(kSurrenderNames, name);
+  return kSurrenderMethods.Parse(name);
 }
 
 std::string_view TermUnitName(TermUnit unit) { return kTermUnits.Name(unit); }
 std::optional<TermUnit> ParseTermUnit(std::string_view name) { return kTermUnits.Parse(name); }
 
 std::string_view PremiumFrequencyName(PremiumFrequency frequency) {
-  return NameOf(kFrequencyNames, frequency);
+  return kPremiumFrequencies.Name(frequency);
 }
 std::optional<PremiumFrequency> ParsePremiumFrequency(std::string_view name) {
-  return FindByName(kFrequencyNames, name);
+  return kPremiumFrequencies.Parse(name);
 }
 
 std::string_view SexName(Sex sex) { return kSexes.Name(sex); }

@@ -15,9 +15,20 @@
 
 namespace anxin::products {
 
-// The product lines the platform sells. Names in JSON: "travel", "accident", "health", "auto",
-// "gadget", "property", "life".
+// The product lines the platform sells.
 enum class LineOfBusiness { kTravel, kAccident, kHealth, kAuto, kGadget, kProperty, kLife };
+
+inline constexpr EnumTable<LineOfBusiness, 7> kLinesOfBusiness{{{
+    {LineOfBusiness::kTravel, "travel"},
+    {LineOfBusiness::kAccident, "accident"},
+    {LineOfBusiness::kHealth, "health"},
+    {LineOfBusiness::kAuto, "auto"},
+    {LineOfBusiness::kGadget, "gadget"},
+    {LineOfBusiness::kProperty, "property"},
+    {LineOfBusiness::kLife, "life"},
+}}};
+
+// kLinesOfBusiness.
 
 [[nodiscard]] std::string_view LineOfBusinessName(LineOfBusiness line);
 [[nodiscard]] std::optional<LineOfBusiness> ParseLineOfBusiness(std::string_view name);
@@ -27,6 +38,14 @@ enum class LineOfBusiness { kTravel, kAccident, kHealth, kAuto, kGadget, kProper
 //   kProRata        earned premium pro rata by days.
 //   kCashValueTable personal insurance: the cash value of the policy year is refunded (Art. 47).
 enum class SurrenderMethod { kShortRate, kProRata, kCashValueTable };
+
+inline constexpr EnumTable<SurrenderMethod, 3> kSurrenderMethods{{{
+    {SurrenderMethod::kShortRate, "short_rate"},
+    {SurrenderMethod::kProRata, "pro_rata"},
+    {SurrenderMethod::kCashValueTable, "cash_value_table"},
+}}};
+
+// kSurrenderMethods.
 
 [[nodiscard]] std::string_view SurrenderMethodName(SurrenderMethod method);
 [[nodiscard]] std::optional<SurrenderMethod> ParseSurrenderMethod(std::string_view name);
@@ -59,6 +78,13 @@ struct Term {
 // How often the premium of a plan is paid. kSingle: once for the whole term; kAnnual: each policy
 // year (term life), the table then gives the annual premium.
 enum class PremiumFrequency { kSingle, kAnnual };
+
+inline constexpr EnumTable<PremiumFrequency, 2> kPremiumFrequencies{{{
+    {PremiumFrequency::kSingle, "single"},
+    {PremiumFrequency::kAnnual, "annual"},
+}}};
+
+// kPremiumFrequencies.
 
 [[nodiscard]] std::string_view PremiumFrequencyName(PremiumFrequency frequency);
 [[nodiscard]] std::optional<PremiumFrequency> ParsePremiumFrequency(std::string_view name);

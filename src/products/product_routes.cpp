@@ -146,7 +146,7 @@ json HeaderProperties() {
       {"version", Integer()},
       {"name_zh", String()},
       {"name_en", String()},
-      {"line_of_business", Enum({"travel", "accident", "health", "auto", "gadget", "property", "life"})},
+      {"line_of_business", Enum(kLinesOfBusiness.Names())},
       {"effective_from", FullDate()},
       {"effective_to", Nullable(FullDate())},
       {"description_zh", String()},
@@ -166,7 +166,7 @@ json SummarySchema() {
   props["plans"] = Array(Object({{"code", String()},
                                  {"name_zh", String()},
                                  {"name_en", String()},
-                                 {"frequency", Enum({"single", "annual"})},
+                                 {"frequency", Enum(kPremiumFrequencies.Names())},
                                  {"lowest_premium_fen", Integer()}},
                                 {"code", "name_zh", "name_en", "frequency", "lowest_premium_fen"}));
   std::vector<std::string> required = kHeaderRequired;
@@ -183,7 +183,7 @@ json DetailSchema() {
                       {"term", TermSchema()},
                       {"premium_fen", Integer()}},
                      {"min_age", "max_age", "premium_fen"});
-  json price = Object({{"frequency", Enum({"single", "annual"})},
+  json price = Object({{"frequency", Enum(kPremiumFrequencies.Names())},
                        {"premium_fen", Integer()},
                        {"table", Array(band)},
                        {"sum_insured_unit_fen", Integer()},
@@ -201,7 +201,7 @@ json DetailSchema() {
   props["claim_report_days"] = Nullable(Integer());
   props["limitation_years"] = Integer();
   props["surrender"] = Object(
-      {{"method", Enum({"short_rate", "pro_rata", "cash_value_table"})},
+      {{"method", Enum(kSurrenderMethods.Names())},
        {"handling_fee_fen", Integer()},
        {"short_rate_table", Array(Integer())},
        {"cash_value_table",
@@ -238,20 +238,10 @@ bool IsProductCode(std::string_view code) {
          });
 }
 
-std::vector<std::string> LineOfBusinessNames() {
-  std::vector<std::string> names;
-  for (LineOfBusiness line :
-       {LineOfBusiness::kTravel, LineOfBusiness::kAccident, LineOfBusiness::kHealth, LineOfBusiness::kAuto,
-        LineOfBusiness::kGadget, LineOfBusiness::kProperty, LineOfBusiness::kLife}) {
-    names.emplace_back(LineOfBusinessName(line));
-  }
-  return names;
-}
-
 const http::QuerySpec<ProductFilter>& ProductListQuerySpec() {
   static const auto* spec =
       &(*new http::QuerySpec<ProductFilter>())
-           .Enum("line_of_business", &ProductFilter::line_of_business, LineOfBusinessNames(),
+           .Enum("line_of_business", &ProductFilter::line_of_business, kLinesOfBusiness.Names(),
                  ParseLineOfBusiness, {.description = "Only products of this line of business."})
            .Date("date", &ProductFilter::on_date,
                  {.description = "The day the products are on sale (Asia/Shanghai); default today."});

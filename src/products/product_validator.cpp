@@ -210,16 +210,18 @@ bool ExpectObject(const json& v, const std::string& path, Errors& errors) {
   return false;
 }
 
-template <typename E>
-std::optional<E> EnumField(ObjectReader& r, std::string_view name, bool required,
-                           std::optional<E> (*parse)(std::string_view), std::string_view allowed,
-                           Errors& errors) {
+// Reads enum field `name`, one of `table`'s names; an unknown name is "invalid_value", listing them.
+template <typename Table>
+std::optional<typename Table::Enum> EnumField(ObjectReader& r, std::string_view name, bool required,
+                                              const Table& table, Errors& errors) {
   std::optional<std::string> text = r.String(name, required, 64);
   if (!text) return std::nullopt;
-  std::optional<E> value = parse(*text);
+  std::optional<typename Table::Enum> value = table.Parse(*text);
   if (!value) {
-    errors.Add(r.Path(name), "invalid_value", "取值无效，可选：" + std::string(allowed),
-               "invalid value; one of: " + std::string(allowed));
+    std::string allowed;
+    for (const std::string& option : table.Names()) allowed += (allowed.empty() ? "" : ", ") + option;
+    errors.Add(r.Path(name), "invalid_value", "取值无效，可选：" + allowed,
+               "invalid value; one of: " + allowed);
   }
   return value;
 }
@@ -227,8 +229,7 @@ std::optional<E> EnumField(ObjectReader& r, std::string_view name, bool required
 std::optional<Term> ParseTermObject(const json& v, const std::string& path, Errors& errors) {
   if (!ExpectObject(v, path, errors)) return std::nullopt;
   ObjectReader r(v, path, errors);
-  std::optional<TermUnit> unit =
-      EnumField<TermUnit>(r, "unit", true, &ParseTermUnit, "day, month, year", errors);
+  std::optional<TermUnit> unit = EnumField(r, "unit", true, kTermUnits, errors);
   std::optional<int64_t> value;
   if (unit) {
     int64_t max = *unit == TermUnit::kDay ? 366 : *unit == TermUnit::kMonth ? 120 : 100;
@@ -277,8 +278,7 @@ class ProductParser {
     if (auto version = r.Int("version", true, 1, 1'000'000)) product_.version = static_cast<int>(*version);
     if (auto s = r.String("name_zh", true, kMaxNameLen)) product_.name_zh = *s;
     if (auto s = r.String("name_en", true, kMaxNameLen)) product_.name_en = *s;
-    line_ = EnumField<LineOfBusiness>(r, "line_of_business", true, &ParseLineOfBusiness,
-                                      "travel, accident, health, auto, gadget, property, life", errors_);
+    line_ = EnumField(r, "line_of_business", true, kLinesOfBusiness, errors_);
     if (line_) product_.line_of_business = *line_;
     std::optional<Date> from = r.DateField("effective_from", true);
     std::optional<Date> to = r.DateField("effective_to", false);
@@ -405,8 +405,7 @@ class ProductParser {
     if (v == nullptr || !ExpectObject(*v, "surrender", errors_)) return;
     ObjectReader s(*v, "surrender", errors_);
     SurrenderRule& rule = product_.surrender;
-    std::optional<SurrenderMethod> method = EnumField<SurrenderMethod>(
-        s, "method", true, &ParseSurrenderMethod, "short_rate, pro_rata, cash_value_table", errors_);
+    std::optional<SurrenderMethod> method = EnumField(s, "method", true, kSurrenderMethods, errors_);
     if (method) rule.method = *method;
     if (auto fee = s.Int("handling_fee_fen", false, 0, kMaxMoneyFen)) rule.handling_fee = Money::Fen(*fee);
 
@@ -636,8 +635,7 @@ class ProductParser {
   Price ReadPrice(const json& v, const std::string& path) {
     ObjectReader r(v, path, errors_);
     Price price;
-    if (auto f = EnumField<PremiumFrequency>(r, "frequency", false, &ParsePremiumFrequency, "single, annual",
-                                             errors_)) {
+    if (auto f = EnumField(r, "frequency", false, kPremiumFrequencies, errors_)) {
       price.frequency = *f;
       if (*f == PremiumFrequency::kAnnual && terms_ok_ &&
           std::any_of(product_.terms.begin(), product_.terms.end(),
@@ -720,7 +718,7 @@ class ProductParser {
       auto max = r.Int("max_age", true, 0, kMaxAge);
       bool has_sex = r.Has("sex");
       bool has_term = r.Has("term");
-      auto sex = EnumField<Sex>(r, "sex", false, &ParseSex, "male, female", errors_);
+      auto sex = EnumField(r, "sex", false, kSexes, errors_);
       std::optional<Term> term;
       if (const json* t = r.Get("term", false)) term = ParseTermObject(*t, r.Path("term"), errors_);
       auto premium = r.Int("premium_fen", true, 1, kMaxMoneyFen);
