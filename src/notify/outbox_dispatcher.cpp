@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -138,7 +139,15 @@ void OutboxDispatcher::Record(const std::vector<Outcome>& outcomes) {
   const int64_t now = clock_.NowMs();
   // Whether each outcome was recorded (false: the claim was lost to another dispatcher).
   std::vector<bool> recorded(outcomes.size(), false);
+  std::vector<Delivery> deliveries;
+  for (const Outcome& outcome : outcomes) {
+    if (outcome.sent && outcome.sent->ok()) {
+      deliveries.push_back({outcome.message->id, outcome.message->attempts, **outcome.sent});
+    }
+  }
   const Status written = db_.Write([&](storage::Tx& tx) -> Status {
+    ANXIN_ASSIGN_OR_RETURN(std::vector<std::string> delivered, OutboxStore::MarkSent(tx, deliveries, now));
+    const std::set<std::string> recorded_sent(delivered.begin(), delivered.end());
     for (size_t i = 0; i < outcomes.size(); ++i) {
       const ClaimedMessage& message = *outcomes[i].message;
       bool done = false;
@@ -146,8 +155,7 @@ void OutboxDispatcher::Record(const std::vector<Outcome>& outcomes) {
         ANXIN_RETURN_IF_ERROR(OutboxStore::Release(tx, message.id, message.attempts).status());
         done = true;
       } else if (outcomes[i].sent->ok()) {
-        ANXIN_ASSIGN_OR_RETURN(
-            done, OutboxStore::MarkSent(tx, message.id, message.attempts, now, **outcomes[i].sent));
+        done = recorded_sent.contains(message.id);
       } else if (RetryAfter(message, outcomes[i].sent->status())) {
         ANXIN_ASSIGN_OR_RETURN(done, OutboxStore::MarkRetry(tx, message.id, message.attempts,
                                                             now + BackoffAfter(message.attempts).count(),

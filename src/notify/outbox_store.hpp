@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -112,6 +113,13 @@ struct ClaimedMessage {
   int64_t attempts = 0;  // including this claim: the fence for recording its outcome
 };
 
+// A claimed message the gateway accepted, as OutboxStore::MarkSent records it.
+struct Delivery {
+  std::string id;
+  int64_t attempts = 0;  // the claim's fence
+  std::string provider_message_id;
+};
+
 // The SQL the dispatcher and the routes need. Stateless; every call runs in the caller's Tx.
 // Outcome calls are fenced by `attempts`: they change the message only while it is still pending
 // under that claim, and return false when another dispatcher has taken it over since.
@@ -124,9 +132,11 @@ class OutboxStore {
   // is still due; SQLite has one writer.
   static Result<std::vector<ClaimedMessage>> ClaimDue(storage::Tx& tx, int64_t now_ms, int64_t lease_until_ms,
                                                       int limit);
-  // Marks a claimed message sent at `sent_at` with the provider's id.
-  static Result<bool> MarkSent(storage::Tx& tx, const std::string& id, int64_t attempts, int64_t sent_at,
-                               const std::string& provider_message_id);
+  // Marks claimed messages sent at `sent_at`, each with the provider's id, in one statement per 25
+  // messages (a dispatcher's round records all its sends at once). Returns the ids of those
+  // recorded; a message whose claim was taken over is left out.
+  static Result<std::vector<std::string>> MarkSent(storage::Tx& tx, std::span<const Delivery> deliveries,
+                                                   int64_t sent_at);
   // Keeps a claimed message pending, due again at `next_attempt_at` (its claim ended), noting
   // `error`.
   static Result<bool> MarkRetry(storage::Tx& tx, const std::string& id, int64_t attempts,

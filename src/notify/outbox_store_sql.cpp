@@ -14,6 +14,8 @@ namespace {
 
 constexpr size_t kMaxTemplateCodeLength = 64;
 constexpr size_t kMaxRefLength = 128;
+// Messages marked sent per statement (each count is its own prepared statement).
+constexpr size_t kMaxDeliveriesPerStatement = 25;
 
 bool IsTemplateCodeChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
@@ -145,14 +147,35 @@ Result<std::vector<ClaimedMessage>> OutboxStore::ClaimDue(storage::Tx& tx, int64
   return claimed;
 }
 
-Result<bool> OutboxStore::MarkSent(storage::Tx& tx, const std::string& id, int64_t attempts, int64_t sent_at,
-                                   const std::string& provider_message_id) {
-  ANXIN_ASSIGN_OR_RETURN(
-      int64_t changed,
-      tx.Exec("UPDATE outbox_messages SET status = 'sent', sent_at = ?, provider_message_id = ?, "
-              "last_error = NULL WHERE id = ? AND status = 'pending' AND attempts = ?",
-              {sent_at, provider_message_id, id, attempts}));
-  return changed == 1;
+Result<std::vector<std::string>> OutboxStore::MarkSent(storage::Tx& tx, std::span<const Delivery> deliveries,
+                                                       int64_t sent_at) {
+  // One statement for many messages: a busy round has dozens, and each statement is a round trip
+  // on PostgreSQL. VALUES columns are column1.. on both backends.
+  std::vector<std::string> recorded;
+  recorded.reserve(deliveries.size());
+  for (size_t first = 0; first < deliveries.size(); first += kMaxDeliveriesPerStatement) {
+    const size_t count = std::min(kMaxDeliveriesPerStatement, deliveries.size() - first);
+    std::string values;
+    std::vector<storage::Value> params;
+    params.reserve(1 + 3 * count);
+    params.emplace_back(sent_at);
+    for (const Delivery& d : deliveries.subspan(first, count)) {
+      values += values.empty() ? "(?, ?, ?)" : ", (?, ?, ?)";
+      params.emplace_back(d.id);
+      params.emplace_back(d.attempts);
+      params.emplace_back(d.provider_message_id);
+    }
+    ANXIN_ASSIGN_OR_RETURN(
+        std::vector<storage::Row> rows,
+        tx.Query("UPDATE outbox_messages SET status = 'sent', sent_at = ?, provider_message_id = v.column3, "
+                 "last_error = NULL FROM (VALUES " +
+                     values +
+                     ") AS v WHERE outbox_messages.id = v.column1 AND outbox_messages.status = 'pending' "
+                     "AND outbox_messages.attempts = v.column2 RETURNING outbox_messages.id",
+                 params));
+    for (const storage::Row& row : rows) recorded.push_back(row.Text(0));
+  }
+  return recorded;
 }
 
 Result<bool> OutboxStore::MarkRetry(storage::Tx& tx, const std::string& id, int64_t attempts,

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,14 @@ class OutboxStoreTest : public OutboxTestBase {
   Result<std::vector<ClaimedMessage>> Claim(int64_t now, int64_t lease_until, int limit = 50) {
     return db_->WriteResult<std::vector<ClaimedMessage>>(
         [&](storage::Tx& tx) { return OutboxStore::ClaimDue(tx, now, lease_until, limit); });
+  }
+
+  // Marks `deliveries` sent; returns the ids recorded.
+  std::vector<std::string> MarkSent(const std::vector<Delivery>& deliveries, int64_t sent_at) {
+    Result<std::vector<std::string>> recorded = db_->WriteResult<std::vector<std::string>>(
+        [&](storage::Tx& tx) { return OutboxStore::MarkSent(tx, deliveries, sent_at); });
+    EXPECT_TRUE(recorded.ok()) << recorded.status().ToString();
+    return recorded.ok() ? *recorded : std::vector<std::string>{};
   }
 
   template <typename Fn>
@@ -233,12 +242,10 @@ TEST_F(OutboxStoreTest, OutcomesAreFencedByTheClaimThatSent) {
   ASSERT_TRUE(Claim(kStartMs, kStartMs + 1000).ok());
   // The lease runs out; another dispatcher claims the message (attempt 2).
   ASSERT_EQ(Claim(kStartMs + 1000, kStartMs + 2000)->size(), 1U);
-  EXPECT_FALSE(
-      Outcome([&](storage::Tx& tx) { return OutboxStore::MarkSent(tx, id, 1, kStartMs + 1500, "late"); }));
+  EXPECT_TRUE(MarkSent({{id, 1, "late"}}, kStartMs + 1500).empty());
   EXPECT_FALSE(Outcome([&](storage::Tx& tx) { return OutboxStore::MarkFailed(tx, id, 1, "late"); }));
   EXPECT_EQ(Get(id).status, MessageStatus::kPending);
-  EXPECT_TRUE(
-      Outcome([&](storage::Tx& tx) { return OutboxStore::MarkSent(tx, id, 2, kStartMs + 1500, "gw-1"); }));
+  EXPECT_THAT(MarkSent({{id, 2, "gw-1"}}, kStartMs + 1500), ElementsAre(id));
   const OutboxEntry entry = Get(id);
   EXPECT_EQ(entry.status, MessageStatus::kSent);
   EXPECT_EQ(entry.sent_at, kStartMs + 1500);
@@ -246,6 +253,33 @@ TEST_F(OutboxStoreTest, OutcomesAreFencedByTheClaimThatSent) {
   // A sent message is never claimed or changed again.
   EXPECT_TRUE(Claim(kStartMs + 100000, kStartMs + 200000)->empty());
   EXPECT_FALSE(Outcome([&](storage::Tx& tx) { return OutboxStore::MarkRetry(tx, id, 2, 0, "x"); }));
+}
+
+// A round's sends are recorded together, in statements of up to 25 messages: each gets its own
+// provider id, and a message whose claim another dispatcher took over is left as it is.
+TEST_F(OutboxStoreTest, MarkSentRecordsManyMessagesEachWithItsProviderId) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 30; ++i) ids.push_back(Enqueue(Message()));
+  ASSERT_EQ(Claim(kStartMs, kStartMs + 1000)->size(), 30U);
+  // The leases run out and another dispatcher claims the oldest message again (attempt 2).
+  Result<std::vector<ClaimedMessage>> taken_over = Claim(kStartMs + 1000, kStartMs + 2000, 1);
+  ASSERT_TRUE(taken_over.ok());
+  ASSERT_EQ(taken_over->size(), 1U);
+  ASSERT_EQ((*taken_over)[0].id, ids[0]);
+
+  std::vector<Delivery> deliveries;
+  for (size_t i = 0; i < ids.size(); ++i) deliveries.push_back({ids[i], 1, "gw-" + std::to_string(i)});
+  const std::vector<std::string> recorded = MarkSent(deliveries, kStartMs + 700);
+  EXPECT_EQ(std::set<std::string>(recorded.begin(), recorded.end()),
+            std::set<std::string>(ids.begin() + 1, ids.end()));
+  EXPECT_EQ(Get(ids[0]).status, MessageStatus::kPending);
+  for (size_t i = 1; i < ids.size(); ++i) {
+    const OutboxEntry entry = Get(ids[i]);
+    EXPECT_EQ(entry.status, MessageStatus::kSent);
+    EXPECT_EQ(entry.sent_at, kStartMs + 700);
+    EXPECT_EQ(entry.provider_message_id, "gw-" + std::to_string(i));
+  }
+  EXPECT_TRUE(MarkSent({}, kStartMs + 800).empty());
 }
 
 TEST_F(OutboxStoreTest, ReleaseMakesTheMessageDueAgainWithoutCountingTheAttempt) {
