@@ -233,9 +233,7 @@ class SqlIdentityStore final : public IdentityStore {
       role.code = row.Text(0);
       role.name_zh = row.Text(1);
       role.name_en = row.Text(2);
-      auto kind = ParseUserKind(row.Text(3));
-      if (!kind) return Status::Internal("roles row " + role.code + " has an unknown kind");
-      role.kind = *kind;
+      ANXIN_ASSIGN_OR_RETURN(role.kind, ParseStored(kUserKinds, row.Text(3), "identity: role kind"));
       index[role.code] = roles.size();
       roles.push_back(std::move(role));
     }

@@ -9,8 +9,10 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
+#include "identity/identity_sql_rows.hpp"
 #include "storage/testing.hpp"
 
 namespace anxin::identity {
@@ -113,6 +115,29 @@ TEST_F(IdentityStoreScopeTest, AllListsEverythingAndNothingNothing) {
   EXPECT_EQ(UserOrgIds(OrgScope::All()).size(), 9U);
   EXPECT_THAT(OrgIds(OrgScope::Nothing()), IsEmpty());
   EXPECT_THAT(UserOrgIds(OrgScope::Nothing()), IsEmpty());
+}
+
+// The schema's CHECKs keep unknown levels, kinds and statuses out of the tables; should one still be
+// read (a later migration, a hand edit), the row readers refuse it as an internal error instead of
+// guessing a default.
+TEST(IdentityRowsTest, AnUnknownStoredOrgLevelIsAnInternalError) {
+  const storage::Row row({std::string("o1"), std::string("HQ"), std::string("总公司"), std::string("region"),
+                          std::monostate{}, std::string("/o1/"), std::string("active"), kNow, kNow});
+  Result<Org> org = sql::OrgFromRow(row, 0);
+  ASSERT_FALSE(org.ok());
+  EXPECT_EQ(org.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(org.status().log_detail(), "identity: org level 'region' read from the database is unknown");
+}
+
+TEST(IdentityRowsTest, AnUnknownStoredUserKindIsAnInternalError) {
+  std::vector<storage::Value> values(sql::kUserColumnCount, std::monostate{});
+  values[0] = std::string("u1");
+  values[3] = std::string("agent");
+  values[5] = std::string("active");
+  Result<User> user = sql::UserFromRow(storage::Row(std::move(values)), 0);
+  ASSERT_FALSE(user.ok());
+  EXPECT_EQ(user.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(user.status().log_detail(), "identity: user kind 'agent' read from the database is unknown");
 }
 
 }  // namespace
