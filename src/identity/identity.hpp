@@ -8,6 +8,7 @@
 
 #include "common/enum_table.hpp"
 #include "common/principal.hpp"
+#include "common/validation.hpp"
 
 namespace anxin::identity {
 
@@ -89,7 +90,7 @@ struct User {
   ActiveState status = ActiveState::kActive;
   std::string password_hash;  // empty: the account cannot log in with a password
   std::optional<std::string> phone_enc, phone_hash;
-  std::optional<std::string> id_type;
+  std::optional<IdType> id_type;
   std::optional<std::string> id_number_enc, id_number_hash;
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
@@ -138,7 +139,7 @@ struct UserView {
   std::vector<std::string> roles;
   std::vector<std::string> permissions;  // filled for the caller's own view (GET /me)
   std::optional<std::string> phone;      // masked ("138****8000") unless in `revealed`
-  std::optional<std::string> id_type;
+  std::optional<IdType> id_type;
   std::optional<std::string> id_number;  // masked ("110105********002X") unless in `revealed`
   std::vector<std::string> revealed;     // "phone", "id_number": the fields shown in clear
   bool locked = false;  // the login is blocked for every client address (SessionService throttle)

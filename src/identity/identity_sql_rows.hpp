@@ -42,8 +42,8 @@ inline constexpr std::string_view kUserColumns =
     "u.id_type, u.id_number_enc, u.id_number_hash, u.created_at, u.updated_at";
 inline constexpr size_t kUserColumnCount = 14;
 
-// Reads the kUserColumns of `row` starting at column `at`. kInternal for a kind or status the
-// tables do not know.
+// Reads the kUserColumns of `row` starting at column `at`. kInternal for a kind, status or ID type
+// the tables do not know.
 inline Result<User> UserFromRow(const storage::Row& row, size_t at) {
   User user;
   user.id = row.Text(at);
@@ -55,7 +55,9 @@ inline Result<User> UserFromRow(const storage::Row& row, size_t at) {
   user.password_hash = row.Text(at + 6);
   user.phone_enc = row.OptText(at + 7);
   user.phone_hash = row.OptText(at + 8);
-  user.id_type = row.OptText(at + 9);
+  if (std::optional<std::string> id_type = row.OptText(at + 9)) {
+    ANXIN_ASSIGN_OR_RETURN(user.id_type, ParseStored(kIdTypes, *id_type, "identity: user id type"));
+  }
   user.id_number_enc = row.OptText(at + 10);
   user.id_number_hash = row.OptText(at + 11);
   user.created_at_ms = row.Int(at + 12);
@@ -71,6 +73,12 @@ inline storage::Value Opt(const std::optional<std::string>& value) {
 inline storage::Value Opt(const std::optional<int64_t>& value) {
   if (!value) return std::monostate{};
   return *value;
+}
+
+// The stored name of `value` (kIdTypes), or NULL.
+inline storage::Value Opt(const std::optional<IdType>& value) {
+  if (!value) return std::monostate{};
+  return std::string(IdTypeName(*value));
 }
 
 // Concatenates the parts of one SQL text.

@@ -158,11 +158,11 @@ class SqlIdentityStore final : public IdentityStore {
     return QueryOneUser(tx, Sql({"SELECT ", kUserColumns, " FROM users u WHERE u.login = ?"}), {login});
   }
 
-  Result<std::optional<User>> FindUserByIdNumberHash(Tx& tx, const std::string& id_type,
+  Result<std::optional<User>> FindUserByIdNumberHash(Tx& tx, IdType id_type,
                                                      const std::string& id_number_hash) override {
     return QueryOneUser(
         tx, Sql({"SELECT ", kUserColumns, " FROM users u WHERE u.id_type = ? AND u.id_number_hash = ?"}),
-        {id_type, id_number_hash});
+        {std::string(IdTypeName(id_type)), id_number_hash});
   }
 
   Status InsertUser(Tx& tx, const User& user) override {
