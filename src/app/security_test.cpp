@@ -133,7 +133,7 @@ TEST(PersonalDataTest, ClearIdNumbersAndPhonesNeverReachTheDatabaseFileOrTheLogs
         platform.app().identity().CreateCustomer(Actor::System("test"), {.login = "li.si",
                                                                          .display_name = "李四",
                                                                          .phone = phone,
-                                                                         .id_type = "resident_id",
+                                                                         .id_type = IdType::kResidentId,
                                                                          .id_number = id_number,
                                                                          .password = "Customer-pass-2026"});
     ASSERT_TRUE(customer.ok()) << customer.status().ToString();

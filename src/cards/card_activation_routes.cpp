@@ -399,8 +399,9 @@ json OfferSchema() {
                               {"code", "name_zh", "coverages"}))},
        {"default_plan_code", String()},
        {"premium_fen", Integer()},
-       {"term", Object({{"unit", Enum({"day", "month", "year"})}, {"value", Integer()}}, {"unit", "value"})},
-       {"start_rule", Object({{"rule", Enum({"next_day", "holder_choice"})},
+       {"term",
+        Object({{"unit", Enum(products::kTermUnits.Names())}, {"value", Integer()}}, {"unit", "value"})},
+       {"start_rule", Object({{"rule", Enum(kStartRules.Names())},
                               {"earliest_start", FullDate()},
                               {"latest_start", FullDate()}},
                              {"rule", "earliest_start", "latest_start"})},
@@ -440,16 +441,14 @@ json ActivationSchema(bool with_status = false) {
 }
 
 json LookupSchema() {
-  json card =
-      Object({{"serial", String()},
-              {"status",
-               Enum({"in_stock", "sold", "awaiting_activation", "activated", "voided", "frozen", "expired"})},
-              {"status_label_zh", String()},
-              {"card_type_code", String()},
-              {"card_type_name", String()},
-              {"valid_until", DateTime()},
-              {"activated_at", Nullable(DateTime())}},
-             {"serial", "status", "card_type_code", "card_type_name", "valid_until", "activated_at"});
+  json card = Object({{"serial", String()},
+                      {"status", Enum(kCardStatuses.Names())},
+                      {"status_label_zh", String()},
+                      {"card_type_code", String()},
+                      {"card_type_name", String()},
+                      {"valid_until", DateTime()},
+                      {"activated_at", Nullable(DateTime())}},
+                     {"serial", "status", "card_type_code", "card_type_name", "valid_until", "activated_at"});
   return Object({{"card", card}, {"policy", Nullable(ActivationSchema(true))}}, {"card", "policy"});
 }
 

@@ -4,9 +4,17 @@
 #include <string>
 #include <vector>
 
+#include "common/enum_table.hpp"
+
 namespace anxin {
 
+// Staff belong to an organisation node; customers to none.
 enum class UserKind { kStaff, kCustomer };
+
+inline constexpr EnumTable<UserKind, 2> kUserKinds{{{
+    {UserKind::kStaff, "staff"},
+    {UserKind::kCustomer, "customer"},
+}}};
 
 // Who is calling: the authenticated user with the organisation node they belong to and the
 // permissions their roles grant. Built by identity on each authenticated request.

@@ -85,7 +85,7 @@ Result<std::vector<DemoLogin>> SeedDemoIdentity(IdentityService& service, const 
   customer.login = kDemoCustomerLogin;
   customer.display_name = "张三";
   customer.phone = "13800138000";
-  customer.id_type = "resident_id";
+  customer.id_type = IdType::kResidentId;
   customer.id_number = "11010519491231002X";
   customer.password = kDemoPassword;
   ANXIN_ASSIGN_OR_RETURN(UserView created, service.CreateCustomer(actor, customer));

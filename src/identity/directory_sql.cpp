@@ -71,14 +71,17 @@ constexpr std::string_view kStaffSelect =
     "SELECT u.id, u.login, u.display_name, u.org_id, o.path, u.status FROM users u "
     "JOIN orgs o ON o.id = u.org_id WHERE u.kind = ? AND ";
 
-StaffMember StaffFromRow(const Row& row) {
+// Reads a kStaffSelect row. kInternal for a status the table does not know.
+Result<StaffMember> StaffFromRow(const Row& row) {
   StaffMember staff;
   staff.id = row.Text(0);
   staff.login = row.Text(1);
   staff.display_name = row.Text(2);
   staff.org_id = row.Text(3);
   staff.org_path = row.Text(4);
-  staff.active = ParseActiveState(row.Text(5)) == ActiveState::kActive;
+  ANXIN_ASSIGN_OR_RETURN(ActiveState status,
+                         ParseStored(kActiveStates, row.Text(5), "identity: user status"));
+  staff.active = status == ActiveState::kActive;
   return staff;
 }
 
@@ -87,7 +90,8 @@ Result<std::optional<StaffMember>> OneStaff(Tx& tx, std::string_view condition, 
       std::optional<Row> row,
       tx.QueryOne(Sql({kStaffSelect, condition}), {std::string(UserKindName(UserKind::kStaff)), value}));
   if (!row) return std::optional<StaffMember>();
-  return std::optional<StaffMember>(StaffFromRow(*row));
+  ANXIN_ASSIGN_OR_RETURN(StaffMember staff, StaffFromRow(*row));
+  return std::optional<StaffMember>(std::move(staff));
 }
 
 class SqlDirectoryImpl final : public Directory {
@@ -159,7 +163,7 @@ class SqlDirectoryImpl final : public Directory {
     ANXIN_RETURN_IF_ERROR(RowsByIds(tx, Sql({kStaffSelect, "u.id IN "}),
                                     {std::string(UserKindName(UserKind::kStaff))}, ids,
                                     [&](const Row& row) -> Status {
-                                      StaffMember staff = StaffFromRow(row);
+                                      ANXIN_ASSIGN_OR_RETURN(StaffMember staff, StaffFromRow(row));
                                       std::string id = staff.id;
                                       out.emplace(std::move(id), std::move(staff));
                                       return Status::Ok();

@@ -6,7 +6,9 @@
 #include <string_view>
 #include <vector>
 
+#include "common/enum_table.hpp"
 #include "common/principal.hpp"
+#include "common/validation.hpp"
 
 namespace anxin::identity {
 
@@ -29,22 +31,41 @@ inline constexpr const char* kRoleCustomer = "customer";
 // branch, an outlet (网点) under an institution.
 enum class OrgLevel { kHeadOffice, kBranch, kInstitution, kOutlet };
 
-// "head_office", "branch", "institution", "outlet".
-[[nodiscard]] std::string_view OrgLevelName(OrgLevel level);
-[[nodiscard]] std::optional<OrgLevel> ParseOrgLevel(std::string_view name);
+inline constexpr EnumTable<OrgLevel, 4> kOrgLevels{{{
+    {OrgLevel::kHeadOffice, "head_office"},
+    {OrgLevel::kBranch, "branch"},
+    {OrgLevel::kInstitution, "institution"},
+    {OrgLevel::kOutlet, "outlet"},
+}}};
+
+// The wire name of a level (kOrgLevels) and its parser (nullopt for any other text).
+[[nodiscard]] inline std::string_view OrgLevelName(OrgLevel level) { return kOrgLevels.Name(level); }
+[[nodiscard]] inline std::optional<OrgLevel> ParseOrgLevel(std::string_view name) {
+  return kOrgLevels.Parse(name);
+}
 // Returns the level a parent of `level` must have, or nullopt for the head office (no parent).
 [[nodiscard]] std::optional<OrgLevel> ParentLevelOf(OrgLevel level);
 
 // Whether an organisation node or a user account may be used.
 enum class ActiveState { kActive, kDisabled };
 
-// "active", "disabled".
-[[nodiscard]] std::string_view ActiveStateName(ActiveState state);
-[[nodiscard]] std::optional<ActiveState> ParseActiveState(std::string_view name);
+inline constexpr EnumTable<ActiveState, 2> kActiveStates{{{
+    {ActiveState::kActive, "active"},
+    {ActiveState::kDisabled, "disabled"},
+}}};
 
-// "staff", "customer".
-[[nodiscard]] std::string_view UserKindName(UserKind kind);
-[[nodiscard]] std::optional<UserKind> ParseUserKind(std::string_view name);
+// The wire name of a state (kActiveStates) and its parser (nullopt for any other text).
+[[nodiscard]] inline std::string_view ActiveStateName(ActiveState state) { return kActiveStates.Name(state); }
+[[nodiscard]] inline std::optional<ActiveState> ParseActiveState(std::string_view name) {
+  return kActiveStates.Parse(name);
+}
+
+// The wire name of a user kind (kUserKinds, common/principal.hpp) and its parser (nullopt for any
+// other text).
+[[nodiscard]] inline std::string_view UserKindName(UserKind kind) { return kUserKinds.Name(kind); }
+[[nodiscard]] inline std::optional<UserKind> ParseUserKind(std::string_view name) {
+  return kUserKinds.Parse(name);
+}
 
 // One node of the organisation tree.
 struct Org {
@@ -69,7 +90,7 @@ struct User {
   ActiveState status = ActiveState::kActive;
   std::string password_hash;  // empty: the account cannot log in with a password
   std::optional<std::string> phone_enc, phone_hash;
-  std::optional<std::string> id_type;
+  std::optional<IdType> id_type;
   std::optional<std::string> id_number_enc, id_number_hash;
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
@@ -118,7 +139,7 @@ struct UserView {
   std::vector<std::string> roles;
   std::vector<std::string> permissions;  // filled for the caller's own view (GET /me)
   std::optional<std::string> phone;      // masked ("138****8000") unless in `revealed`
-  std::optional<std::string> id_type;
+  std::optional<IdType> id_type;
   std::optional<std::string> id_number;  // masked ("110105********002X") unless in `revealed`
   std::vector<std::string> revealed;     // "phone", "id_number": the fields shown in clear
   bool locked = false;  // the login is blocked for every client address (SessionService throttle)

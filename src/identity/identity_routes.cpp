@@ -73,7 +73,7 @@ json UserJson(const UserView& user, bool with_permissions) {
                        : json(nullptr)},
       {"roles", user.roles},
       {"phone", NullOr(user.phone)},
-      {"id_type", NullOr(user.id_type)},
+      {"id_type", user.id_type ? json(IdTypeName(*user.id_type)) : json(nullptr)},
       {"id_number", NullOr(user.id_number)},
       {"locked", user.locked},
       {"created_at", FormatTimestamp(user.created_at_ms)},
@@ -112,10 +112,10 @@ json OrgSchema() {
       {{"id", String()},
        {"code", String(20)},
        {"name", String(100)},
-       {"level", Enum({"head_office", "branch", "institution", "outlet"})},
+       {"level", Enum(kOrgLevels.Names())},
        {"parent_id", Nullable(String())},
        {"path", String()},
-       {"status", Enum({"active", "disabled"})},
+       {"status", Enum(kActiveStates.Names())},
        {"created_at", DateTime()},
        {"updated_at", DateTime()}},
       {"id", "code", "name", "level", "parent_id", "path", "status", "created_at", "updated_at"});
@@ -126,13 +126,13 @@ json UserSchema() {
   return Object({{"id", String()},
                  {"login", String(64)},
                  {"display_name", String(64)},
-                 {"kind", Enum({"staff", "customer"})},
-                 {"status", Enum({"active", "disabled"})},
+                 {"kind", Enum(kUserKinds.Names())},
+                 {"status", Enum(kActiveStates.Names())},
                  {"org", org},
                  {"roles", Array(String())},
                  {"permissions", Array(String())},
                  {"phone", {{"type", {"string", "null"}}, {"description", "masked unless revealed"}}},
-                 {"id_type", Nullable(String())},
+                 {"id_type", Nullable(Enum(kIdTypes.Names()))},
                  {"id_number", {{"type", {"string", "null"}}, {"description", "masked unless revealed"}}},
                  {"revealed", Array(String())},
                  {"locked", Boolean()},
@@ -145,7 +145,7 @@ json RoleSchema() {
   return ClosedObject({{"code", String()},
                        {"name_zh", String()},
                        {"name_en", String()},
-                       {"kind", Enum({"staff", "customer"})},
+                       {"kind", Enum(kUserKinds.Names())},
                        {"permissions", Array(String())}},
                       {"code", "name_zh", "name_en", "kind", "permissions"});
 }
@@ -162,12 +162,6 @@ const http::QuerySpec<OrgListQuery>& OrgListQuerySpec() {
   return *spec;
 }
 
-std::vector<std::string> UserKindNames() {
-  std::vector<std::string> names;
-  for (UserKind kind : {UserKind::kStaff, UserKind::kCustomer}) names.emplace_back(UserKindName(kind));
-  return names;
-}
-
 const http::QuerySpec<UserListQuery>& UserListQuerySpec() {
   static const auto* spec =
       &(*new http::QuerySpec<UserListQuery>())
@@ -181,7 +175,7 @@ const http::QuerySpec<UserListQuery>& UserListQuerySpec() {
            .Text("q", &UserListQuery::text,
                  {.max_len = kMaxQueryParam,
                   .description = "Only users whose login or display name contains this."})
-           .Enum("kind", &UserListQuery::kind, UserKindNames(), ParseUserKind,
+           .Enum("kind", &UserListQuery::kind, kUserKinds,
                  {.description = "Staff or customers.", .default_name = "staff"})
            .Cursor(&UserListQuery::after, kMaxQueryParam)
            .Limit(&UserListQuery::limit, kDefaultPageSize, kMaxPageSize);
@@ -200,15 +194,12 @@ const http::QuerySpec<UserRevealParams>& UserRevealQuerySpec() {
 
 // --- Request bodies (one declaration each: validation and schema) -----------------------------
 
-// The levels a client may create (the head office exists once, from the seed).
+// The levels a client may create (the head office exists once, from the seed), named as in
+// kOrgLevels.
 constexpr EnumTable<OrgLevel, 3> kCreatableOrgLevels{{{
-    {OrgLevel::kBranch, "branch"},
-    {OrgLevel::kInstitution, "institution"},
-    {OrgLevel::kOutlet, "outlet"},
-}}};
-constexpr EnumTable<ActiveState, 2> kActiveStates{{{
-    {ActiveState::kActive, "active"},
-    {ActiveState::kDisabled, "disabled"},
+    {OrgLevel::kBranch, kOrgLevels.Name(OrgLevel::kBranch)},
+    {OrgLevel::kInstitution, kOrgLevels.Name(OrgLevel::kInstitution)},
+    {OrgLevel::kOutlet, kOrgLevels.Name(OrgLevel::kOutlet)},
 }}};
 
 constexpr size_t kMaxIdInput = 64;

@@ -323,9 +323,9 @@ TEST_F(IdentityRoutesTest, AdministersOrgsAndUsers) {
 }
 
 TEST_F(IdentityRoutesTest, RevealNeedsPurposeAndPermission) {
-  UserView customer =
-      Must(service_->CreateCustomer(Actor::System("test"), {"zhangsan", "张三", "13800138000", "resident_id",
-                                                            "11010519491231002X", std::nullopt}));
+  UserView customer = Must(service_->CreateCustomer(
+      Actor::System("test"),
+      {"zhangsan", "张三", "13800138000", IdType::kResidentId, "11010519491231002X", std::nullopt}));
   std::string admin = LoginToken("admin");
   http::Response masked = Call("GET", "/api/v1/users/" + customer.id, admin);
   ASSERT_EQ(masked.status, 200);

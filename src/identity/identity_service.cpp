@@ -523,22 +523,17 @@ Result<UserView> IdentityService::CreateCustomer(const Actor& actor, const NewCu
   } else {
     for (const FieldError& e : normalized.status().fields()) errors.push_back(e);
   }
-  std::optional<IdType> id_type;
+  const std::optional<IdType> id_type = request.id_type;
   std::string id_number;
   if (request.id_type.has_value() != request.id_number.has_value()) {
     errors.push_back({request.id_type ? "id_number" : "id_type", "required",
                       Text{"证件类型和证件号码须同时提供", "Give both the ID type and the ID number"}});
   } else if (request.id_type) {
-    id_type = ParseIdType(*request.id_type);
-    if (!id_type) {
-      errors.push_back({"id_type", "invalid_value", Text{"不支持的证件类型", "Unsupported ID type"}});
+    auto number = NormalizeIdNumber(*id_type, *request.id_number, clock_.Today());
+    if (number.ok()) {
+      id_number = *number;
     } else {
-      auto number = NormalizeIdNumber(*id_type, *request.id_number, clock_.Today());
-      if (number.ok()) {
-        id_number = *number;
-      } else {
-        for (const FieldError& e : number.status().fields()) errors.push_back(e);
-      }
+      for (const FieldError& e : number.status().fields()) errors.push_back(e);
     }
   }
   if (request.password) {
@@ -562,7 +557,7 @@ Result<UserView> IdentityService::CreateCustomer(const Actor& actor, const NewCu
     user.phone_enc = keys_.Seal(phone);
     user.phone_hash = keys_.LookupHash("phone", phone);
     if (id_type) {
-      user.id_type = std::string(IdTypeName(*id_type));
+      user.id_type = id_type;
       user.id_number_enc = keys_.Seal(id_number);
       user.id_number_hash = keys_.LookupHash("id_number", id_number);
       ANXIN_ASSIGN_OR_RETURN(std::optional<User> holder,
@@ -586,7 +581,7 @@ Result<UserView> IdentityService::CreateCustomer(const Actor& actor, const NewCu
                                          "",
                                          {{"login", AuditSafe(user.login)},
                                           {"kind", "customer"},
-                                          {"id_type", user.id_type.value_or("")},
+                                          {"id_type", id_type ? std::string(IdTypeName(*id_type)) : ""},
                                           {"has_id_number", id_type.has_value()}}}));
     return ViewOf(tx, user, {}, false);
   });
@@ -766,16 +761,12 @@ Result<std::vector<Role>> IdentityService::ListRoles(const Actor& actor) {
   return db_.ReadResult<std::vector<Role>>([&](Tx& tx) { return store_->ListRoles(tx); });
 }
 
-Result<std::optional<UserView>> IdentityService::FindCustomerByIdNumber(const std::string& id_type,
+Result<std::optional<UserView>> IdentityService::FindCustomerByIdNumber(IdType id_type,
                                                                         const std::string& id_number) {
-  auto type = ParseIdType(id_type);
-  if (!type)
-    return Status::InvalidField("id_type", "invalid_value", Text{"不支持的证件类型", "Unsupported ID type"});
-  ANXIN_ASSIGN_OR_RETURN(std::string number, NormalizeIdNumber(*type, id_number, clock_.Today()));
+  ANXIN_ASSIGN_OR_RETURN(std::string number, NormalizeIdNumber(id_type, id_number, clock_.Today()));
   const std::string hash = keys_.LookupHash("id_number", number);
   return db_.ReadResult<std::optional<UserView>>([&](Tx& tx) -> Result<std::optional<UserView>> {
-    ANXIN_ASSIGN_OR_RETURN(std::optional<User> user,
-                           store_->FindUserByIdNumberHash(tx, std::string(IdTypeName(*type)), hash));
+    ANXIN_ASSIGN_OR_RETURN(std::optional<User> user, store_->FindUserByIdNumberHash(tx, id_type, hash));
     if (!user || user->kind != UserKind::kCustomer) return std::optional<UserView>();
     ANXIN_ASSIGN_OR_RETURN(UserView view, ViewOf(tx, *user, {}, false));
     return std::optional<UserView>(std::move(view));

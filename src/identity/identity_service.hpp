@@ -64,7 +64,7 @@ struct NewCustomer {
   std::string login;  // empty: the normalised phone number
   std::string display_name;
   std::string phone;
-  std::optional<std::string> id_type;    // IdTypeName(); required with id_number
+  std::optional<IdType> id_type;         // required with id_number
   std::optional<std::string> id_number;  // validated per type (RULES.md §5)
   std::optional<std::string> password;   // absent: the customer cannot log in with a password yet
 };
@@ -159,8 +159,8 @@ class IdentityService final {
   // Returns every role with its permissions (role.read).
   Result<std::vector<Role>> ListRoles(const Actor& actor);
   // Returns the customer with this ID number, if any (no scope check: for later services).
-  Result<std::optional<UserView>> FindCustomerByIdNumber(const std::string& id_type,
-                                                         const std::string& id_number);
+  // kInvalidArgument if `id_number` is not a valid number of `id_type`.
+  Result<std::optional<UserView>> FindCustomerByIdNumber(IdType id_type, const std::string& id_number);
 
  private:
   Result<UserView> ViewOf(storage::Tx& tx, const User& user, const RevealRequest& reveal,

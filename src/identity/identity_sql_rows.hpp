@@ -8,6 +8,7 @@
 #include <string_view>
 #include <variant>
 
+#include "common/enum_values.hpp"
 #include "common/status.hpp"
 #include "identity/identity.hpp"
 #include "storage/database.hpp"
@@ -20,19 +21,16 @@ inline constexpr std::string_view kOrgColumns =
 inline constexpr size_t kOrgColumnCount = 9;
 
 // Reads the kOrgColumns of `row` starting at column `at`. kInternal for a level or status the
-// schema does not allow.
+// tables do not know.
 inline Result<Org> OrgFromRow(const storage::Row& row, size_t at) {
   Org org;
   org.id = row.Text(at);
   org.code = row.Text(at + 1);
   org.name = row.Text(at + 2);
-  auto level = ParseOrgLevel(row.Text(at + 3));
-  auto status = ParseActiveState(row.Text(at + 6));
-  if (!level || !status) return Status::Internal("orgs row " + org.id + " has an unknown level or status");
-  org.level = *level;
+  ANXIN_ASSIGN_OR_RETURN(org.level, ParseStored(kOrgLevels, row.Text(at + 3), "identity: org level"));
   org.parent_id = row.Text(at + 4);
   org.path = row.Text(at + 5);
-  org.status = *status;
+  ANXIN_ASSIGN_OR_RETURN(org.status, ParseStored(kActiveStates, row.Text(at + 6), "identity: org status"));
   org.created_at_ms = row.Int(at + 7);
   org.updated_at_ms = row.Int(at + 8);
   return org;
@@ -44,23 +42,22 @@ inline constexpr std::string_view kUserColumns =
     "u.id_type, u.id_number_enc, u.id_number_hash, u.created_at, u.updated_at";
 inline constexpr size_t kUserColumnCount = 14;
 
-// Reads the kUserColumns of `row` starting at column `at`. kInternal for a kind or status the
-// schema does not allow.
+// Reads the kUserColumns of `row` starting at column `at`. kInternal for a kind, status or ID type
+// the tables do not know.
 inline Result<User> UserFromRow(const storage::Row& row, size_t at) {
   User user;
   user.id = row.Text(at);
   user.login = row.Text(at + 1);
   user.display_name = row.Text(at + 2);
-  auto kind = ParseUserKind(row.Text(at + 3));
-  auto status = ParseActiveState(row.Text(at + 5));
-  if (!kind || !status) return Status::Internal("users row " + user.id + " has an unknown kind or status");
-  user.kind = *kind;
+  ANXIN_ASSIGN_OR_RETURN(user.kind, ParseStored(kUserKinds, row.Text(at + 3), "identity: user kind"));
   user.org_id = row.Text(at + 4);
-  user.status = *status;
+  ANXIN_ASSIGN_OR_RETURN(user.status, ParseStored(kActiveStates, row.Text(at + 5), "identity: user status"));
   user.password_hash = row.Text(at + 6);
   user.phone_enc = row.OptText(at + 7);
   user.phone_hash = row.OptText(at + 8);
-  user.id_type = row.OptText(at + 9);
+  if (std::optional<std::string> id_type = row.OptText(at + 9)) {
+    ANXIN_ASSIGN_OR_RETURN(user.id_type, ParseStored(kIdTypes, *id_type, "identity: user id type"));
+  }
   user.id_number_enc = row.OptText(at + 10);
   user.id_number_hash = row.OptText(at + 11);
   user.created_at_ms = row.Int(at + 12);
@@ -76,6 +73,12 @@ inline storage::Value Opt(const std::optional<std::string>& value) {
 inline storage::Value Opt(const std::optional<int64_t>& value) {
   if (!value) return std::monostate{};
   return *value;
+}
+
+// The stored name of `value` (kIdTypes), or NULL.
+inline storage::Value Opt(const std::optional<IdType>& value) {
+  if (!value) return std::monostate{};
+  return std::string(IdTypeName(*value));
 }
 
 // Concatenates the parts of one SQL text.

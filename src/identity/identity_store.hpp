@@ -61,7 +61,7 @@ class IdentityStore {
   // Users.
   virtual Result<std::optional<User>> FindUser(storage::Tx& tx, const std::string& id) = 0;
   virtual Result<std::optional<User>> FindUserByLogin(storage::Tx& tx, const std::string& login) = 0;
-  virtual Result<std::optional<User>> FindUserByIdNumberHash(storage::Tx& tx, const std::string& id_type,
+  virtual Result<std::optional<User>> FindUserByIdNumberHash(storage::Tx& tx, IdType id_type,
                                                              const std::string& id_number_hash) = 0;
   virtual Status InsertUser(storage::Tx& tx, const User& user) = 0;
   // Stores `user`'s display name, phone, status and updated_at.

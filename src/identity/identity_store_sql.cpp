@@ -158,11 +158,11 @@ class SqlIdentityStore final : public IdentityStore {
     return QueryOneUser(tx, Sql({"SELECT ", kUserColumns, " FROM users u WHERE u.login = ?"}), {login});
   }
 
-  Result<std::optional<User>> FindUserByIdNumberHash(Tx& tx, const std::string& id_type,
+  Result<std::optional<User>> FindUserByIdNumberHash(Tx& tx, IdType id_type,
                                                      const std::string& id_number_hash) override {
     return QueryOneUser(
         tx, Sql({"SELECT ", kUserColumns, " FROM users u WHERE u.id_type = ? AND u.id_number_hash = ?"}),
-        {id_type, id_number_hash});
+        {std::string(IdTypeName(id_type)), id_number_hash});
   }
 
   Status InsertUser(Tx& tx, const User& user) override {
@@ -233,9 +233,7 @@ class SqlIdentityStore final : public IdentityStore {
       role.code = row.Text(0);
       role.name_zh = row.Text(1);
       role.name_en = row.Text(2);
-      auto kind = ParseUserKind(row.Text(3));
-      if (!kind) return Status::Internal("roles row " + role.code + " has an unknown kind");
-      role.kind = *kind;
+      ANXIN_ASSIGN_OR_RETURN(role.kind, ParseStored(kUserKinds, row.Text(3), "identity: role kind"));
       index[role.code] = roles.size();
       roles.push_back(std::move(role));
     }

@@ -1,6 +1,7 @@
-// The identity store's scoped lists on both backends: the scope of ListOrgs and ListUsers is the
+// The identity store on both backends. Its scoped lists: the scope of ListOrgs and ListUsers is the
 // one exact, case-sensitive prefix of storage::SqlFilter, so organisations whose ids and codes
-// differ only in case, or contain '_' and '%', never fall into each other's subtree.
+// differ only in case, or contain '_' and '%', never fall into each other's subtree. What it reads
+// back: a stored name its enum tables do not know is an internal error.
 #include "identity/identity_store.hpp"
 
 #include <gmock/gmock.h>
@@ -8,9 +9,12 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
+#include "identity/identity_sql_rows.hpp"
 #include "storage/testing.hpp"
 
 namespace anxin::identity {
@@ -113,6 +117,58 @@ TEST_F(IdentityStoreScopeTest, AllListsEverythingAndNothingNothing) {
   EXPECT_EQ(UserOrgIds(OrgScope::All()).size(), 9U);
   EXPECT_THAT(OrgIds(OrgScope::Nothing()), IsEmpty());
   EXPECT_THAT(UserOrgIds(OrgScope::Nothing()), IsEmpty());
+}
+
+// The same rows, for what the store reads back.
+using IdentityStoreTest = IdentityStoreScopeTest;
+
+// The schema does not constrain id_type (it does kind and status); a name kIdTypes does not know,
+// read back, is an internal error, never a default type.
+TEST_F(IdentityStoreTest, AnUnknownStoredIdTypeIsAnInternalError) {
+  ASSERT_TRUE(
+      db_->Write([&](storage::Tx& tx) -> Status {
+           return tx.Exec("UPDATE users SET id_type = ? WHERE id = ?", {"driving_licence", "u-bj"}).status();
+         })
+          .ok());
+  Result<std::optional<User>> user =
+      db_->ReadResult<std::optional<User>>([&](storage::Tx& tx) { return store_->FindUser(tx, "u-bj"); });
+  ASSERT_FALSE(user.ok());
+  EXPECT_EQ(user.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(user.status().log_detail(),
+            "identity: user id type 'driving_licence' read from the database is unknown");
+  // The stored names of kIdTypes still read back as their types.
+  ASSERT_TRUE(db_->Write([&](storage::Tx& tx) -> Status {
+                   return tx.Exec("UPDATE users SET id_type = ? WHERE id = ?", {"passport", "u-bj"}).status();
+                 })
+                  .ok());
+  Result<std::optional<User>> passport =
+      db_->ReadResult<std::optional<User>>([&](storage::Tx& tx) { return store_->FindUser(tx, "u-bj"); });
+  ASSERT_TRUE(passport.ok()) << passport.status().ToString();
+  ASSERT_TRUE(passport->has_value());
+  EXPECT_EQ((*passport)->id_type, IdType::kForeignPassport);
+}
+
+// The schema's CHECKs keep unknown levels, kinds and statuses out of the tables; should one still be
+// read (a later migration, a hand edit), the row readers refuse it as an internal error instead of
+// guessing a default.
+TEST(IdentityRowsTest, AnUnknownStoredOrgLevelIsAnInternalError) {
+  const storage::Row row({std::string("o1"), std::string("HQ"), std::string("总公司"), std::string("region"),
+                          std::monostate{}, std::string("/o1/"), std::string("active"), kNow, kNow});
+  Result<Org> org = sql::OrgFromRow(row, 0);
+  ASSERT_FALSE(org.ok());
+  EXPECT_EQ(org.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(org.status().log_detail(), "identity: org level 'region' read from the database is unknown");
+}
+
+TEST(IdentityRowsTest, AnUnknownStoredUserKindIsAnInternalError) {
+  std::vector<storage::Value> values(sql::kUserColumnCount, std::monostate{});
+  values[0] = std::string("u1");
+  values[3] = std::string("agent");
+  values[5] = std::string("active");
+  Result<User> user = sql::UserFromRow(storage::Row(std::move(values)), 0);
+  ASSERT_FALSE(user.ok());
+  EXPECT_EQ(user.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(user.status().log_detail(), "identity: user kind 'agent' read from the database is unknown");
 }
 
 }  // namespace

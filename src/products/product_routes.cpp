@@ -137,7 +137,7 @@ json DetailJson(const Product& p) {
 // --- OpenAPI schemas ---
 
 json TermSchema() {
-  return Object({{"unit", Enum({"day", "month", "year"})}, {"value", Integer()}}, {"unit", "value"});
+  return Object({{"unit", Enum(kTermUnits.Names())}, {"value", Integer()}}, {"unit", "value"});
 }
 
 json HeaderProperties() {
@@ -179,7 +179,7 @@ json DetailSchema() {
   json coverage = CatalogueCoverageSchema();
   json band = Object({{"min_age", Integer()},
                       {"max_age", Integer()},
-                      {"sex", Enum({"male", "female"})},
+                      {"sex", Enum(kSexes.Names())},
                       {"term", TermSchema()},
                       {"premium_fen", Integer()}},
                      {"min_age", "max_age", "premium_fen"});
