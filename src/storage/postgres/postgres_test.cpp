@@ -33,6 +33,36 @@ class PostgresTest : public ::testing::Test {
     ASSERT_TRUE(created.ok()) << created.ToString();
   }
 
+  // Returns the server process of the connection a lone Read gets from the pool.
+  int64_t BackendPid() {
+    Result<std::optional<Row>> pid =
+        db_->ReadResult<std::optional<Row>>([](Tx& tx) { return tx.QueryOne("SELECT pg_backend_pid()"); });
+    EXPECT_TRUE(pid.ok()) << pid.status().ToString();
+    return pid.ok() ? (*pid)->Int(0) : -1;
+  }
+
+  // Runs `sql` on a connection of its own, outside the pool; returns the first value of its first
+  // row ("" when it has none).
+  static std::string AsAdmin(const std::string& sql) {
+    const char* url = std::getenv("ANXIN_TEST_PG_URL");
+    EXPECT_NE(url, nullptr);
+    if (url == nullptr) return "";
+    PGconn* admin = PQconnectdb(url);
+    EXPECT_EQ(PQstatus(admin), CONNECTION_OK) << PQerrorMessage(admin);
+    PGresult* result = PQexec(admin, sql.c_str());
+    EXPECT_EQ(PQresultStatus(result), PGRES_TUPLES_OK) << PQresultErrorMessage(result);
+    std::string value = PQntuples(result) > 0 ? PQgetvalue(result, 0, 0) : "";
+    PQclear(result);
+    PQfinish(admin);
+    return value;
+  }
+
+  // Has the server end backend `pid` (only that one: other tests may share the cluster).
+  static void Terminate(int64_t pid) {
+    EXPECT_EQ(AsAdmin("SELECT pg_terminate_backend(" + std::to_string(pid) + ")"), "t");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+
   std::unique_ptr<Database> db_;
 };
 
@@ -61,57 +91,26 @@ TEST_F(PostgresTest, ReadsRunInRepeatableReadReadOnly) {
 }
 
 TEST_F(PostgresTest, BrokenPooledConnectionsAreReplaced) {
-  // Used one at a time, the pool holds a single connection: have the server kill it. (Only that
-  // backend: other tests may be using the same cluster.)
-  Result<std::optional<Row>> pid =
-      db_->ReadResult<std::optional<Row>>([](Tx& tx) { return tx.QueryOne("SELECT pg_backend_pid()"); });
-  ASSERT_TRUE(pid.ok()) << pid.status().ToString();
-  const char* url = std::getenv("ANXIN_TEST_PG_URL");
-  ASSERT_NE(url, nullptr);
-  PGconn* admin = PQconnectdb(url);
-  ASSERT_EQ(PQstatus(admin), CONNECTION_OK) << PQerrorMessage(admin);
-  const std::string kill = "SELECT pg_terminate_backend(" + std::to_string((*pid)->Int(0)) + ")";
-  PGresult* killed = PQexec(admin, kill.c_str());
-  EXPECT_EQ(PQresultStatus(killed), PGRES_TUPLES_OK) << PQresultErrorMessage(killed);
-  EXPECT_EQ(std::string(PQgetvalue(killed, 0, 0)), "t");
-  PQclear(killed);
-  PQfinish(admin);
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Used one at a time, the pool holds a single connection: have the server kill it.
+  const int64_t pid = BackendPid();
+  Terminate(pid);
 
   EXPECT_TRUE(db_->Ping().ok());
   Status w = db_->Write(
       [](Tx& tx) { return tx.Exec("UPDATE acct SET balance = balance + 1 WHERE id = 'a'").status(); });
   EXPECT_TRUE(w.ok()) << w.ToString();
-  Result<std::optional<Row>> new_pid =
-      db_->ReadResult<std::optional<Row>>([](Tx& tx) { return tx.QueryOne("SELECT pg_backend_pid()"); });
-  ASSERT_TRUE(new_pid.ok()) << new_pid.status().ToString();
-  EXPECT_NE((*new_pid)->Int(0), (*pid)->Int(0));
+  EXPECT_NE(BackendPid(), pid);
 }
 
 // A transaction's BEGIN goes with its first statement, in one pipeline when that statement is
 // already prepared on the connection: a pooled connection the server closed is then found broken
 // on that pipeline, and replaced without the caller seeing an error.
 TEST_F(PostgresTest, BrokenPooledConnectionIsReplacedWhenTheBeginGoesWithAPreparedStatement) {
-  auto backend_pid = [&] {
-    return db_->ReadResult<std::optional<Row>>([](Tx& tx) { return tx.QueryOne("SELECT pg_backend_pid()"); });
-  };
-  Result<std::optional<Row>> pid = backend_pid();
-  ASSERT_TRUE(pid.ok()) << pid.status().ToString();
-  const char* url = std::getenv("ANXIN_TEST_PG_URL");
-  ASSERT_NE(url, nullptr);
-  PGconn* admin = PQconnectdb(url);
-  ASSERT_EQ(PQstatus(admin), CONNECTION_OK) << PQerrorMessage(admin);
-  const std::string kill = "SELECT pg_terminate_backend(" + std::to_string((*pid)->Int(0)) + ")";
-  PGresult* killed = PQexec(admin, kill.c_str());
-  EXPECT_EQ(PQresultStatus(killed), PGRES_TUPLES_OK) << PQresultErrorMessage(killed);
-  PQclear(killed);
-  PQfinish(admin);
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const int64_t pid = BackendPid();
+  Terminate(pid);
 
   // The same statement, prepared on the killed connection only.
-  Result<std::optional<Row>> new_pid = backend_pid();
-  ASSERT_TRUE(new_pid.ok()) << new_pid.status().ToString();
-  EXPECT_NE((*new_pid)->Int(0), (*pid)->Int(0));
+  EXPECT_NE(BackendPid(), pid);
   // And the replacement runs transactions as before: a write in READ COMMITTED, then a read in
   // REPEATABLE READ, each through the pipeline now that the statement is prepared on it.
   for (const char* level : {"read committed", "repeatable read"}) {
@@ -131,24 +130,13 @@ TEST_F(PostgresTest, BrokenPooledConnectionIsReplacedWhenTheBeginGoesWithAPrepar
 // the COMMIT is sent at once: the pooled connection does not sit in an open transaction holding
 // its snapshot (which would keep VACUUM from cleaning up), and the next read sees newer writes.
 TEST_F(PostgresTest, AReadEndsItsTransactionAtOnceAndTheNextUseReadsTheAnswer) {
-  Result<std::optional<Row>> pid =
-      db_->ReadResult<std::optional<Row>>([](Tx& tx) { return tx.QueryOne("SELECT pg_backend_pid()"); });
-  ASSERT_TRUE(pid.ok()) << pid.status().ToString();
-  const char* url = std::getenv("ANXIN_TEST_PG_URL");
-  ASSERT_NE(url, nullptr);
-  PGconn* admin = PQconnectdb(url);
-  ASSERT_EQ(PQstatus(admin), CONNECTION_OK) << PQerrorMessage(admin);
-  const std::string query =
-      "SELECT state FROM pg_stat_activity WHERE pid = " + std::to_string((*pid)->Int(0));
+  const int64_t pid = BackendPid();
+  const std::string query = "SELECT state FROM pg_stat_activity WHERE pid = " + std::to_string(pid);
   std::string state;
   for (int i = 0; i < 100 && state != "idle"; ++i) {
-    PGresult* result = PQexec(admin, query.c_str());
-    ASSERT_EQ(PQresultStatus(result), PGRES_TUPLES_OK) << PQresultErrorMessage(result);
-    state = PQntuples(result) == 1 ? PQgetvalue(result, 0, 0) : "";
-    PQclear(result);
+    state = AsAdmin(query);
     if (state != "idle") std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  PQfinish(admin);
   EXPECT_EQ(state, "idle");  // not "idle in transaction"
 
   auto balance = [&] {
@@ -164,10 +152,7 @@ TEST_F(PostgresTest, AReadEndsItsTransactionAtOnceAndTheNextUseReadsTheAnswer) {
     EXPECT_EQ((*row)->Int(0), 100 + i);
   }
   // Still the one connection: each use read the previous read's answer and went on.
-  Result<std::optional<Row>> same =
-      db_->ReadResult<std::optional<Row>>([](Tx& tx) { return tx.QueryOne("SELECT pg_backend_pid()"); });
-  ASSERT_TRUE(same.ok()) << same.status().ToString();
-  EXPECT_EQ((*same)->Int(0), (*pid)->Int(0));
+  EXPECT_EQ(BackendPid(), pid);
 }
 
 TEST_F(PostgresTest, DeadlockedWritesAreRetriedAndBothSucceed) {
