@@ -107,10 +107,24 @@ export async function seriousA11yViolations(page: Page, screen: string): Promise
   return results.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
+// Waits for the page's finite CSS transitions and animations to end (a button turning from
+// disabled grey to red, a dialog fading in): axe reads colours as they are drawn at that moment,
+// so a contrast check halfway through a transition measures a colour the page never rests at.
+// Endless animations (spinners) are not waited for.
+export async function settleAnimations(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const finite = document
+      .getAnimations()
+      .filter((a) => a.effect !== null && a.effect.getComputedTiming().endTime !== Infinity);
+    await Promise.all(finite.map((a) => a.finished.catch(() => undefined)));
+  });
+}
+
 // A screen is done: no serious or critical accessibility problem, no refused resource, no script
 // error, and saved as web/test-results/<name>.png.
 export async function checkScreen(page: Page, browser: Browser, name: string): Promise<void> {
   await page.waitForLoadState('networkidle');
+  await settleAnimations(page);
   const violations = await seriousA11yViolations(page, name);
   expect(violations, `${name}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
   expect(browser.cspViolations).toEqual([]);
