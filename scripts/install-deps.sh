@@ -10,6 +10,7 @@ packages=(
   libsodium-dev libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev
   libhpdf-dev fonts-arphic-uming poppler-utils poppler-data
+  libgoogle-perftools-dev
   postgresql postgresql-contrib
   wrk curl
   chromium
