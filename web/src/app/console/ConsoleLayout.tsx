@@ -88,16 +88,15 @@ export function ConsoleLayout() {
             </Button>
           </Space>
         </Layout.Header>
+        {/* antd's Layout.Content is the page's one <main> landmark. */}
         <Layout.Content className="console-content">
-          <main>
-            {caller && (
-              <ConsoleCallerProvider value={caller}>
-                <Suspense fallback={<Spin />}>
-                  <Outlet />
-                </Suspense>
-              </ConsoleCallerProvider>
-            )}
-          </main>
+          {caller && (
+            <ConsoleCallerProvider value={caller}>
+              <Suspense fallback={<Spin />}>
+                <Outlet />
+              </Suspense>
+            </ConsoleCallerProvider>
+          )}
         </Layout.Content>
       </Layout>
       {!wide && (

@@ -15,7 +15,14 @@ import { consoleRoutes } from './routes';
 
 function Forbidden() {
   const { t } = useTranslation('console');
-  return <Result status="403" title={t('forbidden.title')} subTitle={t('forbidden.body')} />;
+  // The refusal is the page's one <h1>, as every console page has one.
+  return (
+    <Result
+      status="403"
+      title={<h1 className="console-result-title">{t('forbidden.title')}</h1>}
+      subTitle={t('forbidden.body')}
+    />
+  );
 }
 
 function Loading() {

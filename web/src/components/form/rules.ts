@@ -80,6 +80,19 @@ export function requiredRule(kind: ValidationKind): FieldRule {
   };
 }
 
+// A field that repeats another (the new password typed twice): required, and equal to the value
+// `original()` reads from the other field.
+export function repeatRules(kind: ValidationKind, original: () => unknown): FieldRule[] {
+  return [
+    requiredRule(kind),
+    {
+      validator: async (_rule, value) => {
+        if (value && value !== original()) throw new Error(validationMessage(kind, 'mismatch'));
+      },
+    },
+  ];
+}
+
 export function nameRules(): FieldRule[] {
   return typingRules('name', checkPartyName);
 }

@@ -4,8 +4,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { Problem } from '../../../../components/Problem';
+import { ConsolePage } from '../../../../components/layout/ConsolePage';
 import { applyServerErrors } from '../../../../components/form/server-errors';
-import { requiredRule, validationMessage } from '../../../../components/form/rules';
+import { repeatRules, requiredRule } from '../../../../components/form/rules';
 import type { FieldProblem } from '../../../../lib/api/errors';
 import { isApiError } from '../../../../lib/api/errors';
 import { useChangePassword, type PasswordChange } from '../../api/session';
@@ -33,42 +34,35 @@ export default function ChangePasswordPage() {
   };
 
   return (
-    <Card title={t('password.title')} style={{ maxWidth: 520 }}>
-      {change.isSuccess && <Alert type="success" showIcon message={t('password.done')} role="status" />}
-      <Problem error={change.error} rest={rest} />
-      <Form form={form} layout="vertical" onFinish={submit} requiredMark={false} disabled={change.isPending}>
-        <Form.Item name="current_password" label={t('password.current')} rules={[requiredRule('password')]}>
-          <Input.Password autoComplete="current-password" />
-        </Form.Item>
-        <Form.Item
-          name="new_password"
-          label={t('password.new')}
-          extra={t('password.newHint')}
-          rules={[requiredRule('newPassword')]}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-        <Form.Item
-          name="repeat"
-          label={t('password.repeat')}
-          dependencies={['new_password']}
-          rules={[
-            requiredRule('newPassword'),
-            {
-              validator: async (_rule, value) => {
-                if (value && value !== form.getFieldValue('new_password')) {
-                  throw new Error(validationMessage('newPassword', 'mismatch'));
-                }
-              },
-            },
-          ]}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-        <Button type="primary" htmlType="submit" loading={change.isPending}>
-          {t('password.submit')}
-        </Button>
-      </Form>
-    </Card>
+    <ConsolePage title={t('password.title')}>
+      <Card style={{ maxWidth: 520 }}>
+        {change.isSuccess && <Alert type="success" showIcon message={t('password.done')} role="status" />}
+        <Problem error={change.error} rest={rest} />
+        <Form form={form} layout="vertical" onFinish={submit} requiredMark={false} disabled={change.isPending}>
+          <Form.Item name="current_password" label={t('password.current')} rules={[requiredRule('password')]}>
+            <Input.Password autoComplete="current-password" />
+          </Form.Item>
+          <Form.Item
+            name="new_password"
+            label={t('password.new')}
+            extra={t('password.newHint')}
+            rules={[requiredRule('newPassword')]}
+          >
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+          <Form.Item
+            name="repeat"
+            label={t('password.repeat')}
+            dependencies={['new_password']}
+            rules={repeatRules('newPassword', () => form.getFieldValue('new_password'))}
+          >
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" loading={change.isPending}>
+            {t('password.submit')}
+          </Button>
+        </Form>
+      </Card>
+    </ConsolePage>
   );
 }

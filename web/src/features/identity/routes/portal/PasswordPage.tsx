@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { Problem } from '../../../../components/Problem';
 import { PageHeading } from '../../../../components/layout/PageHeading';
 import { applyServerErrors } from '../../../../components/form/server-errors';
-import { requiredRule, validationMessage } from '../../../../components/form/rules';
+import { repeatRules, requiredRule } from '../../../../components/form/rules';
 import type { FieldProblem } from '../../../../lib/api/errors';
 import { isApiError } from '../../../../lib/api/errors';
 import { useChangePassword, type PasswordChange } from '../../api/session';
@@ -63,16 +63,7 @@ export default function PortalPasswordPage() {
           name="repeat"
           label={t('password.repeat')}
           dependencies={['new_password']}
-          rules={[
-            requiredRule('newPassword'),
-            {
-              validator: async (_rule: unknown, value: unknown) => {
-                if (value && value !== form.getFieldValue('new_password')) {
-                  throw new Error(validationMessage('newPassword', 'mismatch'));
-                }
-              },
-            },
-          ]}
+          rules={repeatRules('newPassword', () => form.getFieldValue('new_password'))}
         >
           <Input type="password" autoComplete="new-password" />
         </Form.Item>
