@@ -393,6 +393,17 @@ Result<std::vector<AuditRecord>> AuditLog::List(storage::Database& db, const Act
                                                 AuditFilter filter) const {
   ANXIN_RETURN_IF_ERROR(RequireStaff(actor, kPermAuditRead));
   filter.scope = ScopeWithCompanyLevel(actor);
+  if (filter.actor_login) {
+    // The records of the staff member with this login: their id, which must agree with an
+    // actor_id asked for as well. Nobody has the login, or the two disagree: no record matches.
+    std::optional<identity::StaffMember> staff;
+    ANXIN_RETURN_IF_ERROR(db.Read([&](storage::Tx& tx) -> Status {
+      ANXIN_ASSIGN_OR_RETURN(staff, directory_.FindStaffByLogin(tx, *filter.actor_login));
+      return Status::Ok();
+    }));
+    if (!staff || (filter.actor_id && *filter.actor_id != staff->id)) return std::vector<AuditRecord>();
+    filter.actor_id = staff->id;
+  }
   return Query(db, filter);
 }
 

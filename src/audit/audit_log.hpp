@@ -75,6 +75,8 @@ struct AuditRecord {
 struct AuditFilter {
   std::optional<int64_t> from_ms, to_ms;
   std::optional<std::string> actor_id, action, object_type, object_id;
+  // A staff member's login, for List: their records only (none when no staff member has it).
+  std::optional<std::string> actor_login;
   OrgScope scope = OrgScope::All();  // only records of organisations in the scope
   int64_t after_seq = 0;             // paging: records with seq > after_seq
   int limit = 100;

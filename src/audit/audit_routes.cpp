@@ -31,6 +31,11 @@ const http::QuerySpec<AuditFilter>& AuditQuerySpec() {
                  {.max_len = kMaxFilterBytes,
                   .description = "A user id, `system:<job>` or `anonymous`.",
                   .example = "system:card-expiry"})
+           .Text("actor_login", &AuditFilter::actor_login,
+                 {.max_len = kMaxFilterBytes,
+                  .description = "A staff member's login: that member's records (none when no staff member "
+                                 "has this login; with `actor_id`, both must name the same member).",
+                  .example = "doc.bj01"})
            .Text("action", &AuditFilter::action,
                  {.max_len = kMaxFilterBytes, .description = "An action such as `card.activate`."})
            .Text(

@@ -162,6 +162,35 @@ TEST_F(AuditRoutesTest, FiltersAndPagesThroughQueryParameters) {
   EXPECT_TRUE(Body(page2).at("next_after_seq").is_null());
 }
 
+TEST_F(AuditRoutesTest, FiltersByAStaffMembersLogin) {
+  AddUser("U1", "li.si", "李四", "staff", branch_);
+  AddUser("U2", "wang.wu", "王五", "staff", branch_);
+  AddUser("CUST", "customer.1", "王小明", "customer", "");
+  Principal li = Staff("U1", branch_, {"org_admin"});
+  Principal wang = Staff("U2", branch_, {"org_admin"});
+  Principal customer;
+  customer.user_id = "CUST";
+  customer.kind = UserKind::kCustomer;
+  AppendAt(0, &li, Entry("user.create", "user", "U7", branch_));
+  AppendAt(1000, &wang, Entry("user.create", "user", "U8", branch_));
+  AppendAt(2000, &li, Entry("user.update", "user", "U8", branch_));
+  AppendAt(3000, &customer, Entry("card.activate", "card", "ABC1", branch_));
+
+  EXPECT_THAT(Seqs(Get("head", {{"actor_login", "li.si"}})), ElementsAre(1, 3));
+  EXPECT_THAT(Seqs(Get("head", {{"actor_login", "wang.wu"}, {"action", "user.create"}})), ElementsAre(2));
+  // With actor_id as well, both must name the same member.
+  EXPECT_THAT(Seqs(Get("head", {{"actor_login", "li.si"}, {"actor_id", "U1"}})), ElementsAre(1, 3));
+  EXPECT_THAT(Seqs(Get("head", {{"actor_login", "li.si"}, {"actor_id", "U2"}})), ElementsAre());
+  // A login nobody has, and a customer's login (customers are not found by login here): nothing,
+  // not every record.
+  EXPECT_THAT(Seqs(Get("head", {{"actor_login", "nobody"}})), ElementsAre());
+  EXPECT_THAT(Seqs(Get("head", {{"actor_login", "customer.1"}})), ElementsAre());
+  // The branch scope still applies on top of the login.
+  AppendAt(4000, &li, Entry("org.update", "org", other_branch_, other_branch_));
+  EXPECT_THAT(Seqs(Get("branch", {{"actor_login", "li.si"}})), ElementsAre(1, 3));
+  EXPECT_THAT(Seqs(Get("head", {{"actor_login", "li.si"}})), ElementsAre(1, 3, 5));
+}
+
 TEST_F(AuditRoutesTest, InvalidFiltersAreRejectedWithTheField) {
   struct Case {
     const char* name;
@@ -181,6 +210,7 @@ TEST_F(AuditRoutesTest, InvalidFiltersAreRejectedWithTheField) {
       {"limit overflow", {{"limit", "99999999999999999999999"}}, {{"limit", "out_of_range"}}},
       {"after_seq negative", {{"after_seq", "-1"}}, {{"after_seq", "out_of_range"}}},
       {"actor_id too long", {{"actor_id", std::string(201, 'a')}}, {{"actor_id", "too_long"}}},
+      {"actor_login too long", {{"actor_login", std::string(201, 'a')}}, {{"actor_login", "too_long"}}},
       {"action not utf-8", {{"action", "\xff\xfe"}}, {{"action", "invalid_format"}}},
       {"action with a control character", {{"action", "card.\x01"}}, {{"action", "invalid_format"}}},
       {"several at once",
@@ -220,8 +250,8 @@ TEST_F(AuditRoutesTest, IsDocumentedForOpenApi) {
   EXPECT_FALSE(found->summary.empty());
   std::vector<std::string> names;
   for (const http::QueryParameter& parameter : found->query_parameters) names.push_back(parameter.name);
-  EXPECT_THAT(names, ElementsAre("from", "to", "actor_id", "action", "object_type", "object_id", "after_seq",
-                                 "limit"));
+  EXPECT_THAT(names, ElementsAre("from", "to", "actor_id", "actor_login", "action", "object_type",
+                                 "object_id", "after_seq", "limit"));
   EXPECT_EQ(found->response_schema.at("properties").at("items").at("type"), "array");
 }
 

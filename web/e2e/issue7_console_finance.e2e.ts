@@ -173,6 +173,20 @@ describe('issue 7: organisations, users, audit log and trial balance', () => {
     await page.getByRole('button', { name: '查询' }).click();
     await page.locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
     await ui.check('console-admin-03-audit');
+    // The cashier's records only, found by their login: every row names them.
+    await page.getByRole('textbox', { name: '操作', exact: true }).fill('');
+    await page.getByRole('textbox', { name: '操作人用户名' }).fill('cashier.bj01');
+    await page.getByRole('button', { name: '查询' }).click();
+    const rows = page.locator('.ant-table-tbody tr.ant-table-row');
+    await rows.filter({ hasText: 'receipt.confirm' }).first().waitFor();
+    const actors = await rows.locator('.ax-actor-login').allTextContents();
+    expect(actors.length).toBeGreaterThan(0);
+    expect(new Set(actors)).toEqual(new Set(['（cashier.bj01）']));
+    // A login nobody has finds nothing, not everything.
+    await page.getByRole('textbox', { name: '操作人用户名' }).fill('nobody.here');
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.locator('.ant-table-tbody .ax-empty').waitFor();
+    await expect(rows.count()).resolves.toBe(0);
     await ui.logOut();
 
     await ui.logIn('admin');

@@ -12,6 +12,10 @@ describe('auditQuery', () => {
     });
   });
 
+  it('passes a staff login as typed, trimmed', () => {
+    expect(auditQuery({ actor_login: ' doc.bj01 ', actor_id: '' })).toEqual({ limit: 50, actor_login: 'doc.bj01' });
+  });
+
   it('pages by the last sequence number and ignores dates that are not dates', () => {
     expect(auditQuery({ from: '1.12.2026' }, 42)).toEqual({ limit: 50, after_seq: 42 });
   });

@@ -6,6 +6,7 @@ export interface AuditFilters {
   from?: string; // yyyy-MM-dd
   to?: string; // yyyy-MM-dd
   actor_id?: string;
+  actor_login?: string; // a staff member's login
   action?: string;
   object_type?: string;
   object_id?: string;
@@ -17,7 +18,7 @@ export function auditQuery(filters: AuditFilters, afterSeq?: number, limit = 50)
   const query: AuditQuery = { limit };
   if (filters.from && DATE.test(filters.from)) query.from = `${filters.from}T00:00:00+08:00`;
   if (filters.to && DATE.test(filters.to)) query.to = `${filters.to}T23:59:59.999+08:00`;
-  for (const key of ['actor_id', 'action', 'object_type', 'object_id'] as const) {
+  for (const key of ['actor_login', 'actor_id', 'action', 'object_type', 'object_id'] as const) {
     const value = filters[key]?.trim();
     if (value) query[key] = value;
   }

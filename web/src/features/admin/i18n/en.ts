@@ -10,6 +10,8 @@ const admin: typeof zh = {
     intro: 'Every write the platform made: who did what to which object, when, and with what result. Personal data in summaries are masked.',
     from: 'From',
     to: 'To',
+    actorLogin: 'Actor login',
+    actorLoginPlaceholder: "A staff member's login, e.g. doc.bj01",
     actor: 'Actor ID',
     actorColumn: 'Actor',
     object: 'Object',

@@ -9,6 +9,8 @@ const admin = {
     intro: '平台记录的每一次写操作：谁、何时、对什么对象做了什么、结果如何。个人信息在摘要中已掩码。',
     from: '开始日期',
     to: '结束日期',
+    actorLogin: '操作人用户名',
+    actorLoginPlaceholder: '员工的登录用户名，如 doc.bj01',
     actor: '操作人 ID',
     actorColumn: '操作人',
     object: '对象',

@@ -1,5 +1,5 @@
-// 审计日志: the audit records the caller may read (its subtree), filtered by dates, actor, action
-// and object, paged by sequence number.
+// 审计日志: the audit records the caller may read (its subtree), filtered by dates, actor (a staff
+// member's login or any actor's id), action and object, paged by sequence number.
 import { Card, DatePicker, Form, Input, Tag, type TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
@@ -19,7 +19,7 @@ type Values = Omit<AuditFilters, 'from' | 'to'> & { from?: Dayjs | null; to?: Da
 
 // An organisation as the console names them elsewhere: "北京朝阳支公司 (BJ01)".
 const orgText = (code: string | null | undefined, name: string) => (code ? `${name} (${code})` : name);
-const FIELDS = ['from', 'to', 'actor_id', 'action', 'object_type', 'object_id'];
+const FIELDS = ['from', 'to', 'actor_login', 'actor_id', 'action', 'object_type', 'object_id'];
 
 export default function AuditLogPage() {
   const { t } = useTranslation('admin');
@@ -78,6 +78,9 @@ export default function AuditLogPage() {
             </Form.Item>
             <Form.Item name="action" label={t('audit.action')}>
               <Input autoComplete="off" placeholder={t('audit.actionPlaceholder')} />
+            </Form.Item>
+            <Form.Item name="actor_login" label={t('audit.actorLogin')}>
+              <Input autoComplete="off" placeholder={t('audit.actorLoginPlaceholder')} />
             </Form.Item>
             <Form.Item name="actor_id" label={t('audit.actor')}>
               <Input autoComplete="off" />
