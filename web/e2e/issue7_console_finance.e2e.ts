@@ -172,6 +172,12 @@ describe('issue 7: organisations, users, audit log and trial balance', () => {
     await page.getByRole('textbox', { name: '操作', exact: true }).fill('card_sale.register');
     await page.getByRole('button', { name: '查询' }).click();
     await page.locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
+    // The action and the object by their Chinese names, the codes kept under them.
+    const first = page.locator('.ant-table-tbody tr.ant-table-row').first();
+    await first.getByText('销售登记', { exact: true }).waitFor();
+    await first.getByText('card_sale.register', { exact: true }).waitFor();
+    await first.getByText('销售单', { exact: true }).waitFor();
+    await first.getByText('成功', { exact: true }).waitFor();
     await ui.check('console-admin-03-audit');
     // The cashier's records only, found by their login: every row names them.
     await page.getByRole('textbox', { name: '操作', exact: true }).fill('');

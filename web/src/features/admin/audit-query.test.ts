@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { auditQuery, summaryText } from './audit-query';
+import zh from './i18n/zh-CN';
+import { auditName, auditQuery, summaryText } from './audit-query';
 
 describe('auditQuery', () => {
   it('makes whole Shanghai days of the dates and drops empty filters', () => {
@@ -25,5 +26,22 @@ describe('summaryText', () => {
   it('writes each pair, nested values as JSON', () => {
     expect(summaryText({ quantity: 5, range: { first: 'A', last: 'B' } })).toBe('quantity: 5; range: {"first":"A","last":"B"}');
     expect(summaryText(null)).toBe('');
+  });
+});
+
+describe('auditName', () => {
+  it('names known actions, objects and results', () => {
+    expect(auditName(zh.auditActions, 'card.activate')).toBe('保险卡激活');
+    expect(auditName(zh.auditActions, 'card_sale.register')).toBe('销售登记');
+    expect(auditName(zh.auditObjects, 'card_recovery')).toBe('反向单');
+    expect(auditName(zh.auditResults, 'rejected')).toBe('已拒绝');
+  });
+
+  it('has no name for an unknown code, a group or something inherited', () => {
+    expect(auditName(zh.auditActions, 'card.teleport')).toBeUndefined();
+    expect(auditName(zh.auditActions, 'card')).toBeUndefined();
+    expect(auditName(zh.auditActions, 'card.activate.more')).toBeUndefined();
+    expect(auditName(zh.auditObjects, 'toString')).toBeUndefined();
+    expect(auditName(zh.auditActions, '')).toBeUndefined();
   });
 });

@@ -33,3 +33,15 @@ export function summaryText(summary: unknown): string {
     .map(([key, value]) => `${key}: ${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`)
     .join('; ');
 }
+
+// The name `names` (a namespace's auditActions, auditObjects or auditResults, as i18next returns
+// it with returnObjects) gives code `code` ('card.activate' walks auditActions.card.activate), or
+// undefined when it has none: a code the console does not know yet is shown as it is.
+export function auditName(names: unknown, code: string): string | undefined {
+  let node: unknown = names;
+  for (const part of code.split('.')) {
+    if (!node || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, part)) return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return typeof node === 'string' ? node : undefined;
+}

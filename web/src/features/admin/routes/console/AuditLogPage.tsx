@@ -13,7 +13,7 @@ import { ConsolePage } from '../../../../components/layout/ConsolePage';
 import { useCursorPaging } from '../../../../components/table/cursor-paging';
 import { FilterActions, PagedTable } from '../../../../components/table/PagedTable';
 import { useAuditEvents, type AuditEvent } from '../../api';
-import { auditQuery, summaryText, type AuditFilters } from '../../audit-query';
+import { auditName, auditQuery, summaryText, type AuditFilters } from '../../audit-query';
 
 type Values = Omit<AuditFilters, 'from' | 'to'> & { from?: Dayjs | null; to?: Dayjs | null };
 
@@ -38,10 +38,29 @@ export default function AuditLogPage() {
     paging.reset();
   };
 
+  // The console's name of an action, object kind or result code, if it has one.
+  const nameOf = (group: 'auditActions' | 'auditObjects' | 'auditResults', code: string) =>
+    auditName(t(group, { returnObjects: true }), code);
+  // An action with its name above its code when the console knows one (the code stays: it is what
+  // the filter takes).
+  const actionCell = (code: string) => {
+    const name = nameOf('auditActions', code);
+    return name ? (
+      <>
+        <span>{name}</span>
+        <div className="ax-cell-note">
+          <code>{code}</code>
+        </div>
+      </>
+    ) : (
+      <code>{code}</code>
+    );
+  };
+
   const columns: TableColumnsType<AuditEvent> = [
     { title: t('audit.seq'), dataIndex: 'seq', width: 80 },
     { title: t('audit.at'), render: (_, e) => <DateText value={e.at} withTime /> },
-    { title: t('audit.action'), dataIndex: 'action', render: (a: string) => <code>{a}</code> },
+    { title: t('audit.action'), dataIndex: 'action', render: actionCell },
     {
       title: t('audit.actorColumn'),
       render: (_, e) => (
@@ -55,12 +74,25 @@ export default function AuditLogPage() {
       title: t('audit.object'),
       render: (_, e) => (
         <>
-          <code>{e.object_type}</code> <span className="ax-serial">{e.object_id}</span>
+          {nameOf('auditObjects', e.object_type) ? (
+            <span>{nameOf('auditObjects', e.object_type)}</span>
+          ) : (
+            <code>{e.object_type}</code>
+          )}{' '}
+          <span className="ax-serial">{e.object_id}</span>
           {e.org_name && <div className="ax-cell-note">{orgText(e.org_code, e.org_name)}</div>}
         </>
       ),
     },
-    { title: t('audit.result'), dataIndex: 'result', render: (r: string) => <Tag color={r === 'ok' || r === 'success' ? 'green' : 'red'}>{r}</Tag> },
+    {
+      title: t('audit.result'),
+      dataIndex: 'result',
+      render: (r: string) => (
+        <Tag color={r === 'ok' || r === 'success' ? 'green' : 'red'}>
+          {nameOf('auditResults', r) ?? r}
+        </Tag>
+      ),
+    },
     { title: t('audit.summary'), render: (_, e) => <span className="ax-audit-summary">{summaryText(e.summary)}</span> },
   ];
 
