@@ -27,6 +27,15 @@ describe('summaryText', () => {
     expect(summaryText({ quantity: 5, range: { first: 'A', last: 'B' } })).toBe('quantity: 5; range: {"first":"A","last":"B"}');
     expect(summaryText(null)).toBe('');
   });
+
+  it('names the keys it knows and writes amounts in fen as money', () => {
+    expect(summaryText({ amount_fen: 29700, quantity: 3, sales_no: 'XS1', odd_key: 'x' }, zh.auditSummaryKeys)).toBe(
+      '金额: ¥297.00; 数量: 3; 销售单号: XS1; odd_key: x',
+    );
+    expect(summaryText({ refund_fen: -9900 }, zh.auditSummaryKeys)).toBe('退费金额: -¥99.00');
+    // A value that is not a whole number of fen is written as it is.
+    expect(summaryText({ amount_fen: 'n/a' }, zh.auditSummaryKeys)).toBe('金额: n/a');
+  });
 });
 
 describe('auditName', () => {

@@ -1,5 +1,6 @@
 // The audit log's filters as typed (dates, texts) made into the query of GET /api/v1/audit-events:
 // a day is a whole day in Shanghai time (the server takes RFC 3339 times with an offset).
+import { formatMoney } from '../../lib/format';
 import type { AuditQuery } from './api';
 
 export interface AuditFilters {
@@ -26,11 +27,22 @@ export function auditQuery(filters: AuditFilters, afterSeq?: number, limit = 50)
   return query;
 }
 
-// A summary object as one line of "key: value" pairs (values already masked by the server).
-export function summaryText(summary: unknown): string {
+// A summary object as one line of "name: value" pairs (values already masked by the server): each
+// key by its name in `names` (the namespace's auditSummaryKeys) when it has one, amounts in fen
+// (keys ending in `_fen`) as money, nested values as JSON.
+export function summaryText(summary: unknown, names?: unknown): string {
   if (!summary || typeof summary !== 'object') return '';
   return Object.entries(summary as Record<string, unknown>)
-    .map(([key, value]) => `${key}: ${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`)
+    .map(([key, value]) => {
+      const name = (names && auditName(names, key)) || key;
+      const text =
+        key.endsWith('_fen') && Number.isSafeInteger(value)
+          ? formatMoney(value as number)
+          : typeof value === 'object' && value !== null
+            ? JSON.stringify(value)
+            : String(value);
+      return `${name}: ${text}`;
+    })
     .join('; ');
 }
 

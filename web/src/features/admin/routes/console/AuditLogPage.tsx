@@ -93,7 +93,12 @@ export default function AuditLogPage() {
         </Tag>
       ),
     },
-    { title: t('audit.summary'), render: (_, e) => <span className="ax-audit-summary">{summaryText(e.summary)}</span> },
+    {
+      title: t('audit.summary'),
+      render: (_, e) => (
+        <span className="ax-audit-summary">{summaryText(e.summary, t('auditSummaryKeys', { returnObjects: true }))}</span>
+      ),
+    },
   ];
 
   const nextSeq = events.data?.next_after_seq;
