@@ -26,9 +26,7 @@ class AuditRoutesTest : public AuditTestBase {
     auth_.principals["head"] = Staff("HEAD", root_, {"auditor"}, {"audit.read"});
     auth_.principals["branch"] = Staff("BRANCH", branch_, {"auditor"}, {"audit.read"});
     auth_.principals["seller"] = Staff("SELLER", root_, {"seller"}, {"product.read"});
-    Principal customer;
-    customer.user_id = "CUST";
-    customer.kind = UserKind::kCustomer;
+    Principal customer = Customer("CUST");
     customer.permissions = {"audit.read"};
     auth_.principals["customer"] = customer;
     router_.SetAuthenticator(&auth_);
@@ -38,6 +36,13 @@ class AuditRoutesTest : public AuditTestBase {
   http::Response Get(const std::string& token, std::map<std::string, std::string> query) {
     http::Request request = http::testing::GetRequest("/api/v1/audit-events", std::move(query), token);
     return router_.Handle(request);
+  }
+
+  static Principal Customer(std::string user_id) {
+    Principal customer;
+    customer.user_id = std::move(user_id);
+    customer.kind = UserKind::kCustomer;
+    return customer;
   }
 
   static nlohmann::json Body(const http::Response& response) { return nlohmann::json::parse(response.body); }
@@ -112,9 +117,7 @@ TEST_F(AuditRoutesTest, NamesTheStaffActorAndTheOrganisationsButNoCustomerOrSyst
   AddUser("U1", "li.si", "李四", "staff", branch_);
   AddUser("CUST", "customer.1", "王小明", "customer", "");
   Principal staff = Staff("U1", branch_, {"org_admin"});
-  Principal customer;
-  customer.user_id = "CUST";
-  customer.kind = UserKind::kCustomer;
+  Principal customer = Customer("CUST");
   AppendAt(0, &staff, Entry("user.create", "user", "U2", other_branch_));
   AppendAt(1000, &customer, Entry("card.activate", "card", "ABC1", branch_));
   AppendAt(2000, nullptr, Entry("card.expire", "card", "ABC2"));
@@ -168,9 +171,7 @@ TEST_F(AuditRoutesTest, FiltersByAStaffMembersLogin) {
   AddUser("CUST", "customer.1", "王小明", "customer", "");
   Principal li = Staff("U1", branch_, {"org_admin"});
   Principal wang = Staff("U2", branch_, {"org_admin"});
-  Principal customer;
-  customer.user_id = "CUST";
-  customer.kind = UserKind::kCustomer;
+  Principal customer = Customer("CUST");
   AppendAt(0, &li, Entry("user.create", "user", "U7", branch_));
   AppendAt(1000, &wang, Entry("user.create", "user", "U8", branch_));
   AppendAt(2000, &li, Entry("user.update", "user", "U8", branch_));
