@@ -72,17 +72,16 @@ export default function AuditLogPage() {
     },
     {
       title: t('audit.object'),
-      render: (_, e) => (
-        <>
-          {nameOf('auditObjects', e.object_type) ? (
-            <span>{nameOf('auditObjects', e.object_type)}</span>
-          ) : (
-            <code>{e.object_type}</code>
-          )}{' '}
-          <span className="ax-serial">{e.object_id}</span>
-          {e.org_name && <div className="ax-cell-note">{orgText(e.org_code, e.org_name)}</div>}
-        </>
-      ),
+      render: (_, e) => {
+        const kind = nameOf('auditObjects', e.object_type);
+        return (
+          <>
+            {kind ? <span>{kind}</span> : <code>{e.object_type}</code>}{' '}
+            <span className="ax-serial">{e.object_id}</span>
+            {e.org_name && <div className="ax-cell-note">{orgText(e.org_code, e.org_name)}</div>}
+          </>
+        );
+      },
     },
     {
       title: t('audit.result'),
