@@ -180,6 +180,8 @@ describe('issue 7: organisations, users, audit log and trial balance', () => {
     await first.getByText('成功', { exact: true }).waitFor();
     // The summary's keys by name, the amount in yuan.
     await first.getByText(/金额: ¥\d[\d,]*\.\d\d; .*销售单号: XS\d+/).waitFor();
+    // Codes in the values by their names too: the business source is 直销, not "direct".
+    await first.getByText(/业务来源: (直销|代理|经纪|银保|网销);/).waitFor();
     await ui.check('console-admin-03-audit');
     // The cashier's records only, found by their login: every row names them.
     await page.getByRole('textbox', { name: '操作', exact: true }).fill('');

@@ -36,6 +36,19 @@ describe('summaryText', () => {
     // A value that is not a whole number of fen is written as it is.
     expect(summaryText({ amount_fen: 'n/a' }, zh.auditSummaryKeys)).toBe('金额: n/a');
   });
+
+  it('names the codes a value holds by its key, and leaves unknown codes and other keys as they are', () => {
+    const values = { ...zh.auditSummaryValues, roles: { cashier: '收付费专员', auditor: '审计员' } };
+    expect(
+      summaryText({ business_source: 'direct', channel: 'sms', status: 'awaiting_activation', sales_no: 'sms' }, zh.auditSummaryKeys, values),
+    ).toBe('业务来源: 直销; 渠道: 短信; 状态: 待激活; 销售单号: sms');
+    expect(summaryText({ roles: ['cashier', 'auditor', 'astronaut'] }, zh.auditSummaryKeys, values)).toBe('角色: 收付费专员、审计员、astronaut');
+    expect(summaryText({ channel: 'pigeon', kind: 'red', from: 'active', to: 'disabled' }, undefined, values)).toBe(
+      'channel: pigeon; kind: 红字发票; from: 启用; to: 停用',
+    );
+    // A table that is not an object (a namespace i18next could not find) names nothing.
+    expect(summaryText({ roles: ['cashier'] }, undefined, { roles: 'roles' })).toBe('roles: cashier');
+  });
 });
 
 describe('auditName', () => {

@@ -29,21 +29,30 @@ export function auditQuery(filters: AuditFilters, afterSeq?: number, limit = 50)
 
 // A summary object as one line of "name: value" pairs (values already masked by the server): each
 // key by its name in `names` (the namespace's auditSummaryKeys) when it has one, amounts in fen
-// (keys ending in `_fen`) as money, nested values as JSON.
-export function summaryText(summary: unknown, names?: unknown): string {
+// (keys ending in `_fen`) as money, codes by their names in `values` (auditSummaryValues), nested
+// values as JSON.
+export function summaryText(summary: unknown, names?: unknown, values?: unknown): string {
   if (!summary || typeof summary !== 'object') return '';
   return Object.entries(summary as Record<string, unknown>)
     .map(([key, value]) => {
       const name = (names && auditName(names, key)) || key;
-      const text =
-        key.endsWith('_fen') && Number.isSafeInteger(value)
-          ? formatMoney(value as number)
-          : typeof value === 'object' && value !== null
-            ? JSON.stringify(value)
-            : String(value);
-      return `${name}: ${text}`;
+      return `${name}: ${valueText(key, value, values)}`;
     })
     .join('; ');
+}
+
+// One summary value: amounts in fen as money; a code (or a list of codes) named by the key's table
+// in `values` (a namespace's auditSummaryValues: values.channel.sms names channel "sms"), a code
+// without a name as it is; other objects as JSON.
+function valueText(key: string, value: unknown, values: unknown): string {
+  if (key.endsWith('_fen') && Number.isSafeInteger(value)) return formatMoney(value as number);
+  const table = values && typeof values === 'object' && Object.prototype.hasOwnProperty.call(values, key)
+    ? (values as Record<string, unknown>)[key]
+    : undefined;
+  const named = (code: unknown) => (typeof code === 'string' && table ? auditName(table, code) : undefined) ?? String(code);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.map(named).join('、');
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return named(value);
 }
 
 // The name `names` (a namespace's auditActions, auditObjects or auditResults, as i18next returns

@@ -1,6 +1,29 @@
 // English texts of the console's administration pages (namespace "admin"), same keys as zh-CN.ts.
 import type zh from './zh-CN';
 
+// The states a summary's status, from and to may name (one table, as in zh-CN.ts).
+const statuses: typeof zh.auditSummaryValues.status = {
+  in_stock: 'In stock',
+  sold: 'Sold',
+  awaiting_activation: 'Awaiting activation',
+  activated: 'Activated',
+  voided: 'Voided',
+  frozen: 'Frozen',
+  expired: 'Expired',
+  registered: 'Registered',
+  receipted: 'Receipted',
+  paid: 'Paid',
+  reversed: 'Reversed',
+  issued: 'Issued',
+  confirmed: 'Confirmed',
+  cancelled: 'Cancelled',
+  completed: 'Completed',
+  refunded: 'Refunded',
+  in_force: 'In force',
+  active: 'Active',
+  disabled: 'Disabled',
+};
+
 const admin: typeof zh = {
   menu: {
     audit: 'Audit log',
@@ -126,6 +149,16 @@ const admin: typeof zh = {
     valid_until: 'Valid until',
     sessions_revoked: 'Sessions ended',
     fields: 'Fields changed',
+  },
+  auditSummaryValues: {
+    status: statuses,
+    from: statuses,
+    to: statuses,
+    business_source: { direct: 'Direct', agency: 'Agency', broker: 'Broker', bancassurance: 'Bancassurance', online: 'Online' },
+    channel: { web: 'Web', sms: 'SMS', phone: 'Phone', counter: 'Counter' },
+    disposition: { restock: 'Back to stock', void: 'Void' },
+    kind: { charge: 'Charge', refund: 'Refund', blue: 'Blue invoice', red: 'Red-letter invoice', staff: 'Staff', customer: 'Customer', issue: 'Issue', recall: 'Recall' },
+    recipient_type: { org: 'Organisation', person: 'Person' },
   },
   trialBalance: {
     intro: 'Debit and credit totals of every ledger account; the books balance when both totals are equal. Head office only.',

@@ -57,6 +57,15 @@ export default function AuditLogPage() {
     );
   };
 
+  // Summary keys and the codes their values hold, by name; roles and organisation levels as the
+  // identity pages name them.
+  const summaryKeys: unknown = t('auditSummaryKeys', { returnObjects: true });
+  const summaryValues = {
+    ...(t('auditSummaryValues', { returnObjects: true }) as object),
+    roles: t('roles', { ns: 'identity', returnObjects: true }) as unknown,
+    level: t('orgs.levels', { ns: 'identityConsole', returnObjects: true }) as unknown,
+  };
+
   const columns: TableColumnsType<AuditEvent> = [
     { title: t('audit.seq'), dataIndex: 'seq', width: 80 },
     { title: t('audit.at'), render: (_, e) => <DateText value={e.at} withTime /> },
@@ -95,7 +104,7 @@ export default function AuditLogPage() {
     {
       title: t('audit.summary'),
       render: (_, e) => (
-        <span className="ax-audit-summary">{summaryText(e.summary, t('auditSummaryKeys', { returnObjects: true }))}</span>
+        <span className="ax-audit-summary">{summaryText(e.summary, summaryKeys, summaryValues)}</span>
       ),
     },
   ];
