@@ -38,7 +38,16 @@ describe('summaryText', () => {
   });
 
   it('names the codes a value holds by its key, and leaves unknown codes and other keys as they are', () => {
-    const values = { ...zh.auditSummaryValues, roles: { cashier: '收付费专员', auditor: '审计员' } };
+    const values = {
+      ...zh.auditSummaryValues,
+      business_source: { direct: '直销' },
+      channel: { sms: '短信' },
+      status: { awaiting_activation: '待激活', active: '启用', disabled: '停用' },
+      from: zh.auditSummaryValues.status,
+      to: zh.auditSummaryValues.status,
+      kind: { red: '红字发票' },
+      roles: { cashier: '收付费专员', auditor: '审计员' },
+    };
     expect(
       summaryText({ business_source: 'direct', channel: 'sms', status: 'awaiting_activation', sales_no: 'sms' }, zh.auditSummaryKeys, values),
     ).toBe('业务来源: 直销; 渠道: 短信; 状态: 待激活; 销售单号: sms');

@@ -1,29 +1,6 @@
 // English texts of the console's administration pages (namespace "admin"), same keys as zh-CN.ts.
 import type zh from './zh-CN';
 
-// The states a summary's status, from and to may name (one table, as in zh-CN.ts).
-const statuses: typeof zh.auditSummaryValues.status = {
-  in_stock: 'In stock',
-  sold: 'Sold',
-  awaiting_activation: 'Awaiting activation',
-  activated: 'Activated',
-  voided: 'Voided',
-  frozen: 'Frozen',
-  expired: 'Expired',
-  registered: 'Registered',
-  receipted: 'Receipted',
-  paid: 'Paid',
-  reversed: 'Reversed',
-  issued: 'Issued',
-  confirmed: 'Confirmed',
-  cancelled: 'Cancelled',
-  completed: 'Completed',
-  refunded: 'Refunded',
-  in_force: 'In force',
-  active: 'Active',
-  disabled: 'Disabled',
-};
-
 const admin: typeof zh = {
   menu: {
     audit: 'Audit log',
@@ -151,13 +128,9 @@ const admin: typeof zh = {
     fields: 'Fields changed',
   },
   auditSummaryValues: {
-    status: statuses,
-    from: statuses,
-    to: statuses,
-    business_source: { direct: 'Direct', agency: 'Agency', broker: 'Broker', bancassurance: 'Bancassurance', online: 'Online' },
-    channel: { web: 'Web', sms: 'SMS', phone: 'Phone', counter: 'Counter' },
-    disposition: { restock: 'Back to stock', void: 'Void' },
-    kind: { charge: 'Charge', refund: 'Refund', blue: 'Blue invoice', red: 'Red-letter invoice', staff: 'Staff', customer: 'Customer', issue: 'Issue', recall: 'Recall' },
+    status: { active: 'Active', disabled: 'Disabled' },
+    kind: { staff: 'Staff', customer: 'Customer' },
+    channel: { web: 'Web', sms: 'SMS' },
     recipient_type: { org: 'Organisation', person: 'Person' },
   },
   trialBalance: {

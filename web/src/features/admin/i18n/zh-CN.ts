@@ -1,29 +1,5 @@
 // Texts of the console's administration pages (namespace "admin"): the audit log and the trial
 // balance. Chinese; English in en.ts, same keys.
-// The states a summary's status, from and to may name (cards, sales, receipts, recoveries,
-// organisations, users and card types share one table: their names do not collide).
-const statuses = {
-  in_stock: '库存',
-  sold: '已销售',
-  awaiting_activation: '待激活',
-  activated: '已激活',
-  voided: '已作废',
-  frozen: '已挂失',
-  expired: '已过期',
-  registered: '已登记',
-  receipted: '已开收费单',
-  paid: '已收款',
-  reversed: '已反向',
-  issued: '已开具',
-  confirmed: '已确认',
-  cancelled: '已取消',
-  completed: '已完成',
-  refunded: '已退费',
-  in_force: '有效',
-  active: '启用',
-  disabled: '停用',
-};
-
 const admin = {
   menu: {
     audit: '审计日志',
@@ -152,16 +128,13 @@ const admin = {
     sessions_revoked: '结束的会话数',
     fields: '修改的字段',
   },
-  // The names of the codes a summary's values hold, by key (a code without a name is shown as it is;
-  // roles and organisation levels are named by the identity namespaces, as on their own pages).
+  // The names of the codes a summary's values hold, by key, that no other page names (the page adds
+  // the card pages' statuses, kinds, sources, dispositions and channels and the identity pages'
+  // roles and levels); a code without a name is shown as it is.
   auditSummaryValues: {
-    status: statuses,
-    from: statuses,
-    to: statuses,
-    business_source: { direct: '直销', agency: '代理', broker: '经纪', bancassurance: '银保', online: '网销' },
-    channel: { web: '网页', sms: '短信', phone: '客服电话', counter: '柜面' },
-    disposition: { restock: '退回库存', void: '作废' },
-    kind: { charge: '收费', refund: '退费', blue: '蓝字发票', red: '红字发票', staff: '员工', customer: '客户', issue: '下发', recall: '回收' },
+    status: { active: '启用', disabled: '停用' },
+    kind: { staff: '员工', customer: '客户' },
+    channel: { web: '网页', sms: '短信' },
     recipient_type: { org: '机构', person: '个人' },
   },
   trialBalance: {

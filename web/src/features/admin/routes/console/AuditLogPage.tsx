@@ -21,8 +21,14 @@ type Values = Omit<AuditFilters, 'from' | 'to'> & { from?: Dayjs | null; to?: Da
 const orgText = (code: string | null | undefined, name: string) => (code ? `${name} (${code})` : name);
 const FIELDS = ['from', 'to', 'actor_login', 'actor_id', 'action', 'object_type', 'object_id'];
 
+// A table of names as i18next holds it ({} when the key has none), and some of its entries.
+const tableOf = (value: unknown): Record<string, unknown> =>
+  value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+const pick = (table: Record<string, unknown>, keys: string[]) =>
+  Object.fromEntries(keys.filter((k) => k in table).map((k) => [k, table[k]]));
+
 export default function AuditLogPage() {
-  const { t } = useTranslation('admin');
+  const { t, i18n } = useTranslation('admin');
   const [form] = Form.useForm<Values>();
   const [filters, setFilters] = useState<AuditFilters>({});
   const paging = useCursorPaging();
@@ -57,13 +63,31 @@ export default function AuditLogPage() {
     );
   };
 
-  // Summary keys and the codes their values hold, by name; roles and organisation levels as the
-  // identity pages name them.
+  // Summary keys by name, and the codes their values hold as the pages that show them name them:
+  // the card pages' statuses, kinds, sources, dispositions and channels, the identity pages' roles
+  // and levels, and the few only the audit log names.
   const summaryKeys: unknown = t('auditSummaryKeys', { returnObjects: true });
+  const own = t('auditSummaryValues', { returnObjects: true });
+  const names = (ns: string, key: string) => tableOf(i18n.getResource(i18n.resolvedLanguage ?? i18n.language, ns, key));
+  const cards = (key: string) => names('cardsConsole', key);
+  const statuses = {
+    ...cards('status'),
+    ...cards('recovery.statuses'),
+    ...cards('receipts.statuses'),
+    ...cards('sales.statuses'),
+    ...own.status,
+  };
   const summaryValues = {
-    ...(t('auditSummaryValues', { returnObjects: true }) as object),
-    roles: t('roles', { ns: 'identity', returnObjects: true }) as unknown,
-    level: t('orgs.levels', { ns: 'identityConsole', returnObjects: true }) as unknown,
+    ...own,
+    status: statuses,
+    from: statuses,
+    to: statuses,
+    kind: { ...cards('receipts.kinds'), ...cards('invoices.kinds'), ...pick(cards('card.actions'), ['issue', 'recall']), ...own.kind },
+    channel: { ...cards('assist.channels'), ...own.channel },
+    business_source: cards('sale.sources'),
+    disposition: cards('recovery.dispositions'),
+    roles: names('identity', 'roles'),
+    level: names('identityConsole', 'orgs.levels'),
   };
 
   const columns: TableColumnsType<AuditEvent> = [
