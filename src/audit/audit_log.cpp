@@ -355,8 +355,23 @@ Result<std::vector<std::string>> AuditLog::OrgPaths(
 
 Status AuditLog::Append(storage::Tx& tx, std::span<const PreparedAuditEntry* const> entries) const {
   if (entries.empty()) return Status::Ok();
+  ANXIN_ASSIGN_OR_RETURN(ChainAhead ahead, LockAhead(tx, entries.size()));
+  return Append(tx, entries, ahead);
+}
+
+Result<ChainAhead> AuditLog::LockAhead(storage::Tx& tx, size_t count) const {
+  return store::LockChainAhead(tx, count);
+}
+
+Status AuditLog::Append(storage::Tx& tx, std::span<const PreparedAuditEntry* const> entries,
+                        const ChainAhead& ahead) const {
+  if (entries.size() > ahead.count) {
+    return Status::Internal("audit: " + std::to_string(entries.size()) + " records for a chain locked for " +
+                            std::to_string(ahead.count));
+  }
   ANXIN_ASSIGN_OR_RETURN(std::vector<std::string> org_paths, OrgPaths(tx, entries));
-  ANXIN_ASSIGN_OR_RETURN(store::LockedChain chain, store::LockChain(tx, entries.size()));
+  ANXIN_ASSIGN_OR_RETURN(store::LockedChain chain, store::TakeChain(tx, ahead));
+  if (entries.empty()) return Status::Ok();
   std::vector<AuditRecord> records;
   records.reserve(entries.size());
   std::string head_tag;

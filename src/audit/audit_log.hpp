@@ -20,6 +20,7 @@
 #include "common/status.hpp"
 #include "identity/directory.hpp"
 #include "storage/database.hpp"
+#include "storage/deferred.hpp"
 
 namespace anxin::audit {
 
@@ -118,6 +119,13 @@ struct PreparedAuditEntry {
   std::string content_digest;
 };
 
+// A chain locked ahead of the statements before an Append (AuditLog::LockAhead), for up to
+// `count` records.
+struct ChainAhead {
+  storage::AheadQuery query;
+  size_t count = 0;
+};
+
 // Returns `text` with every run of 11 or more digits that stands on its own (not inside a word such
 // as a policy number "P2026…" or a card serial) masked but for its last four digits — resident ID
 // numbers (the check character X included), mobile numbers with or without +86, bank cards —
@@ -170,6 +178,13 @@ class AuditLog {
   Status Append(storage::Tx& tx, std::span<const PreparedAuditEntry* const> entries) const;
   // Prepare and Append in one.
   Status Append(storage::Tx& tx, const Actor& actor, const AuditEntry& entry) const;
+  // Sends the chain lock of an Append of up to `count` records ahead: on PostgreSQL it goes with
+  // the transaction's next statement (storage::QueryAhead) instead of in a round trip of its own
+  // before the insert. The Append that takes it (the next below) must be the transaction's next.
+  Result<ChainAhead> LockAhead(storage::Tx& tx, size_t count) const;
+  // Append `entries` (at most `ahead.count`) to the chain locked by LockAhead.
+  Status Append(storage::Tx& tx, std::span<const PreparedAuditEntry* const> entries,
+                const ChainAhead& ahead) const;
 
   // Returns records matching `filter`, by ascending seq, at most `filter.limit` (clamped to
   // 1..kMaxQueryLimit). On PostgreSQL a record may commit after a record with a higher seq (their

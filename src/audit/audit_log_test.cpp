@@ -362,6 +362,44 @@ TEST_F(AuditLogTest, AppendInAFailedTransactionLeavesNoRecordAndKeepsTheHead) {
   EXPECT_TRUE(Verify()->ok);
 }
 
+// A chain locked ahead (LockAhead) appends what its Append is given, once the statements in
+// between have run; and should a record be appended to that chain in between, the stale head
+// cannot fork the chain: the transaction fails and keeps nothing.
+TEST_F(AuditLogTest, ChainLockedAheadAppendsAndAStaleOneNeverForksTheChain) {
+  AppendMany(2);
+  ASSERT_TRUE(
+      db_->Write([&](storage::Tx& tx) -> Status {
+           ANXIN_ASSIGN_OR_RETURN(ChainAhead ahead, log_.LockAhead(tx, 2));
+           ANXIN_RETURN_IF_ERROR(tx.Exec("UPDATE audit_chains SET chain_id = chain_id WHERE 1 = 0").status());
+           ANXIN_ASSIGN_OR_RETURN(PreparedAuditEntry one,
+                                  log_.Prepare(Actor::System("test"), Entry("org.create", "org", "A")));
+           const PreparedAuditEntry* entries[] = {&one};  // fewer than locked for
+           return log_.Append(tx, entries, ahead);
+         })
+          .ok());
+  ASSERT_EQ(QueryAll({}).size(), 3u);
+  EXPECT_EQ(QueryAll({}).back().chain_seq, 3);
+
+  Status s = db_->Write([&](storage::Tx& tx) -> Status {
+    ANXIN_ASSIGN_OR_RETURN(ChainAhead ahead, log_.LockAhead(tx, 1));
+    ANXIN_RETURN_IF_ERROR(log_.Append(tx, Actor::System("test"), Entry("org.create", "org", "B")));
+    ANXIN_ASSIGN_OR_RETURN(PreparedAuditEntry stale,
+                           log_.Prepare(Actor::System("test"), Entry("org.create", "org", "C")));
+    const PreparedAuditEntry* entries[] = {&stale};
+    return log_.Append(tx, entries, ahead);
+  });
+  // The head guard on PostgreSQL; on SQLite the stale seq is already taken.
+  EXPECT_FALSE(s.ok());
+  if (db_->dialect() == storage::Dialect::kPostgres) {
+    EXPECT_EQ(s.code(), StatusCode::kInternal) << s.ToString();
+  }
+  EXPECT_EQ(QueryAll({}).size(), 3u);
+  EXPECT_TRUE(Verify()->ok);
+  ASSERT_TRUE(AppendOne(Actor::System("test"), Entry("org.create", "org", "D")).ok());
+  EXPECT_EQ(QueryAll({}).back().chain_seq, 4);
+  EXPECT_TRUE(Verify()->ok);
+}
+
 TEST_F(AuditLogTest, ConcurrentAppendsGetUniqueSeqsContiguousChainsAndVerify) {
   constexpr int kThreads = 32;
   std::vector<Status> results(kThreads);

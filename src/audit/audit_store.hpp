@@ -11,6 +11,7 @@
 #include "audit/audit_log.hpp"
 #include "common/status.hpp"
 #include "storage/database.hpp"
+#include "storage/deferred.hpp"
 
 namespace anxin::audit::store {
 
@@ -33,11 +34,17 @@ struct LockedChain {
 // LOCKED: never waits), else a new chain. SQLite: chain 1 (the single writer serialises write
 // transactions). One statement in the common case. kInternal if SQLite's chain 1 is missing.
 Result<LockedChain> LockChain(storage::Tx& tx, size_t count);
+// LockChain in two steps, so that the lock goes to PostgreSQL with the transaction's next
+// statement (storage::QueryAhead) rather than in a round trip of its own: LockChainAhead sends it,
+// TakeChain returns the chain (creating one when every chain was held).
+Result<ChainAhead> LockChainAhead(storage::Tx& tx, size_t count);
+Result<LockedChain> TakeChain(storage::Tx& tx, const ChainAhead& ahead);
 // Locks chain `chain_id` for `tx` (waiting for a transaction that holds it) and returns its stored
 // head, or nullopt if there is no such chain.
 Result<std::optional<StoredHead>> LockChainById(storage::Tx& tx, int64_t chain_id);
 // Inserts `records` (complete, consecutive in one chain) and moves their chain's head to the last,
-// with `head_mac`. One statement on PostgreSQL, deferred (storage::ExecDeferred: its failure, a
+// with `head_mac`, provided the head is still where the first record follows (else kInternal:
+// a chain never forks). One statement on PostgreSQL, deferred (storage::ExecDeferred: its failure, a
 // missing head row included, comes back from the transaction's next statement or its commit), two
 // on SQLite.
 Status AppendRecords(storage::Tx& tx, const std::vector<AuditRecord>& records, const std::string& head_mac);

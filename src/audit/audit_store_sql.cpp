@@ -82,8 +82,9 @@ Result<std::vector<AuditRecord>> RunRecordQuery(Tx& tx, const std::string& sql,
 }
 
 constexpr size_t kInsertParams = 19;
+// Moves a head on only from where the records appended follow, so a chain never forks.
 constexpr const char* kAdvanceHead =
-    "UPDATE audit_chains SET last_seq = ?, last_hash = ?, head_mac = ? WHERE chain_id = ?";
+    "UPDATE audit_chains SET last_seq = ?, last_hash = ?, head_mac = ? WHERE chain_id = ? AND last_seq = ?";
 
 constexpr const char* kRecordPlaceholders = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -103,18 +104,33 @@ LockedChain LockedFromRow(const Row& row, size_t count, Dialect dialect) {
 
 }  // namespace
 
-Result<LockedChain> LockChain(Tx& tx, size_t count) {
+Result<ChainAhead> LockChainAhead(Tx& tx, size_t count) {
+  ChainAhead ahead;
+  ahead.count = count;
+  ANXIN_ASSIGN_OR_RETURN(
+      ahead.query, storage::QueryAhead(tx, tx.dialect() == Dialect::kSqlite ? std::string(kLockChainSqlite)
+                                                                            : LockFreeChainPostgres(count)));
+  return ahead;
+}
+
+Result<LockedChain> TakeChain(Tx& tx, const ChainAhead& ahead) {
+  ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows, storage::TakeAhead(tx, ahead.query));
   if (tx.dialect() == Dialect::kSqlite) {
-    ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne(kLockChainSqlite));
-    if (!row) return Status::Internal("audit chain 1 is missing (migration 0015 not applied?)");
-    return LockedFromRow(*row, count, Dialect::kSqlite);
+    if (rows.empty()) return Status::Internal("audit chain 1 is missing (migration 0015 not applied?)");
+    return LockedFromRow(rows.front(), ahead.count, Dialect::kSqlite);
   }
-  ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne(LockFreeChainPostgres(count)));
-  if (!row) {
-    ANXIN_ASSIGN_OR_RETURN(row, tx.QueryOne(CreateChainPostgres(count), {std::string(kGenesisHash)}));
+  if (rows.empty()) {
+    ANXIN_ASSIGN_OR_RETURN(std::optional<Row> row,
+                           tx.QueryOne(CreateChainPostgres(ahead.count), {std::string(kGenesisHash)}));
     if (!row) return Status::Internal("audit: a new chain could not be created");
+    return LockedFromRow(*row, ahead.count, Dialect::kPostgres);
   }
-  return LockedFromRow(*row, count, Dialect::kPostgres);
+  return LockedFromRow(rows.front(), ahead.count, Dialect::kPostgres);
+}
+
+Result<LockedChain> LockChain(Tx& tx, size_t count) {
+  ANXIN_ASSIGN_OR_RETURN(ChainAhead ahead, LockChainAhead(tx, count));
+  return TakeChain(tx, ahead);
 }
 
 Result<std::optional<StoredHead>> LockChainById(Tx& tx, int64_t chain_id) {
@@ -133,7 +149,7 @@ Status AppendRecords(Tx& tx, const std::vector<AuditRecord>& records, const std:
   if (records.empty()) return Status::Ok();
   std::string insert = std::string("INSERT INTO audit_events (") + kRecordColumns + ") VALUES ";
   std::vector<Value> params;
-  params.reserve(records.size() * kInsertParams + 4);
+  params.reserve(records.size() * kInsertParams + 5);
   for (size_t i = 0; i < records.size(); ++i) {
     const AuditRecord& r = records[i];
     insert += i == 0 ? kRecordPlaceholders : std::string(", ") + kRecordPlaceholders;
@@ -143,11 +159,13 @@ Status AppendRecords(Tx& tx, const std::vector<AuditRecord>& records, const std:
                    r.result, r.request_id, r.client_address, r.prev_hash, r.hash});
   }
   const AuditRecord& last = records.back();
-  params.insert(params.end(), {last.chain_seq, last.hash, head_mac, last.chain_id});
+  params.insert(params.end(),
+                {last.chain_seq, last.hash, head_mac, last.chain_id, records.front().chain_seq - 1});
   if (tx.dialect() == Dialect::kPostgres) {
     // One statement for both, deferred (storage::ExecDeferred: it goes in the round trip of the
-    // transaction's next statement or its COMMIT). It must fail when the head row is missing,
-    // since nobody looks at its count: 1 / COUNT(*) divides by zero then (SQLSTATE 22012, kInternal).
+    // transaction's next statement or its COMMIT). It must fail when the head row is missing or
+    // has moved, since nobody looks at its count: 1 / COUNT(*) divides by zero then (SQLSTATE
+    // 22012, kInternal).
     return storage::ExecDeferred(
         tx, "WITH r AS (" + insert + "), h AS (" + kAdvanceHead + " RETURNING 1) SELECT 1 / COUNT(*) FROM h",
         params);
@@ -157,7 +175,8 @@ Status AppendRecords(Tx& tx, const std::vector<AuditRecord>& records, const std:
   ANXIN_RETURN_IF_ERROR(tx.Exec(insert, all.first(inserted)).status());
   ANXIN_ASSIGN_OR_RETURN(int64_t advanced, tx.Exec(kAdvanceHead, all.subspan(inserted)));
   if (advanced != 1) {
-    return Status::Internal("audit chain " + std::to_string(last.chain_id) + " has no head row");
+    return Status::Internal("audit chain " + std::to_string(last.chain_id) + " has no head row at " +
+                            std::to_string(records.front().chain_seq - 1));
   }
   return Status::Ok();
 }

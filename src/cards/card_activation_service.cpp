@@ -12,6 +12,7 @@
 #include "policies/policy_validation.hpp"
 #include "products/product_json.hpp"
 #include "products/product_pricing.hpp"
+#include "storage/deferred.hpp"
 
 namespace anxin::cards {
 namespace {
@@ -657,20 +658,22 @@ Result<Activation> CardActivationService::Commit(storage::Tx& tx, const Actor& a
   const policies::PreparedPolicy& prepared_policy = *prepared.policy;
   // One conditional update decides, with the card checked again (it may have changed since its
   // credentials were): of concurrent activations exactly one moves it. It also ends the number's
-  // run of wrong passwords.
+  // run of wrong passwords. On PostgreSQL it goes in one round trip with the issuer's insert; if
+  // the card did not move, the error returned undoes that insert with the rest.
   std::optional<std::string> policy_id;
   if (!prepared_policy.id.empty()) policy_id = prepared_policy.id;
   ANXIN_ASSIGN_OR_RETURN(
-      bool won, store_.Activate(tx, serial, prepared.checked.password_hash, CardStatus::kAwaitingActivation,
-                                prepared.next, card.holder_org_id, card.holder_org_path, policy_id, now));
-  if (!won) return WhyNotActivated(tx, serial, prepared.checked.password_hash, now);
-
+      storage::AheadQuery move,
+      store_.ActivateAhead(tx, serial, prepared.checked.password_hash, CardStatus::kAwaitingActivation,
+                           prepared.next, card.holder_org_id, card.holder_org_path, policy_id, now));
   // The issuer appends our audit record with its own when the policy gets the number drawn ahead.
   Result<policies::Policy> issued = issuer_.IssuePrepared(tx, prepared_policy);
-  if (!issued.ok()) {
-    if (issued.status().reason() == "policy_exists_for_card") return NotActivatable(CardStatus::kActivated);
+  // A policy for the card already (another activation won) says less than why the card did not move.
+  if (!issued.ok() && issued.status().reason() != "policy_exists_for_card")
     return std::move(issued).take_status();
-  }
+  ANXIN_ASSIGN_OR_RETURN(bool won, store_.TakeActivated(tx, serial, move));
+  if (!won) return WhyNotActivated(tx, serial, prepared.checked.password_hash, now);
+  if (!issued.ok()) return NotActivatable(CardStatus::kActivated);
   policies::Policy policy = std::move(issued).value();
   if (policy_id && policy.id != *policy_id) {
     return Status::Internal("cards: the issuer issued policy " + policy.id + " instead of " + *policy_id);

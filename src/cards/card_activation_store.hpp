@@ -7,6 +7,7 @@
 #include "cards/card.hpp"
 #include "common/status.hpp"
 #include "storage/database.hpp"
+#include "storage/deferred.hpp"
 
 namespace anxin::cards {
 
@@ -88,10 +89,26 @@ class CardActivationStore {
   // policy, has not expired and its number is not locked at `now_ms`: moves it to `to`, linked to
   // `policy_id` when given, and forgets the attempt counters of its number. Returns whether the card changed
   // (of several concurrent activations of one card exactly one changes it).
-  virtual Result<bool> Activate(storage::Tx& tx, const std::string& serial, const std::string& password_hash,
-                                CardStatus from, CardStatus to, const std::string& holder_org_id,
-                                const std::string& holder_org_path,
-                                const std::optional<std::string>& policy_id, int64_t now_ms) = 0;
+  Result<bool> Activate(storage::Tx& tx, const std::string& serial, const std::string& password_hash,
+                        CardStatus from, CardStatus to, const std::string& holder_org_id,
+                        const std::string& holder_org_path, const std::optional<std::string>& policy_id,
+                        int64_t now_ms) {
+    ANXIN_ASSIGN_OR_RETURN(storage::AheadQuery move,
+                           ActivateAhead(tx, serial, password_hash, from, to, holder_org_id, holder_org_path,
+                                         policy_id, now_ms));
+    return TakeActivated(tx, serial, move);
+  }
+  // Activate in two steps, so that PostgreSQL sends the update with the transaction's next
+  // statement (storage::QueryAhead) rather than in a round trip of its own: ActivateAhead sends
+  // it, TakeActivated (before the work acts on the outcome) returns whether the card changed.
+  virtual Result<storage::AheadQuery> ActivateAhead(storage::Tx& tx, const std::string& serial,
+                                                    const std::string& password_hash, CardStatus from,
+                                                    CardStatus to, const std::string& holder_org_id,
+                                                    const std::string& holder_org_path,
+                                                    const std::optional<std::string>& policy_id,
+                                                    int64_t now_ms) = 0;
+  virtual Result<bool> TakeActivated(storage::Tx& tx, const std::string& serial,
+                                     const storage::AheadQuery& move) = 0;
   // Records the policy issued for activated card `serial`. Returns false unless the card is
   // activated and has no policy yet.
   virtual Result<bool> SetPolicyId(storage::Tx& tx, const std::string& serial,
@@ -105,7 +122,7 @@ class CardActivationStore {
 };
 
 // CardActivationStore over SQL, the same statements on SQLite and PostgreSQL but for Activate,
-// which is one statement on PostgreSQL and two on SQLite.
+// which is one statement on PostgreSQL (sent ahead) and two on SQLite.
 class SqlCardActivationStore final : public CardActivationStore {
  public:
   Result<CredentialState> FindCredentialState(storage::Tx& tx, const std::string& serial,
@@ -120,10 +137,14 @@ class SqlCardActivationStore final : public CardActivationStore {
   Status SaveAttempts(storage::Tx& tx, const std::string& serial, const CardAttempts& attempts) override;
   Status ClearAttempts(storage::Tx& tx, const std::string& serial) override;
   Result<int64_t> PurgeAttempts(storage::Tx& tx, int64_t now_ms, int64_t idle_before_ms) override;
-  Result<bool> Activate(storage::Tx& tx, const std::string& serial, const std::string& password_hash,
-                        CardStatus from, CardStatus to, const std::string& holder_org_id,
-                        const std::string& holder_org_path, const std::optional<std::string>& policy_id,
-                        int64_t now_ms) override;
+  Result<storage::AheadQuery> ActivateAhead(storage::Tx& tx, const std::string& serial,
+                                            const std::string& password_hash, CardStatus from, CardStatus to,
+                                            const std::string& holder_org_id,
+                                            const std::string& holder_org_path,
+                                            const std::optional<std::string>& policy_id,
+                                            int64_t now_ms) override;
+  Result<bool> TakeActivated(storage::Tx& tx, const std::string& serial,
+                             const storage::AheadQuery& move) override;
   Result<bool> SetPolicyId(storage::Tx& tx, const std::string& serial, const std::string& policy_id) override;
   Result<bool> InsertSmsMessage(storage::Tx& tx, const SmsInboundRecord& record) override;
   Result<std::optional<SmsInboundRecord>> FindSmsMessage(storage::Tx& tx,

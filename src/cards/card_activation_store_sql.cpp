@@ -5,6 +5,7 @@
 
 #include "cards/card_activation_store.hpp"
 #include "cards/card_store.hpp"
+#include "storage/deferred.hpp"
 
 namespace anxin::cards {
 
@@ -131,18 +132,17 @@ Result<int64_t> SqlCardActivationStore::PurgeAttempts(storage::Tx& tx, int64_t n
                  {now_ms, idle_before_ms});
 }
 
-Result<bool> SqlCardActivationStore::Activate(storage::Tx& tx, const std::string& serial,
-                                              const std::string& password_hash, CardStatus from,
-                                              CardStatus to, const std::string& holder_org_id,
-                                              const std::string& holder_org_path,
-                                              const std::optional<std::string>& policy_id, int64_t now_ms) {
+Result<storage::AheadQuery> SqlCardActivationStore::ActivateAhead(
+    storage::Tx& tx, const std::string& serial, const std::string& password_hash, CardStatus from,
+    CardStatus to, const std::string& holder_org_id, const std::string& holder_org_path,
+    const std::optional<std::string>& policy_id, int64_t now_ms) {
   storage::Value policy;
   if (policy_id) policy = *policy_id;
   static constexpr const char* kMove =
       "UPDATE cards SET status = ?, policy_id = ?, updated_at = ? "
       "WHERE serial = ? AND status = ? AND password_hash = ? AND holder_org_id = ? AND holder_org_path = ? "
       "AND policy_id IS NULL AND valid_until >= ? AND NOT EXISTS (SELECT 1 FROM card_activation_attempts a "
-      "WHERE a.serial = ? AND a.locked_until > ?)";
+      "WHERE a.serial = ? AND a.locked_until > ?) RETURNING serial";
   const std::vector<storage::Value> params = {std::string(CardStatusName(to)),
                                               policy,
                                               now_ms,
@@ -155,19 +155,21 @@ Result<bool> SqlCardActivationStore::Activate(storage::Tx& tx, const std::string
                                               serial,
                                               now_ms};
   if (tx.dialect() == storage::Dialect::kPostgres) {
-    // One round trip: the move and, when it happened, the end of the number's run of failures.
-    ANXIN_ASSIGN_OR_RETURN(
-        std::optional<Row> row,
-        tx.QueryOne(
-            std::string("WITH moved AS (") + kMove +
-                " RETURNING serial), cleared AS (DELETE FROM card_activation_attempts WHERE serial IN "
-                "(SELECT serial FROM moved)) SELECT COUNT(*) FROM moved",
-            params));
-    return row && row->Int(0) == 1;
+    // One statement: the move and, when it happened, the end of the number's run of failures.
+    return storage::QueryAhead(tx,
+                               std::string("WITH moved AS (") + kMove +
+                                   "), cleared AS (DELETE FROM card_activation_attempts WHERE serial IN "
+                                   "(SELECT serial FROM moved)) SELECT serial FROM moved",
+                               params);
   }
-  ANXIN_ASSIGN_OR_RETURN(int64_t changed, tx.Exec(kMove, params));
-  if (changed != 1) return false;
-  ANXIN_RETURN_IF_ERROR(ClearAttempts(tx, serial));
+  return storage::QueryAhead(tx, kMove, params);
+}
+
+Result<bool> SqlCardActivationStore::TakeActivated(storage::Tx& tx, const std::string& serial,
+                                                   const storage::AheadQuery& move) {
+  ANXIN_ASSIGN_OR_RETURN(std::vector<Row> moved, storage::TakeAhead(tx, move));
+  if (moved.size() != 1) return false;
+  if (tx.dialect() == storage::Dialect::kSqlite) ANXIN_RETURN_IF_ERROR(ClearAttempts(tx, serial));
   return true;
 }
 

@@ -181,6 +181,10 @@ Result<Policy> PolicyService::IssuePrepared(Tx& tx, const PreparedPolicy& prepar
     }
     stored.org_path = std::move(*org_path);
   }
+  // The audit chain is locked ahead, in the round trip of the insert.
+  std::vector<const audit::PreparedAuditEntry*> records = {&sealed->audit};
+  for (const audit::PreparedAuditEntry& record : prepared.audit_together) records.push_back(&record);
+  ANXIN_ASSIGN_OR_RETURN(audit::ChainAhead chain, audit_.LockAhead(tx, records.size()));
   // The insert skips a taken card serial, id or number rather than failing (which would spend the
   // caller's Tx); only then do we look which it was.
   for (int attempt = 0;; ++attempt) {
@@ -198,12 +202,15 @@ Result<Policy> PolicyService::IssuePrepared(Tx& tx, const PreparedPolicy& prepar
   }
 
   if (stored.policy_no == sealed->stored.policy_no) {
-    std::vector<const audit::PreparedAuditEntry*> records = {&sealed->audit};
-    for (const audit::PreparedAuditEntry& record : prepared.audit_together) records.push_back(&record);
-    ANXIN_RETURN_IF_ERROR(audit_.Append(tx, records));
+    ANXIN_RETURN_IF_ERROR(audit_.Append(tx, records, chain));
   } else {
-    ANXIN_RETURN_IF_ERROR(audit_.Append(
-        tx, prepared.actor, {"policy.issue", "policy", stored.id, stored.org_id, IssueSummary(stored)}));
+    // Another number: the prepared records name the one drawn first, so only a new issue record
+    // goes (the callers append theirs).
+    ANXIN_ASSIGN_OR_RETURN(audit::PreparedAuditEntry issue,
+                           audit_.Prepare(prepared.actor, {"policy.issue", "policy", stored.id, stored.org_id,
+                                                           IssueSummary(stored)}));
+    const audit::PreparedAuditEntry* one[] = {&issue};
+    ANXIN_RETURN_IF_ERROR(audit_.Append(tx, one, chain));
   }
   Policy policy = sealed->view;
   policy.id = std::move(stored.id);

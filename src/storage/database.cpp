@@ -77,6 +77,37 @@ Status ExecDeferred(Tx& tx, std::string_view sql, std::span<const Value> params)
   return tx.Exec(sql, params).status();
 }
 
+Result<AheadQuery> QueryAhead(Tx& tx, std::string_view sql, std::span<const Value> params) {
+  AheadQuery query;
+  if (auto* deferring = dynamic_cast<internal::DeferringTx*>(&tx)) {
+    ANXIN_RETURN_IF_ERROR(deferring->QueryAhead(sql, params, query.slot()));
+    return query;
+  }
+  AheadQuery::Slot& slot = *query.slot();
+  Result<std::vector<Row>> rows = tx.Query(sql, params);
+  slot.done = true;
+  if (!rows.ok()) {
+    slot.status = rows.status();
+    return std::move(rows).take_status();
+  }
+  slot.rows = std::move(rows).value();
+  return query;
+}
+
+Result<std::vector<Row>> TakeAhead(Tx& tx, const AheadQuery& query) {
+  AheadQuery::Slot& slot = *query.slot();
+  if (!slot.done) {
+    auto* deferring = dynamic_cast<internal::DeferringTx*>(&tx);
+    Status flushed = deferring != nullptr ? deferring->Flush() : Status::Ok();
+    if (!slot.done) {
+      if (!flushed.ok()) return flushed;
+      return Status::Internal("storage: a query sent ahead was not run (its transaction was rolled back?)");
+    }
+  }
+  if (!slot.status.ok()) return slot.status;
+  return std::move(slot.rows);
+}
+
 Result<std::unique_ptr<Database>> OpenDatabase(const DatabaseOptions& options) {
   const std::string_view url = options.url;
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {

@@ -14,6 +14,7 @@
 
 #include "common/status.hpp"
 #include "storage/database.hpp"
+#include "storage/deferred.hpp"
 
 namespace anxin::storage::internal {
 
@@ -29,10 +30,15 @@ Status TxAbortedStatus();
 // Work returned OK although one of its statements failed: kInternal.
 Status IgnoredErrorStatus(const Status& first_error);
 
-// A Tx that can hold statements back (storage::ExecDeferred): PostgreSQL's.
+// A Tx that can hold statements back (storage::ExecDeferred, storage::QueryAhead): PostgreSQL's.
 class DeferringTx {
  public:
   virtual Status ExecDeferred(std::string_view sql, std::span<const Value> params) = 0;
+  // Queues query `sql`; its outcome goes to `slot` once it has run.
+  virtual Status QueryAhead(std::string_view sql, std::span<const Value> params,
+                            std::shared_ptr<AheadQuery::Slot> slot) = 0;
+  // Sends what is queued now; returns the first failure among it.
+  virtual Status Flush() = 0;
 
  protected:
   ~DeferringTx() = default;

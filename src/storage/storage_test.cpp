@@ -252,6 +252,63 @@ TEST_F(StorageTest, FailedDeferredStatementKeepsNothingOfTheWork) {
   }
 }
 
+// storage::QueryAhead: the query runs in order with the statements around it (it sees the deferred
+// insert before it, the update after it does not change its rows), and TakeAhead returns its rows,
+// whether a statement carried it or TakeAhead had to send it.
+TEST_F(StorageTest, QuerySentAheadRunsInOrderAndReturnsItsRows) {
+  ASSERT_TRUE(Insert("q1", 5).ok());
+  for (const bool statement_after : {true, false}) {
+    SCOPED_TRACE(statement_after ? "carried by the next statement" : "sent by TakeAhead");
+    std::vector<int64_t> seen;
+    int64_t changed = -1;
+    Status s = db_->Write([&](Tx& tx) -> Status {
+      ANXIN_RETURN_IF_ERROR(ExecDeferred(tx, "INSERT INTO items (id, n) VALUES ('q2', 6)"));
+      ANXIN_ASSIGN_OR_RETURN(AheadQuery ahead,
+                             QueryAhead(tx, "SELECT n FROM items WHERE id IN (?, ?) ORDER BY n",
+                                        {std::string("q1"), std::string("q2")}));
+      if (statement_after) {
+        ANXIN_ASSIGN_OR_RETURN(changed, tx.Exec("UPDATE items SET n = n + 100 WHERE id IN ('q1', 'q2')"));
+      }
+      ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows, TakeAhead(tx, ahead));
+      for (const Row& row : rows) seen.push_back(row.Int(0));
+      return tx.Exec("DELETE FROM items WHERE id = 'q2'").status();
+    });
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    // q2 is new each time; q1 keeps the first round's update.
+    EXPECT_EQ(seen, statement_after ? std::vector<int64_t>({5, 6}) : std::vector<int64_t>({6, 105}));
+    if (statement_after) {
+      EXPECT_EQ(changed, 2);
+    }
+  }
+  EXPECT_EQ(Count("id = 'q1' AND n = 105"), 1);
+}
+
+// A query sent ahead that fails spends the transaction like any statement: TakeAhead and the next
+// statement return its error, and nothing of the work is kept.
+TEST_F(StorageTest, FailedQuerySentAheadKeepsNothingOfTheWork) {
+  Status take;
+  Status s = db_->Write([&](Tx& tx) -> Status {
+    ANXIN_RETURN_IF_ERROR(tx.Exec("INSERT INTO items (id, n) VALUES ('fresh', 1)").status());
+    // A division by zero on PostgreSQL, malformed JSON on SQLite: both fail only when run.
+    const char* failing = tx.dialect() == Dialect::kPostgres
+                              ? "SELECT 1 / (n - 1) FROM items WHERE id = 'fresh'"
+                              : "SELECT json('{') FROM items WHERE id = 'fresh'";
+    Result<AheadQuery> ahead = QueryAhead(tx, failing);
+    if (!ahead.ok()) return ahead.status();  // SQLite runs it at once
+    Status next = tx.Exec("INSERT INTO items (id, n) VALUES ('later', 3)").status();
+    take = TakeAhead(tx, *ahead).status();
+    EXPECT_FALSE(next.ok());
+    return next;
+  });
+  EXPECT_FALSE(s.ok());
+  if (db_->dialect() == Dialect::kPostgres) {
+    EXPECT_FALSE(take.ok());
+    EXPECT_EQ(take.code(), s.code());
+  }
+  EXPECT_EQ(Count(), 0);
+  ASSERT_TRUE(Insert("after", 0).ok());  // the connection that carried the failure serves the next write
+}
+
 TEST_F(StorageTest, FailingTransactionsDoNotUndoConcurrentSuccessfulOnes) {
   ASSERT_TRUE(Insert("existing", 0).ok());
   constexpr int kThreads = 64;

@@ -92,6 +92,21 @@ Value ColumnValue(const PGresult* result, int r, int c) {
   return std::string(text);
 }
 
+// The rows of a query's result, as Values.
+std::vector<Row> RowsOf(const PGresult* result) {
+  const int rows = PQntuples(result);
+  const int columns = PQnfields(result);
+  std::vector<Row> out;
+  out.reserve(static_cast<size_t>(rows));
+  for (int r = 0; r < rows; ++r) {
+    std::vector<Value> values;
+    values.reserve(static_cast<size_t>(columns));
+    for (int c = 0; c < columns; ++c) values.push_back(ColumnValue(result, r, c));
+    out.emplace_back(std::move(values));
+  }
+  return out;
+}
+
 // One libpq connection and its prepared statements. Used by one thread at a time.
 class Connection {
  public:
@@ -130,7 +145,8 @@ class Connection {
         if (tag != nullptr && result != nullptr) *tag = PQcmdStatus(result.get());
         return outcome;
       }
-      if (Outcome flushed = Flush(); !flushed.status.ok()) return flushed;
+      Outcome flushed = Flush();  // the deferred BEGIN with them
+      if (!flushed.status.ok() || *sql == '\0') return flushed;
     }
     if (deferred_begin_ == nullptr) return RunNow(sql, tag);
     if (std::string_view(sql) == "ROLLBACK") {
@@ -150,7 +166,7 @@ class Connection {
   Result<ResultPtr> Execute(std::string_view sql, std::span<const Value> params, Outcome& outcome) {
     const Bound bound = Bind(params);
     auto it = prepared_.find(Key(sql, bound));
-    if (deferred_begin_ != nullptr && it != prepared_.end()) {
+    if (deferred_begin_ != nullptr && deferred_.empty() && it != prepared_.end()) {
       if (std::optional<ResultPtr> result = BeginAndExecute(it->second, bound.values, sql, outcome)) {
         if (!outcome.status.ok()) return outcome.status;
         return std::move(*result);
@@ -170,18 +186,16 @@ class Connection {
   }
 
   // Queues `sql` (storage::ExecDeferred) to be sent, prepared, just before the next command on this
-  // connection, in one pipeline with it. A BEGIN still deferred is sent first (alone), so that a
-  // queued statement never waits on a connection that may yet be replaced.
-  Status Defer(std::string_view sql, std::span<const Value> params, Outcome& outcome) {
-    if (deferred_begin_ != nullptr) {
-      outcome = Run("");
-      if (!outcome.status.ok()) return outcome.status;
-    }
+  // connection, in one pipeline with it (and with a BEGIN still deferred). A query sent ahead
+  // (storage::QueryAhead) leaves its outcome in `slot` once it has run.
+  Status Defer(std::string_view sql, std::span<const Value> params, Outcome& outcome,
+               std::shared_ptr<AheadQuery::Slot> slot = nullptr) {
     const Bound bound = Bind(params);
     ANXIN_ASSIGN_OR_RETURN(std::string name, Prepare(sql, bound, outcome));
     DeferredStatement& queued = deferred_.emplace_back();
     queued.name = std::move(name);
     queued.sql = std::string(sql);
+    queued.slot = std::move(slot);
     for (const char* value : bound.values) {
       queued.values.push_back(value != nullptr ? std::optional<std::string>(value) : std::nullopt);
     }
@@ -236,11 +250,13 @@ class Connection {
     std::vector<const char*> values;
   };
 
-  // A statement of storage::ExecDeferred, prepared, waiting for the next command.
+  // A statement of storage::ExecDeferred or storage::QueryAhead, prepared, waiting for the next
+  // command.
   struct DeferredStatement {
     std::string name;  // of the prepared statement
     std::string sql;   // for error messages
     std::vector<std::optional<std::string>> values;
+    std::shared_ptr<AheadQuery::Slot> slot;  // a query's: where its rows go
   };
 
   static Bound Bind(std::span<const Value> params) {
@@ -300,20 +316,26 @@ class Connection {
     return name;
   }
 
-  // Sends the deferred statements (and forgets them), then prepared statement `name` with
-  // `values` or the command `command` (or neither), in one pipeline; returns the result of that
-  // last one (null if none). `outcome` is the first failure, `what` naming the last one in it.
-  // After a failure PostgreSQL skips the rest of the pipeline: a COMMIT after a failed deferred
-  // statement does not run, and the transaction is left failed, for a ROLLBACK.
+  // Sends the deferred BEGIN, if any, and the deferred statements (and forgets them), then
+  // prepared statement `name` with `values` or the command `command` (or neither), in one
+  // pipeline; returns the result of that last one (null if none). `outcome` is the first failure,
+  // `what` naming the last one in it. After a failure PostgreSQL skips the rest of the pipeline: a
+  // COMMIT after a failed deferred statement does not run, and the transaction is left failed, for
+  // a ROLLBACK. Should the connection turn out broken on the BEGIN (the server closed it while it
+  // was pooled), it is replaced and the outcome is a retry: nothing of the transaction ran.
   ResultPtr SendPipeline(const std::string* name, const std::vector<const char*>* values, const char* command,
                          std::string_view what, Outcome& outcome) {
     std::vector<DeferredStatement> queued = std::move(deferred_);
     deferred_.clear();
+    const char* begin = deferred_begin_;
+    deferred_begin_ = nullptr;
     outcome = {};
     ResultPtr last;
     bool synced = false;
+    bool begin_failed = false;
     if (PQenterPipelineMode(conn_) == 1) {
-      bool sent = true;
+      bool sent =
+          begin == nullptr || PQsendQueryParams(conn_, begin, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
       for (const DeferredStatement& d : queued) {
         std::vector<const char*> v;
         v.reserve(d.values.size());
@@ -330,9 +352,19 @@ class Connection {
       }
       sent = sent && PQpipelineSync(conn_) == 1;
       if (sent) {
+        if (begin != nullptr) {
+          ResultPtr begun = TakeResult();
+          outcome = Translate(conn_, begun.get(), begin);
+          begin_failed = !outcome.status.ok();
+        }
         for (const DeferredStatement& d : queued) {
           ResultPtr result = TakeResult();
           if (outcome.status.ok()) outcome = Translate(conn_, result.get(), d.sql);
+          if (d.slot != nullptr) {
+            d.slot->done = true;
+            d.slot->status = outcome.status;
+            if (outcome.status.ok()) d.slot->rows = RowsOf(result.get());
+          }
         }
         if (name != nullptr || command != nullptr) {
           last = TakeResult();
@@ -342,6 +374,10 @@ class Connection {
         synced = sync != nullptr && PQresultStatus(sync.get()) == PGRES_PIPELINE_SYNC;
       }
       (void)PQexitPipelineMode(conn_);
+    }
+    if (begin != nullptr && (begin_failed || !synced) && broken() && Replace()) {
+      outcome = {internal::RetryStatus(), true};
+      return nullptr;
     }
     if (outcome.status.ok() && !synced) {
       outcome = {
@@ -449,17 +485,7 @@ class PostgresTx final : public Tx, public internal::DeferringTx {
 
   Result<std::vector<Row>> Query(std::string_view sql, std::span<const Value> params) override {
     ANXIN_ASSIGN_OR_RETURN(ResultPtr result, Execute(sql, params));
-    const int rows = PQntuples(result.get());
-    const int columns = PQnfields(result.get());
-    std::vector<Row> out;
-    out.reserve(static_cast<size_t>(rows));
-    for (int r = 0; r < rows; ++r) {
-      std::vector<Value> values;
-      values.reserve(static_cast<size_t>(columns));
-      for (int c = 0; c < columns; ++c) values.push_back(ColumnValue(result.get(), r, c));
-      out.emplace_back(std::move(values));
-    }
-    return out;
+    return RowsOf(result.get());
   }
 
   Result<int64_t> Exec(std::string_view sql, std::span<const Value> params) override {
@@ -468,9 +494,15 @@ class PostgresTx final : public Tx, public internal::DeferringTx {
   }
 
   Status ExecDeferred(std::string_view sql, std::span<const Value> params) override {
+    return QueryAhead(sql, params, nullptr);
+  }
+
+  // Queues `sql`, a query when `slot` is not null.
+  Status QueryAhead(std::string_view sql, std::span<const Value> params,
+                    std::shared_ptr<AheadQuery::Slot> slot) override {
     if (failure_) return internal::TxAbortedStatus();
     Outcome outcome;
-    Status queued = conn_.Defer(sql, params, outcome);
+    Status queued = conn_.Defer(sql, params, outcome, std::move(slot));
     if (!queued.ok()) {
       outcome.status = queued;
       Remember(outcome);
@@ -479,7 +511,7 @@ class PostgresTx final : public Tx, public internal::DeferringTx {
   }
 
   // Sends the deferred statements now; returns their first failure (remembered as the Tx's).
-  Status Flush() {
+  Status Flush() override {
     if (failure_) return *failure_;
     Outcome outcome = conn_.Flush();
     if (!outcome.status.ok()) Remember(outcome);

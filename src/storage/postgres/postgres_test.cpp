@@ -126,6 +126,30 @@ TEST_F(PostgresTest, BrokenPooledConnectionIsReplacedWhenTheBeginGoesWithAPrepar
   }
 }
 
+// A transaction whose first statements are queued (storage::ExecDeferred, storage::QueryAhead)
+// sends its BEGIN in one pipeline with them: a pooled connection the server closed is found
+// broken on that pipeline, replaced, and the work run again on the new one, its effect once.
+TEST_F(PostgresTest, BrokenPooledConnectionIsReplacedWhenTheBeginGoesWithQueuedStatements) {
+  auto bump = [&]() -> Result<int64_t> {
+    return db_->WriteResult<int64_t>([](Tx& tx) -> Result<int64_t> {
+      ANXIN_RETURN_IF_ERROR(ExecDeferred(tx, "UPDATE acct SET balance = balance + 1 WHERE id = 'a'"));
+      ANXIN_ASSIGN_OR_RETURN(AheadQuery ahead, QueryAhead(tx, "SELECT balance FROM acct WHERE id = 'a'"));
+      ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows, TakeAhead(tx, ahead));
+      if (rows.size() != 1) return Status::Internal("no row a");
+      return rows.front().Int(0);
+    });
+  };
+  Result<int64_t> first = bump();  // prepares both statements on the pooled connection
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  const int64_t pid = BackendPid();
+  Terminate(pid);
+
+  Result<int64_t> second = bump();
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(*second, *first + 1);  // the queued update ran once, before the query
+  EXPECT_NE(BackendPid(), pid);
+}
+
 // A read ends without waiting for its COMMIT's answer (read when the connection is next used), but
 // the COMMIT is sent at once: the pooled connection does not sit in an open transaction holding
 // its snapshot (which would keep VACUUM from cleaning up), and the next read sees newer writes.
