@@ -353,6 +353,62 @@ Result<SaleListQuery> ListQueryOf(const Request& request) {
   return query;
 }
 
+// The query of GET /receipts and GET /invoices: issue dates are whole days, "to" inclusive.
+template <typename Kind, typename Status>
+struct DocumentListParams {
+  std::optional<Kind> kind;
+  std::optional<Status> status;
+  std::optional<Date> from;
+  std::optional<Date> to;
+  std::string after;
+  int limit = kDefaultSalesPage;
+};
+using ReceiptListParams = DocumentListParams<ReceiptKind, ReceiptStatus>;
+// Invoices have no status: the parameter is not declared.
+using InvoiceListParams = DocumentListParams<InvoiceKind, ReceiptStatus>;
+
+template <typename Params>
+http::QuerySpec<Params>& DocumentDates(http::QuerySpec<Params>& spec, std::string_view what) {
+  return spec
+      .Date("from", &Params::from, {.description = std::string(what) + " issued on or after this day."})
+      .Date("to", &Params::to,
+            {.description = std::string(what) + " issued on or before this day (inclusive)."})
+      .Cursor(&Params::after, kMaxCodeInput)
+      .Limit(&Params::limit, kDefaultSalesPage, kMaxSalesListLimit);
+}
+
+const http::QuerySpec<ReceiptListParams>& ReceiptListQuerySpec() {
+  static const auto* spec =
+      &DocumentDates((*new http::QuerySpec<ReceiptListParams>())
+                         .Enum("kind", &ReceiptListParams::kind, kReceiptKinds,
+                               {.description = "Only charge receipts (收费) or refund receipts (退费)."})
+                         .Enum("status", &ReceiptListParams::status, kReceiptStatuses,
+                               {.description = "Only receipts in this status (issued: awaiting the funds)."}),
+                     "Receipts");
+  return *spec;
+}
+
+const http::QuerySpec<InvoiceListParams>& InvoiceListQuerySpec() {
+  static const auto* spec =
+      &DocumentDates((*new http::QuerySpec<InvoiceListParams>())
+                         .Enum("kind", &InvoiceListParams::kind, kInvoiceKinds,
+                               {.description = "Only blue invoices or red-letter invoices (红字发票)."}),
+                     "Invoices");
+  return *spec;
+}
+
+template <typename Params, typename KindTable, typename StatusTable>
+DocumentListQuery DocumentQueryOf(Params params, const KindTable& kinds, const StatusTable& statuses) {
+  DocumentListQuery query;
+  if (params.kind) query.kind = std::string(kinds.Name(*params.kind));
+  if (params.status) query.status = std::string(statuses.Name(*params.status));
+  if (params.from) query.from_ms = StartOfDayMs(*params.from);
+  if (params.to) query.to_ms = StartOfDayMs(AddDays(*params.to, 1));
+  query.after = std::move(params.after);
+  query.limit = params.limit;
+  return query;
+}
+
 // --- Request bodies (one declaration each: validation and schema) -----------------------------
 
 // Limits the service also checks (card_sales_service.cpp).
@@ -643,6 +699,50 @@ void AddPaymentRoutes(http::Router& router, CardSalesService& service) {
             service.ConfirmReceipt(ActorOf(request), request.path_params["receipt_no"], confirm));
         return http::JsonResponse(
             200, {{"receipt", ReceiptJson(result.receipt)}, {"invoice", InvoiceJson(result.invoice)}});
+      },
+  });
+
+  router.Add(Route{
+      .method = "GET",
+      .pattern = "/api/v1/receipts",
+      .access = Access::kPermission,
+      .permission = kPermInvoiceRead,
+      .summary = "Receipts of the caller's subtree, oldest first; filters kind, status, from/to (issue "
+                 "days, YYYY-MM-DD, inclusive)",
+      .tag = kTag,
+      .response_schema = ClosedObject({{"items", Array(ReceiptSchema())}, {"next_after", Nullable(String())}},
+                                      {"items", "next_after"}),
+      .query_parameters = ReceiptListQuerySpec().Parameters(),
+      .handler = [&service](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(ReceiptListParams params, ReceiptListQuerySpec().Read(request));
+        ANXIN_ASSIGN_OR_RETURN(
+            DocumentPage<ReceiptView> page,
+            service.ListReceipts(ActorOf(request),
+                                 DocumentQueryOf(std::move(params), kReceiptKinds, kReceiptStatuses)));
+        return http::JsonResponse(
+            200, {{"items", JsonArray(page.items, ReceiptJson)}, {"next_after", NullOr(page.next_after)}});
+      },
+  });
+
+  router.Add(Route{
+      .method = "GET",
+      .pattern = "/api/v1/invoices",
+      .access = Access::kPermission,
+      .permission = kPermInvoiceRead,
+      .summary = "Invoices of the caller's subtree, oldest first; filters kind, from/to (issue days, "
+                 "YYYY-MM-DD, inclusive)",
+      .tag = kTag,
+      .response_schema = ClosedObject({{"items", Array(InvoiceSchema())}, {"next_after", Nullable(String())}},
+                                      {"items", "next_after"}),
+      .query_parameters = InvoiceListQuerySpec().Parameters(),
+      .handler = [&service](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(InvoiceListParams params, InvoiceListQuerySpec().Read(request));
+        ANXIN_ASSIGN_OR_RETURN(
+            DocumentPage<InvoiceView> page,
+            service.ListInvoices(ActorOf(request),
+                                 DocumentQueryOf(std::move(params), kInvoiceKinds, kReceiptStatuses)));
+        return http::JsonResponse(
+            200, {{"items", JsonArray(page.items, InvoiceJson)}, {"next_after", NullOr(page.next_after)}});
       },
   });
 

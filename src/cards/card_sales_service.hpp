@@ -78,6 +78,23 @@ struct SalePage {
   std::optional<std::string> next_after;
 };
 
+// A page of receipts or invoices of the caller's subtree, oldest first: kind (and, for receipts,
+// status) as their names, issued in [from_ms, to_ms).
+struct DocumentListQuery {
+  std::optional<std::string> kind;
+  std::optional<std::string> status;
+  std::optional<int64_t> from_ms;
+  std::optional<int64_t> to_ms;
+  std::string after;  // paging cursor: the last id of the previous page
+  int limit = 50;
+};
+
+template <typename View>
+struct DocumentPage {
+  std::vector<View> items;
+  std::optional<std::string> next_after;
+};
+
 // 收付费处理: a charge receipt for a sale, or a refund receipt for a recovery (exactly one).
 struct ReceiptRequest {
   std::optional<std::string> sales_no;
@@ -192,6 +209,10 @@ class CardSalesService {
   // Returns a receipt (invoice.read) and renders it as PDF.
   Result<ReceiptView> GetReceipt(const Actor& actor, const std::string& receipt_no);
   Result<std::string> ReceiptPdf(const Actor& actor, const std::string& receipt_no);
+  // Receipts and invoices of the caller's subtree (invoice.read), as GetReceipt and GetInvoice
+  // return them, at most kMaxSalesListLimit a page.
+  Result<DocumentPage<ReceiptView>> ListReceipts(const Actor& actor, const DocumentListQuery& query);
+  Result<DocumentPage<InvoiceView>> ListInvoices(const Actor& actor, const DocumentListQuery& query);
   // Returns an invoice (invoice.read) and renders it as PDF (red-letter invoices in red).
   Result<InvoiceView> GetInvoice(const Actor& actor, const std::string& invoice_no);
   Result<std::string> InvoicePdf(const Actor& actor, const std::string& invoice_no);

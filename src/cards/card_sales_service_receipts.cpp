@@ -454,6 +454,64 @@ Result<std::string> CardSalesService::ReceiptPdf(const Actor& actor, const std::
   return documents::RenderPdf(ReceiptDocument(view));
 }
 
+namespace {
+
+// The store's query for a page of `query` in `actor`'s scope, one row more than asked for (that
+// row only tells that another page follows).
+DocumentQuery StoreQueryOf(const Actor& actor, const DocumentListQuery& query, int limit) {
+  DocumentQuery q;
+  q.scope = ScopeOf(actor);
+  q.kind = query.kind;
+  q.status = query.status;
+  q.from_ms = query.from_ms;
+  q.to_ms = query.to_ms;
+  q.after_id = query.after;
+  q.limit = limit + 1;
+  return q;
+}
+
+// Views `documents` (one more than `limit` when another page follows) as a page.
+template <typename View, typename Doc, typename ViewOf>
+Result<DocumentPage<View>> PageOf(std::vector<Doc> documents, int limit, ViewOf view_of) {
+  DocumentPage<View> page;
+  if (static_cast<int>(documents.size()) > limit) {
+    documents.resize(static_cast<size_t>(limit));
+    page.next_after = documents.back().id;
+  }
+  page.items.reserve(documents.size());
+  for (const Doc& doc : documents) {
+    ANXIN_ASSIGN_OR_RETURN(View view, view_of(doc));
+    page.items.push_back(std::move(view));
+  }
+  return page;
+}
+
+}  // namespace
+
+Result<DocumentPage<ReceiptView>> CardSalesService::ListReceipts(const Actor& actor,
+                                                                 const DocumentListQuery& query) {
+  ANXIN_RETURN_IF_ERROR(RequireStaff(actor, kPermInvoiceRead));
+  const int limit = std::clamp(query.limit, 1, kMaxSalesListLimit);
+  return db_.ReadResult<DocumentPage<ReceiptView>>([&](Tx& tx) -> Result<DocumentPage<ReceiptView>> {
+    ANXIN_ASSIGN_OR_RETURN(std::vector<Receipt> receipts,
+                           store_.ListReceipts(tx, StoreQueryOf(actor, query, limit)));
+    return PageOf<ReceiptView>(std::move(receipts), limit,
+                               [&](const Receipt& receipt) { return ReceiptViewOf(tx, receipt); });
+  });
+}
+
+Result<DocumentPage<InvoiceView>> CardSalesService::ListInvoices(const Actor& actor,
+                                                                 const DocumentListQuery& query) {
+  ANXIN_RETURN_IF_ERROR(RequireStaff(actor, kPermInvoiceRead));
+  const int limit = std::clamp(query.limit, 1, kMaxSalesListLimit);
+  return db_.ReadResult<DocumentPage<InvoiceView>>([&](Tx& tx) -> Result<DocumentPage<InvoiceView>> {
+    ANXIN_ASSIGN_OR_RETURN(std::vector<Invoice> invoices,
+                           store_.ListInvoices(tx, StoreQueryOf(actor, query, limit)));
+    return PageOf<InvoiceView>(std::move(invoices), limit,
+                               [&](const Invoice& invoice) { return InvoiceViewOf(tx, invoice); });
+  });
+}
+
 Result<InvoiceView> CardSalesService::GetInvoice(const Actor& actor, const std::string& invoice_no) {
   ANXIN_RETURN_IF_ERROR(RequireStaff(actor, kPermInvoiceRead));
   return db_.ReadResult<InvoiceView>([&](Tx& tx) -> Result<InvoiceView> {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cards/card_sales.hpp"
+#include "common/access.hpp"
 #include "common/status.hpp"
 #include "identity/directory.hpp"
 #include "storage/database.hpp"
@@ -42,6 +43,17 @@ struct SaleQuery {
   std::optional<int64_t> from_ms;  // created_at >= from_ms
   std::optional<int64_t> to_ms;    // created_at < to_ms
   std::string after_id;            // paging: ids greater than this
+  int limit = 50;
+};
+
+// A page of receipts or invoices (kind and status by their stored names), oldest first.
+struct DocumentQuery {
+  OrgScope scope = OrgScope::Nothing();
+  std::optional<std::string> kind;
+  std::optional<std::string> status;  // receipts only
+  std::optional<int64_t> from_ms;     // issued_at >= from_ms
+  std::optional<int64_t> to_ms;       // issued_at < to_ms
+  std::string after_id;               // paging: ids greater than this
   int limit = 50;
 };
 
@@ -84,11 +96,15 @@ class CardSalesStore {
   // Writes the amount and status of an issued receipt (a reversal before payment shrinks it).
   virtual Status UpdateIssuedReceipt(storage::Tx& tx, const Receipt& receipt) = 0;
 
+  virtual Result<std::vector<Receipt>> ListReceipts(storage::Tx& tx, const DocumentQuery& query) = 0;
+
   virtual Status InsertInvoice(storage::Tx& tx, const Invoice& invoice) = 0;
   virtual Result<std::optional<Invoice>> FindInvoice(storage::Tx& tx, const std::string& id) = 0;
   virtual Result<std::optional<Invoice>> FindInvoiceByNo(storage::Tx& tx, const std::string& invoice_no) = 0;
   virtual Result<std::optional<Invoice>> FindInvoiceByReceipt(storage::Tx& tx,
                                                               const std::string& receipt_id) = 0;
+  // `query.status` does not apply to invoices.
+  virtual Result<std::vector<Invoice>> ListInvoices(storage::Tx& tx, const DocumentQuery& query) = 0;
 
   // Inserts the recovery and its serials.
   virtual Status InsertRecovery(storage::Tx& tx, const Recovery& recovery) = 0;
@@ -124,11 +140,13 @@ class SqlCardSalesStore final : public CardSalesStore {
                                                 const std::string& ref_id) override;
   Result<bool> ConfirmReceipt(storage::Tx& tx, const Receipt& confirmed) override;
   Status UpdateIssuedReceipt(storage::Tx& tx, const Receipt& receipt) override;
+  Result<std::vector<Receipt>> ListReceipts(storage::Tx& tx, const DocumentQuery& query) override;
   Status InsertInvoice(storage::Tx& tx, const Invoice& invoice) override;
   Result<std::optional<Invoice>> FindInvoice(storage::Tx& tx, const std::string& id) override;
   Result<std::optional<Invoice>> FindInvoiceByNo(storage::Tx& tx, const std::string& invoice_no) override;
   Result<std::optional<Invoice>> FindInvoiceByReceipt(storage::Tx& tx,
                                                       const std::string& receipt_id) override;
+  Result<std::vector<Invoice>> ListInvoices(storage::Tx& tx, const DocumentQuery& query) override;
   Status InsertRecovery(storage::Tx& tx, const Recovery& recovery) override;
   Result<std::optional<Recovery>> FindRecovery(storage::Tx& tx, const std::string& id) override;
   Result<std::optional<Recovery>> FindRecoveryByNo(storage::Tx& tx, const std::string& recovery_no) override;

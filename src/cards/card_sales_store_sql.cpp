@@ -338,6 +338,44 @@ Result<std::optional<Invoice>> SqlCardSalesStore::FindInvoiceByReceipt(storage::
                       {receipt_id}, ToInvoice);
 }
 
+namespace {
+
+// The receipts or invoices (`table`, read as `columns` by `convert`) that `q` selects, by id.
+template <typename T, typename Convert>
+Result<std::vector<T>> ListDocuments(storage::Tx& tx, std::string_view table, std::string_view columns,
+                                     const DocumentQuery& q, Convert convert) {
+  storage::SqlFilter where;
+  where.Where("id > ?", {q.after_id})
+      .InScope("org_path", q.scope)
+      .Equals("kind", q.kind)
+      .Equals("status", q.status);
+  if (q.from_ms) where.Where("issued_at >= ?", {*q.from_ms});
+  if (q.to_ms) where.Where("issued_at < ?", {*q.to_ms});
+  where.Bind(static_cast<int64_t>(q.limit));
+  const std::string sql = "SELECT " + std::string(columns) + " FROM " + std::string(table) +
+                          where.WhereSql() + " ORDER BY id LIMIT ?";
+  ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, where.params()));
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (const Row& row : rows) {
+    ANXIN_ASSIGN_OR_RETURN(T item, convert(row));
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<Receipt>> SqlCardSalesStore::ListReceipts(storage::Tx& tx, const DocumentQuery& query) {
+  return ListDocuments<Receipt>(tx, "receipts", kReceiptColumns, query, ToReceipt);
+}
+
+Result<std::vector<Invoice>> SqlCardSalesStore::ListInvoices(storage::Tx& tx, const DocumentQuery& query) {
+  DocumentQuery q = query;
+  q.status.reset();  // invoices have none
+  return ListDocuments<Invoice>(tx, "invoices", kInvoiceColumns, q, ToInvoice);
+}
+
 Status SqlCardSalesStore::InsertRecovery(storage::Tx& tx, const Recovery& r) {
   ANXIN_RETURN_IF_ERROR(ExpectOne(
       tx.Exec(

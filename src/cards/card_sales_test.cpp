@@ -596,6 +596,69 @@ TEST_F(CardSalesTest, ReversingPaidCardsRefundsWithARedLetterInvoice) {
   EXPECT_EQ(again.status().reason(), "receipt_already_issued");
 }
 
+// The finance lists: every receipt and invoice of the caller's subtree, oldest first, filtered by
+// kind, status and issue day, in pages; other institutions and callers without invoice.read see none.
+TEST_F(CardSalesTest, ListsReceiptsAndInvoicesWithFiltersAndPages) {
+  SaleView paid_sale = Sell(1, 2);
+  ConfirmResult paid = Confirm(Charge(paid_sale));
+  clock_.Advance(1000);  // ids order by their millisecond, then randomly
+  ReceiptView waiting = Charge(Sell(3, 3));
+  clock_.Advance(1000);
+  RecoveryView recovery = Reverse(paid_sale, {Serial(2)}, "void");
+  ReceiptView refund = Must(
+      sales_->IssueReceipt(As("cashier.bj01"), ReceiptRequest{std::nullopt, recovery.recovery.recovery_no}));
+  ConfirmResult refunded = Confirm(refund);
+
+  auto receipt_nos = [&](const Actor& actor, DocumentListQuery query) {
+    std::vector<std::string> nos;
+    for (const ReceiptView& view : Must(sales_->ListReceipts(actor, query)).items) {
+      nos.push_back(view.receipt.receipt_no);
+    }
+    return nos;
+  };
+  const std::vector<std::string> all = {paid.receipt.receipt.receipt_no, waiting.receipt.receipt_no,
+                                        refund.receipt.receipt_no};
+  EXPECT_EQ(receipt_nos(As("cashier.bj01"), {}), all);
+  EXPECT_EQ(receipt_nos(As("auditor"), {}), all);  // the head office sees its branches'
+  EXPECT_EQ(receipt_nos(As("cashier.bj01"), {.kind = "refund"}),
+            std::vector<std::string>({refund.receipt.receipt_no}));
+  EXPECT_EQ(receipt_nos(As("cashier.bj01"), {.status = "issued"}),
+            std::vector<std::string>({waiting.receipt.receipt_no}));
+  const int64_t now = clock_.NowMs();
+  EXPECT_EQ(receipt_nos(As("cashier.bj01"), {.from_ms = now - 999}),
+            std::vector<std::string>({refund.receipt.receipt_no}));
+  EXPECT_TRUE(receipt_nos(As("cashier.bj01"), {.to_ms = now - 2000}).empty());
+  EXPECT_TRUE(receipt_nos(As("cashier.sh01"), {}).empty());
+
+  // Each item is the receipt as GetReceipt shows it: its sale, invoice and masked bank reference.
+  DocumentPage<ReceiptView> first = Must(sales_->ListReceipts(As("cashier.bj01"), {.limit = 1}));
+  ASSERT_EQ(first.items.size(), 1u);
+  EXPECT_EQ(first.items[0].sales_no, paid_sale.sale.sales_no);
+  EXPECT_EQ(first.items[0].invoice_no, paid.invoice.invoice.invoice_no);
+  EXPECT_EQ(first.items[0].bank_reference_masked, std::string(12, '*') + "-778");
+  ASSERT_TRUE(first.next_after.has_value());
+  DocumentPage<ReceiptView> rest =
+      Must(sales_->ListReceipts(As("cashier.bj01"), {.after = *first.next_after, .limit = 2}));
+  ASSERT_EQ(rest.items.size(), 2u);
+  EXPECT_EQ(rest.items[1].receipt.receipt_no, refund.receipt.receipt_no);
+  EXPECT_FALSE(rest.next_after.has_value());
+
+  DocumentPage<InvoiceView> invoices = Must(sales_->ListInvoices(As("cashier.bj01"), {}));
+  ASSERT_EQ(invoices.items.size(), 2u);
+  EXPECT_EQ(invoices.items[0].invoice.invoice_no, paid.invoice.invoice.invoice_no);
+  DocumentPage<InvoiceView> red = Must(sales_->ListInvoices(As("cashier.bj01"), {.kind = "red"}));
+  ASSERT_EQ(red.items.size(), 1u);
+  EXPECT_EQ(red.items[0].invoice.invoice_no, refunded.invoice.invoice.invoice_no);
+  EXPECT_EQ(red.items[0].original_invoice_no, paid.invoice.invoice.invoice_no);
+  EXPECT_EQ(red.items[0].invoice.amount.fen, -kFace);
+  // A status filter does not hide invoices (they have none).
+  EXPECT_EQ(Must(sales_->ListInvoices(As("cashier.bj01"), {.status = "issued"})).items.size(), 2u);
+  EXPECT_TRUE(Must(sales_->ListInvoices(As("cashier.sh01"), {})).items.empty());
+
+  EXPECT_EQ(sales_->ListReceipts(As("seller.bj01"), {}).status().reason(), "permission_denied");
+  EXPECT_EQ(sales_->ListInvoices(As("seller.bj01"), {}).status().reason(), "permission_denied");
+}
+
 // Each receipt is audited when issued; each confirmation audits its receipt, then the invoice it
 // issues (a red-letter one naming the invoice it reverses); the refund's confirmation then audits
 // the recovery refunded.
@@ -878,6 +941,27 @@ TEST_F(CardSalesRoutesTest, RegistersPaysAndPrintsOverHttp) {
   EXPECT_THAT(PdfText(invoice_pdf.body), HasSubstr(invoice_no));
   EXPECT_EQ(Call("GET", "/api/v1/invoices/" + invoice_no, "cashier.sh01").status, 404);
   EXPECT_EQ(Call("GET", "/api/v1/card-sales", "doc.bj01", nullptr, {{"status", "paid"}}).status, 200);
+
+  // The finance lists, with the shape of the single documents.
+  http::Response receipts =
+      Call("GET", "/api/v1/receipts", "cashier.bj01", nullptr, {{"kind", "charge"}, {"status", "confirmed"}});
+  ASSERT_EQ(receipts.status, 200) << receipts.body;
+  ASSERT_EQ(Body(receipts)["items"].size(), 1u);
+  EXPECT_EQ(Body(receipts)["items"][0], Body(Call("GET", "/api/v1/receipts/" + receipt_no, "cashier.bj01")));
+  EXPECT_TRUE(Body(receipts)["next_after"].is_null());
+  http::Response invoices = Call("GET", "/api/v1/invoices", "cashier.bj01", nullptr, {{"kind", "blue"}});
+  ASSERT_EQ(invoices.status, 200) << invoices.body;
+  ASSERT_EQ(Body(invoices)["items"].size(), 1u);
+  EXPECT_EQ(Body(invoices)["items"][0]["invoice_no"], invoice_no);
+  EXPECT_EQ(Body(Call("GET", "/api/v1/invoices", "cashier.sh01"))["items"], json::array());
+  for (const auto& [path, param] : std::vector<std::pair<std::string, std::string>>{
+           {"/api/v1/receipts", "kind"}, {"/api/v1/receipts", "status"}, {"/api/v1/invoices", "kind"}}) {
+    http::Response bad = Call("GET", path, "cashier.bj01", nullptr, {{param, "pink"}});
+    EXPECT_EQ(bad.status, 400) << path << " " << bad.body;
+    EXPECT_EQ(Body(bad)["errors"][0]["field"], param) << path;
+  }
+  EXPECT_EQ(Call("GET", "/api/v1/invoices", "cashier.bj01", nullptr, {{"to", "2026-02-30"}}).status, 400);
+  EXPECT_EQ(Call("GET", "/api/v1/receipts", "seller.bj01").status, 403);
 }
 
 // Issue 6 §5: a partly reversed sale reports what is still sold, whether it was paid or not, with

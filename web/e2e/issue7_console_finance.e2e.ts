@@ -16,6 +16,7 @@ let typeCode = '';
 let cards: Card[] = [];
 let salesNo = '';
 let recoveryNo = '';
+let blueNo = '';
 
 beforeAll(async () => {
   world = await startWorld();
@@ -70,18 +71,22 @@ describe('issue 7: sales, payments and reversal in the console', () => {
     await ui.openMenu('收费收据');
     await page.getByLabel('销售单号').fill(salesNo);
     await page.getByRole('button', { name: '开具收据' }).click();
-    await textOf('receipt-no');
+    const receiptNo = await textOf('receipt-no');
     await expectPdf(/收据 PDF/);
     await ui.check('console-finance-02-receipt');
-    await page.getByRole('link', { name: '收费确认' }).last().click();
+    // The confirmation page lists the receipts awaiting their funds: the cashier picks this one.
+    await ui.openMenu('收费确认');
     await page.getByRole('heading', { level: 1, name: '收费确认' }).waitFor();
+    await page.getByRole('button', { name: receiptNo, exact: true }).click();
     await page.getByLabel('实收金额（元）').fill('1.00');
     await page.getByRole('button', { name: '确认到账并开具发票' }).click();
     await page.getByText('金额与收据不一致').waitFor();
     await page.getByLabel('实收金额（元）').fill('297.00');
     await page.getByRole('button', { name: '确认到账并开具发票' }).click();
-    await textOf('invoice-no');
+    blueNo = await textOf('invoice-no');
     await expectPdf(/发票 PDF/);
+    // Confirmed, it leaves the list of receipts awaiting their funds.
+    await page.getByRole('button', { name: receiptNo, exact: true }).waitFor({ state: 'detached' });
     await ui.check('console-finance-03-invoice');
     await ui.logOut();
   });
@@ -111,9 +116,19 @@ describe('issue 7: sales, payments and reversal in the console', () => {
     await expectPdf(/红字发票 PDF/);
     await ui.openMenu('发票查询');
     await page.getByLabel('发票号').fill(redNo);
-    await page.getByRole('button', { name: '查询' }).click();
+    await page.getByRole('form', { name: '发票查询' }).getByRole('button', { name: '查询' }).click();
     await page.getByRole('heading', { level: 2, name: `红字发票 ${redNo}` }).waitFor();
     await ui.check('console-finance-05-red-invoice');
+    // The invoice list: only the red-letter one by its type; all again, then the blue one picked.
+    const list = page.getByRole('form', { name: '发票列表' });
+    await page.getByLabel('发票类型', { exact: true }).click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '红字发票' }).click();
+    await list.getByRole('button', { name: '查询' }).click();
+    await page.getByRole('button', { name: blueNo, exact: true }).waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: redNo, exact: true }).waitFor();
+    await list.getByRole('button', { name: '重置' }).click();
+    await page.getByRole('button', { name: blueNo, exact: true }).click();
+    await page.getByRole('heading', { level: 2, name: `蓝字发票 ${blueNo}` }).waitFor();
     await ui.logOut();
   });
 

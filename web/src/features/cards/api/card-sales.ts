@@ -15,6 +15,8 @@ export type Receipt = ResponseOf<'/api/v1/receipts/{receipt_no}', 'get'>;
 export type ReceiptRequest = BodyOf<'/api/v1/receipts', 'post'>;
 export type Confirmation = BodyOf<'/api/v1/receipts/{receipt_no}/confirm', 'post'>;
 export type Invoice = ResponseOf<'/api/v1/invoices/{invoice_no}', 'get'>;
+export type ReceiptQuery = QueryOf<'/api/v1/receipts', 'get'>;
+export type InvoiceQuery = QueryOf<'/api/v1/invoices', 'get'>;
 export type RecoveryRequest = BodyOf<'/api/v1/card-recoveries', 'post'>;
 export type Recovery = ResponseOf<'/api/v1/card-recoveries/{id}', 'get'>;
 export type Disposition = RecoveryRequest['disposition'];
@@ -98,6 +100,24 @@ export function useConfirmReceipt() {
       queryClient.setQueryData(['cards', 'invoice', answer.invoice.invoice_no], answer.invoice);
       invalidateCards(queryClient);
     },
+  });
+}
+
+// The receipts of the caller's subtree, oldest first (filters kind, status, from/to).
+export function useReceipts(query: ReceiptQuery) {
+  return useQuery({
+    queryKey: ['cards', 'receipts', query],
+    queryFn: ({ signal }) => api.get('/api/v1/receipts', { query, signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+// The invoices of the caller's subtree, oldest first (filters kind, from/to).
+export function useInvoices(query: InvoiceQuery) {
+  return useQuery({
+    queryKey: ['cards', 'invoices', query],
+    queryFn: ({ signal }) => api.get('/api/v1/invoices', { query, signal }),
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -338,6 +338,8 @@ const cardsConsole: typeof zh = {
     invoice: 'Invoice',
   },
   confirm: {
+    pending: 'Receipts awaiting their funds',
+    source: 'Sales / recovery number',
     intro: 'Confirm the money received by receipt number and print the invoice: after a confirmed charge the cards await activation and the customer may activate them; after a confirmed refund print the red-letter invoice. Check the amount actually received.',
     receiptNo: 'Receipt number',
     lookup: 'Read the receipt',
@@ -354,7 +356,8 @@ const cardsConsole: typeof zh = {
     mismatch: 'The amount differs from the receipt',
   },
   invoices: {
-    intro: 'Look up a blue or red-letter invoice by number and open its PDF to print.',
+    list: 'Invoices',
+    intro: 'The blue and red-letter invoices of your organisation and those below it (by type and issue day), or one by number, with its PDF to print.',
     invoiceNo: 'Invoice number',
     kind: 'Invoice type',
     kinds: {

@@ -337,6 +337,8 @@ const cardsConsole = {
     invoice: '发票',
   },
   confirm: {
+    pending: '待确认的收据',
+    source: '销售单号 / 反向处理号',
     intro: '按收据号确认到账并打印发票：确认收费后卡状态为“待激活”，客户即可激活；确认退费后打印红字发票。确认时请核对实际到账金额，并注意预收保费的核销。',
     receiptNo: '收据号',
     lookup: '读取收据',
@@ -353,7 +355,8 @@ const cardsConsole = {
     mismatch: '金额与收据不一致',
   },
   invoices: {
-    intro: '按发票号查看蓝字发票或红字发票，并打开 PDF 打印。',
+    list: '发票列表',
+    intro: '查看本机构及下级机构开具的蓝字发票和红字发票（可按类型和开票日期筛选），或按发票号查看，并打开 PDF 打印。',
     invoiceNo: '发票号',
     kind: '发票类型',
     kinds: {

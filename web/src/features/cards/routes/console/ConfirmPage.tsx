@@ -1,17 +1,20 @@
 // 收费确认: by receipt number, the cashier checks the money received (it must equal the receipt)
 // and confirms; a charge then has its invoice, a refund its red-letter invoice, both as PDF.
-import { Alert, Button, Card, Descriptions, Form, Input, Space } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Input, Space, Tag, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 
+import { DateText } from '../../../../components/DateText';
 import { Money } from '../../../../components/Money';
 import { Problem } from '../../../../components/Problem';
 import { useServerErrors } from '../../../../components/form/use-server-errors';
 import { ConsolePage } from '../../../../components/layout/ConsolePage';
+import { useCursorPaging } from '../../../../components/table/cursor-paging';
+import { PagedTable } from '../../../../components/table/PagedTable';
 import { formatMoney } from '../../../../lib/format';
 import { fenToYuanInput, parseYuan } from '../../../../lib/money';
-import { invoicePdfUrl, receiptPdfUrl, useConfirmReceipt, useReceipt, type Receipt } from '../../api/card-sales';
+import { invoicePdfUrl, receiptPdfUrl, useConfirmReceipt, useReceipt, useReceipts, type Receipt } from '../../api/card-sales';
 import { PdfButton } from '../../components/console/PdfButton';
 
 interface Values {
@@ -128,6 +131,41 @@ function ConfirmForm({ receipt }: { receipt: Receipt }) {
   );
 }
 
+// The receipts of the caller's subtree still awaiting their funds, oldest first: picking one
+// opens it for confirmation.
+function PendingReceipts({ onPick }: { onPick: (receiptNo: string) => void }) {
+  const { t } = useTranslation('cardsConsole');
+  const paging = useCursorPaging();
+  const receipts = useReceipts({ status: 'issued', after: paging.after, limit: 20 });
+  const columns: TableColumnsType<Receipt> = [
+    {
+      title: t('receipts.receiptNo'),
+      render: (_, r) => (
+        <Button type="link" className="ax-serial" style={{ padding: 0 }} onClick={() => onPick(r.receipt_no)}>
+          {r.receipt_no}
+        </Button>
+      ),
+    },
+    { title: t('receipts.kind'), render: (_, r) => <Tag>{t(`receipts.kinds.${r.kind}`)}</Tag> },
+    { title: t('common.amount'), align: 'right', render: (_, r) => <Money fen={r.amount_fen} /> },
+    { title: t('confirm.source'), render: (_, r) => <span className="ax-serial">{r.sales_no ?? r.recovery_no ?? ''}</span> },
+    { title: t('receipts.issuedAt'), render: (_, r) => <DateText value={r.issued_at} withTime /> },
+  ];
+  return (
+    <Card title={<h2 className="ax-card-title">{t('confirm.pending')}</h2>}>
+      <Problem error={receipts.error} />
+      <PagedTable<Receipt>
+        rowKey="receipt_no"
+        columns={columns}
+        rows={receipts.data?.items}
+        loading={receipts.isFetching}
+        paging={paging}
+        nextAfter={receipts.data?.next_after}
+      />
+    </Card>
+  );
+}
+
 export default function ConfirmPage() {
   const { t } = useTranslation('cardsConsole');
   const [params, setParams] = useSearchParams();
@@ -154,6 +192,12 @@ export default function ConfirmPage() {
       </Card>
       <Problem error={receipt.error} />
       {receipt.data && <ConfirmForm key={receipt.data.receipt_no} receipt={receipt.data} />}
+      <PendingReceipts
+        onPick={(no) => {
+          setTyped(no);
+          setParams({ receipt_no: no });
+        }}
+      />
     </ConsolePage>
   );
 }
