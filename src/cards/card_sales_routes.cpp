@@ -661,6 +661,33 @@ void AddSaleRoutes(http::Router& router, CardSalesService& service) {
   });
 }
 
+// GET of a page of receipts or invoices (`list`), each item rendered by `render` (as its single
+// GET renders it).
+template <typename Params, typename KindTable, typename List, typename Render>
+Route DocumentListRoute(std::string pattern, std::string summary, json item_schema,
+                        const http::QuerySpec<Params>& spec, const KindTable& kinds, List list,
+                        Render render) {
+  return Route{
+      .method = "GET",
+      .pattern = std::move(pattern),
+      .access = Access::kPermission,
+      .permission = kPermInvoiceRead,
+      .summary = std::move(summary),
+      .tag = kTag,
+      .response_schema =
+          ClosedObject({{"items", Array(std::move(item_schema))}, {"next_after", Nullable(String())}},
+                       {"items", "next_after"}),
+      .query_parameters = spec.Parameters(),
+      .handler = [&spec, &kinds, list, render](Request& request) -> Result<Response> {
+        ANXIN_ASSIGN_OR_RETURN(Params params, spec.Read(request));
+        ANXIN_ASSIGN_OR_RETURN(
+            auto page, list(ActorOf(request), DocumentQueryOf(std::move(params), kinds, kReceiptStatuses)));
+        return http::JsonResponse(
+            200, {{"items", JsonArray(page.items, render)}, {"next_after", NullOr(page.next_after)}});
+      },
+  };
+}
+
 void AddPaymentRoutes(http::Router& router, CardSalesService& service) {
   router.Add(Route{
       .method = "POST",
@@ -702,49 +729,25 @@ void AddPaymentRoutes(http::Router& router, CardSalesService& service) {
       },
   });
 
-  router.Add(Route{
-      .method = "GET",
-      .pattern = "/api/v1/receipts",
-      .access = Access::kPermission,
-      .permission = kPermInvoiceRead,
-      .summary = "Receipts of the caller's subtree, oldest first; filters kind, status, from/to (issue "
-                 "days, YYYY-MM-DD, inclusive)",
-      .tag = kTag,
-      .response_schema = ClosedObject({{"items", Array(ReceiptSchema())}, {"next_after", Nullable(String())}},
-                                      {"items", "next_after"}),
-      .query_parameters = ReceiptListQuerySpec().Parameters(),
-      .handler = [&service](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(ReceiptListParams params, ReceiptListQuerySpec().Read(request));
-        ANXIN_ASSIGN_OR_RETURN(
-            DocumentPage<ReceiptView> page,
-            service.ListReceipts(ActorOf(request),
-                                 DocumentQueryOf(std::move(params), kReceiptKinds, kReceiptStatuses)));
-        return http::JsonResponse(
-            200, {{"items", JsonArray(page.items, ReceiptJson)}, {"next_after", NullOr(page.next_after)}});
+  router.Add(DocumentListRoute(
+      "/api/v1/receipts",
+      "Receipts of the caller's subtree, oldest first; filters kind, status, from/to (issue days, "
+      "YYYY-MM-DD, "
+      "inclusive)",
+      ReceiptSchema(), ReceiptListQuerySpec(), kReceiptKinds,
+      [&service](const Actor& actor, const DocumentListQuery& query) {
+        return service.ListReceipts(actor, query);
       },
-  });
-
-  router.Add(Route{
-      .method = "GET",
-      .pattern = "/api/v1/invoices",
-      .access = Access::kPermission,
-      .permission = kPermInvoiceRead,
-      .summary = "Invoices of the caller's subtree, oldest first; filters kind, from/to (issue days, "
-                 "YYYY-MM-DD, inclusive)",
-      .tag = kTag,
-      .response_schema = ClosedObject({{"items", Array(InvoiceSchema())}, {"next_after", Nullable(String())}},
-                                      {"items", "next_after"}),
-      .query_parameters = InvoiceListQuerySpec().Parameters(),
-      .handler = [&service](Request& request) -> Result<Response> {
-        ANXIN_ASSIGN_OR_RETURN(InvoiceListParams params, InvoiceListQuerySpec().Read(request));
-        ANXIN_ASSIGN_OR_RETURN(
-            DocumentPage<InvoiceView> page,
-            service.ListInvoices(ActorOf(request),
-                                 DocumentQueryOf(std::move(params), kInvoiceKinds, kReceiptStatuses)));
-        return http::JsonResponse(
-            200, {{"items", JsonArray(page.items, InvoiceJson)}, {"next_after", NullOr(page.next_after)}});
+      ReceiptJson));
+  router.Add(DocumentListRoute(
+      "/api/v1/invoices",
+      "Invoices of the caller's subtree, oldest first; filters kind, from/to (issue days, YYYY-MM-DD, "
+      "inclusive)",
+      InvoiceSchema(), InvoiceListQuerySpec(), kInvoiceKinds,
+      [&service](const Actor& actor, const DocumentListQuery& query) {
+        return service.ListInvoices(actor, query);
       },
-  });
+      InvoiceJson));
 
   router.Add(Route{
       .method = "GET",

@@ -236,6 +236,10 @@ class CardSalesService {
 
  private:
   Result<SaleView> SaleViewOf(storage::Tx& tx, const CardSale& sale, bool with_serials);
+  // A page of documents for ListReceipts and ListInvoices: `select` reads them, `view_of` views each.
+  template <typename View, typename Doc, typename Select, typename ViewOf>
+  Result<DocumentPage<View>> ListDocuments(const Actor& actor, const DocumentListQuery& query, Select select,
+                                           ViewOf view_of);
   Result<ReceiptView> ReceiptViewOf(storage::Tx& tx, const Receipt& receipt);
   Result<InvoiceView> InvoiceViewOf(storage::Tx& tx, const Invoice& invoice);
   Result<RecoveryView> RecoveryViewOf(storage::Tx& tx, const Recovery& recovery);

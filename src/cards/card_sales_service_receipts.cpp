@@ -490,25 +490,26 @@ Result<DocumentPage<View>> PageOf(std::vector<Doc> documents, int limit, ViewOf 
 
 Result<DocumentPage<ReceiptView>> CardSalesService::ListReceipts(const Actor& actor,
                                                                  const DocumentListQuery& query) {
-  ANXIN_RETURN_IF_ERROR(RequireStaff(actor, kPermInvoiceRead));
-  const int limit = std::clamp(query.limit, 1, kMaxSalesListLimit);
-  return db_.ReadResult<DocumentPage<ReceiptView>>([&](Tx& tx) -> Result<DocumentPage<ReceiptView>> {
-    ANXIN_ASSIGN_OR_RETURN(std::vector<Receipt> receipts,
-                           store_.ListReceipts(tx, StoreQueryOf(actor, query, limit)));
-    return PageOf<ReceiptView>(std::move(receipts), limit,
-                               [&](const Receipt& receipt) { return ReceiptViewOf(tx, receipt); });
-  });
+  return ListDocuments<ReceiptView, Receipt>(
+      actor, query, [this](Tx& tx, const DocumentQuery& q) { return store_.ListReceipts(tx, q); },
+      [this](Tx& tx, const Receipt& receipt) { return ReceiptViewOf(tx, receipt); });
 }
 
 Result<DocumentPage<InvoiceView>> CardSalesService::ListInvoices(const Actor& actor,
                                                                  const DocumentListQuery& query) {
+  return ListDocuments<InvoiceView, Invoice>(
+      actor, query, [this](Tx& tx, const DocumentQuery& q) { return store_.ListInvoices(tx, q); },
+      [this](Tx& tx, const Invoice& invoice) { return InvoiceViewOf(tx, invoice); });
+}
+
+template <typename View, typename Doc, typename Select, typename ViewOf>
+Result<DocumentPage<View>> CardSalesService::ListDocuments(const Actor& actor, const DocumentListQuery& query,
+                                                           Select select, ViewOf view_of) {
   ANXIN_RETURN_IF_ERROR(RequireStaff(actor, kPermInvoiceRead));
   const int limit = std::clamp(query.limit, 1, kMaxSalesListLimit);
-  return db_.ReadResult<DocumentPage<InvoiceView>>([&](Tx& tx) -> Result<DocumentPage<InvoiceView>> {
-    ANXIN_ASSIGN_OR_RETURN(std::vector<Invoice> invoices,
-                           store_.ListInvoices(tx, StoreQueryOf(actor, query, limit)));
-    return PageOf<InvoiceView>(std::move(invoices), limit,
-                               [&](const Invoice& invoice) { return InvoiceViewOf(tx, invoice); });
+  return db_.ReadResult<DocumentPage<View>>([&](Tx& tx) -> Result<DocumentPage<View>> {
+    ANXIN_ASSIGN_OR_RETURN(std::vector<Doc> documents, select(tx, StoreQueryOf(actor, query, limit)));
+    return PageOf<View>(std::move(documents), limit, [&](const Doc& doc) { return view_of(tx, doc); });
   });
 }
 

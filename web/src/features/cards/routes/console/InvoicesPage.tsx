@@ -1,6 +1,6 @@
 // 发票查询: the invoices of the caller's subtree by kind and issue day, and a blue or red-letter
 // invoice by number, its details and its PDF.
-import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, Select, Tag, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Input, Select, Tag, type TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { useSearchParams } from 'react-router';
 import { DateText } from '../../../../components/DateText';
 import { Money } from '../../../../components/Money';
 import { Problem } from '../../../../components/Problem';
+import { DayRangeItems } from '../../../../components/form/DayRangeItems';
 import { useFieldErrorsOf } from '../../../../components/form/use-server-errors';
 import { ConsolePage } from '../../../../components/layout/ConsolePage';
 import { useCursorPaging } from '../../../../components/table/cursor-paging';
@@ -61,12 +62,7 @@ function InvoiceList({ onPick }: { onPick: (invoiceNo: string) => void }) {
             <Form.Item name="kind" label={t('invoices.kind')}>
               <Select allowClear placeholder={t('common.all')} options={KINDS.map((k) => ({ value: k, label: t(`invoices.kinds.${k}`) }))} />
             </Form.Item>
-            <Form.Item name="from" label={t('sales.from')}>
-              <DatePicker style={{ width: '100%' }} />
-            </Form.Item>
-            <Form.Item name="to" label={t('sales.to')}>
-              <DatePicker style={{ width: '100%' }} />
-            </Form.Item>
+            <DayRangeItems fromLabel={t('sales.from')} toLabel={t('sales.to')} />
           </div>
           <FilterActions />
         </Form>

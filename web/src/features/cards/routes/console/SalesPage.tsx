@@ -1,6 +1,6 @@
 // 销售单查询: the sales of the caller's subtree by status, card type, seller and dates, with the
 // charge list of each and the way to its reversal.
-import { Card, DatePicker, Form, Input, Select, Space, Tag, type TableColumnsType } from 'antd';
+import { Card, Form, Input, Select, Space, Tag, type TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { Link } from 'react-router';
 import { DateText } from '../../../../components/DateText';
 import { Money } from '../../../../components/Money';
 import { Problem } from '../../../../components/Problem';
+import { DayRangeItems } from '../../../../components/form/DayRangeItems';
 import { useFieldErrorsOf } from '../../../../components/form/use-server-errors';
 import { ConsolePage } from '../../../../components/layout/ConsolePage';
 import { useCan } from '../../../../components/layout/console-caller';
@@ -83,12 +84,7 @@ export default function SalesPage() {
             <Form.Item name="seller_code" label={t('sale.seller')}>
               <Input autoComplete="off" />
             </Form.Item>
-            <Form.Item name="from" label={t('sales.from')}>
-              <DatePicker style={{ width: '100%' }} />
-            </Form.Item>
-            <Form.Item name="to" label={t('sales.to')}>
-              <DatePicker style={{ width: '100%' }} />
-            </Form.Item>
+            <DayRangeItems fromLabel={t('sales.from')} toLabel={t('sales.to')} />
           </div>
           <FilterActions />
         </Form>
