@@ -369,10 +369,8 @@ using InvoiceListParams = DocumentListParams<InvoiceKind, ReceiptStatus>;
 
 template <typename Params>
 http::QuerySpec<Params>& DocumentDates(http::QuerySpec<Params>& spec, std::string_view what) {
-  return spec
-      .Date("from", &Params::from, {.description = std::string(what) + " issued on or after this day."})
-      .Date("to", &Params::to,
-            {.description = std::string(what) + " issued on or before this day (inclusive)."})
+  return spec.Date("from", &Params::from, {.description = std::string(what) + " on or after this day."})
+      .Date("to", &Params::to, {.description = std::string(what) + " on or before this day (inclusive)."})
       .Cursor(&Params::after, kMaxCodeInput)
       .Limit(&Params::limit, kDefaultSalesPage, kMaxSalesListLimit);
 }
@@ -384,7 +382,7 @@ const http::QuerySpec<ReceiptListParams>& ReceiptListQuerySpec() {
                                {.description = "Only charge receipts (收费) or refund receipts (退费)."})
                          .Enum("status", &ReceiptListParams::status, kReceiptStatuses,
                                {.description = "Only receipts in this status (issued: awaiting the funds)."}),
-                     "Receipts");
+                     "Receipts issued");
   return *spec;
 }
 
@@ -393,7 +391,21 @@ const http::QuerySpec<InvoiceListParams>& InvoiceListQuerySpec() {
       &DocumentDates((*new http::QuerySpec<InvoiceListParams>())
                          .Enum("kind", &InvoiceListParams::kind, kInvoiceKinds,
                                {.description = "Only blue invoices or red-letter invoices (红字发票)."}),
-                     "Invoices");
+                     "Invoices issued");
+  return *spec;
+}
+
+using RecoveryListParams = DocumentListParams<Disposition, RecoveryStatus>;
+
+// The recoveries' "kind" is their disposition, under its own name.
+const http::QuerySpec<RecoveryListParams>& RecoveryListQuerySpec() {
+  static const auto* spec = &DocumentDates(
+      (*new http::QuerySpec<RecoveryListParams>())
+          .Enum("disposition", &RecoveryListParams::kind, kDispositions,
+                {.description = "Only recoveries whose cards went back to stock (restock) or were voided."})
+          .Enum("status", &RecoveryListParams::status, kRecoveryStatuses,
+                {.description = "Only recoveries in this status (refunded: paid cards refunded)."}),
+      "Recoveries registered");
   return *spec;
 }
 
@@ -663,25 +675,25 @@ void AddSaleRoutes(http::Router& router, CardSalesService& service) {
 
 // GET of a page of receipts or invoices (`list`), each item rendered by `render` (as its single
 // GET renders it).
-template <typename Params, typename KindTable, typename List, typename Render>
-Route DocumentListRoute(std::string pattern, std::string summary, json item_schema,
-                        const http::QuerySpec<Params>& spec, const KindTable& kinds, List list,
-                        Render render) {
+template <typename Params, typename KindTable, typename StatusTable, typename List, typename Render>
+Route DocumentListRoute(std::string pattern, std::string_view permission, std::string summary,
+                        json item_schema, const http::QuerySpec<Params>& spec, const KindTable& kinds,
+                        const StatusTable& statuses, List list, Render render) {
   return Route{
       .method = "GET",
       .pattern = std::move(pattern),
       .access = Access::kPermission,
-      .permission = kPermInvoiceRead,
+      .permission = std::string(permission),
       .summary = std::move(summary),
       .tag = kTag,
       .response_schema =
           ClosedObject({{"items", Array(std::move(item_schema))}, {"next_after", Nullable(String())}},
                        {"items", "next_after"}),
       .query_parameters = spec.Parameters(),
-      .handler = [&spec, &kinds, list, render](Request& request) -> Result<Response> {
+      .handler = [&spec, &kinds, &statuses, list, render](Request& request) -> Result<Response> {
         ANXIN_ASSIGN_OR_RETURN(Params params, spec.Read(request));
-        ANXIN_ASSIGN_OR_RETURN(
-            auto page, list(ActorOf(request), DocumentQueryOf(std::move(params), kinds, kReceiptStatuses)));
+        ANXIN_ASSIGN_OR_RETURN(auto page,
+                               list(ActorOf(request), DocumentQueryOf(std::move(params), kinds, statuses)));
         return http::JsonResponse(
             200, {{"items", JsonArray(page.items, render)}, {"next_after", NullOr(page.next_after)}});
       },
@@ -730,20 +742,20 @@ void AddPaymentRoutes(http::Router& router, CardSalesService& service) {
   });
 
   router.Add(DocumentListRoute(
-      "/api/v1/receipts",
+      "/api/v1/receipts", kPermInvoiceRead,
       "Receipts of the caller's subtree, oldest first; filters kind, status, from/to (issue days, "
       "YYYY-MM-DD, "
       "inclusive)",
-      ReceiptSchema(), ReceiptListQuerySpec(), kReceiptKinds,
+      ReceiptSchema(), ReceiptListQuerySpec(), kReceiptKinds, kReceiptStatuses,
       [&service](const Actor& actor, const DocumentListQuery& query) {
         return service.ListReceipts(actor, query);
       },
       ReceiptJson));
   router.Add(DocumentListRoute(
-      "/api/v1/invoices",
+      "/api/v1/invoices", kPermInvoiceRead,
       "Invoices of the caller's subtree, oldest first; filters kind, from/to (issue days, YYYY-MM-DD, "
       "inclusive)",
-      InvoiceSchema(), InvoiceListQuerySpec(), kInvoiceKinds,
+      InvoiceSchema(), InvoiceListQuerySpec(), kInvoiceKinds, kReceiptStatuses,
       [&service](const Actor& actor, const DocumentListQuery& query) {
         return service.ListInvoices(actor, query);
       },
@@ -830,6 +842,16 @@ void AddRecoveryRoutes(http::Router& router, CardSalesService& service) {
         return http::JsonResponse(201, RecoveryJson(view));
       },
   });
+
+  router.Add(DocumentListRoute(
+      "/api/v1/card-recoveries", kPermCardRead,
+      "Recoveries (反向处理) of the caller's subtree, oldest first, with their cards; filters disposition, "
+      "status, from/to (registration days, YYYY-MM-DD, inclusive)",
+      RecoverySchema(), RecoveryListQuerySpec(), kDispositions, kRecoveryStatuses,
+      [&service](const Actor& actor, const DocumentListQuery& query) {
+        return service.ListRecoveries(actor, query);
+      },
+      RecoveryJson));
 
   router.Add(Route{
       .method = "GET",

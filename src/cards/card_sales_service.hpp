@@ -226,6 +226,9 @@ class CardSalesService {
   Result<RecoveryView> RegisterRecovery(const Actor& actor, const RecoveryRequest& request);
   // Returns a recovery by id or recovery number (card.read).
   Result<RecoveryView> GetRecovery(const Actor& actor, const std::string& id_or_no);
+  // Recoveries of the caller's subtree (card.read), as GetRecovery returns them: `kind` filters
+  // the disposition, `status` registered or refunded, times those of registration.
+  Result<DocumentPage<RecoveryView>> ListRecoveries(const Actor& actor, const DocumentListQuery& query);
 
   // Reports a card lost (挂失, card.freeze) or lifts that (解挂). The card must be held in the
   // caller's subtree (a sold card is held by its selling institution), else kNotFound.
@@ -236,10 +239,11 @@ class CardSalesService {
 
  private:
   Result<SaleView> SaleViewOf(storage::Tx& tx, const CardSale& sale, bool with_serials);
-  // A page of documents for ListReceipts and ListInvoices: `select` reads them, `view_of` views each.
+  // A page of documents for ListReceipts, ListInvoices and ListRecoveries (callers holding
+  // `permission`): `select` reads them, `view_of` views each.
   template <typename View, typename Doc, typename Select, typename ViewOf>
-  Result<DocumentPage<View>> ListDocuments(const Actor& actor, const DocumentListQuery& query, Select select,
-                                           ViewOf view_of);
+  Result<DocumentPage<View>> ListDocuments(const Actor& actor, std::string_view permission,
+                                           const DocumentListQuery& query, Select select, ViewOf view_of);
   Result<ReceiptView> ReceiptViewOf(storage::Tx& tx, const Receipt& receipt);
   Result<InvoiceView> InvoiceViewOf(storage::Tx& tx, const Invoice& invoice);
   Result<RecoveryView> RecoveryViewOf(storage::Tx& tx, const Recovery& recovery);

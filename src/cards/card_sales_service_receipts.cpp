@@ -491,26 +491,37 @@ Result<DocumentPage<View>> PageOf(std::vector<Doc> documents, int limit, ViewOf 
 Result<DocumentPage<ReceiptView>> CardSalesService::ListReceipts(const Actor& actor,
                                                                  const DocumentListQuery& query) {
   return ListDocuments<ReceiptView, Receipt>(
-      actor, query, [this](Tx& tx, const DocumentQuery& q) { return store_.ListReceipts(tx, q); },
+      actor, kPermInvoiceRead, query,
+      [this](Tx& tx, const DocumentQuery& q) { return store_.ListReceipts(tx, q); },
       [this](Tx& tx, const Receipt& receipt) { return ReceiptViewOf(tx, receipt); });
 }
 
 Result<DocumentPage<InvoiceView>> CardSalesService::ListInvoices(const Actor& actor,
                                                                  const DocumentListQuery& query) {
   return ListDocuments<InvoiceView, Invoice>(
-      actor, query, [this](Tx& tx, const DocumentQuery& q) { return store_.ListInvoices(tx, q); },
+      actor, kPermInvoiceRead, query,
+      [this](Tx& tx, const DocumentQuery& q) { return store_.ListInvoices(tx, q); },
       [this](Tx& tx, const Invoice& invoice) { return InvoiceViewOf(tx, invoice); });
 }
 
 template <typename View, typename Doc, typename Select, typename ViewOf>
-Result<DocumentPage<View>> CardSalesService::ListDocuments(const Actor& actor, const DocumentListQuery& query,
-                                                           Select select, ViewOf view_of) {
-  ANXIN_RETURN_IF_ERROR(RequireStaff(actor, kPermInvoiceRead));
+Result<DocumentPage<View>> CardSalesService::ListDocuments(const Actor& actor, std::string_view permission,
+                                                           const DocumentListQuery& query, Select select,
+                                                           ViewOf view_of) {
+  ANXIN_RETURN_IF_ERROR(RequireStaff(actor, permission));
   const int limit = std::clamp(query.limit, 1, kMaxSalesListLimit);
   return db_.ReadResult<DocumentPage<View>>([&](Tx& tx) -> Result<DocumentPage<View>> {
     ANXIN_ASSIGN_OR_RETURN(std::vector<Doc> documents, select(tx, StoreQueryOf(actor, query, limit)));
     return PageOf<View>(std::move(documents), limit, [&](const Doc& doc) { return view_of(tx, doc); });
   });
+}
+
+Result<DocumentPage<RecoveryView>> CardSalesService::ListRecoveries(const Actor& actor,
+                                                                    const DocumentListQuery& query) {
+  return ListDocuments<RecoveryView, Recovery>(
+      actor, kPermCardRead, query,
+      [this](Tx& tx, const DocumentQuery& q) { return store_.ListRecoveries(tx, q); },
+      [this](Tx& tx, const Recovery& recovery) { return RecoveryViewOf(tx, recovery); });
 }
 
 Result<InvoiceView> CardSalesService::GetInvoice(const Actor& actor, const std::string& invoice_no) {

@@ -46,7 +46,8 @@ struct SaleQuery {
   int limit = 50;
 };
 
-// A page of receipts or invoices (kind and status by their stored names), oldest first.
+// A page of receipts, invoices or recoveries (kind, or a recovery's disposition, and status by
+// their stored names; times those of issue, or a recovery's registration), oldest first.
 struct DocumentQuery {
   OrgScope scope = OrgScope::Nothing();
   std::optional<std::string> kind;
@@ -112,6 +113,8 @@ class CardSalesStore {
   virtual Result<std::optional<Recovery>> FindRecovery(storage::Tx& tx, const std::string& id) = 0;
   virtual Result<std::optional<Recovery>> FindRecoveryByNo(storage::Tx& tx,
                                                            const std::string& recovery_no) = 0;
+  // With their serials.
+  virtual Result<std::vector<Recovery>> ListRecoveries(storage::Tx& tx, const DocumentQuery& query) = 0;
   // Marks a registered recovery refunded; false if it was not registered.
   virtual Result<bool> MarkRecoveryRefunded(storage::Tx& tx, const std::string& id) = 0;
 };
@@ -150,6 +153,7 @@ class SqlCardSalesStore final : public CardSalesStore {
   Status InsertRecovery(storage::Tx& tx, const Recovery& recovery) override;
   Result<std::optional<Recovery>> FindRecovery(storage::Tx& tx, const std::string& id) override;
   Result<std::optional<Recovery>> FindRecoveryByNo(storage::Tx& tx, const std::string& recovery_no) override;
+  Result<std::vector<Recovery>> ListRecoveries(storage::Tx& tx, const DocumentQuery& query) override;
   Result<bool> MarkRecoveryRefunded(storage::Tx& tx, const std::string& id) override;
 
  private:

@@ -340,19 +340,26 @@ Result<std::optional<Invoice>> SqlCardSalesStore::FindInvoiceByReceipt(storage::
 
 namespace {
 
-// The receipts or invoices (`table`, read as `columns` by `convert`) that `q` selects, by id.
+// Where a kind of document keeps what a DocumentQuery filters on.
+struct DocumentTable {
+  std::string_view table;
+  std::string_view columns;      // read by the converter
+  std::string_view kind_column;  // DocumentQuery::kind
+  std::string_view time_column;  // from_ms, to_ms
+};
+
+// The documents of `from` that `q` selects, by id, each read by `convert`.
 template <typename T, typename Convert>
-Result<std::vector<T>> ListDocuments(storage::Tx& tx, std::string_view table, std::string_view columns,
-                                     const DocumentQuery& q, Convert convert) {
+Result<std::vector<T>> ListDocuments(storage::Tx& tx, const DocumentTable& from, const DocumentQuery& q,
+                                     Convert convert) {
+  const std::string time(from.time_column);
   storage::SqlFilter where;
-  where.Where("id > ?", {q.after_id})
-      .InScope("org_path", q.scope)
-      .Equals("kind", q.kind)
-      .Equals("status", q.status);
-  if (q.from_ms) where.Where("issued_at >= ?", {*q.from_ms});
-  if (q.to_ms) where.Where("issued_at < ?", {*q.to_ms});
+  where.Where("id > ?", {q.after_id}).InScope("org_path", q.scope).Equals(from.kind_column, q.kind);
+  where.Equals("status", q.status);
+  if (q.from_ms) where.Where(time + " >= ?", {*q.from_ms});
+  if (q.to_ms) where.Where(time + " < ?", {*q.to_ms});
   where.Bind(static_cast<int64_t>(q.limit));
-  const std::string sql = "SELECT " + std::string(columns) + " FROM " + std::string(table) +
+  const std::string sql = "SELECT " + std::string(from.columns) + " FROM " + std::string(from.table) +
                           where.WhereSql() + " ORDER BY id LIMIT ?";
   ANXIN_ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, where.params()));
   std::vector<T> out;
@@ -367,13 +374,13 @@ Result<std::vector<T>> ListDocuments(storage::Tx& tx, std::string_view table, st
 }  // namespace
 
 Result<std::vector<Receipt>> SqlCardSalesStore::ListReceipts(storage::Tx& tx, const DocumentQuery& query) {
-  return ListDocuments<Receipt>(tx, "receipts", kReceiptColumns, query, ToReceipt);
+  return ListDocuments<Receipt>(tx, {"receipts", kReceiptColumns, "kind", "issued_at"}, query, ToReceipt);
 }
 
 Result<std::vector<Invoice>> SqlCardSalesStore::ListInvoices(storage::Tx& tx, const DocumentQuery& query) {
   DocumentQuery q = query;
   q.status.reset();  // invoices have none
-  return ListDocuments<Invoice>(tx, "invoices", kInvoiceColumns, q, ToInvoice);
+  return ListDocuments<Invoice>(tx, {"invoices", kInvoiceColumns, "kind", "issued_at"}, q, ToInvoice);
 }
 
 Status SqlCardSalesStore::InsertRecovery(storage::Tx& tx, const Recovery& r) {
@@ -420,6 +427,18 @@ Result<std::optional<Recovery>> SqlCardSalesStore::FindRecoveryByNo(storage::Tx&
       tx, One<Recovery>(
               tx, "SELECT " + std::string(kRecoveryColumns) + " FROM card_recoveries WHERE recovery_no = ?",
               {recovery_no}, ToRecovery));
+}
+
+Result<std::vector<Recovery>> SqlCardSalesStore::ListRecoveries(storage::Tx& tx, const DocumentQuery& query) {
+  ANXIN_ASSIGN_OR_RETURN(
+      std::vector<Recovery> recoveries,
+      ListDocuments<Recovery>(tx, {"card_recoveries", kRecoveryColumns, "disposition", "created_at"}, query,
+                              ToRecovery));
+  for (Recovery& recovery : recoveries) {
+    ANXIN_ASSIGN_OR_RETURN(std::optional<Recovery> with, WithSerials(tx, std::optional<Recovery>(recovery)));
+    recovery = std::move(*with);
+  }
+  return recoveries;
 }
 
 Result<bool> SqlCardSalesStore::MarkRecoveryRefunded(storage::Tx& tx, const std::string& id) {

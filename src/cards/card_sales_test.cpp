@@ -655,6 +655,21 @@ TEST_F(CardSalesTest, ListsReceiptsAndInvoicesWithFiltersAndPages) {
   EXPECT_EQ(Must(sales_->ListInvoices(As("cashier.bj01"), {.status = "issued"})).items.size(), 2u);
   EXPECT_TRUE(Must(sales_->ListInvoices(As("cashier.sh01"), {})).items.empty());
 
+  // Recoveries, with their cards: by disposition and status; scoped like the rest.
+  RecoveryView restocked =
+      Reverse(Must(sales_->GetSale(As("doc.bj01"), waiting.sales_no.value_or(""))), {Serial(3)}, "restock");
+  DocumentPage<RecoveryView> recoveries = Must(sales_->ListRecoveries(As("doc.bj01"), {}));
+  ASSERT_EQ(recoveries.items.size(), 2u);
+  EXPECT_EQ(recoveries.items[0].recovery.recovery_no, recovery.recovery.recovery_no);
+  EXPECT_EQ(recoveries.items[0].recovery.serials, std::vector<std::string>({Serial(2)}));
+  EXPECT_EQ(recoveries.items[0].invoice_no, refunded.invoice.invoice.invoice_no);
+  DocumentPage<RecoveryView> restock = Must(sales_->ListRecoveries(As("doc.bj01"), {.kind = "restock"}));
+  ASSERT_EQ(restock.items.size(), 1u);
+  EXPECT_EQ(restock.items[0].recovery.recovery_no, restocked.recovery.recovery_no);
+  EXPECT_EQ(restock.items[0].recovery.serials, std::vector<std::string>({Serial(3)}));
+  EXPECT_EQ(Must(sales_->ListRecoveries(As("doc.bj01"), {.status = "refunded"})).items.size(), 1u);
+  EXPECT_TRUE(Must(sales_->ListRecoveries(As("doc.sh01"), {})).items.empty());
+
   EXPECT_EQ(sales_->ListReceipts(As("seller.bj01"), {}).status().reason(), "permission_denied");
   EXPECT_EQ(sales_->ListInvoices(As("seller.bj01"), {}).status().reason(), "permission_denied");
 }
@@ -962,6 +977,14 @@ TEST_F(CardSalesRoutesTest, RegistersPaysAndPrintsOverHttp) {
   }
   EXPECT_EQ(Call("GET", "/api/v1/invoices", "cashier.bj01", nullptr, {{"to", "2026-02-30"}}).status, 400);
   EXPECT_EQ(Call("GET", "/api/v1/receipts", "seller.bj01").status, 403);
+  http::Response recoveries =
+      Call("GET", "/api/v1/card-recoveries", "doc.bj01", nullptr, {{"status", "registered"}});
+  ASSERT_EQ(recoveries.status, 200) << recoveries.body;
+  EXPECT_EQ(Body(recoveries)["items"], json::array());  // nothing reversed in this sale
+  http::Response bad_disposition =
+      Call("GET", "/api/v1/card-recoveries", "doc.bj01", nullptr, {{"disposition", "burn"}});
+  EXPECT_EQ(bad_disposition.status, 400);
+  EXPECT_EQ(Body(bad_disposition)["errors"][0]["field"], "disposition");
 }
 
 // Issue 6 §5: a partly reversed sale reports what is still sold, whether it was paid or not, with

@@ -101,6 +101,8 @@ describe('issue 7: sales, payments and reversal in the console', () => {
     await page.getByRole('button', { name: '确认反向处理' }).click();
     recoveryNo = await textOf('recovery-no');
     await page.getByText(`请凭反向处理号 ${recoveryNo} 开具退费收据`).waitFor();
+    // The recovery list shows it awaiting its refund.
+    await page.getByRole('row', { name: new RegExp(`${recoveryNo}.*待退费`) }).waitFor();
     await ui.check('console-finance-04-recovery');
     await ui.logOut();
 

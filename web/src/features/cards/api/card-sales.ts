@@ -17,6 +17,7 @@ export type Confirmation = BodyOf<'/api/v1/receipts/{receipt_no}/confirm', 'post
 export type Invoice = ResponseOf<'/api/v1/invoices/{invoice_no}', 'get'>;
 export type ReceiptQuery = QueryOf<'/api/v1/receipts', 'get'>;
 export type InvoiceQuery = QueryOf<'/api/v1/invoices', 'get'>;
+export type RecoveryQuery = QueryOf<'/api/v1/card-recoveries', 'get'>;
 export type RecoveryRequest = BodyOf<'/api/v1/card-recoveries', 'post'>;
 export type Recovery = ResponseOf<'/api/v1/card-recoveries/{id}', 'get'>;
 export type Disposition = RecoveryRequest['disposition'];
@@ -117,6 +118,15 @@ export function useInvoices(query: InvoiceQuery) {
   return useQuery({
     queryKey: ['cards', 'invoices', query],
     queryFn: ({ signal }) => api.get('/api/v1/invoices', { query, signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+// The recoveries of the caller's subtree, oldest first (filters disposition, status, from/to).
+export function useRecoveries(query: RecoveryQuery) {
+  return useQuery({
+    queryKey: ['cards', 'recoveries', query],
+    queryFn: ({ signal }) => api.get('/api/v1/card-recoveries', { query, signal }),
     placeholderData: keepPreviousData,
   });
 }

@@ -283,6 +283,9 @@ const cardsConsole: typeof zh = {
     reverse: 'Reverse',
   },
   recovery: {
+    list: 'Recoveries',
+    status: 'Status',
+    createdAt: 'Registered',
     intro: 'Sold or paid cards that come back are reversed in the card system: back to stock or voided, under a reversal number. For paid cards the cashier then issues a refund receipt with that number, and prints the red-letter invoice once the refund is confirmed.',
     salesNo: 'Sale number',
     load: 'Read the sale',

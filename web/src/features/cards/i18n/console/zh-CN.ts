@@ -282,6 +282,9 @@ const cardsConsole = {
     reverse: '反向处理',
   },
   recovery: {
+    list: '反向处理记录',
+    status: '状态',
+    createdAt: '处理时间',
     intro: '已销售或已收费的卡需要退回时，在单证系统中做反向处理：卡退回库存或作废，并记下反向处理号。已收费的卡再凭反向处理号开具退费收据，确认退费后打印红字发票。',
     salesNo: '销售单号',
     load: '读取销售单',

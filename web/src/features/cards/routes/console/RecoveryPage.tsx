@@ -1,16 +1,28 @@
 // 反向处理: the cards of a sale taken back (to stock or voided) under a recovery number; paid cards
 // then need a refund receipt and, once the refund is confirmed, the red-letter invoice.
-import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Radio, Space } from 'antd';
+import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Radio, Select, Space, Tag, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 
+import { DateText } from '../../../../components/DateText';
 import { Money } from '../../../../components/Money';
 import { Problem } from '../../../../components/Problem';
 import { useServerErrors } from '../../../../components/form/use-server-errors';
 import { ConsolePage } from '../../../../components/layout/ConsolePage';
 import { useCan } from '../../../../components/layout/console-caller';
-import { DISPOSITIONS, useRegisterRecovery, useSale, type Disposition, type Sale } from '../../api/card-sales';
+import { useCursorPaging } from '../../../../components/table/cursor-paging';
+import { PagedTable } from '../../../../components/table/PagedTable';
+import {
+  DISPOSITIONS,
+  useRecoveries,
+  useRegisterRecovery,
+  useSale,
+  type Disposition,
+  type Recovery,
+  type RecoveryQuery,
+  type Sale,
+} from '../../api/card-sales';
 
 interface Values {
   serials: string[];
@@ -98,6 +110,69 @@ function RecoveryForm({ sale }: { sale: Sale }) {
   );
 }
 
+const RECOVERY_STATUSES: readonly NonNullable<RecoveryQuery['status']>[] = ['registered', 'refunded', 'completed'];
+
+// The recoveries of the caller's subtree, oldest first, by status: paid cards still awaiting their
+// refund lead to the refund receipt.
+function RecoveryList() {
+  const { t } = useTranslation('cardsConsole');
+  const can = useCan();
+  const [status, setStatus] = useState<RecoveryQuery['status']>();
+  const paging = useCursorPaging();
+  const recoveries = useRecoveries({ ...(status ? { status } : {}), after: paging.after, limit: 50 });
+  const columns: TableColumnsType<Recovery> = [
+    { title: t('recovery.recoveryNo'), dataIndex: 'recovery_no', render: (no: string) => <span className="ax-serial">{no}</span> },
+    { title: t('recovery.salesNo'), dataIndex: 'sales_no', render: (no: string) => <span className="ax-serial">{no}</span> },
+    { title: t('recovery.disposition'), render: (_, r) => (r.disposition ? t(`recovery.dispositions.${r.disposition}`) : '') },
+    {
+      title: t('sales.cardsAmount'),
+      align: 'right',
+      render: (_, r) => (
+        <>
+          {t('common.cards', { count: r.quantity })} / <Money fen={r.amount_fen} />
+        </>
+      ),
+    },
+    { title: t('recovery.status'), render: (_, r) => <Tag>{t(`recovery.statuses.${r.status}`)}</Tag> },
+    { title: t('recovery.createdAt'), render: (_, r) => <DateText value={r.created_at} withTime /> },
+    {
+      title: t('common.actions'),
+      render: (_, r) =>
+        r.status === 'registered' && !r.receipt_no && can('card.payment') ? (
+          <Link to={`/cards/receipts?recovery_no=${encodeURIComponent(r.recovery_no)}`}>{t('recovery.toRefund')}</Link>
+        ) : null,
+    },
+  ];
+  return (
+    <Card title={<h2 className="ax-card-title">{t('recovery.list')}</h2>}>
+      <div className="ax-console-actions" style={{ marginBottom: 12 }}>
+        <label htmlFor="recovery-status">{t('recovery.status')}</label>
+        <Select
+          id="recovery-status"
+          allowClear
+          placeholder={t('common.all')}
+          style={{ width: 200 }}
+          value={status}
+          onChange={(value?: RecoveryQuery['status']) => {
+            setStatus(value);
+            paging.reset();
+          }}
+          options={RECOVERY_STATUSES.map((s) => ({ value: s, label: t(`recovery.statuses.${s}`) }))}
+        />
+      </div>
+      <Problem error={recoveries.error} />
+      <PagedTable<Recovery>
+        rowKey="id"
+        columns={columns}
+        rows={recoveries.data?.items}
+        loading={recoveries.isFetching}
+        paging={paging}
+        nextAfter={recoveries.data?.next_after}
+      />
+    </Card>
+  );
+}
+
 export default function RecoveryPage() {
   const { t } = useTranslation('cardsConsole');
   const [params, setParams] = useSearchParams();
@@ -124,6 +199,7 @@ export default function RecoveryPage() {
       </Card>
       <Problem error={sale.error} />
       {sale.data && <RecoveryForm key={sale.data.id} sale={sale.data} />}
+      <RecoveryList />
     </ConsolePage>
   );
 }
