@@ -656,6 +656,7 @@ TEST_F(CardSalesTest, ListsReceiptsAndInvoicesWithFiltersAndPages) {
   EXPECT_TRUE(Must(sales_->ListInvoices(As("cashier.sh01"), {})).items.empty());
 
   // Recoveries, with their cards: by disposition and status; scoped like the rest.
+  clock_.Advance(1000);  // after the first recovery's id
   RecoveryView restocked =
       Reverse(Must(sales_->GetSale(As("doc.bj01"), waiting.sales_no.value_or(""))), {Serial(3)}, "restock");
   DocumentPage<RecoveryView> recoveries = Must(sales_->ListRecoveries(As("doc.bj01"), {}));
