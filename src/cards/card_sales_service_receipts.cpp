@@ -454,40 +454,6 @@ Result<std::string> CardSalesService::ReceiptPdf(const Actor& actor, const std::
   return documents::RenderPdf(ReceiptDocument(view));
 }
 
-namespace {
-
-// The store's query for a page of `query` in `actor`'s scope, one row more than asked for (that
-// row only tells that another page follows).
-DocumentQuery StoreQueryOf(const Actor& actor, const DocumentListQuery& query, int limit) {
-  DocumentQuery q;
-  q.scope = ScopeOf(actor);
-  q.kind = query.kind;
-  q.status = query.status;
-  q.from_ms = query.from_ms;
-  q.to_ms = query.to_ms;
-  q.after_id = query.after;
-  q.limit = limit + 1;
-  return q;
-}
-
-// Views `documents` (one more than `limit` when another page follows) as a page.
-template <typename View, typename Doc, typename ViewOf>
-Result<DocumentPage<View>> PageOf(std::vector<Doc> documents, int limit, ViewOf view_of) {
-  DocumentPage<View> page;
-  if (static_cast<int>(documents.size()) > limit) {
-    documents.resize(static_cast<size_t>(limit));
-    page.next_after = documents.back().id;
-  }
-  page.items.reserve(documents.size());
-  for (const Doc& doc : documents) {
-    ANXIN_ASSIGN_OR_RETURN(View view, view_of(doc));
-    page.items.push_back(std::move(view));
-  }
-  return page;
-}
-
-}  // namespace
-
 Result<DocumentPage<ReceiptView>> CardSalesService::ListReceipts(const Actor& actor,
                                                                  const DocumentListQuery& query) {
   return ListDocuments<ReceiptView, Receipt>(
@@ -502,26 +468,6 @@ Result<DocumentPage<InvoiceView>> CardSalesService::ListInvoices(const Actor& ac
       actor, kPermInvoiceRead, query,
       [this](Tx& tx, const DocumentQuery& q) { return store_.ListInvoices(tx, q); },
       [this](Tx& tx, const Invoice& invoice) { return InvoiceViewOf(tx, invoice); });
-}
-
-template <typename View, typename Doc, typename Select, typename ViewOf>
-Result<DocumentPage<View>> CardSalesService::ListDocuments(const Actor& actor, std::string_view permission,
-                                                           const DocumentListQuery& query, Select select,
-                                                           ViewOf view_of) {
-  ANXIN_RETURN_IF_ERROR(RequireStaff(actor, permission));
-  const int limit = std::clamp(query.limit, 1, kMaxSalesListLimit);
-  return db_.ReadResult<DocumentPage<View>>([&](Tx& tx) -> Result<DocumentPage<View>> {
-    ANXIN_ASSIGN_OR_RETURN(std::vector<Doc> documents, select(tx, StoreQueryOf(actor, query, limit)));
-    return PageOf<View>(std::move(documents), limit, [&](const Doc& doc) { return view_of(tx, doc); });
-  });
-}
-
-Result<DocumentPage<RecoveryView>> CardSalesService::ListRecoveries(const Actor& actor,
-                                                                    const DocumentListQuery& query) {
-  return ListDocuments<RecoveryView, Recovery>(
-      actor, kPermCardRead, query,
-      [this](Tx& tx, const DocumentQuery& q) { return store_.ListRecoveries(tx, q); },
-      [this](Tx& tx, const Recovery& recovery) { return RecoveryViewOf(tx, recovery); });
 }
 
 Result<InvoiceView> CardSalesService::GetInvoice(const Actor& actor, const std::string& invoice_no) {

@@ -221,4 +221,12 @@ Result<RecoveryView> CardSalesService::GetRecovery(const Actor& actor, const std
   });
 }
 
+Result<DocumentPage<RecoveryView>> CardSalesService::ListRecoveries(const Actor& actor,
+                                                                    const DocumentListQuery& query) {
+  return ListDocuments<RecoveryView, Recovery>(
+      actor, kPermCardRead, query,
+      [this](Tx& tx, const DocumentQuery& q) { return store_.ListRecoveries(tx, q); },
+      [this](Tx& tx, const Recovery& recovery) { return RecoveryViewOf(tx, recovery); });
+}
+
 }  // namespace anxin::cards
