@@ -359,6 +359,8 @@ const cardsConsole: typeof zh = {
     mismatch: 'The amount differs from the receipt',
   },
   invoices: {
+    from: 'Issued from',
+    to: 'to',
     list: 'Invoices',
     intro: 'The blue and red-letter invoices of your organisation and those below it (by type and issue day), or one by number, with its PDF to print.',
     invoiceNo: 'Invoice number',

@@ -358,6 +358,8 @@ const cardsConsole = {
     mismatch: '金额与收据不一致',
   },
   invoices: {
+    from: '开票日期从',
+    to: '至',
     list: '发票列表',
     intro: '查看本机构及下级机构开具的蓝字发票和红字发票（可按类型和开票日期筛选），或按发票号查看，并打开 PDF 打印。',
     invoiceNo: '发票号',

@@ -62,7 +62,7 @@ function InvoiceList({ onPick }: { onPick: (invoiceNo: string) => void }) {
             <Form.Item name="kind" label={t('invoices.kind')}>
               <Select allowClear placeholder={t('common.all')} options={KINDS.map((k) => ({ value: k, label: t(`invoices.kinds.${k}`) }))} />
             </Form.Item>
-            <DayRangeItems fromLabel={t('sales.from')} toLabel={t('sales.to')} />
+            <DayRangeItems fromLabel={t('invoices.from')} toLabel={t('invoices.to')} />
           </div>
           <FilterActions />
         </Form>
