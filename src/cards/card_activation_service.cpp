@@ -614,8 +614,9 @@ Result<CardActivationService::Prepared> CardActivationService::Prepare(const Act
   prepared.product_name_en = terms.product->name_en;
   prepared.plan_name_zh = plan->name_zh;
   prepared.plan_name_en = plan->name_en;
-  // So are the audit record (appended by the issuer with its own when the policy gets the number
-  // it drew) and the SMS, under the id and number the issuer drew.
+  // So are the audit record and the SMS, under the id and number the issuer drew. The record names
+  // the policy's terms, so it records the issue too: the issuer appends it instead of its own
+  // "policy.issue" when the policy gets the number it drew (one action, one record).
   const policies::PreparedPolicy& drawn = *prepared.policy;
   const Card& card = prepared.checked.card;
   if (!drawn.policy_no.empty()) {
@@ -626,6 +627,7 @@ Result<CardActivationService::Prepared> CardActivationService::Prepare(const Act
             ActivationAudit(card.serial, card.holder_org_id, drawn.id, drawn.policy_no, drawn.request,
                             std::string(kActivationChannels.Name(request.channel)), prepared.entered_by)));
     prepared.policy->audit_together.push_back(std::move(record));
+    prepared.policy->audit_together_records_issue = true;
   }
   notify::OutboundMessage sms =
       ActivatedSms(card, prepared.holder_phone, drawn.id, drawn.policy_no, drawn.request);
@@ -666,7 +668,8 @@ Result<Activation> CardActivationService::Commit(storage::Tx& tx, const Actor& a
       storage::AheadQuery move,
       store_.ActivateAhead(tx, serial, prepared.checked.password_hash, CardStatus::kAwaitingActivation,
                            prepared.next, card.holder_org_id, card.holder_org_path, policy_id, now));
-  // The issuer appends our audit record with its own when the policy gets the number drawn ahead.
+  // The issuer appends our audit record, which records the issue, when the policy gets the number
+  // drawn ahead.
   Result<policies::Policy> issued = issuer_.IssuePrepared(tx, prepared_policy);
   // A policy for the card already (another activation won) says less than why the card did not move.
   if (!issued.ok() && issued.status().reason() != "policy_exists_for_card")

@@ -515,6 +515,11 @@ TEST_F(CardActivationTest, StaffActivateForTheHolderRecordingChannelAndStaffMemb
   json summary = json::parse(records[0].summary);
   EXPECT_EQ(summary.at("channel"), "phone");
   EXPECT_EQ(summary.at("entered_by"), agent.principal->user_id);
+  // It records the policy's issue as well: no second record repeats it.
+  EXPECT_EQ(summary.at("policy_id"), done.policy.id);
+  EXPECT_EQ(summary.at("policy_no"), done.policy.policy_no);
+  EXPECT_EQ(summary.at("premium_fen"), done.policy.premium.fen);
+  EXPECT_TRUE(AuditRecords("policy.issue").empty());
 
   // The holder's own look-up shows who entered it.
   CardLookup lookup = Must(activation_->Lookup(Client(), {card.serial, card.password}));

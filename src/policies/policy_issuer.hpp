@@ -34,6 +34,10 @@ class PreparedPolicy {
   // is issued under `policy_no`. When it is not (the number was taken meanwhile, or the issuer
   // decides inside the transaction), they are not appended and the caller appends corrected ones.
   std::vector<audit::PreparedAuditEntry> audit_together;
+  // Whether `audit_together` records the issue itself (card activation: "card.activate" names the
+  // policy, its product, plan, premium and period, so a "policy.issue" beside it would repeat it):
+  // the issuer that appends them then appends no record of its own. One user action, one record.
+  bool audit_together_records_issue = false;
   // The path of `request.org_id`, when the caller knows it and checks it in the same transaction
   // (a card's holder path, matched by the card's conditional update): IssuePrepared takes it
   // instead of reading it. Empty: the issuer reads it.

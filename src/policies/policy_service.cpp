@@ -182,7 +182,8 @@ Result<Policy> PolicyService::IssuePrepared(Tx& tx, const PreparedPolicy& prepar
     stored.org_path = std::move(*org_path);
   }
   // The audit chain is locked ahead, in the round trip of the insert.
-  std::vector<const audit::PreparedAuditEntry*> records = {&sealed->audit};
+  std::vector<const audit::PreparedAuditEntry*> records;
+  if (!prepared.audit_together_records_issue || prepared.audit_together.empty()) records.push_back(&sealed->audit);
   for (const audit::PreparedAuditEntry& record : prepared.audit_together) records.push_back(&record);
   ANXIN_ASSIGN_OR_RETURN(audit::ChainAhead chain, audit_.LockAhead(tx, records.size()));
   // The insert skips a taken card serial, id or number rather than failing (which would spend the
@@ -203,9 +204,9 @@ Result<Policy> PolicyService::IssuePrepared(Tx& tx, const PreparedPolicy& prepar
 
   if (stored.policy_no == sealed->stored.policy_no) {
     ANXIN_RETURN_IF_ERROR(audit_.Append(tx, records, chain));
-  } else {
+  } else if (!prepared.audit_together_records_issue) {
     // Another number: the prepared records name the one drawn first, so only a new issue record
-    // goes (the callers append theirs).
+    // goes (the callers append theirs, which record the issue when they said so).
     ANXIN_ASSIGN_OR_RETURN(audit::PreparedAuditEntry issue,
                            audit_.Prepare(prepared.actor, {"policy.issue", "policy", stored.id, stored.org_id,
                                                            IssueSummary(stored)}));

@@ -396,6 +396,46 @@ TEST_F(PolicyServiceTest, TheCallersAuditRecordsAreAppendedWithTheIssuesInOneCha
   EXPECT_THAT(activate.summary, HasSubstr(issued->policy_no));
 }
 
+// A caller whose record names the policy's terms (card activation) says it records the issue:
+// then it is the only record, under the number drawn; when that number was taken meanwhile, the
+// issuer appends nothing and leaves the corrected record to the caller.
+TEST_F(PolicyServiceTest, ACallersRecordThatRecordsTheIssueIsTheOnlyOne) {
+  for (bool taken : {false, true}) {
+    SCOPED_TRACE(taken ? "number taken meanwhile" : "number as drawn");
+    Result<std::unique_ptr<PreparedPolicy>> prepared = policies_->Prepare(Actor::System("test"), Sample());
+    ASSERT_TRUE(prepared.ok()) << prepared.status().ToString();
+    const std::string drawn = (*prepared)->policy_no;
+    Result<audit::PreparedAuditEntry> callers =
+        audit_.Prepare(Actor::System("test"), {"card.activate", "card", "C1", "", {{"policy_no", drawn}}});
+    ASSERT_TRUE(callers.ok());
+    (*prepared)->audit_together.push_back(*callers);
+    (*prepared)->audit_together_records_issue = true;
+    if (taken) {
+      Policy other = Must(Issue(Sample()));
+      ASSERT_TRUE(db_->Write([&](storage::Tx& tx) -> Status {
+                       return tx.Exec("UPDATE policies SET policy_no = ? WHERE id = ?", {drawn, other.id})
+                           .status();
+                     })
+                      .ok());
+    }
+    const size_t issues_before = AuditRecords("policy.issue").size();
+    const size_t activations_before = AuditRecords("card.activate").size();
+    Result<Policy> issued =
+        db_->WriteResult<Policy>([&](storage::Tx& tx) { return policies_->IssuePrepared(tx, **prepared); });
+    ASSERT_TRUE(issued.ok()) << issued.status().ToString();
+    EXPECT_EQ(issued->policy_no == drawn, !taken);
+    EXPECT_EQ(AuditRecords("policy.issue").size(), issues_before);
+    std::vector<audit::AuditRecord> activations = AuditRecords("card.activate");
+    ASSERT_EQ(activations.size(), activations_before + (taken ? 0 : 1));
+    if (!taken) {
+      EXPECT_THAT(activations.back().summary, HasSubstr(drawn));
+    }
+  }
+  Result<audit::VerifyReport> verified = audit_.Verify(*db_);
+  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  EXPECT_TRUE(verified->ok);
+}
+
 TEST_F(PolicyServiceTest, ConcurrentIssuesForOneCardYieldOnePolicy) {
   constexpr int kThreads = 8;
   std::atomic<int> issued{0};
