@@ -115,7 +115,7 @@ const std::map<std::string, ConfigKey>& ConfigKeys() {
        {"products_dir", "ANXIN_PRODUCTS_DIR", "product definitions loaded at seed time (./products)"}},
       {"io_threads", {"io_threads", "ANXIN_IO_THREADS", "network threads, 0 = one per core (0)"}},
       {"worker_threads",
-       {"worker_threads", "ANXIN_WORKER_THREADS", "threads that run request handlers (64)"}},
+       {"worker_threads", "ANXIN_WORKER_THREADS", "threads that run request handlers (64 on SQLite; on PostgreSQL db_pool_size)"}},
       {"db_read_connections",
        {"db_read_connections", "ANXIN_DB_READ_CONNECTIONS", "SQLite read connections (4)"}},
       {"db_pool_size",
@@ -177,6 +177,7 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
   }
   if (config.database_url.empty()) config.database_url = "sqlite:" + config.data_dir + "/anxin.db";
   if (config.key_file.empty()) config.key_file = config.data_dir + "/anxin.key";
+  if (config.worker_threads == 0) config.worker_threads = config.IsPostgres() ? config.db_pool_size : 64;
   const int port = config.ListenPort();
   if (config.listen.find(':') == std::string::npos || port < 0 || port > 65535 ||
       config.ListenHost().empty()) {

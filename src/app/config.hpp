@@ -17,7 +17,11 @@ struct Config {
   std::string log_level = "info";
   std::string products_dir = "./products";
   int io_threads = 0;  // 0: one per core
-  int worker_threads = 64;
+  // Threads that run request handlers; unset (0), LoadConfig derives it: 64 on SQLite, whose
+  // writer thread groups the concurrent requests' transactions into one commit; on PostgreSQL the
+  // pool's size, since a handler beyond it only waits for a connection and each extra thread
+  // makes every request dearer (docs/architecture.md).
+  int worker_threads = 0;
   int db_read_connections = 4;  // SQLite read connections
   // PostgreSQL connections of this node. Requests beyond it wait for a connection: more active
   // connections than the server's cores can run make every transaction dearer (on 2 cores, 32
@@ -37,6 +41,7 @@ struct Config {
   bool cookie_secure = false;           // browser-session cookies carry Secure (served over HTTPS)
 
   // The address and port parsed from `listen`.
+  [[nodiscard]] bool IsPostgres() const { return database_url.rfind("postgres", 0) == 0; }
   [[nodiscard]] std::string ListenHost() const;
   [[nodiscard]] int ListenPort() const;
   // The address and port parsed from `metrics_listen` (valid only when it is set).

@@ -31,6 +31,20 @@ TEST(ConfigTest, PostgresPoolSizeIsItsOwnSetting) {
   EXPECT_EQ(set->db_read_connections, 4);
 }
 
+// A PostgreSQL node runs as many handlers as it has connections (one more would only wait for
+// one); a SQLite node 64, whose transactions the writer groups into shared commits.
+TEST(ConfigTest, HandlerThreadsFollowTheBackendUnlessSet) {
+  EXPECT_EQ(LoadConfig("", {})->worker_threads, 64);
+  const std::map<std::string, std::string> postgres = {{"ANXIN_DATABASE_URL", "postgresql://db/anxin"}};
+  EXPECT_EQ(LoadConfig("", postgres)->worker_threads, 12);
+  std::map<std::string, std::string> pool = postgres;
+  pool["ANXIN_DB_POOL_SIZE"] = "20";
+  EXPECT_EQ(LoadConfig("", pool)->worker_threads, 20);
+  pool["ANXIN_WORKER_THREADS"] = "48";
+  EXPECT_EQ(LoadConfig("", pool)->worker_threads, 48);
+  EXPECT_EQ(LoadConfig("", {{"ANXIN_WORKER_THREADS", "8"}})->worker_threads, 8);
+}
+
 TEST(ConfigTest, EnvironmentWinsOverTheFile) {
   const auto path = std::filesystem::temp_directory_path() / "anxin-config-test.conf";
   {

@@ -37,8 +37,7 @@ Result<std::unique_ptr<storage::Database>> OpenAndMigrate(const Config& config) 
   }
   storage::DatabaseOptions options;
   options.url = config.database_url;
-  const bool postgres = config.database_url.rfind("postgres", 0) == 0;
-  options.read_connections = postgres ? config.db_pool_size : config.db_read_connections;
+  options.read_connections = config.IsPostgres() ? config.db_pool_size : config.db_read_connections;
   ANXIN_ASSIGN_OR_RETURN(auto db, storage::OpenDatabase(options));
   ANXIN_ASSIGN_OR_RETURN(int applied, storage::Migrate(*db));
   if (applied > 0) LogEvent(spdlog::level::info, "migrated", {{"applied", applied}});
