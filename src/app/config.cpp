@@ -115,13 +115,14 @@ const std::map<std::string, ConfigKey>& ConfigKeys() {
        {"products_dir", "ANXIN_PRODUCTS_DIR", "product definitions loaded at seed time (./products)"}},
       {"io_threads", {"io_threads", "ANXIN_IO_THREADS", "network threads, 0 = one per core (0)"}},
       {"worker_threads",
-       {"worker_threads", "ANXIN_WORKER_THREADS", "threads that run request handlers (64 on SQLite; on PostgreSQL db_pool_size)"}},
+       {"worker_threads", "ANXIN_WORKER_THREADS",
+        "threads that run request handlers (64 on SQLite; on PostgreSQL db_pool_size)"}},
       {"db_read_connections",
        {"db_read_connections", "ANXIN_DB_READ_CONNECTIONS", "SQLite read connections (4)"}},
       {"db_pool_size",
        {"db_pool_size", "ANXIN_DB_POOL_SIZE",
-        "PostgreSQL connections of this node, a few per core of the server; all nodes' together under its "
-        "max_connections (12)"}},
+        "PostgreSQL connections of this node, about three per core of the server for all nodes together, "
+        "under its max_connections (6)"}},
       {"sms_webhook_url",
        {"sms_webhook_url", "ANXIN_SMS_WEBHOOK_URL",
         "SMS gateway webhook for outbound messages (empty: recorded in memory and logged masked)"}},

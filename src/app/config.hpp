@@ -23,11 +23,12 @@ struct Config {
   // makes every request dearer (docs/architecture.md).
   int worker_threads = 0;
   int db_read_connections = 4;  // SQLite read connections
-  // PostgreSQL connections of this node. Requests beyond it wait for a connection: more active
-  // connections than the server's cores can run make every transaction dearer (on 2 cores, 32
-  // cost 3.3 ms of server CPU per card activation where 8-12 cost 2.3-2.5 ms; docs/architecture.md).
+  // PostgreSQL connections of this node, about three per core of the database server for all
+  // nodes together. Requests beyond it wait for a connection: more active connections than the
+  // server's cores can run make every transaction dearer (on 2 cores shared with the node, card
+  // activations ran at 944/s on average with 6 and 775/s with 12; docs/architecture.md).
   // Every node's together must stay under the server's max_connections.
-  int db_pool_size = 12;
+  int db_pool_size = 6;
   std::string sms_webhook_url;  // the SMS gateway's webhook; empty: messages are recorded and logged masked
   std::string sms_webhook_secret;  // signs outbound webhook calls (X-Anxin-Signature)
   std::string sms_inbound_secret;  // verifies the gateway's inbound SMS calls; empty: SMS activation off

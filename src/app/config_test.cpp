@@ -23,7 +23,7 @@ TEST(ConfigTest, DefaultsDeriveTheDatabaseAndKeyFromTheDataDirectory) {
 TEST(ConfigTest, PostgresPoolSizeIsItsOwnSetting) {
   auto defaults = LoadConfig("", {});
   ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
-  EXPECT_EQ(defaults->db_pool_size, 12);
+  EXPECT_EQ(defaults->db_pool_size, 6);
   EXPECT_EQ(defaults->db_read_connections, 4);
   auto set = LoadConfig("", {{"ANXIN_DB_POOL_SIZE", "8"}});
   ASSERT_TRUE(set.ok()) << set.status().ToString();
@@ -36,7 +36,7 @@ TEST(ConfigTest, PostgresPoolSizeIsItsOwnSetting) {
 TEST(ConfigTest, HandlerThreadsFollowTheBackendUnlessSet) {
   EXPECT_EQ(LoadConfig("", {})->worker_threads, 64);
   const std::map<std::string, std::string> postgres = {{"ANXIN_DATABASE_URL", "postgresql://db/anxin"}};
-  EXPECT_EQ(LoadConfig("", postgres)->worker_threads, 12);
+  EXPECT_EQ(LoadConfig("", postgres)->worker_threads, 6);
   std::map<std::string, std::string> pool = postgres;
   pool["ANXIN_DB_POOL_SIZE"] = "20";
   EXPECT_EQ(LoadConfig("", pool)->worker_threads, 20);

@@ -183,7 +183,8 @@ Result<Policy> PolicyService::IssuePrepared(Tx& tx, const PreparedPolicy& prepar
   }
   // The audit chain is locked ahead, in the round trip of the insert.
   std::vector<const audit::PreparedAuditEntry*> records;
-  if (!prepared.audit_together_records_issue || prepared.audit_together.empty()) records.push_back(&sealed->audit);
+  if (!prepared.audit_together_records_issue || prepared.audit_together.empty())
+    records.push_back(&sealed->audit);
   for (const audit::PreparedAuditEntry& record : prepared.audit_together) records.push_back(&record);
   ANXIN_ASSIGN_OR_RETURN(audit::ChainAhead chain, audit_.LockAhead(tx, records.size()));
   // The insert skips a taken card serial, id or number rather than failing (which would spend the

@@ -412,11 +412,11 @@ TEST_F(PolicyServiceTest, ACallersRecordThatRecordsTheIssueIsTheOnlyOne) {
     (*prepared)->audit_together_records_issue = true;
     if (taken) {
       Policy other = Must(Issue(Sample()));
-      ASSERT_TRUE(db_->Write([&](storage::Tx& tx) -> Status {
-                       return tx.Exec("UPDATE policies SET policy_no = ? WHERE id = ?", {drawn, other.id})
-                           .status();
-                     })
-                      .ok());
+      ASSERT_TRUE(
+          db_->Write([&](storage::Tx& tx) -> Status {
+               return tx.Exec("UPDATE policies SET policy_no = ? WHERE id = ?", {drawn, other.id}).status();
+             })
+              .ok());
     }
     const size_t issues_before = AuditRecords("policy.issue").size();
     const size_t activations_before = AuditRecords("card.activate").size();
