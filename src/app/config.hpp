@@ -41,8 +41,9 @@ struct Config {
   std::string web_root = "./web/dist";  // the built web app; absent directory: API only
   bool cookie_secure = false;           // browser-session cookies carry Secure (served over HTTPS)
 
-  // The address and port parsed from `listen`.
+  // Whether `database_url` names a PostgreSQL server (postgres:// or postgresql://).
   [[nodiscard]] bool IsPostgres() const { return database_url.rfind("postgres", 0) == 0; }
+  // The address and port parsed from `listen`.
   [[nodiscard]] std::string ListenHost() const;
   [[nodiscard]] int ListenPort() const;
   // The address and port parsed from `metrics_listen` (valid only when it is set).
